@@ -1,0 +1,5 @@
+"""``python -m contracts`` runs the ``ssot-imports`` command line."""
+
+from .cli import main
+
+raise SystemExit(main())

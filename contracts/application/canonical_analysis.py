@@ -1,0 +1,372 @@
+"""The canonical_import check, from options and an import graph to violations.
+
+Steps: validate the options against the graph (a typo must fail loudly), derive the
+canonical exports from the canonical module's source, find every shim by following the graph,
+classify each import of the implementation, the canonical module and the shims, then scan the
+files the graph cannot see (and, for name rebinding and strings, the files a byte prefilter
+points to).
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grimp import ImportGraph
+
+from ..adapters.source import ModuleLocator, SourceFile
+from ..adapters.tree import python_files
+from ..domain.errors import ConfigurationError
+from ..domain.exports import ExportSet, derive_exports
+from ..domain.findings import Coverage, Diagnostic, Violation
+from ..domain.modules import expression_matches, is_same_or_descendant
+from ..domain.rebinding import binds_otherwise
+from ..domain.statements import Binding
+from .classify import AttributeUses, Classifier, Site, Target
+from .settings import RunSettings, settings
+from .shims import ShimFinder, ShimMap, relevant_bindings
+from .sources import SourceCache
+
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class CanonicalImportOptions:
+    canonical_module: str
+    implementation_modules: tuple[str, ...]
+    allowed_importers: tuple[str, ...] = ()
+    exports: tuple[str, ...] = ()
+    extra_exports: tuple[str, ...] = ()
+    preferred_names: tuple[str, ...] = ()
+    allow_renames: bool = False
+    allow_secondary_names: bool = False
+    check_name_rebinding: bool = True
+    check_string_references: bool = True
+    check_unreachable_files: bool = True
+    exclude_type_checking_imports: bool = False
+
+
+@dataclass
+class AnalysisResult:
+    violations: list[Violation]
+    diagnostics: list[Diagnostic]
+    coverage: Coverage
+    exports: ExportSet
+    shims: dict[str, list[str]] = field(default_factory=dict)
+
+
+class CanonicalImportAnalysis:
+    def __init__(
+        self,
+        graph: ImportGraph,
+        options: CanonicalImportOptions,
+        root_packages: Iterable[str],
+        run_settings: RunSettings = settings,
+    ) -> None:
+        self.graph = graph
+        self.modules = graph.modules
+        self.options = options
+        self.root_packages = list(root_packages)
+        self.settings = run_settings
+        self.locator = ModuleLocator(self.root_packages)
+        self.sources = SourceCache(self.locator, run_settings)
+        self.implementations: set[str] = set()
+
+    def run(self) -> AnalysisResult:
+        self._validate()
+        exports = self._derive_exports()
+        shim_map = ShimFinder(self.graph, self.sources, exports, self.implementations).find()
+        classifier = Classifier(
+            exports,
+            allow_renames=self.options.allow_renames,
+            allow_secondary_names=self.options.allow_secondary_names,
+            check_name_rebinding=self.options.check_name_rebinding,
+        )
+        violations = self._graph_violations(shim_map, classifier)
+        coverage = Coverage()
+        violations += self._file_scan(shim_map, classifier, exports, coverage)
+        return AnalysisResult(
+            violations=sorted(violations, key=Violation.sort_key),
+            diagnostics=self.sources.diagnostics,
+            coverage=coverage,
+            exports=exports,
+            shims={m: sorted(t.bindings) for m, t in sorted(shim_map.shims.items())},
+        )
+
+    # Configuration ------------------------------------------------------------------------------
+
+    def _validate(self) -> None:
+        options = self.options
+        self._require_module("canonical_module", options.canonical_module)
+        if not options.implementation_modules:
+            raise ConfigurationError("implementation_modules", "", "at least one is required")
+        for module in options.implementation_modules:
+            self._require_module("implementation_modules", module)
+            if is_same_or_descendant(options.canonical_module, module):
+                raise ConfigurationError(
+                    "implementation_modules",
+                    module,
+                    "contains the canonical module; the canonical module must be separate",
+                )
+            if not self.graph.direct_import_exists(
+                importer=options.canonical_module, imported=module, as_packages=True
+            ):
+                raise ConfigurationError(
+                    "implementation_modules",
+                    module,
+                    f"is not imported by the canonical module '{options.canonical_module}', "
+                    "so it cannot be what that module re-exports",
+                )
+            self.implementations |= {module} | self.graph.find_descendants(module)
+        for expression in options.allowed_importers:
+            if not any(expression_matches(expression, m) for m in self.modules):
+                raise ConfigurationError(
+                    "allowed_importers",
+                    expression,
+                    "matches no module of the root packages" + self._did_you_mean(expression),
+                )
+
+    def _require_module(self, option: str, module: str) -> None:
+        if module not in self.modules or self.graph.is_module_squashed(module):
+            raise ConfigurationError(
+                option,
+                module,
+                f"is not a module of the root packages ({', '.join(self.root_packages)})"
+                + self._did_you_mean(module),
+            )
+
+    def _did_you_mean(self, name: str) -> str:
+        close = difflib.get_close_matches(name, sorted(self.modules), n=1)
+        return f"; did you mean '{close[0]}'?" if close else ""
+
+    def _derive_exports(self) -> ExportSet:
+        module = self.options.canonical_module
+        source = self.sources.module_file(module)
+        tree = None if source is None else self.sources.tree(source)
+        if tree is None:
+            problem = (
+                self.sources.diagnostics[-1].message
+                if self.sources.diagnostics
+                else "its file was not found"
+            )
+            raise ConfigurationError("canonical_module", module, f"cannot be read: {problem}")
+        return derive_exports(
+            tree,
+            module=module,
+            is_package=self.locator.is_package(module),
+            implementation_modules=self.options.implementation_modules,
+            is_module=self.modules.__contains__,
+            include_type_checking=not self.options.exclude_type_checking_imports,
+            only=self.options.exports,
+            extra=self.options.extra_exports,
+            preferred=self.options.preferred_names,
+        )
+
+    # Imports the graph points to ----------------------------------------------------------------
+
+    def _is_exempt(self, importer: str) -> bool:
+        return (
+            importer == self.options.canonical_module
+            or importer in self.implementations
+            or any(expression_matches(e, importer) for e in self.options.allowed_importers)
+        )
+
+    def _graph_violations(self, shim_map: ShimMap, classifier: Classifier) -> list[Violation]:
+        violations: list[Violation] = []
+        for (importer, module), statements in sorted(shim_map.edges.items()):
+            if self._is_exempt(importer):
+                continue
+            path = self.locator.path_of(importer)
+            if path is None:
+                continue
+            target = shim_map.targets[module]
+            facts = SourceFacts(self.sources, path)
+            for statement in statements:
+                site = Site(
+                    importer=importer,
+                    importer_is_package=path.name == "__init__.py",
+                    path=self.sources.display(path),
+                    statement=statement,
+                    facts=facts,
+                )
+                for binding in relevant_bindings(statement, module, self.modules):
+                    violations += classifier.classify(site, binding, target)
+        return violations
+
+    # Files read directly ------------------------------------------------------------------------
+
+    def _file_scan(
+        self,
+        shim_map: ShimMap,
+        classifier: Classifier,
+        exports: ExportSet,
+        coverage: Coverage,
+    ) -> list[Violation]:
+        """Files outside the graph, and files that rebind a canonical name to another object."""
+        violations: list[Violation] = []
+        rebinding = _rebinding_pattern(exports) if self.options.check_name_rebinding else None
+        root_markers = [package.encode() for package in self.root_packages]
+        directories = [d for dirs in self.locator.roots.values() for d in dirs]
+        for path in python_files(directories):
+            coverage.in_scope += 1
+            excluded = self.settings.excluded_files and self.settings.excluded_files.get(
+                path.resolve()
+            )
+            if (
+                excluded == "undecodable-file"
+                and self.options.check_unreachable_files
+                and self.sources.file(path) is not None
+            ):
+                excluded = None  # grimp reads UTF-8 only; Python honours the coding comment
+            if excluded:
+                coverage.skipped[excluded] = coverage.skipped.get(excluded, 0) + 1
+                continue
+            module = self.locator.module_of(path) or path.stem
+            in_graph = module in self.modules and self.locator.path_of(module) == path
+            if not in_graph and not self.options.check_unreachable_files:
+                coverage.skipped["unreachable"] = coverage.skipped.get("unreachable", 0) + 1
+                continue
+            found, ok = self._scan_file(
+                path, module, in_graph, shim_map, classifier, rebinding, root_markers
+            )
+            violations += found
+            if ok:
+                coverage.checked += 1
+            else:
+                kind = self.sources.failed.get(path, "syntax-error")
+                coverage.skipped[kind] = coverage.skipped.get(kind, 0) + 1
+        return violations
+
+    def _scan_file(
+        self,
+        path: Path,
+        module: str,
+        in_graph: bool,
+        shim_map: ShimMap,
+        classifier: Classifier,
+        rebinding: re.Pattern[bytes] | None,
+        root_markers: list[bytes],
+    ) -> tuple[list[Violation], bool]:
+        needs_imports = not in_graph
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return [], self.sources.file(path) is not None
+        wants_imports = needs_imports and any(marker in data for marker in root_markers)
+        wants_rebinding = rebinding is not None and rebinding.search(data) is not None
+        if not (wants_imports or wants_rebinding):
+            return [], True
+        source = self.sources.file(path)
+        if source is None or self.sources.tree(source) is None:
+            return [], False
+        return self._file_violations(
+            source, module, shim_map, classifier, wants_imports, wants_rebinding
+        ), True
+
+    def _file_violations(
+        self,
+        source: SourceFile,
+        module: str,
+        shim_map: ShimMap,
+        classifier: Classifier,
+        check_targets: bool,
+        check_rebinding: bool,
+    ) -> list[Violation]:
+        violations: list[Violation] = []
+        if self._is_exempt(module):
+            return violations
+        is_package = source.path.name == "__init__.py"
+        display = self.sources.display(source.path)
+        facts = SourceFacts(self.sources, source.path)
+        for statement in self.sources.file_imports(source, module):
+            site = Site(module, is_package, display, statement, facts)
+            for binding in statement.bindings:
+                target = self._target_of(binding, shim_map)
+                if target is None:
+                    continue
+                if target.role == OTHER and not check_rebinding:
+                    continue
+                if target.role != OTHER and not check_targets:
+                    continue
+                violations += classifier.classify(site, binding, target)
+        return violations
+
+    def _target_of(self, binding: Binding, shim_map: ShimMap) -> Target | None:
+        """The target module a binding takes something from, or an OTHER project module."""
+        if binding.name is not None and binding.name != "*":
+            submodule = f"{binding.source}.{binding.name}"
+            if submodule in shim_map.targets:
+                return shim_map.targets[submodule]
+        if binding.source in shim_map.targets:
+            return shim_map.targets[binding.source]
+        if binding.name and any(
+            is_same_or_descendant(binding.source, root) for root in self.root_packages
+        ):
+            return Target(binding.source, OTHER, {})
+        return None
+
+
+class SourceFacts:
+    """File facts for the classifier, read lazily: most imports never need them."""
+
+    def __init__(self, sources: SourceCache, path: Path) -> None:
+        self.sources = sources
+        self.path = path
+
+    def uses(self, binding: Binding) -> AttributeUses:
+        source = self.sources.file(self.path)
+        tree = None if source is None else self.sources.tree(source)
+        return AttributeUses(known=False) if tree is None else attribute_uses(tree, binding)
+
+    def binds_otherwise(self, name: str) -> bool:
+        source = self.sources.file(self.path)
+        if source is None:
+            return False
+        return binds_otherwise(source.lines, name, self.sources.mask(source))
+
+
+def _rebinding_pattern(exports: ExportSet) -> re.Pattern[bytes]:
+    names = sorted(set(exports.preferred.values()))
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rb"\bas\s+(?:" + alternatives.encode() + rb")\b")
+
+
+def attribute_uses(tree: ast.Module, binding: Binding) -> AttributeUses:
+    """How the module bound by ``binding`` is used: attributes read from it, bare uses.
+
+    ``import a.b.impl`` binds ``a`` and is used as ``a.b.impl.X``; every other form binds the
+    module itself to a local name, used as ``local.X`` (or passed around bare).
+    """
+    spelled_out = binding.spelled_out
+    chain = binding.source if spelled_out else binding.local
+    uses = AttributeUses()
+    attribute_values: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            attribute_values.add(id(node.value))
+            if _dotted(node.value) == chain:
+                uses.attributes.setdefault(node.attr, node.lineno)
+    if not spelled_out:
+        uses.bare = any(
+            isinstance(node, ast.Name)
+            and node.id == binding.local
+            and isinstance(node.ctx, ast.Load)
+            and id(node) not in attribute_values
+            for node in ast.walk(tree)
+        )
+    return uses
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))

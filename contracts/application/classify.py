@@ -1,0 +1,332 @@
+"""Decide what one imported name is: fine, or which kind of fragmentation, and its fix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..domain import suggestions
+from ..domain.exports import ExportSet, ObjectRef
+from ..domain.findings import Violation
+from ..domain.statements import Binding, ImportStatement
+
+IMPLEMENTATION = "implementation"
+CANONICAL = "canonical"
+SHIM = "shim"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A module whose imports matter: an implementation, the canonical module, or a shim."""
+
+    module: str
+    role: str
+    bindings: Mapping[str, ObjectRef]
+    # The names ``from module import *`` binds (public names, limited by ``__all__``).
+    star_names: tuple[str, ...] = ()
+
+
+@dataclass
+class AttributeUses:
+    """How a module bound by an import is used in the importing file."""
+
+    attributes: dict[str, int] = field(default_factory=dict)
+    bare: bool = False
+    known: bool = True
+
+
+class FileFacts(Protocol):
+    """What the classifier may need to know about the importing file beyond the statement."""
+
+    def uses(self, binding: Binding) -> AttributeUses: ...
+
+    def binds_otherwise(self, name: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where an import sits: the importing module, its file, and the statement."""
+
+    importer: str
+    importer_is_package: bool
+    path: str
+    statement: ImportStatement
+    facts: FileFacts
+
+
+class Classifier:
+    """Turns bindings into violations according to one contract's options."""
+
+    def __init__(
+        self,
+        exports: ExportSet,
+        *,
+        allow_renames: bool,
+        allow_secondary_names: bool,
+        check_name_rebinding: bool,
+    ) -> None:
+        self.exports = exports
+        self.canonical = exports.module
+        self.allow_renames = allow_renames
+        self.allow_secondary_names = allow_secondary_names
+        self.check_name_rebinding = check_name_rebinding
+
+    def classify(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
+        if binding.name is None or f"{binding.source}.{binding.name}" == target.module:
+            return self._module_binding(site, binding, target)
+        if binding.is_star:
+            return self._star(site, binding, target)
+        obj = target.bindings.get(binding.name)
+        if target.role == IMPLEMENTATION:
+            return [self._implementation_name(site, binding, target, obj)]
+        if obj is None:
+            return self._rebound(site, binding, target)
+        if target.role == SHIM:
+            return [self._through(site, binding, target, obj, "shim-import")]
+        return self._canonical_name(site, binding, obj)
+
+    # Names taken from a module -------------------------------------------------------------
+
+    def _implementation_name(
+        self, site: Site, binding: Binding, target: Target, obj: ObjectRef | None
+    ) -> Violation:
+        if obj is None:
+            return self._violation(
+                "implementation-import",
+                site,
+                binding,
+                target,
+                f"`{binding.name}` is imported from implementation module `{target.module}`, "
+                f"which only `{self.canonical}` may import; `{self.canonical}` does not "
+                f"export `{binding.name}`",
+                suggestion=None,
+                unfixable=f"`{self.canonical}` does not export `{binding.name}`",
+            )
+        return self._through(site, binding, target, obj, "implementation-import")
+
+    def _through(
+        self, site: Site, binding: Binding, target: Target, obj: ObjectRef, kind: str
+    ) -> Violation:
+        preferred = self.exports.preferred_name(obj)
+        where = "implementation module" if kind == "implementation-import" else "re-export shim"
+        message = (
+            f"`{binding.name}` is taken from {where} `{target.module}`; "
+            f"its canonical path is `{self.canonical}.{preferred}`"
+        )
+        return self._violation(
+            kind,
+            site,
+            binding,
+            target,
+            message + self._rename_note(binding.local, preferred),
+            suggestion=self._from_line(site, preferred, binding.local),
+        )
+
+    def _canonical_name(self, site: Site, binding: Binding, obj: ObjectRef) -> list[Violation]:
+        preferred = self.exports.preferred_name(obj)
+        target = Target(self.canonical, CANONICAL, self.exports.names)
+        if binding.name != preferred and not self.allow_secondary_names:
+            message = (
+                f"`{binding.name}` is a secondary name of `{self.canonical}.{preferred}`; "
+                f"import the preferred name `{preferred}`"
+            )
+            return [
+                self._violation(
+                    "secondary-name",
+                    site,
+                    binding,
+                    target,
+                    message + self._rename_note(binding.local, preferred),
+                    suggestion=self._from_line(site, preferred, binding.local),
+                )
+            ]
+        if (
+            binding.local != preferred
+            and not self.allow_renames
+            and not site.facts.binds_otherwise(preferred)
+        ):
+            return [
+                self._violation(
+                    "renamed-import",
+                    site,
+                    binding,
+                    target,
+                    f"`{self.canonical}.{preferred}` is bound under another name, "
+                    f"`{binding.local}`",
+                    suggestion=self._from_line(site, preferred, preferred),
+                    unfixable=f"rename the uses of `{binding.local}` to `{preferred}` "
+                    "in this file, then drop the `as`",
+                )
+            ]
+        return []
+
+    def _rebound(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
+        """``from m import Other as WebSocketManager``: a canonical name for another object."""
+        local = binding.local
+        if not (
+            self.check_name_rebinding
+            and binding.is_renamed
+            and local in self.exports.names
+            and local == self.exports.preferred_name(self.exports.names[local])
+        ):
+            return []
+        return [
+            self._violation(
+                "name-rebound",
+                site,
+                binding,
+                target,
+                f"`{local}` is the canonical name of `{self.canonical}.{local}`, but here it "
+                f"binds `{binding.source}.{binding.name}`",
+                suggestion=self._from_line(site, local, local),
+                unfixable=f"`{binding.source}.{binding.name}` is a different object; "
+                "import the canonical one or give this one its own name",
+            )
+        ]
+
+    def _star(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
+        if target.role == CANONICAL:
+            return []
+        public = sorted(target.star_names)
+        if target.role == SHIM and not public:
+            return []
+        preferred = sorted({self.exports.preferred_name(target.bindings[n]) for n in public})
+        kind = "implementation-import" if target.role == IMPLEMENTATION else "shim-import"
+        where = "implementation module" if target.role == IMPLEMENTATION else "re-export shim"
+        return [
+            self._violation(
+                kind,
+                site,
+                binding,
+                target,
+                f"star import from {where} `{target.module}` binds canonical objects "
+                f"({', '.join(public) or 'its names'})",
+                suggestion=(
+                    suggestions.from_import_line(self._from_module(site), preferred)
+                    if preferred
+                    else None
+                ),
+                unfixable="a star import binds an unknown set of names; list the names used "
+                "and import them from the canonical module",
+            )
+        ]
+
+    # Modules bound by an import ---------------------------------------------------------------
+
+    def _module_binding(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
+        if target.role not in (IMPLEMENTATION, SHIM):
+            return []
+        found = site.facts.uses(binding)
+        if target.role == SHIM:
+            return self._shim_module_uses(site, binding, target, found)
+        line = suggestions.module_import_line(
+            self.canonical, binding.local, site.statement, site.importer, site.importer_is_package
+        )
+        unfixable = self._module_rewrite_obstacle(binding, target, found)
+        used = ", ".join(f"`{name}`" for name in sorted(found.attributes)) or "no attributes"
+        return [
+            self._violation(
+                "implementation-module-import",
+                site,
+                binding,
+                target,
+                f"implementation module `{target.module}` is imported as a module "
+                f"(uses {used}); only `{self.canonical}` may import it",
+                suggestion=line,
+                unfixable=unfixable,
+                symbol=target.module,
+            )
+        ]
+
+    def _module_rewrite_obstacle(
+        self, binding: Binding, target: Target, found: AttributeUses
+    ) -> str | None:
+        """Why swapping the module for the canonical one could change behaviour, if it could."""
+        if binding.spelled_out:
+            return f"uses are written as `{binding.source}.…`; rewrite them by hand"
+        if not found.known:
+            return "the importing file could not be parsed to check how the module is used"
+        if found.bare:
+            return f"the module object `{binding.local}` itself is used, not only its attributes"
+        missing = [
+            name
+            for name in sorted(found.attributes)
+            if name not in target.bindings or self.exports.names.get(name) != target.bindings[name]
+        ]
+        if missing:
+            names = ", ".join(f"`{name}`" for name in missing)
+            return f"`{self.canonical}` does not export {names} as the same object"
+        return None
+
+    def _shim_module_uses(
+        self, site: Site, binding: Binding, target: Target, found: AttributeUses
+    ) -> list[Violation]:
+        violations = []
+        for attribute in sorted(found.attributes):
+            obj = target.bindings.get(attribute)
+            if obj is None:
+                continue
+            preferred = self.exports.preferred_name(obj)
+            violations.append(
+                self._violation(
+                    "shim-import",
+                    site,
+                    binding,
+                    target,
+                    f"`{binding.local}.{attribute}` takes `{attribute}` through re-export shim "
+                    f"`{target.module}` (used on line {found.attributes[attribute]}); its "
+                    f"canonical path is `{self.canonical}.{preferred}`",
+                    suggestion=self._from_line(site, preferred, preferred),
+                    unfixable=f"replace the uses of `{binding.local}.{attribute}` with "
+                    f"`{preferred}` and import it from `{self.canonical}`",
+                    symbol=attribute,
+                )
+            )
+        return violations
+
+    # Helpers ---------------------------------------------------------------------------------
+
+    def _rename_note(self, local: str, preferred: str) -> str:
+        if local == preferred or self.allow_renames:
+            return ""
+        return f" (the file calls it `{local}`: rename its uses to `{preferred}` to drop the `as`)"
+
+    def _from_module(self, site: Site) -> str:
+        return suggestions.from_module(
+            self.canonical, site.statement, site.importer, site.importer_is_package
+        )
+
+    def _from_line(self, site: Site, preferred: str, local: str) -> str:
+        return suggestions.from_import_line(
+            self._from_module(site), [suggestions.imported_name(preferred, local)]
+        )
+
+    def _violation(
+        self,
+        kind: str,
+        site: Site,
+        binding: Binding,
+        target: Target,
+        message: str,
+        *,
+        suggestion: str | None,
+        unfixable: str | None = None,
+        symbol: str | None = None,
+    ) -> Violation:
+        return Violation(
+            kind=kind,
+            path=site.path,
+            line=binding.line,
+            column=binding.column,
+            importer=site.importer,
+            imported=target.module,
+            symbol=symbol or binding.name,
+            via=target.module if target.role != CANONICAL else None,
+            statement=site.statement.text,
+            message=message,
+            suggestion=suggestion,
+            fixable=unfixable is None and suggestion is not None,
+            unfixable_reason=unfixable,
+            identity=(binding.local,),
+        )

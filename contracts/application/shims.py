@@ -1,0 +1,168 @@
+"""Find every re-export shim of the canonical objects, following the import graph outwards.
+
+Starting from the canonical and implementation modules, each importer's statements at the
+lines grimp reports are read; a module that binds a canonical object at module level becomes
+a shim, and its own importers are examined in turn, until nothing changes. Nobody has to list
+the shims in config, and only importers of the canonical module, the implementation and shims
+are ever read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from grimp import ImportGraph
+
+from ..adapters.source import logical_line, parse_logical_line
+from ..domain.exports import ExportSet, ObjectRef, string_list
+from ..domain.rebinding import ImportedObject, final_bindings
+from ..domain.statements import Binding, ImportStatement
+from .classify import CANONICAL, IMPLEMENTATION, SHIM, Target
+from .sources import SourceCache
+
+_DUNDER_ALL = re.compile(r"__all__\s*(?::[^=]*)?=")
+
+
+@dataclass
+class ShimMap:
+    """Every module that binds canonical objects, and the import statements that reach them."""
+
+    targets: dict[str, Target]
+    edges: dict[tuple[str, str], list[ImportStatement]] = field(default_factory=dict)
+
+    @property
+    def shims(self) -> dict[str, Target]:
+        return {name: t for name, t in self.targets.items() if t.role == SHIM}
+
+
+def relevant_bindings(
+    statement: ImportStatement, module: str, graph_modules: set[str]
+) -> Iterable[Binding]:
+    """The bindings of a statement that take something from ``module`` (or bind it)."""
+    for binding in statement.bindings:
+        if binding.name is None:
+            if binding.source == module:
+                yield binding
+        elif f"{binding.source}.{binding.name}" == module or (
+            binding.source == module and f"{module}.{binding.name}" not in graph_modules
+        ):
+            yield binding
+
+
+class ShimFinder:
+    def __init__(
+        self,
+        graph: ImportGraph,
+        sources: SourceCache,
+        exports: ExportSet,
+        implementation_modules: set[str],
+    ) -> None:
+        self.graph = graph
+        self.modules = graph.modules
+        self.sources = sources
+        self.exports = exports
+        self.implementations = implementation_modules
+
+    def find(self) -> ShimMap:
+        canonical = self.exports.module
+        targets = {canonical: self._target(canonical, CANONICAL, dict(self.exports.names))}
+        for module in sorted(self.implementations):
+            names = self._implementation_names(module)
+            targets[module] = self._target(module, IMPLEMENTATION, names)
+        result = ShimMap(targets=targets)
+        imported: dict[str, dict[str, list[ImportedObject]]] = {}
+        queue = deque(targets)
+        queued = set(queue)
+        while queue:
+            module = queue.popleft()
+            queued.discard(module)
+            for importer in sorted(self.graph.find_modules_that_directly_import(module)):
+                if importer == canonical or importer in self.implementations:
+                    continue
+                statements = self._statements(importer, module)
+                result.edges[(importer, module)] = statements
+                objects = self._imported_objects(statements, targets[module])
+                imported.setdefault(importer, {})[module] = objects
+                names = self._bindings_of(importer, imported[importer].values())
+                known = targets.get(importer)
+                if names and (known is None or dict(known.bindings) != names):
+                    targets[importer] = self._target(importer, SHIM, names)
+                    if importer not in queued:
+                        queue.append(importer)
+                        queued.add(importer)
+        return result
+
+    def _target(self, module: str, role: str, names: dict[str, ObjectRef]) -> Target:
+        public = [name for name in names if not name.startswith("_")]
+        declared = self._dunder_all(module)
+        star = public if declared is None else [n for n in names if n in declared]
+        return Target(module, role, names, tuple(star))
+
+    def _implementation_names(self, module: str) -> dict[str, ObjectRef]:
+        """Names an implementation module binds to canonical objects (origin names, aliases)."""
+        origins = {obj.name: obj for obj in self.exports.objects if obj.module == module}
+        source = self.sources.module_file(module)
+        if source is None or not origins:
+            return origins
+        defined = [ImportedObject(0, name, obj, conditional=False) for name, obj in origins.items()]
+        aliases = final_bindings(
+            source.lines, defined, self.sources.mask(source), keep_definitions=True
+        )
+        return {**origins, **aliases}
+
+    def _statements(self, importer: str, module: str) -> list[ImportStatement]:
+        lines = sorted(
+            {
+                detail["line_number"]
+                for detail in self.graph.get_import_details(importer=importer, imported=module)
+            }
+        )
+        statements = []
+        for line in lines:
+            statements.extend(self.sources.statements_at(importer, line))
+        return statements
+
+    def _imported_objects(
+        self, statements: list[ImportStatement], target: Target
+    ) -> list[ImportedObject]:
+        objects = []
+        for statement in statements:
+            if not statement.module_level:
+                continue
+            for binding in relevant_bindings(statement, target.module, self.modules):
+                if binding.name is None or binding.source != target.module:
+                    continue  # the module itself, not an object taken from it
+                for name, obj in self._names_bound(binding, target):
+                    objects.append(ImportedObject(binding.line, name, obj, statement.conditional))
+        return objects
+
+    def _names_bound(self, binding: Binding, target: Target) -> list[tuple[str, ObjectRef]]:
+        if binding.is_star:
+            return [(name, target.bindings[name]) for name in target.star_names]
+        obj = target.bindings.get(binding.name or "")
+        return [] if obj is None else [(binding.local, obj)]
+
+    def _dunder_all(self, module: str) -> list[str] | None:
+        source = self.sources.module_file(module)
+        if source is None:
+            return None
+        for index, line in enumerate(source.lines):
+            if _DUNDER_ALL.match(line):
+                tree = parse_logical_line(logical_line(source.lines, index + 1))
+                if tree and tree.body and hasattr(tree.body[0], "value"):
+                    return string_list(tree.body[0].value)  # type: ignore[attr-defined]
+        return None
+
+    def _bindings_of(
+        self, importer: str, imported: Iterable[list[ImportedObject]]
+    ) -> dict[str, ObjectRef]:
+        objects = [item for items in imported for item in items]
+        if not objects:
+            return {}
+        source = self.sources.module_file(importer)
+        if source is None:
+            return {}
+        return final_bindings(source.lines, objects, self.sources.mask(source))

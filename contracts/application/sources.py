@@ -1,0 +1,129 @@
+"""Cached access to checked source: files, statements at graph lines, whole-file parses.
+
+Every read failure becomes a Diagnostic here, once per file, so the checks above never see an
+exception from a bad file and never report the same file twice.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from pathlib import Path
+
+from ..adapters.source import (
+    ModuleLocator,
+    SourceError,
+    SourceFile,
+    logical_line,
+    parse_logical_line,
+    parse_module,
+    read_source,
+)
+from ..domain.findings import Diagnostic
+from ..domain.scopes import scope_of, string_mask
+from ..domain.statements import ImportStatement, iter_file_imports, shifted
+from .settings import RunSettings
+
+
+class SourceCache:
+    def __init__(self, locator: ModuleLocator, run_settings: RunSettings) -> None:
+        self.locator = locator
+        self.settings = run_settings
+        self.diagnostics: list[Diagnostic] = []
+        self._files: dict[Path, SourceFile | None] = {}
+        self._masks: dict[Path, list[bool]] = {}
+        self._trees: dict[Path, ast.Module | None] = {}
+        self._statements: dict[tuple[str, int], list[ImportStatement]] = {}
+        self.failed: dict[Path, str] = {}
+
+    def display(self, path: Path) -> str:
+        return self.settings.display_path(path)
+
+    def file(self, path: Path) -> SourceFile | None:
+        if path not in self._files:
+            try:
+                self._files[path] = read_source(path)
+            except SourceError as error:
+                self._fail(error)
+                self._files[path] = None
+        return self._files[path]
+
+    def module_file(self, module: str) -> SourceFile | None:
+        path = self.locator.path_of(module)
+        return None if path is None else self.file(path)
+
+    def mask(self, source: SourceFile) -> list[bool]:
+        if source.path not in self._masks:
+            self._masks[source.path] = string_mask(source.lines)
+        return self._masks[source.path]
+
+    def tree(self, source: SourceFile) -> ast.Module | None:
+        """The whole file parsed (newer syntax tolerated); None, with a diagnostic, if broken."""
+        if source.path not in self._trees:
+            try:
+                self._trees[source.path] = parse_module(source)
+            except SourceError as error:
+                self._fail(error)
+                self._trees[source.path] = None
+        return self._trees[source.path]
+
+    def file_imports(self, source: SourceFile, module: str) -> list[ImportStatement]:
+        tree = self.tree(source)
+        if tree is None:
+            return []
+        return list(
+            iter_file_imports(
+                tree,
+                importer=module,
+                importer_is_package=source.path.name == "__init__.py",
+                lines=source.lines,
+            )
+        )
+
+    def statements_at(self, module: str, line: int) -> list[ImportStatement]:
+        """The import statements that start on ``line`` of ``module``, read on their own."""
+        key = (module, line)
+        if key not in self._statements:
+            self._statements[key] = self._read_statements(module, line)
+        return self._statements[key]
+
+    def _read_statements(self, module: str, line: int) -> list[ImportStatement]:
+        source = self.module_file(module)
+        if source is None or not 0 < line <= len(source.lines):
+            return []
+        is_package = self.locator.is_package(module)
+        snippet = logical_line(source.lines, line)
+        tree = parse_logical_line(snippet)
+        if tree is None:
+            return [s for s in self.file_imports(source, module) if s.line == line]
+        scope = scope_of(source.lines, line - 1, self.mask(source))
+        statements = []
+        for statement in iter_file_imports(
+            tree,
+            importer=module,
+            importer_is_package=is_package,
+            lines=snippet.text.splitlines(keepends=True),
+        ):
+            placed = shifted(statement, line - 1, snippet.indent)
+            statements.append(
+                replace(
+                    placed,
+                    module_level=placed.module_level and scope.module_level,
+                    type_checking=placed.type_checking or scope.type_checking,
+                    conditional=placed.conditional or scope.conditional,
+                )
+            )
+        return statements
+
+    def _fail(self, error: SourceError) -> None:
+        if error.path in self.failed:
+            return
+        self.failed[error.path] = error.kind
+        self.diagnostics.append(
+            Diagnostic(
+                kind=error.kind,
+                path=self.display(error.path),
+                message=error.message,
+                line=error.line,
+            )
+        )

@@ -1,0 +1,164 @@
+"""The ``ssot-imports`` command line: check, baseline, fix.
+
+Exit codes: 0 every contract kept, 1 a contract broken (or coverage too low), 2 a usage or
+configuration error, reported as one line on stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .application.checking import CheckReport, CheckRequest, run_check
+from .domain.errors import UsageError
+from .output.github import append_step_summary, render_github
+from .output.json_report import render_json
+from .output.sarif import render_sarif
+from .output.text import render_text
+
+EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ssot-imports",
+        description="Give every shared object exactly one import path, and keep it that way.",
+    )
+    parser.add_argument("--version", action="version", version=f"ssot-imports {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="run every contract of the config")
+    _common_options(check)
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    check.add_argument("--output", metavar="FILE", help="write the report here, not stdout")
+    check.add_argument(
+        "--min-coverage",
+        type=_percent,
+        metavar="PCT",
+        help="fail when a contract checked less than PCT%% of the files under its roots",
+    )
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="import-linter config file")
+    parser.add_argument(
+        "--path",
+        metavar="DIR",
+        default=".",
+        help="project root: put on sys.path; reported paths are relative to it (default: .)",
+    )
+    parser.add_argument(
+        "--contract",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="check only this contract id (repeatable)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="do not use the graph cache")
+    parser.add_argument("--verbose", action="store_true", help="print timings per phase")
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 100: {text!r}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        return arguments.handler(arguments)
+    except UsageError as error:
+        print(f"ssot-imports: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("ssot-imports: interrupted", file=sys.stderr)
+        return 130
+
+
+def _progress(verbose: bool) -> Callable[[str], None]:
+    """Progress lines on stderr, only for a person watching a terminal (or with --verbose)."""
+    started = time.perf_counter()
+    interactive = sys.stderr.isatty()
+
+    def report(message: str) -> None:
+        elapsed = time.perf_counter() - started
+        if verbose:
+            print(f"[{elapsed:7.2f}s] {message}", file=sys.stderr)
+        elif interactive:
+            print(f"\r\033[K{message}…", end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _request(arguments: argparse.Namespace) -> CheckRequest:
+    return CheckRequest(
+        config=arguments.config,
+        project_root=Path(arguments.path),
+        contract_ids=tuple(arguments.contract),
+        use_cache=not arguments.no_cache,
+        progress=_progress(arguments.verbose),
+    )
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    report = run_check(_request(arguments))
+    if sys.stderr.isatty() and not arguments.verbose:
+        print("\r\033[K", end="", file=sys.stderr)
+    exit_code = EXIT_BROKEN if report.broken else EXIT_OK
+    exit_code = max(exit_code, _coverage_gate(report, arguments.min_coverage))
+    rendering_started = time.perf_counter()
+    text = _render(report, arguments.format, exit_code)
+    report.timings["rendering"] = time.perf_counter() - rendering_started
+    _write(text, arguments.output)
+    if arguments.format == "github":
+        append_step_summary(report)
+    if arguments.verbose:
+        for phase, seconds in report.timings.items():
+            print(f"timing: {phase}: {seconds * 1000:.1f} ms", file=sys.stderr)
+    return exit_code
+
+
+def _coverage_gate(report: CheckReport, minimum: float | None) -> int:
+    if minimum is None:
+        return EXIT_OK
+    failing = [c for c in report.contracts if c.coverage.percent < minimum]
+    for contract in failing:
+        print(
+            f"ssot-imports: contract '{contract.id}' checked {contract.coverage.percent:.1f}% "
+            f"of its files, below --min-coverage {minimum:g}",
+            file=sys.stderr,
+        )
+    return EXIT_BROKEN if failing else EXIT_OK
+
+
+def _render(report: CheckReport, output_format: str, exit_code: int) -> str:
+    if output_format == "json":
+        return render_json(report, exit_code)
+    if output_format == "github":
+        return render_github(report)
+    if output_format == "sarif":
+        return render_sarif(report)
+    return render_text(report)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--output {output}: cannot write ({error.strerror})") from None

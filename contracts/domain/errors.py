@@ -1,0 +1,28 @@
+"""Errors that stop a check because its input is wrong, each naming what to correct."""
+
+from __future__ import annotations
+
+
+class ConfigurationError(Exception):
+    """A contract option or value that cannot be right; the run must fail, never pass.
+
+    ``str()`` is one line that names the contract, the option and the value.
+    """
+
+    def __init__(self, option: str, value: object, problem: str, contract: str = "") -> None:
+        self.option = option
+        self.value = value
+        self.problem = problem
+        self.contract = contract
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"contract '{self.contract}': " if self.contract else ""
+        return f"{where}option '{self.option}' = {self.value!r}: {self.problem}"
+
+    def for_contract(self, contract: str) -> ConfigurationError:
+        return ConfigurationError(self.option, self.value, self.problem, contract)
+
+
+class UsageError(Exception):
+    """Bad input to the command (file, option, value): one line, exit code 2."""

@@ -1,0 +1,98 @@
+"""Structured results: what a contract found, in a shape every output format can use."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from .rules import rule_for
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule at one place in the code.
+
+    ``identity`` holds what the fingerprint is made of: the things that make this violation
+    this violation (what is imported, by whom, under which name), never its line.
+    """
+
+    kind: str
+    path: str
+    line: int
+    importer: str
+    imported: str
+    message: str
+    statement: str = ""
+    column: int | None = None
+    symbol: str | None = None
+    via: str | None = None
+    suggestion: str | None = None
+    fixable: bool = False
+    unfixable_reason: str | None = None
+    contract_id: str = ""
+    contract_name: str = ""
+    identity: tuple[str, ...] = ()
+    fingerprint: str = ""
+    baseline_state: str = "new"
+
+    @property
+    def code(self) -> str:
+        return rule_for(self.kind).code
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column or 0, self.kind, self.symbol or "")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Something that limited the check (a file that could not be read, a blind spot)."""
+
+    kind: str
+    path: str
+    message: str
+    line: int | None = None
+    contract_id: str = ""
+
+    @property
+    def code(self) -> str:
+        return rule_for(self.kind).code
+
+
+@dataclass
+class Coverage:
+    """How much of the tree a contract actually looked at, and why the rest was skipped."""
+
+    in_scope: int = 0
+    checked: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if not self.in_scope else 100.0 * self.checked / self.in_scope
+
+
+def with_fingerprints(violations: Iterable[Violation]) -> list[Violation]:
+    """Give each violation a fingerprint that ignores lines but counts duplicates.
+
+    Two identical violations in one module get occurrence numbers 0 and 1, in source order,
+    so a baseline counts them instead of merging them.
+    """
+    ordered = sorted(violations, key=Violation.sort_key)
+    seen: Counter[tuple[str, ...]] = Counter()
+    result = []
+    for violation in ordered:
+        key = (
+            violation.contract_id,
+            violation.kind,
+            violation.importer,
+            violation.imported,
+            violation.symbol or "",
+            *violation.identity,
+        )
+        occurrence = seen[key]
+        seen[key] += 1
+        digest = hashlib.sha256("\x1f".join((*key, str(occurrence))).encode()).hexdigest()
+        result.append(replace(violation, fingerprint=digest[:20]))
+    return result

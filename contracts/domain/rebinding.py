@@ -1,0 +1,104 @@
+"""Which module-level names of a module end up bound to canonical objects.
+
+A module that imports a canonical object at module level re-exports it, unless it later binds
+the same name to something else (its own wrapper function, say). Assignments ``A = B`` pass
+the object on under a new name. This reads assignments and definitions line by line, so a
+shim candidate never has to be parsed as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .exports import ObjectRef
+from .scopes import scope_of
+
+_DEFINITION = re.compile(r"\s*(?:async\s+def|def|class)\s+([A-Za-z_]\w*)")
+_ASSIGNMENT = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.*?)\s*(?:#.*)?$")
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+@dataclass(frozen=True)
+class ImportedObject:
+    """A canonical object bound by an import statement of the module."""
+
+    line: int
+    name: str
+    obj: ObjectRef
+    conditional: bool
+
+
+def final_bindings(
+    lines: list[str],
+    imported: Iterable[ImportedObject],
+    mask: list[bool],
+    *,
+    keep_definitions: bool = False,
+) -> dict[str, ObjectRef]:
+    """The canonical objects the module binds at module level once it has run.
+
+    A later unconditional definition or assignment of a name replaces the object; one inside
+    ``if``/``except`` does not (a fallback such as ``except ImportError: X = None`` leaves the
+    imported binding in place on the normal path). ``keep_definitions`` is for the module
+    that defines the objects itself: its ``class``/``def`` lines are the objects, not rebinds.
+    """
+    imported = list(imported)
+    events: list[tuple[int, str, object, bool]] = [
+        (item.line, item.name, item.obj, item.conditional) for item in imported
+    ]
+    tracked = {item.name for item in imported}
+    if not tracked:
+        return {}
+    for index, line in enumerate(lines):
+        if mask[index] or not any(name in line for name in tracked):
+            continue
+        event = _line_event(line, keep_definitions)
+        if event is None:
+            continue
+        name, value = event
+        if name not in tracked and not (isinstance(value, str) and value in tracked):
+            continue
+        scope = scope_of(lines, index, mask)
+        if not scope.module_level:
+            continue
+        tracked.add(name)
+        events.append((index + 1, name, value, scope.conditional))
+
+    state: dict[str, ObjectRef | None] = {}
+    for _, name, value, conditional in sorted(events, key=lambda event: event[0]):
+        if isinstance(value, ObjectRef):
+            state[name] = value
+        elif isinstance(value, str) and state.get(value) is not None:
+            state[name] = state[value]
+        elif not conditional:
+            state[name] = None
+    return {name: obj for name, obj in state.items() if obj is not None}
+
+
+def _line_event(line: str, keep_definitions: bool) -> tuple[str, str | None] | None:
+    """(bound name, aliased name or None) for a definition or simple assignment line."""
+    definition = _DEFINITION.match(line)
+    if definition:
+        return None if keep_definitions else (definition.group(1), None)
+    assignment = _ASSIGNMENT.match(line)
+    if assignment:
+        value = assignment.group(2)
+        return assignment.group(1), value if _IDENTIFIER.fullmatch(value) else None
+    return None
+
+
+def binds_otherwise(lines: list[str], name: str, mask: list[bool]) -> bool:
+    """Whether the module defines or assigns ``name`` itself at module level.
+
+    Such a module has to import the canonical object under another name (a wrapper function
+    named like the canonical one, say), so that rename is not a finding.
+    """
+    for index, line in enumerate(lines):
+        if mask[index] or name not in line:
+            continue
+        event = _line_event(line, keep_definitions=False)
+        if event is not None and event[0] == name and scope_of(lines, index, mask).module_level:
+            return True
+    return False

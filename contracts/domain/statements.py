@@ -1,0 +1,183 @@
+"""Import statements as data: which names a statement binds, and from where.
+
+The same shape is produced from a single statement read at a line the import graph points to
+and from a whole file parsed directly, so one classifier serves both.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from .modules import resolve_relative
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One name that an import statement binds in the importing namespace.
+
+    ``source`` is the absolute module the statement names: ``X`` in ``from X import n`` or
+    ``import X``. ``name`` is the attribute taken from it (None for ``import X``).
+    """
+
+    source: str
+    name: str | None
+    local: str
+    line: int
+    column: int
+
+    @property
+    def is_star(self) -> bool:
+        return self.name == "*"
+
+    @property
+    def spelled_out(self) -> bool:
+        """``import a.b.c`` binds ``a``: the module is used as ``a.b.c.attr``."""
+        return self.name is None and "." in self.source and self.local == self.source.split(".")[0]
+
+    @property
+    def is_renamed(self) -> bool:
+        return self.name is not None and self.name != "*" and self.local != self.name
+
+
+@dataclass(frozen=True)
+class ImportStatement:
+    """An import statement as written, with where it sits in its file."""
+
+    line: int
+    end_line: int
+    text: str
+    is_from: bool
+    level: int
+    module: str | None
+    bindings: tuple[Binding, ...]
+    module_level: bool = True
+    type_checking: bool = False
+    conditional: bool = False
+
+
+def statement_from_node(
+    node: ast.Import | ast.ImportFrom,
+    *,
+    importer: str,
+    importer_is_package: bool,
+    text: str,
+    module_level: bool = True,
+    type_checking: bool = False,
+) -> ImportStatement | None:
+    """Build an ImportStatement from an ast node.
+
+    Returns None for a relative import that climbs above the top-level package.
+    """
+    bindings = []
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.partition(".")[0]
+            bindings.append(Binding(alias.name, None, local, alias.lineno, alias.col_offset))
+        module, level = None, 0
+    else:
+        level = node.level
+        module = node.module
+        source = resolve_relative(importer, importer_is_package, level, module)
+        if source is None:
+            return None
+        for alias in node.names:
+            local = alias.asname or alias.name
+            bindings.append(Binding(source, alias.name, local, alias.lineno, alias.col_offset))
+    return ImportStatement(
+        line=node.lineno,
+        end_line=node.end_lineno or node.lineno,
+        text=text,
+        is_from=isinstance(node, ast.ImportFrom),
+        level=level,
+        module=module,
+        bindings=tuple(bindings),
+        module_level=module_level,
+        type_checking=type_checking,
+    )
+
+
+def shifted(
+    statement: ImportStatement, line_offset: int, first_line_indent: int
+) -> ImportStatement:
+    """Map a statement parsed from a dedented snippet back to its place in the file."""
+
+    def move(binding: Binding) -> Binding:
+        column = binding.column + (first_line_indent if binding.line == 1 else 0)
+        return replace(binding, line=binding.line + line_offset, column=column)
+
+    return replace(
+        statement,
+        line=statement.line + line_offset,
+        end_line=statement.end_line + line_offset,
+        bindings=tuple(move(binding) for binding in statement.bindings),
+    )
+
+
+def is_type_checking_test(test: ast.expr) -> bool:
+    """True for ``if TYPE_CHECKING:`` and ``if typing.TYPE_CHECKING:`` (and ``t.TYPE_CHECKING``)."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def iter_file_imports(
+    tree: ast.Module, *, importer: str, importer_is_package: bool, lines: list[str]
+) -> Iterator[ImportStatement]:
+    """Every import statement of a parsed file, with its scope (module level, TYPE_CHECKING)."""
+
+    def text_of(node: ast.stmt) -> str:
+        start, end = node.lineno, node.end_lineno or node.lineno
+        snippet = lines[start - 1 : end]
+        if not snippet:
+            return ""
+        snippet[0] = snippet[0][node.col_offset :]
+        return "".join(snippet).rstrip("\r\n")
+
+    def visit(body: list[ast.stmt], scope: tuple[bool, bool, bool]) -> Iterator[ImportStatement]:
+        module_level, type_checking, conditional = scope
+        for node in body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                statement = statement_from_node(
+                    node,
+                    importer=importer,
+                    importer_is_package=importer_is_package,
+                    text=text_of(node),
+                )
+                if statement is not None:
+                    yield replace(
+                        statement,
+                        module_level=module_level,
+                        type_checking=type_checking,
+                        conditional=conditional,
+                    )
+            elif isinstance(node, ast.If):
+                guarded = is_type_checking_test(node.test)
+                yield from visit(node.body, (module_level, type_checking or guarded, True))
+                yield from visit(node.orelse, (module_level, type_checking, True))
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                yield from visit(node.body, (False, type_checking, conditional))
+            elif isinstance(node, ast.Try | ast.With | ast.AsyncWith):
+                yield from visit(node.body, scope)
+                yield from visit(getattr(node, "finalbody", []), scope)
+                for handler in getattr(node, "handlers", []):
+                    yield from visit(handler.body, (module_level, type_checking, True))
+                yield from visit(getattr(node, "orelse", []), (module_level, type_checking, True))
+            else:
+                for child_body in child_bodies(node):
+                    yield from visit(child_body, (module_level, type_checking, True))
+
+    yield from visit(tree.body, (True, False, False))
+
+
+def child_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """Statement lists nested in a compound statement (try, with, for, while, match)."""
+    for name in ("body", "orelse", "finalbody"):
+        value = getattr(node, name, None)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            yield value
+    for handler in getattr(node, "handlers", ()) or ():
+        yield handler.body
+    for case in getattr(node, "cases", ()) or ():
+        yield case.body

@@ -1,0 +1,1 @@
+"""Demo of the netra_backend layout from the seed issue (a miniature, runnable)."""

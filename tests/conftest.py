@@ -1,0 +1,157 @@
+"""Fixture trees written in tmp_path and checked with the real import-linter, grimp and libcst."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from contracts.application.checking import CheckReport, CheckRequest, run_check
+from contracts.application.settings import settings
+from contracts.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+CONFIG_HEAD = """\
+[importlinter]
+root_packages =
+    pkg
+contract_types =
+    canonical_import: contracts.canonical_import.CanonicalImportContract
+"""
+
+# A canonical module that re-exports one class under three names and a second object.
+BASE_TREE = {
+    "pkg/__init__.py": "",
+    "pkg/core/__init__.py": "",
+    "pkg/core/impl.py": """\
+        class Impl:
+            pass
+
+
+        class Mode:
+            pass
+
+
+        def helper():
+            return 1
+        """,
+    "pkg/core/api.py": """\
+        from pkg.core.impl import Impl as _Impl
+        from pkg.core.impl import Mode
+
+        Manager = _Impl
+        Impl = _Impl
+        Alias = Manager
+
+        __all__ = ["Manager", "Impl", "Alias", "Mode"]
+        """,
+    "pkg/app/__init__.py": "",
+}
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+class Project:
+    """A project root in tmp_path: files, a config, and ways to check it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def write_bytes(self, relative: str, data: bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def tree(self, files: dict[str, str]) -> None:
+        for relative, text in files.items():
+            self.write(relative, text)
+
+    def config(self, options: str = "", head: str = CONFIG_HEAD, extra: str = "") -> Path:
+        contract = textwrap.dedent(
+            """\
+            [importlinter:contract:ssot]
+            name = SSOT
+            type = canonical_import
+            canonical_module = pkg.core.api
+            implementation_modules =
+                pkg.core.impl
+            """
+        )
+        text = head + "\n" + contract + textwrap.dedent(options) + "\n" + textwrap.dedent(extra)
+        return self.write(".importlinter", text)
+
+    def check(self, **request: object) -> CheckReport:
+        return run_check(
+            CheckRequest(
+                config=str(self.root / ".importlinter"),
+                project_root=self.root,
+                use_cache=False,
+                **request,  # type: ignore[arg-type]
+            )
+        )
+
+    def cli(self, *args: str, cwd: Path | None = None) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        previous = Path.cwd()
+        os.chdir(cwd or self.root)
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                code = main(list(args))
+        finally:
+            os.chdir(previous)
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def findings(report: CheckReport) -> list[tuple[str, int, str, str | None]]:
+    """(path, line, kind, symbol) of every violation: what tests assert exactly."""
+    return [(v.path, v.line, v.kind, v.symbol) for v in report.violations]
+
+
+def run_tool(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> CliResult:
+    """Run an installed console script for real, in a subprocess."""
+    completed = subprocess.run(
+        args,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+def script(name: str) -> str:
+    """The path of a console script installed beside the running Python."""
+    return str(Path(sys.executable).parent / name)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    settings.project_root = None
+    settings.excluded_files = {}
+    result = Project(tmp_path / "project")
+    result.root.mkdir()
+    result.tree(BASE_TREE)
+    result.config()
+    return result

@@ -1,0 +1,436 @@
+"""The canonical_import contract: each rule kept and broken, through import-linter's machinery."""
+
+from __future__ import annotations
+
+from conftest import Project, findings
+
+
+def by_path(report, path):
+    return [v for v in report.violations if v.path == path]
+
+
+def test_canonical_imports_keep_the_contract(project: Project) -> None:
+    project.write(
+        "pkg/app/ok.py",
+        """\
+        from pkg.core.api import Manager, Mode
+        from pkg.core import api
+        import pkg.core.api as wsm
+
+        def use():
+            from pkg.core.api import Manager
+            return Manager, api.Manager, wsm.Mode
+        """,
+    )
+    report = project.check()
+    assert report.violations == []
+    assert report.contracts[0].kept
+
+
+def test_implementation_import_with_exact_suggestion(project: Project) -> None:
+    project.write(
+        "pkg/app/consumer.py",
+        """\
+        import os
+        from pkg.core.impl import Impl as Manager
+        from pkg.core.impl import Impl
+        from pkg.core.impl import helper
+        """,
+    )
+    violations = by_path(project.check(), "pkg/app/consumer.py")
+    assert [(v.line, v.column, v.kind, v.symbol) for v in violations] == [
+        (2, 26, "implementation-import", "Impl"),
+        (3, 26, "implementation-import", "Impl"),
+        (4, 26, "implementation-import", "helper"),
+    ]
+    assert violations[0].suggestion == "from pkg.core.api import Manager"
+    assert violations[0].fixable
+    assert violations[0].via == "pkg.core.impl"
+    assert violations[0].statement == "from pkg.core.impl import Impl as Manager"
+    # The file calls it Impl: the suggestion keeps that name so no other line changes.
+    assert violations[1].suggestion == "from pkg.core.api import Manager as Impl"
+    # helper is not exported canonically: no suggestion, the reason instead.
+    assert violations[2].suggestion is None
+    assert not violations[2].fixable
+    assert violations[2].unfixable_reason == "`pkg.core.api` does not export `helper`"
+
+
+def test_seed_pattern_two_is_found_in_multiline_and_lazy_forms(project: Project) -> None:
+    project.write(
+        "pkg/app/bridge.py",
+        """\
+        from typing import TYPE_CHECKING
+
+        from pkg.core.impl import (
+            Mode,  # a comment (with parentheses)
+            Impl as Manager,
+        )
+        from pkg.core.impl import \\
+            Impl as Other
+
+        if TYPE_CHECKING:
+            from pkg.core.impl import Mode as M2
+
+        class Bridge:
+            def build(self):
+                from pkg.core.impl import Impl as Manager
+                return Manager()
+
+        try:
+            import json; from pkg.core.impl import Mode as M3
+        except ImportError:
+            pass
+        """,
+    )
+    found = [(v.line, v.symbol, v.suggestion) for v in by_path(project.check(), "pkg/app/bridge.py")]
+    assert found == [
+        (4, "Mode", "from pkg.core.api import Mode"),
+        (5, "Impl", "from pkg.core.api import Manager"),
+        (8, "Impl", "from pkg.core.api import Manager as Other"),
+        (11, "Mode", "from pkg.core.api import Mode as M2"),
+        (15, "Impl", "from pkg.core.api import Manager"),
+        (19, "Mode", "from pkg.core.api import Mode as M3"),
+    ]
+
+
+def test_implementation_module_imports(project: Project) -> None:
+    project.write(
+        "pkg/app/modules.py",
+        """\
+        import pkg.core.impl
+        import pkg.core.impl as im
+        from pkg.core import impl
+
+        def use():
+            return pkg.core.impl.Impl, im.Impl, im.Mode, impl.helper
+        """,
+    )
+    violations = by_path(project.check(), "pkg/app/modules.py")
+    assert [(v.line, v.kind, v.symbol) for v in violations] == [
+        (1, "implementation-module-import", "pkg.core.impl"),
+        (2, "implementation-module-import", "pkg.core.impl"),
+        (3, "implementation-module-import", "pkg.core.impl"),
+    ]
+    spelled, aliased, attribute = violations
+    assert spelled.suggestion == "import pkg.core.api"
+    assert spelled.unfixable_reason == "uses are written as `pkg.core.impl.…`; rewrite them by hand"
+    # im.Impl and im.Mode are both bound to the same objects in the canonical module.
+    assert aliased.suggestion == "import pkg.core.api as im"
+    assert aliased.fixable
+    # impl.helper is not exported by the canonical module.
+    assert attribute.suggestion == "from pkg.core import api as impl"
+    assert attribute.unfixable_reason == "`pkg.core.api` does not export `helper` as the same object"
+
+
+def test_relative_imports_keep_their_style(project: Project) -> None:
+    project.write(
+        "pkg/core/legacy.py",
+        """\
+        from .impl import Impl as Manager
+        from . import impl
+        """,
+    )
+    violations = by_path(project.check(), "pkg/core/legacy.py")
+    assert [(v.line, v.kind, v.suggestion) for v in violations] == [
+        (1, "implementation-import", "from .api import Manager"),
+        (2, "implementation-module-import", "from . import api as impl"),
+    ]
+
+
+def test_secondary_names_and_renames(project: Project) -> None:
+    project.write(
+        "pkg/app/names.py",
+        """\
+        from pkg.core.api import Impl
+        from pkg.core.api import Alias as Manager
+        from pkg.core.api import Manager as M
+        from pkg.core.api import Mode
+        """,
+    )
+    violations = by_path(project.check(), "pkg/app/names.py")
+    assert [(v.line, v.kind, v.symbol, v.suggestion, v.fixable) for v in violations] == [
+        (1, "secondary-name", "Impl", "from pkg.core.api import Manager as Impl", True),
+        (2, "secondary-name", "Alias", "from pkg.core.api import Manager", True),
+        (3, "renamed-import", "Manager", "from pkg.core.api import Manager", False),
+    ]
+    assert violations[2].unfixable_reason.startswith("rename the uses of `M`")
+
+
+def test_alias_policy_options(project: Project) -> None:
+    project.write(
+        "pkg/app/names.py",
+        """\
+        from pkg.core.api import Impl
+        from pkg.core.api import Manager as M
+        """,
+    )
+    project.config("allow_renames = true\nallow_secondary_names = true\n")
+    assert project.check().violations == []
+    project.config("preferred_names =\n    Impl\n")
+    violations = by_path(project.check(), "pkg/app/names.py")
+    assert [(v.line, v.kind, v.suggestion) for v in violations] == [
+        (2, "secondary-name", "from pkg.core.api import Impl as M"),
+    ]
+
+
+def test_shims_are_found_without_configuration(project: Project) -> None:
+    project.tree(
+        {
+            "pkg/core/__init__.py": "from pkg.core.api import Manager, Mode\n",
+            "pkg/legacy/__init__.py": "",
+            "pkg/legacy/a.py": "from pkg.core.impl import Impl as Manager\n",
+            "pkg/legacy/b.py": "from pkg.legacy.a import Manager as LegacyManager\n",
+            "pkg/app/consumer.py": """\
+                from pkg.core import Manager
+                from pkg.legacy.b import LegacyManager
+                from pkg.core import Mode as TheMode
+
+                def lazy():
+                    from pkg.legacy.a import Manager
+                    return Manager
+                """,
+        }
+    )
+    report = project.check()
+    assert findings(report) == [
+        ("pkg/app/consumer.py", 1, "shim-import", "Manager"),
+        ("pkg/app/consumer.py", 2, "shim-import", "LegacyManager"),
+        ("pkg/app/consumer.py", 3, "shim-import", "Mode"),
+        ("pkg/app/consumer.py", 6, "shim-import", "Manager"),
+        ("pkg/legacy/a.py", 1, "implementation-import", "Impl"),
+        ("pkg/legacy/b.py", 1, "shim-import", "Manager"),
+    ]
+    consumer = by_path(report, "pkg/app/consumer.py")
+    assert [v.via for v in consumer] == ["pkg.core", "pkg.legacy.b", "pkg.core", "pkg.legacy.a"]
+    assert [v.suggestion for v in consumer] == [
+        "from pkg.core.api import Manager",
+        "from pkg.core.api import Manager as LegacyManager",
+        "from pkg.core.api import Mode as TheMode",
+        "from pkg.core.api import Manager",
+    ]
+
+
+def test_shim_edge_cases(project: Project) -> None:
+    project.tree(
+        {
+            # Binds Manager only for type checkers.
+            "pkg/typing_shim.py": """\
+                from typing import TYPE_CHECKING
+                if TYPE_CHECKING:
+                    from pkg.core.api import Manager
+                """,
+            # Re-exports by assignment, with a fallback that does not cancel it.
+            "pkg/assigning.py": """\
+                try:
+                    from pkg.core.api import Manager as _M
+                except ImportError:
+                    _M = None
+                Manager = _M
+                """,
+            # Defines its own function with a canonical name: a different object.
+            "pkg/wrapping.py": """\
+                from pkg.core.api import Manager as _Manager
+
+                def Manager():
+                    return _Manager()
+                """,
+            # Imports the manager only lazily: not a shim.
+            "pkg/lazy.py": """\
+                def make():
+                    from pkg.core.api import Manager
+                    return Manager()
+                """,
+            # A star-import shim with __all__.
+            "pkg/star_shim.py": """\
+                from pkg.core.api import *
+                __all__ = ["Manager"]
+                """,
+            "pkg/app/consumer.py": """\
+                from typing import TYPE_CHECKING
+                if TYPE_CHECKING:
+                    from pkg.typing_shim import Manager
+                from pkg.assigning import Manager as M1
+                from pkg.wrapping import Manager as M2
+                from pkg.star_shim import *
+                from pkg.star_shim import Manager as M3
+                """,
+        }
+    )
+    report = project.check()
+    # The renames in assigning.py and wrapping.py are needed (the module binds the
+    # canonical name itself), so they are not findings; wrapping.Manager is its own object.
+    assert findings(report) == [
+        ("pkg/app/consumer.py", 3, "shim-import", "Manager"),
+        ("pkg/app/consumer.py", 4, "shim-import", "Manager"),
+        ("pkg/app/consumer.py", 6, "shim-import", "*"),
+        ("pkg/app/consumer.py", 7, "shim-import", "Manager"),
+    ]
+    star = by_path(report, "pkg/app/consumer.py")[2]
+    # star_shim's __all__ limits what its star import brings to Manager.
+    assert star.suggestion == "from pkg.core.api import Manager"
+    assert not star.fixable
+
+
+def test_module_attribute_through_a_shim(project: Project) -> None:
+    project.tree(
+        {
+            "pkg/core/manager.py": "from .impl import Impl as Manager\n",
+            "pkg/app/compat_user.py": """\
+                import pkg.core.manager as compat
+
+                def build():
+                    return compat.Manager()
+                """,
+        }
+    )
+    violations = by_path(project.check(), "pkg/app/compat_user.py")
+    assert [(v.line, v.kind, v.symbol, v.fixable) for v in violations] == [
+        (1, "shim-import", "Manager", False),
+    ]
+    assert "used on line 4" in violations[0].message
+
+
+def test_name_rebound_to_another_object(project: Project) -> None:
+    project.tree(
+        {
+            "pkg/app/fakes.py": "class FakeManager:\n    pass\n",
+            "pkg/app/test_like.py": """\
+                from pkg.app.fakes import FakeManager as Manager
+                from unittest.mock import MagicMock as Manager2
+                """,
+        }
+    )
+    violations = by_path(project.check(), "pkg/app/test_like.py")
+    assert [(v.line, v.kind, v.symbol) for v in violations] == [(1, "name-rebound", "FakeManager")]
+    project.config("check_name_rebinding = false\n")
+    assert by_path(project.check(), "pkg/app/test_like.py") == []
+
+
+def test_allowed_importers_and_ignore_imports(project: Project) -> None:
+    project.tree(
+        {
+            "pkg/app/one.py": "from pkg.core.impl import Impl\n",
+            "pkg/app/two.py": "from pkg.core.impl import Impl\n",
+            "pkg/app/three.py": "from pkg.core.impl import Impl\n",
+        }
+    )
+    assert len(project.check().violations) == 3
+    project.config(
+        """\
+        allowed_importers =
+            pkg.app.one
+        ignore_imports =
+            pkg.app.two -> pkg.core.impl
+        """
+    )
+    report = project.check()
+    assert findings(report) == [("pkg/app/three.py", 1, "implementation-import", "Impl")]
+    assert report.contracts[0].ignored_imports == 1
+
+
+def test_type_checking_imports_follow_the_session_option(project: Project) -> None:
+    project.write(
+        "pkg/app/typed.py",
+        """\
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            from pkg.core.impl import Impl
+        """,
+    )
+    assert findings(project.check()) == [("pkg/app/typed.py", 3, "implementation-import", "Impl")]
+    project.config(head=CONFIG_HEAD_EXCLUDING_TYPE_CHECKING)
+    assert project.check().violations == []
+
+
+CONFIG_HEAD_EXCLUDING_TYPE_CHECKING = """\
+[importlinter]
+root_packages =
+    pkg
+exclude_type_checking_imports = true
+contract_types =
+    canonical_import: contracts.canonical_import.CanonicalImportContract
+"""
+
+
+def test_pasted_imports_in_strings_are_not_imports(project: Project) -> None:
+    project.write(
+        "pkg/app/docs.py",
+        '''\
+        """Example:
+
+        from pkg.core.impl import Impl
+        """
+        SOURCE = """
+        from pkg.core.impl import Impl as Manager
+        """
+        ''',
+    )
+    project.write(
+        "pkg/tests/test_source.py",
+        '''\
+        CHECK = "from pkg.core.impl import Impl"
+        """
+        import pkg.core.impl
+        """
+        ''',
+    )
+    assert project.check().violations == []
+
+
+def test_exports_are_derived_and_configurable(project: Project) -> None:
+    project.write(
+        "pkg/core/api.py",
+        """\
+        from pkg.core import impl as _impl_module
+        from pkg.core.impl import Impl as _Impl
+
+        Manager = _impl_module.Impl
+        Mode = _impl_module.Mode
+
+        def get_manager():
+            return Manager()
+        """,
+    )
+    project.write(
+        "pkg/app/consumer.py",
+        """\
+        from pkg.core.impl import Mode
+        from pkg.core.impl import Impl
+        """,
+    )
+    report = project.check()
+    assert [v.suggestion for v in report.violations] == [
+        "from pkg.core.api import Mode",
+        "from pkg.core.api import Manager as Impl",
+    ]
+    project.config("exports =\n    Manager\n")
+    report = project.check()
+    assert [v.suggestion for v in report.violations] == [
+        None,
+        "from pkg.core.api import Manager as Impl",
+    ]
+
+
+def test_files_outside_the_graph_are_checked(project: Project) -> None:
+    project.write(
+        "pkg/tests/unit/test_manager.py",
+        """\
+        from pkg.core.impl import Impl
+        from pkg.core import Impl as NotAModule
+        """,
+    )
+    project.write("pkg/my-scripts/run.py", "import pkg.core.impl as impl\nimpl.Impl()\n")
+    report = project.check()
+    assert findings(report) == [
+        ("pkg/my-scripts/run.py", 1, "implementation-module-import", "pkg.core.impl"),
+        ("pkg/tests/unit/test_manager.py", 1, "implementation-import", "Impl"),
+    ]
+    assert report.contracts[0].coverage.checked == report.contracts[0].coverage.in_scope
+    project.config("check_unreachable_files = false\n")
+    report = project.check()
+    assert report.violations == []
+    assert report.contracts[0].coverage.skipped == {"unreachable": 2}
+    assert sorted(d.path for d in report.diagnostics if d.kind == "unchecked-file") == [
+        "pkg/my-scripts/run.py",
+        "pkg/tests/unit/test_manager.py",
+    ]
