@@ -82,7 +82,9 @@ def test_seed_pattern_two_is_found_in_multiline_and_lazy_forms(project: Project)
             pass
         """,
     )
-    found = [(v.line, v.symbol, v.suggestion) for v in by_path(project.check(), "pkg/app/bridge.py")]
+    found = [
+        (v.line, v.symbol, v.suggestion) for v in by_path(project.check(), "pkg/app/bridge.py")
+    ]
     assert found == [
         (4, "Mode", "from pkg.core.api import Mode"),
         (5, "Impl", "from pkg.core.api import Manager"),
@@ -119,7 +121,9 @@ def test_implementation_module_imports(project: Project) -> None:
     assert aliased.fixable
     # impl.helper is not exported by the canonical module.
     assert attribute.suggestion == "from pkg.core import api as impl"
-    assert attribute.unfixable_reason == "`pkg.core.api` does not export `helper` as the same object"
+    assert (
+        attribute.unfixable_reason == "`pkg.core.api` does not export `helper` as the same object"
+    )
 
 
 def test_relative_imports_keep_their_style(project: Project) -> None:

@@ -111,7 +111,7 @@ def _cycle_breakers(by_package: dict[str, Any], graph: ImportGraph) -> Iterator[
 
 
 def _is_link(value: Any) -> bool:
-    return isinstance(value, dict) and "importer" in value and "imported" in value
+    return isinstance(value, dict) and {"importer", "imported", "line_numbers"} <= value.keys()
 
 
 def _is_chain(value: Any) -> bool:

@@ -131,6 +131,11 @@ class CanonicalImportAnalysis:
                 )
 
     def _require_module(self, option: str, module: str) -> None:
+        path = self.locator.path_of(module)
+        problem = path is not None and self.settings.excluded_files.get(path.resolve())
+        if problem:
+            where = self.sources.display(path)
+            raise ConfigurationError(option, module, f"cannot be read: {problem} in {where}")
         if module not in self.modules or self.graph.is_module_squashed(module):
             raise ConfigurationError(
                 option,
@@ -221,7 +226,7 @@ class CanonicalImportAnalysis:
                 and self.options.check_unreachable_files
                 and self.sources.file(path) is not None
             ):
-                excluded = None  # grimp reads UTF-8 only; Python honours the coding comment
+                excluded = None  # grimp could not decode it, but Python's own decoding can
             if excluded:
                 coverage.skipped[excluded] = coverage.skipped.get(excluded, 0) + 1
                 continue

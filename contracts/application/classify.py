@@ -179,9 +179,14 @@ class Classifier:
                 target,
                 f"`{local}` is the canonical name of `{self.canonical}.{local}`, but here it "
                 f"binds `{binding.source}.{binding.name}`",
-                suggestion=self._from_line(site, local, local),
-                unfixable=f"`{binding.source}.{binding.name}` is a different object; "
-                "import the canonical one or give this one its own name",
+                suggestion=suggestions.from_import_line(
+                    suggestions.from_module(
+                        binding.source, site.statement, site.importer, site.importer_is_package
+                    ),
+                    [binding.name or ""],
+                ),
+                unfixable=f"`{binding.source}.{binding.name}` is a different object: import it "
+                f"under its own name and rename the uses of `{local}`",
             )
         ]
 

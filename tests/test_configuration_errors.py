@@ -1,0 +1,150 @@
+"""Bad configuration fails loudly: one line naming the option and value, exit code 2."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Project
+
+
+def assert_usage_error(project: Project, *fragments: str) -> str:
+    result = project.cli("check", "--no-cache")
+    assert result.code == 2, result.out + result.err
+    assert result.out == ""
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("ssot-imports: error: ")
+    assert "Traceback" not in result.err
+    for fragment in fragments:
+        assert fragment in lines[0]
+    return lines[0]
+
+
+def test_misspelled_canonical_module(project: Project) -> None:
+    text = (project.root / ".importlinter").read_text().replace("pkg.core.api", "pkg.core.apii")
+    (project.root / ".importlinter").write_text(text)
+    assert_usage_error(
+        project,
+        "contract 'SSOT'",
+        "option 'canonical_module' = 'pkg.core.apii'",
+        "did you mean 'pkg.core.api'?",
+    )
+
+
+def test_misspelled_implementation_module(project: Project) -> None:
+    text = (project.root / ".importlinter").read_text().replace("pkg.core.impl", "pkg.core.impll")
+    (project.root / ".importlinter").write_text(text)
+    assert_usage_error(project, "option 'implementation_modules' = 'pkg.core.impll'")
+
+
+def test_canonical_module_that_does_not_import_the_implementation(project: Project) -> None:
+    project.write("pkg/core/api.py", "class Manager:\n    pass\n")
+    assert_usage_error(
+        project, "option 'implementation_modules' = 'pkg.core.impl'", "is not imported by"
+    )
+
+
+def test_empty_export_set(project: Project) -> None:
+    project.write("pkg/core/api.py", "import pkg.core.impl\n")
+    assert_usage_error(project, "option 'canonical_module'", "exports nothing")
+
+
+def test_unknown_option_suggests_the_right_one(project: Project) -> None:
+    project.config("allow_rename = true\n")
+    assert_usage_error(project, "option 'allow_rename'", "Did you mean 'allow_renames'?")
+
+
+def test_bad_boolean(project: Project) -> None:
+    project.config("allow_renames = maybe\n")
+    assert_usage_error(project, "option 'allow_renames'", "maybe")
+
+
+def test_allowed_importer_that_does_not_exist(project: Project) -> None:
+    project.config("allowed_importers =\n    pkg.ap.*\n")
+    assert_usage_error(project, "option 'allowed_importers' = 'pkg.ap.*'", "matches no module")
+
+
+def test_unmatched_ignore_is_an_error_by_default(project: Project) -> None:
+    project.config("ignore_imports =\n    pkg.app.nothing -> pkg.core.impl\n")
+    assert_usage_error(project, "option 'ignore_imports'", "pkg.app.nothing -> pkg.core.impl")
+    project.config(
+        "ignore_imports =\n    pkg.app.nothing -> pkg.core.impl\n"
+        "unmatched_ignore_imports_alerting = warn\n"
+    )
+    result = project.cli("check", "--no-cache")
+    assert result.code == 0
+    assert "warning: No matches for ignored import pkg.app.nothing -> pkg.core.impl." in result.out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "fragment"),
+    [
+        ("exports", "Nope", "option 'exports' = 'Nope'"),
+        ("preferred_names", "Nope", "option 'preferred_names' = 'Nope'"),
+        ("preferred_names", "Manager\n    Impl", "names the same object as 'Manager'"),
+    ],
+)
+def test_export_options_name_real_exports(
+    project: Project, option: str, value: str, fragment: str
+) -> None:
+    project.config(f"{option} =\n    {value}\n")
+    assert_usage_error(project, fragment)
+
+
+def test_missing_root_package(project: Project) -> None:
+    text = (project.root / ".importlinter").read_text().replace("\n    pkg\n", "\n    pkgg\n", 1)
+    (project.root / ".importlinter").write_text(text)
+    assert_usage_error(project, "option 'root_packages' = 'pkgg'")
+
+
+def test_missing_config_file(project: Project) -> None:
+    result = project.cli("check", "--config", "nope.ini")
+    assert result.code == 2
+    assert result.err.strip() == "ssot-imports: error: --config nope.ini: no such file"
+
+
+def test_malformed_config_file(project: Project) -> None:
+    project.write(".importlinter", "[importlinter\nroot_packages = pkg\n")
+    assert_usage_error(project, ".importlinter: malformed configuration")
+
+
+def test_config_without_contracts(project: Project) -> None:
+    project.write(".importlinter", "[importlinter]\nroot_packages =\n    pkg\n")
+    assert_usage_error(project, "no contracts found")
+
+
+def test_unknown_contract_type(project: Project) -> None:
+    project.write(
+        ".importlinter",
+        "[importlinter]\nroot_packages =\n    pkg\n\n"
+        "[importlinter:contract:x]\nname = X\ntype = canonical_imports\n",
+    )
+    assert_usage_error(project, "contract 'x': unknown type 'canonical_imports'")
+
+
+def test_bad_contract_types_entry(project: Project) -> None:
+    project.write(
+        ".importlinter",
+        "[importlinter]\nroot_packages =\n    pkg\ncontract_types =\n"
+        "    canonical_import: contracts.nowhere.Contract\n\n"
+        "[importlinter:contract:x]\nname = X\ntype = canonical_import\n",
+    )
+    assert_usage_error(project, "option 'contract_types'", "contracts.nowhere.Contract")
+
+
+def test_unknown_contract_id_and_bad_arguments(project: Project) -> None:
+    result = project.cli("check", "--contract", "nope")
+    assert result.code == 2
+    assert "--contract nope: no such contract" in result.err
+    with pytest.raises(SystemExit) as raised:
+        project.cli("check", "--format", "xml")
+    assert raised.value.code == 2
+    result = project.cli("check", "--path", "missing-dir")
+    assert result.code == 2
+    assert "--path missing-dir: no such directory" in result.err
+
+
+def test_canonical_module_with_a_syntax_error(project: Project) -> None:
+    project.write("pkg/core/api.py", "from pkg.core.impl import Impl\ndef broken(:\n")
+    result = project.cli("check", "--no-cache")
+    assert result.code == 2
+    assert "option 'canonical_module' = 'pkg.core.api': cannot be read" in result.err
