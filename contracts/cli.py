@@ -7,6 +7,7 @@ configuration error, reported as one line on stderr, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -86,6 +87,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ssot-imports: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug, not bad input: say so in one line
+        if os.environ.get("SSOT_IMPORTS_DEBUG"):
+            raise
+        print(
+            f"ssot-imports: internal error: {type(error).__name__}: {error} "
+            "(set SSOT_IMPORTS_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
 
 def _progress(verbose: bool) -> Callable[[str], None]:

@@ -22,7 +22,13 @@ DEMO_FINDINGS = [
     ("netra_backend/app/services/websocket_compat.py", 3, "shim-import", "WebSocketManager"),
     ("netra_backend/app/websocket_core/manager.py", 3, "implementation-import", "UnifiedWebSocketManager"),
     ("netra_backend/tests/unit/test_agent_websocket_bridge.py", 6, "implementation-import", "UnifiedWebSocketManager"),
+    ("netra_backend/tests/unit/test_agent_websocket_bridge.py", 14, "string-reference", "netra_backend.app.websocket_core.unified_manager.UnifiedWebSocketManager"),
     ("netra_backend/tests/unit/test_fakes.py", 1, "name-rebound", "FakeWebSocketManager"),
+    ("netra_backend/tests/unit/test_websocket_manager_paths.py", 9, "string-reference", "netra_backend.app.websocket_core.unified_manager.UnifiedWebSocketManager.send_event"),
+    ("netra_backend/tests/unit/test_websocket_manager_paths.py", 16, "string-reference", "netra_backend.app.websocket_core.unified_manager"),
+    ("netra_backend/tests/unit/test_websocket_manager_paths.py", 18, "string-reference", "netra_backend.app.websocket_core.unified_manager.WebSocketManagerMode.UNIFIED"),
+    # The second contract: one name per module.
+    ("netra_backend/app/agents/supervisor/execution_timer.py", 3, "shadow-root", "app.websocket_core.timestamp_utils"),
 ]  # fmt: skip
 
 CANONICAL_LINE = "from netra_backend.app.websocket_core.websocket_manager import WebSocketManager"
@@ -46,11 +52,32 @@ def test_demo_exact_findings() -> None:
     assert seed.statement.splitlines()[0] == (
         "from netra_backend.app.websocket_core.unified_manager import ("
     )
-    # The canonical imports of the demo are not reported.
+    # The canonical imports of the demo are not reported, nor is a patch of a consumer's
+    # own binding ("patch where it is looked up") or prose that mentions the path.
     reported = {v.path for v in report.violations}
     assert "netra_backend/app/dependencies.py" not in reported
     assert "netra_backend/app/routes/websocket.py" not in reported
+    assert all(
+        "agent_websocket_bridge.WebSocketManager" not in (v.symbol or "") for v in report.violations
+    )
     assert report.diagnostics == []
+    strings = [v for v in report.violations if v.kind == "string-reference"]
+    assert [v.suggestion for v in strings] == [
+        '"netra_backend.app.websocket_core.websocket_manager.WebSocketManager"',
+        '"netra_backend.app.websocket_core.websocket_manager.WebSocketManager.send_event"',
+        '"netra_backend.app.websocket_core.websocket_manager"',
+        '"netra_backend.app.websocket_core.websocket_manager.WebSocketManagerMode.UNIFIED"',
+    ]
+    assert [v.message.split(" names ")[0].split(" in ")[-1] for v in strings] == [
+        "`mock.patch(…)`",
+        "`mock.patch(…)`",
+        "`importlib.import_module(…)`",
+        "`monkeypatch.setattr(…)`",
+    ]
+    shadow = report.violations[-1]
+    assert (
+        shadow.suggestion == "from netra_backend.app.websocket_core.timestamp_utils import now_ms"
+    )
 
 
 def test_lint_imports_reports_the_demo(tmp_path: Path) -> None:

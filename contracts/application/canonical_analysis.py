@@ -26,6 +26,7 @@ from ..domain.findings import Coverage, Diagnostic, Violation
 from ..domain.modules import expression_matches, is_same_or_descendant
 from ..domain.rebinding import binds_otherwise
 from ..domain.statements import Binding
+from ..domain.strings import dotted_name, find_string_references, string_pattern
 from .classify import AttributeUses, Classifier, Site, Target
 from .settings import RunSettings, settings
 from .shims import ShimFinder, ShimMap, relevant_bindings
@@ -211,10 +212,14 @@ class CanonicalImportAnalysis:
         exports: ExportSet,
         coverage: Coverage,
     ) -> list[Violation]:
-        """Files outside the graph, and files that rebind a canonical name to another object."""
+        """Files the graph cannot see, and files a byte prefilter points to.
+
+        Every file under the roots is read as bytes once; only those that mention a root
+        package (outside the graph), a canonical name after ``as``, or an implementation
+        path in a string are parsed.
+        """
         violations: list[Violation] = []
-        rebinding = _rebinding_pattern(exports) if self.options.check_name_rebinding else None
-        root_markers = [package.encode() for package in self.root_packages]
+        prefilter = _Prefilter(self.options, self.root_packages, exports, self.implementations)
         directories = [d for dirs in self.locator.roots.values() for d in dirs]
         for path in python_files(directories):
             coverage.in_scope += 1
@@ -235,42 +240,22 @@ class CanonicalImportAnalysis:
             if not in_graph and not self.options.check_unreachable_files:
                 coverage.skipped["unreachable"] = coverage.skipped.get("unreachable", 0) + 1
                 continue
-            found, ok = self._scan_file(
-                path, module, in_graph, shim_map, classifier, rebinding, root_markers
-            )
-            violations += found
-            if ok:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b""
+            wanted = prefilter.wanted(data, in_graph)
+            if not any(wanted) or self._is_exempt(module):
                 coverage.checked += 1
-            else:
+                continue
+            source = self.sources.file(path)
+            if source is None or self.sources.tree(source) is None:
                 kind = self.sources.failed.get(path, "syntax-error")
                 coverage.skipped[kind] = coverage.skipped.get(kind, 0) + 1
+                continue
+            coverage.checked += 1
+            violations += self._file_violations(source, module, shim_map, classifier, *wanted)
         return violations
-
-    def _scan_file(
-        self,
-        path: Path,
-        module: str,
-        in_graph: bool,
-        shim_map: ShimMap,
-        classifier: Classifier,
-        rebinding: re.Pattern[bytes] | None,
-        root_markers: list[bytes],
-    ) -> tuple[list[Violation], bool]:
-        needs_imports = not in_graph
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return [], self.sources.file(path) is not None
-        wants_imports = needs_imports and any(marker in data for marker in root_markers)
-        wants_rebinding = rebinding is not None and rebinding.search(data) is not None
-        if not (wants_imports or wants_rebinding):
-            return [], True
-        source = self.sources.file(path)
-        if source is None or self.sources.tree(source) is None:
-            return [], False
-        return self._file_violations(
-            source, module, shim_map, classifier, wants_imports, wants_rebinding
-        ), True
 
     def _file_violations(
         self,
@@ -280,24 +265,29 @@ class CanonicalImportAnalysis:
         classifier: Classifier,
         check_targets: bool,
         check_rebinding: bool,
+        check_strings: bool,
     ) -> list[Violation]:
         violations: list[Violation] = []
-        if self._is_exempt(module):
-            return violations
-        is_package = source.path.name == "__init__.py"
         display = self.sources.display(source.path)
-        facts = SourceFacts(self.sources, source.path)
-        for statement in self.sources.file_imports(source, module):
-            site = Site(module, is_package, display, statement, facts)
-            for binding in statement.bindings:
-                target = self._target_of(binding, shim_map)
-                if target is None:
-                    continue
-                if target.role == OTHER and not check_rebinding:
-                    continue
-                if target.role != OTHER and not check_targets:
-                    continue
-                violations += classifier.classify(site, binding, target)
+        if check_targets or check_rebinding:
+            is_package = source.path.name == "__init__.py"
+            facts = SourceFacts(self.sources, source.path)
+            for statement in self.sources.file_imports(source, module):
+                site = Site(module, is_package, display, statement, facts)
+                for binding in statement.bindings:
+                    target = self._target_of(binding, shim_map)
+                    wanted = check_rebinding if target and target.role == OTHER else check_targets
+                    if target is not None and wanted:
+                        violations += classifier.classify(site, binding, target)
+        if check_strings:
+            tree = self.sources.tree(source)
+            pattern = string_pattern(self.implementations)
+            for reference in find_string_references(tree, pattern) if tree else ():
+                line = source.lines[reference.line - 1]
+                target = shim_map.targets[reference.module]
+                violations.append(
+                    classifier.string_reference(module, display, line, reference, target)
+                )
         return violations
 
     def _target_of(self, binding: Binding, shim_map: ShimMap) -> Target | None:
@@ -334,10 +324,40 @@ class SourceFacts:
         return binds_otherwise(source.lines, name, self.sources.mask(source))
 
 
-def _rebinding_pattern(exports: ExportSet) -> re.Pattern[bytes]:
-    names = sorted(set(exports.preferred.values()))
-    alternatives = "|".join(re.escape(name) for name in names)
-    return re.compile(rb"\bas\s+(?:" + alternatives.encode() + rb")\b")
+class _Prefilter:
+    """Cheap byte tests that decide which files are worth parsing at all.
+
+    Substring tests run at memory speed; the one regular expression (``as <Name>``) only
+    runs on files that contain one of the canonical names.
+    """
+
+    def __init__(
+        self,
+        options: CanonicalImportOptions,
+        root_packages: list[str],
+        exports: ExportSet,
+        implementations: set[str],
+    ) -> None:
+        self.options = options
+        self.root_markers = [package.encode() for package in root_packages]
+        names = sorted(set(exports.preferred.values()))
+        self.names = [name.encode() for name in names]
+        alternatives = "|".join(re.escape(name) for name in names)
+        self.rebinding = re.compile(rb"\bas\s+(?:" + alternatives.encode() + rb")\b")
+        self.string_markers = [module.encode() for module in sorted(implementations)]
+
+    def wanted(self, data: bytes, in_graph: bool) -> tuple[bool, bool, bool]:
+        """(read its imports, look for canonical names rebound, look for strings)."""
+        imports = not in_graph and any(marker in data for marker in self.root_markers)
+        rebinding = (
+            self.options.check_name_rebinding
+            and any(name in data for name in self.names)
+            and self.rebinding.search(data) is not None
+        )
+        strings = self.options.check_string_references and any(
+            marker in data for marker in self.string_markers
+        )
+        return imports, rebinding, strings
 
 
 def attribute_uses(tree: ast.Module, binding: Binding) -> AttributeUses:
@@ -353,7 +373,7 @@ def attribute_uses(tree: ast.Module, binding: Binding) -> AttributeUses:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
             attribute_values.add(id(node.value))
-            if _dotted(node.value) == chain:
+            if dotted_name(node.value) == chain:
                 uses.attributes.setdefault(node.attr, node.lineno)
     if not spelled_out:
         uses.bare = any(
@@ -364,14 +384,3 @@ def attribute_uses(tree: ast.Module, binding: Binding) -> AttributeUses:
             for node in ast.walk(tree)
         )
     return uses
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))

@@ -10,6 +10,7 @@ from ..domain import suggestions
 from ..domain.exports import ExportSet, ObjectRef
 from ..domain.findings import Violation
 from ..domain.statements import Binding, ImportStatement
+from ..domain.strings import StringReference
 
 IMPLEMENTATION = "implementation"
 CANONICAL = "canonical"
@@ -289,6 +290,49 @@ class Classifier:
                 )
             )
         return violations
+
+    # Strings ---------------------------------------------------------------------------------
+
+    def string_reference(
+        self, importer: str, path: str, source_line: str, reference: StringReference, target: Target
+    ) -> Violation:
+        """A string naming the implementation: its canonical spelling, when there is one."""
+        where = f" in `{reference.call}`" if reference.call else ""
+        message = (
+            f'string "{reference.value}"{where} names implementation module '
+            f"`{reference.module}`; code that looks the name up through `{self.canonical}` "
+            "is not affected by it"
+        )
+        suggestion: str | None = None
+        unfixable: str | None = None
+        if not reference.attributes:
+            suggestion = f'"{self.canonical}"'
+            unfixable = "the canonical module is another module object: check how it is used"
+        else:
+            first, rest = reference.attributes[0], reference.attributes[1:]
+            obj = target.bindings.get(first)
+            if obj is None:
+                unfixable = f"`{self.canonical}` does not export `{first}`"
+            else:
+                qualified = ".".join([self.exports.preferred_name(obj), *rest])
+                separator = ":" if reference.colon else "."
+                suggestion = f'"{self.canonical}{separator}{qualified}"'
+        return Violation(
+            kind="string-reference",
+            path=path,
+            line=reference.line,
+            column=reference.column,
+            importer=importer,
+            imported=reference.module,
+            symbol=reference.value,
+            via=reference.module,
+            statement=source_line.strip(),
+            message=message,
+            suggestion=suggestion,
+            fixable=unfixable is None,
+            unfixable_reason=unfixable,
+            identity=(reference.call or "",),
+        )
 
     # Helpers ---------------------------------------------------------------------------------
 

@@ -1,0 +1,272 @@
+"""Find project modules imported under a shorter second name (shadow roots).
+
+With both the repository root and ``netra_backend/`` on ``sys.path``, ``app.x`` and
+``netra_backend.app.x`` are two module objects for one file. grimp records such an import as
+an import of an *external* package (``app``); this check takes those external names that are
+also names of packages inside the roots, reads the statements at the lines grimp reports, and
+matches each dotted name against the trailing parts of the real module names.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grimp import ImportGraph
+
+from ..adapters.source import ModuleLocator
+from ..adapters.tree import python_files
+from ..domain.errors import ConfigurationError
+from ..domain.findings import Coverage, Diagnostic, Violation
+from ..domain.modules import expression_matches, is_same_or_descendant, parent
+from ..domain.statements import ImportStatement
+from .settings import RunSettings, settings
+from .sources import SourceCache
+
+_IMPORTED_NAME = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_][\w]*)\.", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ShadowOptions:
+    roots: tuple[str, ...] = ()
+    allowed_importers: tuple[str, ...] = ()
+    allowed_names: tuple[str, ...] = ()
+    minimum_depth: int = 2
+    check_unreachable_files: bool = True
+
+
+@dataclass
+class ShadowResult:
+    violations: list[Violation]
+    diagnostics: list[Diagnostic]
+    coverage: Coverage = field(default_factory=Coverage)
+
+
+class ShadowRootAnalysis:
+    def __init__(
+        self,
+        graph: ImportGraph,
+        options: ShadowOptions,
+        root_packages: Iterable[str],
+        include_external_packages: bool,
+        run_settings: RunSettings = settings,
+    ) -> None:
+        self.graph = graph
+        self.options = options
+        self.root_packages = list(root_packages)
+        self.include_external = include_external_packages
+        self.locator = ModuleLocator(self.root_packages)
+        self.sources = SourceCache(self.locator, run_settings)
+        self.settings = run_settings
+        self._third_party: dict[str, list[Path] | None] = {}
+
+    def run(self) -> ShadowResult:
+        if not self.include_external:
+            raise ConfigurationError(
+                "include_external_packages",
+                "False",
+                "must be True in [importlinter] for single_module_identity: a shadow import "
+                "looks external to the graph, and grimp only records external imports then",
+            )
+        roots = self.options.roots or tuple(self.root_packages)
+        for root in roots:
+            if root not in self.graph.modules:
+                raise ConfigurationError("roots", root, "is not a root package of the graph")
+        modules = [
+            m
+            for m in self.graph.modules
+            if not self.graph.is_module_squashed(m)
+            and any(is_same_or_descendant(m, r) for r in roots)
+        ]
+        self.index = _suffix_index(modules, self.options.minimum_depth)
+        self.tops = {suffix.partition(".")[0] for suffix in self.index}
+        violations = self._graph_violations()
+        coverage = Coverage()
+        violations += self._unreachable_violations(coverage)
+        return ShadowResult(
+            sorted(violations, key=Violation.sort_key), self.sources.diagnostics, coverage
+        )
+
+    def _graph_violations(self) -> list[Violation]:
+        violations = []
+        externals = [
+            m for m in self.graph.modules if self.graph.is_module_squashed(m) and m in self.tops
+        ]
+        for top in sorted(externals):
+            for importer in sorted(self.graph.find_modules_that_directly_import(top)):
+                lines = sorted(
+                    {
+                        d["line_number"]
+                        for d in self.graph.get_import_details(importer=importer, imported=top)
+                    }
+                )
+                path = self.locator.path_of(importer)
+                if path is None:
+                    continue
+                for line in lines:
+                    for statement in self.sources.statements_at(importer, line):
+                        violations += self._check_statement(importer, path, statement)
+        return violations
+
+    def _unreachable_violations(self, coverage: Coverage) -> list[Violation]:
+        """Files outside the graph: a byte scan of their import lines picks those to parse."""
+        violations: list[Violation] = []
+        directories = [d for dirs in self.locator.roots.values() for d in dirs]
+        for path in python_files(directories):
+            coverage.in_scope += 1
+            excluded = self.settings.excluded_files and self.settings.excluded_files.get(
+                path.resolve()
+            )
+            if excluded:
+                coverage.skipped[excluded] = coverage.skipped.get(excluded, 0) + 1
+                continue
+            module = self.locator.module_of(path) or path.stem
+            if module in self.graph.modules and self.locator.path_of(module) == path:
+                coverage.checked += 1
+                continue
+            if not self.options.check_unreachable_files:
+                coverage.skipped["unreachable"] = coverage.skipped.get("unreachable", 0) + 1
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b""
+            names = {m.group(1).decode() for m in _IMPORTED_NAME.finditer(data)}
+            if not names & self.tops:
+                coverage.checked += 1
+                continue
+            source = self.sources.file(path)
+            if source is None:
+                coverage.skipped["undecodable-file"] = (
+                    coverage.skipped.get("undecodable-file", 0) + 1
+                )
+                continue
+            statements = self.sources.file_imports(source, module)
+            if self.sources.tree(source) is None:
+                coverage.skipped["syntax-error"] = coverage.skipped.get("syntax-error", 0) + 1
+                continue
+            coverage.checked += 1
+            for statement in statements:
+                violations += self._check_statement(module, path, statement)
+        return violations
+
+    def _check_statement(
+        self, importer: str, path: Path, statement: ImportStatement
+    ) -> list[Violation]:
+        if statement.level or any(
+            expression_matches(e, importer) for e in self.options.allowed_importers
+        ):
+            return []
+        violations = []
+        if statement.is_from:
+            source = statement.bindings[0].source
+            full = self._shadowed(source)
+            if full is not None:
+                return [self._violation(importer, path, statement, 0, source, full)]
+            for index, binding in enumerate(statement.bindings):
+                name = f"{source}.{binding.name}"
+                full = self._shadowed(name)
+                if full is not None:
+                    return [self._violation(importer, path, statement, index, name, full)]
+            return []
+        for index, binding in enumerate(statement.bindings):
+            full = self._shadowed(binding.source)
+            if full is not None:
+                violations.append(
+                    self._violation(importer, path, statement, index, binding.source, full)
+                )
+        return violations
+
+    def _shadowed(self, name: str) -> str | None:
+        candidates = self.index.get(name)
+        if not candidates or name.partition(".")[0] in self.root_packages:
+            return None
+        if any(expression_matches(e, name) for e in self.options.allowed_names):
+            return None
+        if self._is_third_party(name):
+            return None
+        return sorted(candidates, key=lambda m: (len(m), m))[0]
+
+    def _is_third_party(self, name: str) -> bool:
+        """Whether an installed package outside the project really provides ``name``.
+
+        Only the top-level package is located (which imports nothing); the rest of the name is
+        looked for on disk below it.
+        """
+        top, _, rest = name.partition(".")
+        if top not in self._third_party:
+            spec = importlib.util.find_spec(top)
+            project = [d.resolve() for dirs in self.locator.roots.values() for d in dirs]
+            search = (spec.submodule_search_locations or []) if spec else []
+            locations = [Path(location).resolve() for location in search]
+            self._third_party[top] = [
+                location
+                for location in locations
+                if not any(location == p or p in location.parents for p in project)
+            ] or None
+        directories = self._third_party[top]
+        if not directories:
+            return False
+        parts = rest.split(".")
+        return any(
+            d.joinpath(*parts).with_suffix(".py").is_file()
+            or (d.joinpath(*parts) / "__init__.py").is_file()
+            for d in directories
+        )
+
+    def _violation(
+        self,
+        importer: str,
+        path: Path,
+        statement: ImportStatement,
+        index: int,
+        name: str,
+        full: str,
+    ) -> Violation:
+        if statement.is_from:
+            names = ", ".join(
+                b.name if b.local == b.name else f"{b.name} as {b.local}"
+                for b in statement.bindings
+            )
+            # Matched through `from shadow import module`: the full name of the `from` part.
+            module = full if name == statement.bindings[0].source else parent(full)
+            suggestion = f"from {module} import {names}"
+            binding = statement.bindings[index]
+            unfixable = None
+        else:
+            binding = statement.bindings[index]
+            aliased = binding.local != binding.source.partition(".")[0]
+            suggestion = f"import {full} as {binding.local}" if aliased else f"import {full}"
+            unfixable = None if aliased else f"uses are written as `{name}.…`; rewrite them by hand"
+        return Violation(
+            kind="shadow-root",
+            path=self.sources.display(path),
+            line=statement.line,
+            column=None,
+            importer=importer,
+            imported=full,
+            symbol=name,
+            via=name,
+            statement=statement.text,
+            message=f"`{name}` is `{full}` under a second name: Python would load the file "
+            "twice, as two module objects with their own classes and singletons",
+            suggestion=suggestion,
+            fixable=unfixable is None,
+            unfixable_reason=unfixable,
+            identity=(binding.local,),
+        )
+
+
+def _suffix_index(modules: Iterable[str], minimum_depth: int) -> dict[str, list[str]]:
+    """Every trailing part (at least ``minimum_depth`` names long) of each module name."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for module in modules:
+        parts = module.split(".")
+        for start in range(1, len(parts)):
+            if len(parts) - start >= minimum_depth:
+                index[".".join(parts[start:])].append(module)
+    return dict(index)

@@ -1,0 +1,74 @@
+"""The ``single_module_identity`` contract type: one module, one name (no shadow roots).
+
+Register it in an import-linter config (it needs external imports in the graph)::
+
+    [importlinter]
+    include_external_packages = True
+    contract_types =
+        single_module_identity: contracts.single_module_identity.SingleModuleIdentityContract
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grimp import ImportGraph
+from importlinter import Contract, ContractCheck, fields, output
+
+from .application.reporting import print_violations, root_packages_of
+from .application.shadow_analysis import ShadowOptions, ShadowRootAnalysis
+from .domain.errors import ConfigurationError
+
+
+class SingleModuleIdentityContract(Contract):
+    """No module of the root packages may be imported under a shorter second name.
+
+    Options:
+        roots: packages whose modules are protected (default: the root packages).
+        allowed_importers: module expressions exempt from the contract.
+        allowed_names: shadow names (module expressions) that are accepted.
+        minimum_depth: the fewest dotted parts a shadow name must have (default 2), so that a
+            lone ``app`` or ``utils`` never matches by chance.
+        check_unreachable_files: also read files outside the graph.
+    """
+
+    type_name = "single_module_identity"
+
+    roots = fields.ListField(subfield=fields.ModuleField(), required=False)
+    allowed_importers = fields.ListField(subfield=fields.ModuleExpressionField(), required=False)
+    allowed_names = fields.ListField(subfield=fields.ModuleExpressionField(), required=False)
+    minimum_depth = fields.IntegerField(minimum=1, default=2)
+    check_unreachable_files = fields.BooleanField(required=False, default=True)
+    broken_contract_guidance = fields.TextField(required=False)
+
+    def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
+        value: Any = self
+        options = ShadowOptions(
+            roots=tuple(m.name for m in value.roots or ()),
+            allowed_importers=tuple(e.expression for e in value.allowed_importers or ()),
+            allowed_names=tuple(e.expression for e in value.allowed_names or ()),
+            minimum_depth=value.minimum_depth,
+            check_unreachable_files=value.check_unreachable_files,
+        )
+        include_external = (
+            str(self.session_options.get("include_external_packages", "")).lower() == "true"
+        )
+        try:
+            result = ShadowRootAnalysis(
+                graph, options, root_packages_of(self.session_options), include_external
+            ).run()
+        except ConfigurationError as error:
+            raise error.for_contract(self.name) from None
+        return ContractCheck(
+            kept=not result.violations,
+            metadata={
+                "violations": result.violations,
+                "diagnostics": result.diagnostics,
+                "coverage": result.coverage,
+            },
+        )
+
+    def render_broken_contract(self, check: ContractCheck) -> None:
+        print_violations(check.metadata["violations"])
+        if self.broken_contract_guidance:
+            output.print(self.broken_contract_guidance)  # type: ignore[arg-type]
