@@ -166,6 +166,14 @@ _RULES = (
         is_diagnostic=True,
     ),
     Rule(
+        "D005",
+        "unreadable-file",
+        "A file under a root package cannot be read at all.",
+        "An unreadable file hides every import it contains.",
+        "Make the file readable by the user running the check.",
+        is_diagnostic=True,
+    ),
+    Rule(
         "D004",
         "unmatched-ignore",
         "An `ignore_imports` entry matches no import.",
