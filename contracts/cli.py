@@ -14,6 +14,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
+from .application.baseline import (
+    CONFIG_OPTION,
+    DEFAULT_BASELINE,
+    apply_baseline,
+    load_baseline,
+    updated_entries,
+    write_baseline,
+)
 from .application.checking import CheckReport, CheckRequest, run_check
 from .domain.errors import UsageError
 from .output.github import append_step_summary, render_github
@@ -43,7 +51,38 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PCT",
         help="fail when a contract checked less than PCT%% of the files under its roots",
     )
+    check.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="accept the violations listed in FILE; only new ones fail "
+        f"(default: the config's '{CONFIG_OPTION}' option)",
+    )
+    check.add_argument(
+        "--strict-baseline",
+        action="store_true",
+        help="also fail while the baseline lists violations that are fixed",
+    )
     check.set_defaults(handler=_check)
+
+    baseline = commands.add_parser(
+        "baseline", help="write the current violations to a baseline file"
+    )
+    _common_options(baseline)
+    baseline.add_argument(
+        "--output",
+        metavar="FILE",
+        help=f"baseline file (default: the config's '{CONFIG_OPTION}' option, "
+        f"else {DEFAULT_BASELINE} in --path)",
+    )
+    baseline.add_argument(
+        "--update",
+        action="store_true",
+        help="drop entries that no longer occur; never add new ones",
+    )
+    baseline.add_argument(
+        "--add-new", action="store_true", help="with --update: also accept new violations"
+    )
+    baseline.set_defaults(handler=_baseline)
     return parser
 
 
@@ -127,8 +166,18 @@ def _check(arguments: argparse.Namespace) -> int:
     report = run_check(_request(arguments))
     if sys.stderr.isatty() and not arguments.verbose:
         print("\r\033[K", end="", file=sys.stderr)
+    baseline_path = _baseline_path(arguments.baseline, report, for_writing=False)
+    if baseline_path is not None:
+        apply_baseline(report, load_baseline(baseline_path))
     exit_code = EXIT_BROKEN if report.broken else EXIT_OK
     exit_code = max(exit_code, _coverage_gate(report, arguments.min_coverage))
+    if arguments.strict_baseline and report.fixed:
+        print(
+            f"ssot-imports: {len(report.fixed)} baselined violation(s) no longer occur and "
+            "--strict-baseline is set: run `ssot-imports baseline --update`",
+            file=sys.stderr,
+        )
+        exit_code = EXIT_BROKEN
     rendering_started = time.perf_counter()
     text = _render(report, arguments.format, exit_code)
     report.timings["rendering"] = time.perf_counter() - rendering_started
@@ -139,6 +188,42 @@ def _check(arguments: argparse.Namespace) -> int:
         for phase, seconds in report.timings.items():
             print(f"timing: {phase}: {seconds * 1000:.1f} ms", file=sys.stderr)
     return exit_code
+
+
+def _baseline_path(explicit: str | None, report: CheckReport, for_writing: bool) -> Path | None:
+    """The baseline file: the flag, else the config option (relative to the config file)."""
+    if explicit:
+        return Path(explicit)
+    configured = report.session_options.get(CONFIG_OPTION)
+    if configured:
+        return report.config_path.parent / str(configured)
+    return report.project_root / DEFAULT_BASELINE if for_writing else None
+
+
+def _baseline(arguments: argparse.Namespace) -> int:
+    if arguments.add_new and not arguments.update:
+        raise UsageError("--add-new only makes sense with --update")
+    report = run_check(_request(arguments))
+    path = _baseline_path(arguments.output, report, for_writing=True)
+    assert path is not None
+    existing = load_baseline(path) if arguments.update else None
+    entries, change = updated_entries(report, existing, arguments.add_new)
+    write_baseline(path, entries)
+    if existing is None:
+        print(f"wrote {len(entries)} baseline entries to {path}")
+        return EXIT_OK
+    print(
+        f"updated {path}: {change.kept} kept, {change.removed} removed as fixed, "
+        f"{change.added} added"
+    )
+    left_out = sum(1 for v in report.violations if v.baseline_state == "new")
+    if left_out and not arguments.add_new:
+        print(
+            f"ssot-imports: {left_out} new violation(s) were not added (use --add-new to "
+            "accept them)",
+            file=sys.stderr,
+        )
+    return EXIT_OK
 
 
 def _coverage_gate(report: CheckReport, minimum: float | None) -> int:

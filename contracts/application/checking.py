@@ -65,6 +65,15 @@ class ContractResult:
     duration_ms: float = 0.0
     checks_unreachable: bool = False
 
+    @property
+    def new_violations(self) -> list[Violation]:
+        return [v for v in self.violations if v.baseline_state == "new"]
+
+    @property
+    def passed(self) -> bool:
+        """Kept, or broken only by violations a baseline accepts."""
+        return self.kept or (bool(self.violations) and not self.new_violations)
+
 
 @dataclass
 class CheckReport:
@@ -75,6 +84,7 @@ class CheckReport:
     diagnostics: list[Diagnostic]
     timings: dict[str, float]
     files_in_scope: int
+    session_options: dict[str, Any] = field(default_factory=dict)
     # Baseline entries that no longer occur (filled in when a baseline is used).
     fixed: list[dict[str, Any]] = field(default_factory=list)
 
@@ -84,7 +94,7 @@ class CheckReport:
 
     @property
     def broken(self) -> list[ContractResult]:
-        return [contract for contract in self.contracts if not contract.kept]
+        return [contract for contract in self.contracts if not contract.passed]
 
 
 def run_check(request: CheckRequest) -> CheckReport:
@@ -151,6 +161,7 @@ def run_check(request: CheckRequest) -> CheckReport:
         diagnostics=_unique(diagnostics),
         timings=timings,
         files_in_scope=len(files),
+        session_options=config.session_options,
     )
 
 

@@ -19,26 +19,34 @@ def render_text(report: CheckReport) -> str:
     ]
     for contract in report.contracts:
         lines += _contract_block(contract)
+    lines += _fixed_block(report)
     lines += _diagnostics_block(report.diagnostics)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
 
 def _contract_block(contract: ContractResult) -> list[str]:
-    status = "KEPT" if contract.kept else "BROKEN"
-    count = len(contract.violations)
-    counted = f" ({count} violation{'s' if count != 1 else ''})" if count else ""
-    lines = [f"{contract.name} [{contract.id}] {status}{counted}"]
+    new = contract.new_violations
+    baselined = len(contract.violations) - len(new)
+    counts = []
+    if new:
+        counts.append(
+            f"{len(new)} {'new ' if baselined else ''}violation{'s' if len(new) != 1 else ''}"
+        )
+    if baselined:
+        counts.append(f"{baselined} baselined")
+    status = "KEPT" if contract.passed else "BROKEN"
+    lines = [
+        f"{contract.name} [{contract.id}] {status}" + (f" ({', '.join(counts)})" if counts else "")
+    ]
     lines.append(f"  coverage: {coverage_text(contract.coverage)}")
     for warning in contract.warnings:
         lines.append(f"  warning: {warning}")
     lines.append("")
-    for violation in contract.violations:
+    for violation in new:
         column = f":{violation.column + 1}" if violation.column is not None else ""
-        marker = "" if violation.baseline_state == "new" else f" [{violation.baseline_state}]"
         lines.append(
-            f"  {violation.path}:{violation.line}{column}: {violation.code} "
-            f"{violation.kind}{marker}"
+            f"  {violation.path}:{violation.line}{column}: {violation.code} {violation.kind}"
         )
         lines.append(f"    {violation.message}")
         for statement_line in violation.statement.splitlines():
@@ -48,11 +56,24 @@ def _contract_block(contract: ContractResult) -> list[str]:
         if violation.unfixable_reason:
             lines.append(f"    no automatic fix: {violation.unfixable_reason}")
         lines.append("")
-    rules = sorted({rule_for(v.kind) for v in contract.violations}, key=lambda r: r.code)
+    rules = sorted({rule_for(v.kind) for v in new}, key=lambda r: r.code)
     for rule in rules:
         lines.append(f"  {rule.code} {rule.kind}: {rule.help_uri}")
     if rules:
         lines.append("")
+    return lines
+
+
+def _fixed_block(report: CheckReport) -> list[str]:
+    if not report.fixed:
+        return []
+    lines = [
+        f"Fixed since the baseline ({len(report.fixed)}): run `ssot-imports baseline --update`"
+    ]
+    for entry in report.fixed:
+        symbol = f" {entry['symbol']}" if entry.get("symbol") else ""
+        lines.append(f"  {entry['path']}: {entry['kind']}{symbol} [{entry['contract']}]")
+    lines.append("")
     return lines
 
 
@@ -104,10 +125,13 @@ def summary_line(report: CheckReport) -> str:
     baselined = len(violations) - new
     parts = [
         f"{broken} broken, {kept} kept",
-        f"{new} violation{'s' if new != 1 else ''} ({fixable} fixable)",
+        f"{new} {'new ' if baselined or report.fixed else ''}violation{'s' if new != 1 else ''} "
+        f"({fixable} fixable)",
     ]
     if baselined:
         parts.append(f"{baselined} baselined")
+    if report.fixed:
+        parts.append(f"{len(report.fixed)} fixed")
     parts.append(
         f"{len(report.diagnostics)} diagnostic{'s' if len(report.diagnostics) != 1 else ''}"
     )
