@@ -23,6 +23,7 @@ from .application.baseline import (
     write_baseline,
 )
 from .application.checking import CheckReport, CheckRequest, run_check
+from .application.fixing import run_fix
 from .domain.errors import UsageError
 from .output.github import append_step_summary, render_github
 from .output.json_report import render_json
@@ -83,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--add-new", action="store_true", help="with --update: also accept new violations"
     )
     baseline.set_defaults(handler=_baseline)
+
+    fix = commands.add_parser(
+        "fix", help="rewrite fixable violations to the canonical import or string"
+    )
+    _common_options(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
+    fix.add_argument("paths", nargs="*", metavar="PATHS", help="only fix under these paths")
+    fix.set_defaults(handler=_fix)
     return parser
 
 
@@ -224,6 +233,37 @@ def _baseline(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _fix(arguments: argparse.Namespace) -> int:
+    report = run_fix(_request(arguments), arguments.paths, arguments.diff)
+    for outcome in report.files:
+        if arguments.diff and outcome.diff:
+            sys.stdout.write(outcome.diff)
+    verb = "would fix" if arguments.diff else "fixed"
+    changed = report.changed_files
+    print(
+        f"{verb} {report.fixed} violation{'s' if report.fixed != 1 else ''} in "
+        f"{len(changed)} file{'s' if len(changed) != 1 else ''}",
+        file=sys.stderr if arguments.diff else sys.stdout,
+    )
+    stream = sys.stderr if arguments.diff else sys.stdout
+    for diagnostic in report.unreadable:
+        where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
+        print(f"  not checked, left untouched: {where}: {diagnostic.message}", file=stream)
+    for outcome in report.files:
+        if outcome.skipped:
+            print(f"  skipped {outcome.path}: {outcome.skipped}", file=stream)
+        elif outcome.fixed and not arguments.diff:
+            print(f"  {outcome.path}: {outcome.fixed} fixed", file=stream)
+    if report.left:
+        print(f"{len(report.left)} violation(s) left:", file=stream)
+        for violation, reason in report.left:
+            print(
+                f"  {violation.path}:{violation.line}: {violation.code} {violation.kind}: {reason}",
+                file=stream,
+            )
+    return EXIT_BROKEN if report.left or (arguments.diff and report.fixed) else EXIT_OK
 
 
 def _coverage_gate(report: CheckReport, minimum: float | None) -> int:

@@ -1,0 +1,201 @@
+"""``ssot-imports fix``: apply every fixable violation's suggestion, safely.
+
+A file is parsed before and after the rewrite and written only if both parse, only if it did
+not change on disk meanwhile, atomically and with its mode, encoding, BOM and newlines kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst
+
+from ..adapters.files import replace_atomically, take_snapshot, unchanged_since
+from ..domain.errors import UsageError
+from ..domain.findings import Diagnostic, Violation
+from ..domain.rewrite import Edit, apply_edits, edit_from_suggestion
+from .checking import CheckReport, CheckRequest, run_check
+
+_UNREADABLE = frozenset({"syntax-error", "undecodable-file", "unreadable-file"})
+FIXABLE_KINDS = frozenset(
+    {
+        "implementation-import",
+        "implementation-module-import",
+        "shim-import",
+        "secondary-name",
+        "string-reference",
+        "shadow-root",
+    }
+)
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    fixed: int = 0
+    skipped: str | None = None
+    diff: str = ""
+
+
+@dataclass
+class FixReport:
+    files: list[FileOutcome] = field(default_factory=list)
+    left: list[tuple[Violation, str]] = field(default_factory=list)
+    fixed: int = 0
+    # Files the check could not read (syntax errors, undecodable): never touched.
+    unreadable: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def changed_files(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.fixed and not f.skipped]
+
+
+def run_fix(
+    request: CheckRequest,
+    paths: list[str],
+    diff_only: bool,
+    before_write: Callable[[Path], None] = lambda path: None,
+) -> FixReport:
+    """Fix what can be fixed; ``before_write`` runs just before each file is replaced."""
+    before = run_check(request)
+    selected = _selected(before, paths)
+    fixable = [v for v in selected if v.fixable and v.kind in FIXABLE_KINDS]
+    by_path: dict[str, list[Violation]] = defaultdict(list)
+    for violation in fixable:
+        by_path[violation.path].append(violation)
+
+    report = FixReport(unreadable=[d for d in before.diagnostics if d.kind in _UNREADABLE])
+    not_applied: dict[str, str] = {}
+    for relative in sorted(by_path):
+        outcome, missed = _fix_file(
+            before.project_root, relative, by_path[relative], diff_only, before_write
+        )
+        report.files.append(outcome)
+        report.fixed += outcome.fixed
+        not_applied.update(missed)
+
+    if diff_only:
+        report.left = [
+            (v, not_applied.get(v.fingerprint) or v.unfixable_reason or "not fixable")
+            for v in selected
+            if not (v in fixable and v.fingerprint not in not_applied)
+        ]
+    else:
+        after = run_check(request)
+        skipped = {f.path: f.skipped for f in report.files if f.skipped}
+        report.left = [
+            (v, skipped.get(v.path) or v.unfixable_reason or "not fixable automatically")
+            for v in _selected(after, paths)
+        ]
+    return report
+
+
+def _selected(report: CheckReport, paths: list[str]) -> list[Violation]:
+    if not paths:
+        return report.violations
+    roots = []
+    for given in paths:
+        path = Path(given)
+        resolved = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        if not resolved.exists():
+            raise UsageError(f"{given}: no such file or directory")
+        roots.append(resolved)
+    chosen = []
+    for violation in report.violations:
+        location = (report.project_root / violation.path).resolve()
+        if any(location == root or root in location.parents for root in roots):
+            chosen.append(violation)
+    return chosen
+
+
+def _fix_file(
+    project_root: Path,
+    relative: str,
+    violations: list[Violation],
+    diff_only: bool,
+    before_write: Callable[[Path], None],
+) -> tuple[FileOutcome, dict[str, str]]:
+    outcome = FileOutcome(relative)
+    path = project_root / relative
+
+    def give_up(reason: str) -> tuple[FileOutcome, dict[str, str]]:
+        outcome.skipped = reason
+        return outcome, {v.fingerprint: reason for v in violations}
+
+    try:
+        snapshot = take_snapshot(path)
+    except OSError as error:
+        return give_up(f"cannot read the file ({error.strerror})")
+    try:
+        module = libcst.parse_module(snapshot.data)
+    except Exception:  # libcst raises several error types for unparsable input
+        return give_up("the file does not parse; it was left untouched")
+
+    edits: list[Edit] = []
+    missed: dict[str, str] = {}
+    for violation in violations:
+        edit = edit_from_suggestion(
+            violation.kind,
+            violation.line,
+            violation.symbol or "",
+            violation.identity[0] if violation.identity else "",
+            violation.suggestion or "",
+            violation.fingerprint,
+        )
+        if edit is None:
+            missed[violation.fingerprint] = "the suggestion is not an import line"
+        else:
+            edits.append(edit)
+    result = apply_edits(module, edits)
+    for edit in edits:
+        if edit.key not in result.applied:
+            missed[edit.key] = "the statement was not found where it was reported"
+    new_data = result.module.bytes
+    if new_data == snapshot.data:
+        return outcome, missed
+    if not _still_parses(snapshot.data, new_data):
+        return give_up("the rewritten file would not parse; it was left untouched")
+    outcome.fixed = len(result.applied)
+    if diff_only:
+        outcome.diff = _unified_diff(relative, module, result.module)
+        return outcome, missed
+    before_write(path)
+    if not unchanged_since(snapshot):
+        return give_up("the file changed on disk during the run; it was left untouched")
+    try:
+        replace_atomically(snapshot, new_data)
+    except OSError as error:
+        return give_up(f"cannot write the file ({error.strerror})")
+    return outcome, missed
+
+
+def _still_parses(old: bytes, new: bytes) -> bool:
+    try:
+        libcst.parse_module(new)
+    except Exception:
+        return False
+    try:
+        ast.parse(old)
+    except SyntaxError:
+        return True  # newer syntax than this Python reads: libcst's parse has to do
+    try:
+        ast.parse(new)
+    except SyntaxError:
+        return False
+    return True
+
+
+def _unified_diff(relative: str, old: libcst.Module, new: libcst.Module) -> str:
+    return "".join(
+        difflib.unified_diff(
+            old.code.splitlines(keepends=True),
+            new.code.splitlines(keepends=True),
+            fromfile=f"a/{relative}",
+            tofile=f"b/{relative}",
+        )
+    )

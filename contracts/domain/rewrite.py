@@ -1,0 +1,390 @@
+"""The libcst codemod behind ``ssot-imports fix``: move names to their canonical import.
+
+Only the import statements and strings named by an edit change; every other byte of the file
+(comments, blank lines, quote styles, encoding, newlines) is kept, because libcst keeps them.
+
+* A name taken from the wrong module moves to the canonical module: the statement is changed
+  in place when all its names move, otherwise the name leaves it and joins an import of the
+  canonical module earlier in the same block (extended, never duplicated) or a new statement
+  right after it.
+* A name taken from the right module under the wrong name is renamed in place.
+* ``import impl as m`` becomes ``import canonical as m``; a string gets its canonical value in
+  its original quotes.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+
+@dataclass(frozen=True)
+class NameEdit:
+    """``from <module> import name as local`` at ``line`` becomes ``from <target> import ...``."""
+
+    line: int
+    name: str
+    local: str
+    target: str  # module text, with leading dots for a relative import
+    new_name: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleEdit:
+    """``import <dotted> as local`` (or a shadow ``from <dotted> import``) names a new module."""
+
+    line: int
+    dotted: str
+    new_dotted: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class StringEdit:
+    line: int
+    value: str
+    new_value: str
+    key: str = ""
+
+
+Edit = NameEdit | ModuleEdit | StringEdit
+
+
+@dataclass
+class RewriteResult:
+    module: cst.Module
+    applied: set[str] = field(default_factory=set)
+
+
+def edit_from_suggestion(
+    kind: str, line: int, symbol: str, local: str, suggestion: str, key: str
+) -> Edit | None:
+    """Turn a violation's suggested line (or string) into an edit, or None if it is not one."""
+    if kind == "string-reference":
+        return StringEdit(line, symbol, ast.literal_eval(suggestion), key)
+    try:
+        statement = ast.parse(suggestion).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if kind == "shadow-root":
+        if isinstance(statement, ast.ImportFrom):
+            return ModuleEdit(line, symbol, statement.module or "", key)
+        if isinstance(statement, ast.Import):
+            return ModuleEdit(line, symbol, statement.names[0].name, key)
+        return None
+    if isinstance(statement, ast.ImportFrom) and len(statement.names) == 1:
+        alias = statement.names[0]
+        target = "." * statement.level + (statement.module or "")
+        # A module taken with `from package import module`: the symbol is the module's name.
+        name = symbol.rpartition(".")[2] if kind == "implementation-module-import" else symbol
+        return NameEdit(line, name, local, target, alias.name, key)
+    if isinstance(statement, ast.Import) and len(statement.names) == 1:
+        return ModuleEdit(line, symbol, statement.names[0].name, key)
+    return None
+
+
+def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> RewriteResult:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    rewriter = _Rewriter(edits, wrapper.resolve(PositionProvider), wrapper.module)
+    return RewriteResult(wrapper.visit(rewriter), rewriter.applied)
+
+
+def module_text(node: cst.ImportFrom) -> str:
+    dots = "".join("." for _ in node.relative)
+    return dots + (cst.Module([]).code_for_node(node.module) if node.module else "")
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _name_node(dotted: str) -> cst.Attribute | cst.Name:
+    expression = cst.parse_expression(dotted)
+    assert isinstance(expression, cst.Attribute | cst.Name)
+    return expression
+
+
+def _alias_local(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None:
+        return _dotted(alias.asname.name)
+    return _dotted(alias.name).partition(".")[0]
+
+
+def _make_alias(name: str, local: str) -> cst.ImportAlias:
+    asname = None if name == local else cst.AsName(name=cst.Name(local))
+    return cst.ImportAlias(name=_name_node(name), asname=asname)
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, edits: Sequence[Edit], positions, module: cst.Module) -> None:
+        self.positions = positions
+        self.module = module
+        self.applied: set[str] = set()
+        self.names = [e for e in edits if isinstance(e, NameEdit)]
+        self.modules = [e for e in edits if isinstance(e, ModuleEdit)]
+        self.strings = [e for e in edits if isinstance(e, StringEdit)]
+
+    def _line(self, node: cst.CSTNode) -> int:
+        return self.positions[node].start.line
+
+    # Strings ----------------------------------------------------------------------------------
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        line = self._line(original_node)
+        for edit in self.strings:
+            if edit.key in self.applied or edit.line != line:
+                continue
+            if original_node.evaluated_value != edit.value:
+                continue
+            self.applied.add(edit.key)
+            prefix = original_node.prefix
+            quote = original_node.quote
+            return updated_node.with_changes(value=f"{prefix}{quote}{edit.new_value}{quote}")
+        return updated_node
+
+    # Import statements, block by block ---------------------------------------------------------
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body, footer = self._block(original_node.body, updated_node.body)
+        return updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body, footer = self._block(original_node.body, updated_node.body)
+        return updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
+
+    def _block(self, originals: Sequence, updated: Sequence) -> tuple[list, list]:
+        """Rewrite one block; returns its statements and leading lines left without a home."""
+        output: list = []
+        hosts: dict[str, int] = {}  # target module -> index in output of its import
+        orphan_lines: list = []
+        for original, current in zip(originals, updated, strict=True):
+            if not isinstance(original, cst.SimpleStatementLine):
+                output.append(_with_leading(current, orphan_lines))
+                orphan_lines = []
+                continue
+            lines = self._statement_line(original, current, output, hosts)
+            if not lines:
+                orphan_lines += list(current.leading_lines)
+                continue
+            lines[0] = _with_leading(lines[0], orphan_lines)
+            orphan_lines = []
+            output.extend(lines)
+            self._register_hosts(output, len(lines), hosts)
+        return output, orphan_lines
+
+    def _register_hosts(self, output: list, added: int, hosts: dict[str, int]) -> None:
+        for index in range(len(output) - added, len(output)):
+            statement = output[index]
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and not isinstance(
+                    small.names, cst.ImportStar
+                ):
+                    hosts.setdefault(module_text(small), index)
+
+    def _statement_line(
+        self,
+        original: cst.SimpleStatementLine,
+        current: cst.SimpleStatementLine,
+        output: list,
+        hosts: dict[str, int],
+    ) -> list[cst.SimpleStatementLine]:
+        small_statements = []
+        created: dict[str, list[cst.ImportAlias]] = {}
+        changed = False
+        for original_small, small in zip(original.body, current.body, strict=True):
+            before = small
+            if isinstance(original_small, cst.ImportFrom):
+                small = self._import_from(original_small, small, output, hosts, created)
+            elif isinstance(original_small, cst.Import):
+                small = self._import(original_small, small)
+            changed = changed or small is not before
+            if small is not None:
+                small_statements.append(small)
+        if not changed:
+            return [current]
+        lines: list[cst.SimpleStatementLine] = []
+        if small_statements:
+            small_statements[-1] = small_statements[-1].with_changes(
+                semicolon=cst.MaybeSentinel.DEFAULT
+            )
+            lines.append(current.with_changes(body=small_statements))
+        for target, aliases in created.items():
+            names = ", ".join(
+                self.module.code_for_node(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+                for a in aliases
+            )
+            statement = cst.parse_statement(
+                f"from {target} import {names}", config=self.module.config_for_parsing
+            )
+            assert isinstance(statement, cst.SimpleStatementLine)
+            if not small_statements:
+                statement = statement.with_changes(
+                    leading_lines=current.leading_lines,
+                    trailing_whitespace=current.trailing_whitespace,
+                )
+            lines.append(statement)
+        return lines
+
+    def _import(self, original: cst.Import, node: cst.Import) -> cst.Import:
+        line = self._line(original)
+        aliases = list(node.names)
+        for index, alias in enumerate(original.names):
+            dotted = _dotted(alias.name)
+            for edit in self.modules:
+                if edit.key in self.applied or edit.line != line or edit.dotted != dotted:
+                    continue
+                self.applied.add(edit.key)
+                aliases[index] = aliases[index].with_changes(name=_name_node(edit.new_dotted))
+                break
+        return node.with_changes(names=aliases)
+
+    def _import_from(
+        self,
+        original: cst.ImportFrom,
+        node: cst.ImportFrom,
+        output: list,
+        hosts: dict[str, int],
+        created: dict[str, list[cst.ImportAlias]],
+    ) -> cst.ImportFrom | None:
+        line = self._line(original)
+        shadow = self._shadow_edit(original, line)
+        if shadow is not None:
+            return node.with_changes(module=_name_node(shadow.new_dotted), relative=[])
+        if isinstance(original.names, cst.ImportStar):
+            return node
+        source = module_text(original)
+        moves: dict[int, NameEdit] = {}
+        for index, alias in enumerate(original.names):
+            edit = self._name_edit(alias, self._line(alias))
+            if edit is not None:
+                moves[index] = edit
+        if not moves:
+            return node
+        aliases = list(node.names)
+        for index, edit in list(moves.items()):
+            if edit.target == source:  # the right module, the wrong name: rename in place
+                aliases[index] = _renamed(aliases[index], edit.new_name, edit.local)
+                del moves[index]
+        targets = {edit.target for edit in moves.values()}
+        if (
+            len(moves) == len(aliases)
+            and len(targets) == 1
+            and next(iter(targets)) not in hosts
+            and next(iter(targets)) not in created
+        ):
+            target = next(iter(targets))
+            renamed = [
+                _renamed(a, moves[i].new_name, moves[i].local) for i, a in enumerate(aliases)
+            ]
+            relative, dotted = _split_relative(target)
+            return node.with_changes(
+                module=_name_node(dotted) if dotted else None,
+                relative=[cst.Dot() for _ in range(relative)],
+                names=renamed,
+            )
+        for index in sorted(moves):
+            edit = moves[index]
+            alias = _make_alias(edit.new_name, edit.local)
+            if edit.target in hosts:
+                _extend_host(output, hosts[edit.target], edit.target, alias)
+            else:
+                created.setdefault(edit.target, [])
+                if not any(_same_alias(alias, a) for a in created[edit.target]):
+                    created[edit.target].append(alias)
+        kept = [a for i, a in enumerate(aliases) if i not in moves]
+        if not kept:
+            return None
+        return node.with_changes(names=_fix_commas(kept, node))
+
+    def _name_edit(self, alias: cst.ImportAlias, line: int) -> NameEdit | None:
+        name = _dotted(alias.name)
+        local = _alias_local(alias)
+        for edit in self.names:
+            if edit.key in self.applied:
+                continue
+            if edit.line == line and edit.name == name and edit.local == local:
+                self.applied.add(edit.key)
+                return edit
+        return None
+
+    def _shadow_edit(self, original: cst.ImportFrom, line: int) -> ModuleEdit | None:
+        if original.relative or original.module is None:
+            return None
+        dotted = _dotted(original.module)
+        statement_line = line
+        for edit in self.modules:
+            if edit.key in self.applied or edit.line != statement_line:
+                continue
+            # `from shadow import x`, or `from shadow_parent import module` (matched through
+            # the module): either way the suggestion's `from` part is the new module.
+            if edit.dotted == dotted or edit.dotted.startswith(dotted + "."):
+                self.applied.add(edit.key)
+                return edit
+        return None
+
+
+def _split_relative(target: str) -> tuple[int, str]:
+    stripped = target.lstrip(".")
+    return len(target) - len(stripped), stripped
+
+
+def _renamed(alias: cst.ImportAlias, new_name: str, local: str) -> cst.ImportAlias:
+    asname = None if new_name == local else cst.AsName(name=cst.Name(local))
+    if asname is not None and alias.asname is not None:
+        asname = alias.asname.with_changes(name=cst.Name(local))
+    return alias.with_changes(name=_name_node(new_name), asname=asname)
+
+
+def _same_alias(one: cst.ImportAlias, other: cst.ImportAlias) -> bool:
+    return _dotted(one.name) == _dotted(other.name) and _alias_local(one) == _alias_local(other)
+
+
+def _fix_commas(aliases: list[cst.ImportAlias], node: cst.ImportFrom) -> list[cst.ImportAlias]:
+    """After removing names: no dangling comma unless the statement is parenthesised."""
+    if node.lpar is None and aliases:
+        aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return aliases
+
+
+def _extend_host(output: list, index: int, target: str, alias: cst.ImportAlias) -> None:
+    """Add a name to an earlier ``from <target> import ...`` in the same block."""
+    statement = output[index]
+    body = list(statement.body)
+    for position, small in enumerate(body):
+        if not (isinstance(small, cst.ImportFrom) and module_text(small) == target):
+            continue
+        names = list(small.names)
+        if any(_same_alias(alias, existing) for existing in names):
+            return
+        last = names[-1]
+        if isinstance(last.comma, cst.Comma):  # trailing comma: parenthesised, one per line
+            if len(names) > 1:
+                between = names[-2].comma
+            else:  # the first name's indentation follows the opening parenthesis
+                indent = small.lpar.whitespace_after if small.lpar else cst.SimpleWhitespace(" ")
+                between = last.comma.with_changes(whitespace_after=indent)
+            names[-1] = last.with_changes(comma=between)
+            names.append(alias.with_changes(comma=last.comma))
+        else:
+            names[-1] = last.with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
+            names.append(alias)
+        body[position] = small.with_changes(names=names)
+        output[index] = statement.with_changes(body=body)
+        return
+
+
+def _with_leading(statement, lines: list):
+    if not lines:
+        return statement
+    return statement.with_changes(leading_lines=[*lines, *statement.leading_lines])

@@ -1,0 +1,366 @@
+"""`ssot-imports fix`: exact rewrites with libcst, and files never corrupted."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, REPO, Project
+
+from contracts.application.checking import CheckRequest
+from contracts.application.fixing import run_fix
+
+
+def fix_file(project: Project, relative: str, source: str, *args: str) -> tuple[str, object]:
+    path = project.write(relative, source)
+    result = project.cli("fix", "--no-cache", *args)
+    return path.read_text(), result
+
+
+def rewrite(project: Project, source: str) -> str:
+    text, _ = fix_file(project, "pkg/app/consumer.py", source)
+    return text
+
+
+def test_implementation_import_in_place_keeps_comments_and_layout(project: Project) -> None:
+    source = textwrap.dedent(
+        """\
+        # leading comment
+
+        from pkg.core.impl import (  # why we import it
+            Impl as Manager,  # the manager
+        )
+
+
+        def use():
+            return Manager()
+        """
+    )
+    assert rewrite(project, source) == source.replace("pkg.core.impl", "pkg.core.api").replace(
+        "Impl as Manager", "Manager"
+    )
+
+
+def test_local_name_is_kept_with_as_only_when_needed(project: Project) -> None:
+    project.write("pkg/core/__init__.py", "from pkg.core.api import Manager, Impl\n")
+    # The first line becomes a canonical import in place; the second joins it instead of
+    # adding a duplicate line; the secondary name on the third is renamed in place.
+    assert rewrite(
+        project,
+        """\
+        from pkg.core.impl import Impl
+        from pkg.core import Manager
+        from pkg.core.api import Alias as Other
+        """,
+    ) == textwrap.dedent(
+        """\
+        from pkg.core.api import Manager as Impl, Manager
+        from pkg.core.api import Manager as Other
+        """
+    )
+
+
+def test_partially_exported_import_is_split(project: Project) -> None:
+    text, result = fix_file(
+        project,
+        "pkg/app/consumer.py",
+        """\
+        from pkg.core.impl import helper, Impl as Manager, Mode
+        """,
+    )
+    assert text == ("from pkg.core.impl import helper\nfrom pkg.core.api import Manager, Mode\n")
+    assert result.code == 1
+    assert (
+        "pkg/app/consumer.py:1: SSOT001 implementation-import: `pkg.core.api` does not export `helper`"
+        in result.out
+    )
+
+
+def test_existing_canonical_import_in_the_same_scope_is_extended(project: Project) -> None:
+    assert rewrite(
+        project,
+        """\
+        from pkg.core.api import (
+            Mode,
+        )
+        import os
+        from pkg.core.impl import Impl as Manager, helper
+        from pkg.core.impl import Impl as Manager
+
+
+        def lazy():
+            from pkg.core.api import Mode
+            from pkg.core.impl import Impl as Manager
+            return Manager
+        """,
+    ) == textwrap.dedent(
+        """\
+        from pkg.core.api import (
+            Mode,
+            Manager,
+        )
+        import os
+        from pkg.core.impl import helper
+
+
+        def lazy():
+            from pkg.core.api import Mode, Manager
+            return Manager
+        """
+    )
+
+
+def test_a_later_canonical_import_is_not_used_as_host(project: Project) -> None:
+    # Extending an import further down would bind the name too late for `x = Manager()`.
+    assert rewrite(
+        project,
+        """\
+        from pkg.core.impl import Impl as Manager, helper
+        x = Manager()
+        from pkg.core.api import Mode
+        """,
+    ) == textwrap.dedent(
+        """\
+        from pkg.core.impl import helper
+        from pkg.core.api import Manager
+        x = Manager()
+        from pkg.core.api import Mode
+        """
+    )
+
+
+def test_lazy_relative_backslash_and_type_checking_imports(project: Project) -> None:
+    path = project.write(
+        "pkg/core/legacy.py",
+        """\
+        from typing import TYPE_CHECKING
+        from .impl import \\
+            Impl as Manager
+
+        if TYPE_CHECKING:
+            from .impl import Mode
+
+
+        class Factory:
+            def build(self):
+                from pkg.core.impl import Impl
+                return Impl()
+        """,
+    )
+    assert project.cli("fix", "--no-cache").code == 1  # the rename Impl -> Manager remains
+    assert path.read_text() == textwrap.dedent(
+        """\
+        from typing import TYPE_CHECKING
+        from .api import \\
+            Manager
+
+        if TYPE_CHECKING:
+            from .api import Mode
+
+
+        class Factory:
+            def build(self):
+                from pkg.core.api import Manager as Impl
+                return Impl()
+        """
+    )
+
+
+def test_module_imports_are_rewritten_when_every_use_is_exported(project: Project) -> None:
+    text, result = fix_file(
+        project,
+        "pkg/app/modules.py",
+        """\
+        import os, pkg.core.impl as im
+        from pkg.core import impl
+        import pkg.core.impl
+
+        def use():
+            return im.Impl, im.Mode, impl.Impl, pkg.core.impl.Mode
+        """,
+    )
+    assert text == textwrap.dedent(
+        """\
+        import os, pkg.core.api as im
+        from pkg.core import api as impl
+        import pkg.core.impl
+
+        def use():
+            return im.Impl, im.Mode, impl.Impl, pkg.core.impl.Mode
+        """
+    )
+    assert (
+        "pkg/app/modules.py:3: SSOT002 implementation-module-import: uses are written as"
+        in result.out
+    )
+
+
+def test_strings_keep_their_quotes(project: Project) -> None:
+    assert rewrite(
+        project,
+        """\
+        from unittest import mock
+        A = mock.patch('pkg.core.impl.Impl')
+        B = mock.patch("pkg.core.impl.Impl.run")
+        C = r"pkg.core.impl.Mode"
+        D = "pkg.core.impl:Mode"
+        """,
+    ) == textwrap.dedent(
+        """\
+        from unittest import mock
+        A = mock.patch('pkg.core.api.Manager')
+        B = mock.patch("pkg.core.api.Manager.run")
+        C = r"pkg.core.api.Mode"
+        D = "pkg.core.api:Mode"
+        """
+    )
+
+
+def test_diff_writes_nothing_and_second_run_changes_nothing(project: Project) -> None:
+    path = project.write("pkg/app/consumer.py", "from pkg.core.impl import Mode\n")
+    before = path.read_bytes()
+    result = project.cli("fix", "--no-cache", "--diff")
+    assert result.code == 1
+    assert path.read_bytes() == before
+    assert result.out == (
+        "--- a/pkg/app/consumer.py\n+++ b/pkg/app/consumer.py\n@@ -1 +1 @@\n"
+        "-from pkg.core.impl import Mode\n+from pkg.core.api import Mode\n"
+    )
+    assert "would fix 1 violation in 1 file" in result.err
+    first = project.cli("fix", "--no-cache")
+    assert first.code == 0
+    assert first.out.startswith("fixed 1 violation in 1 file\n")
+    after = path.read_bytes()
+    second = project.cli("fix", "--no-cache")
+    assert second.code == 0
+    assert second.out.startswith("fixed 0 violations in 0 files")
+    assert path.read_bytes() == after
+
+
+def test_encoding_bom_newlines_and_mode_are_kept(project: Project) -> None:
+    crlf = project.write_bytes(
+        "pkg/app/crlf.py", b"\xef\xbb\xbf# caf\xc3\xa9\r\nfrom pkg.core.impl import Mode\r\n"
+    )
+    latin = project.write_bytes(
+        "pkg/app/latin.py",
+        b"# -*- coding: latin-1 -*-\n# caf\xe9\nfrom pkg.core.impl import Mode\n",
+    )
+    os.chmod(crlf, 0o640)
+    os.chmod(latin, 0o755)
+    assert project.cli("fix", "--no-cache").code == 0
+    assert crlf.read_bytes() == b"\xef\xbb\xbf# caf\xc3\xa9\r\nfrom pkg.core.api import Mode\r\n"
+    assert latin.read_bytes() == (
+        b"# -*- coding: latin-1 -*-\n# caf\xe9\nfrom pkg.core.api import Mode\n"
+    )
+    assert (crlf.stat().st_mode & 0o777, latin.stat().st_mode & 0o777) == (0o640, 0o755)
+    assert sorted(p.name for p in crlf.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_files_with_syntax_errors_are_left_untouched(project: Project) -> None:
+    broken = project.write(
+        "pkg/app/broken.py", "from pkg.core.impl import Mode\ndef oops(:\n    pass\n"
+    )
+    before = broken.read_bytes()
+    project.write("pkg/app/fine.py", "from pkg.core.impl import Mode\n")
+    result = project.cli("fix", "--no-cache")
+    assert broken.read_bytes() == before
+    assert "not checked, left untouched: pkg/app/broken.py:2: syntax error" in result.out
+    assert (project.root / "pkg/app/fine.py").read_text() == "from pkg.core.api import Mode\n"
+
+
+def test_a_file_changed_during_the_run_is_not_overwritten(project: Project) -> None:
+    path = project.write("pkg/app/consumer.py", "from pkg.core.impl import Mode\n")
+
+    def edit_meanwhile(target: Path) -> None:
+        if target == path:
+            target.write_text("from pkg.core.impl import Mode\n# edited by someone else\n")
+
+    report = run_fix(
+        CheckRequest(
+            config=str(project.root / ".importlinter"), project_root=project.root, use_cache=False
+        ),
+        paths=[],
+        diff_only=False,
+        before_write=edit_meanwhile,
+    )
+    assert path.read_text() == "from pkg.core.impl import Mode\n# edited by someone else\n"
+    assert [(f.path, f.skipped) for f in report.files] == [
+        ("pkg/app/consumer.py", "the file changed on disk during the run; it was left untouched")
+    ]
+    assert [v.path for v, _ in report.left] == ["pkg/app/consumer.py"]
+
+
+def test_paths_limit_what_is_fixed(project: Project) -> None:
+    one = project.write("pkg/app/one.py", "from pkg.core.impl import Mode\n")
+    two = project.write("pkg/app/two.py", "from pkg.core.impl import Mode\n")
+    result = project.cli("fix", "--no-cache", "pkg/app/one.py")
+    assert result.code == 0
+    assert one.read_text() == "from pkg.core.api import Mode\n"
+    assert two.read_text() == "from pkg.core.impl import Mode\n"
+    assert project.cli("fix", "--no-cache", "nowhere.py").code == 2
+
+
+SNAPSHOT = r"""
+import importlib, inspect, json, pathlib, sys, types
+root = pathlib.Path(sys.argv[1])
+sys.path[:0] = [str(root), str(root / "netra_backend")]
+result = {}
+for path in sorted((root / "netra_backend").rglob("*.py")):
+    name = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+    module = importlib.import_module(name)
+    bound = {}
+    for key, value in vars(module).items():
+        if key.startswith("__") or isinstance(value, types.ModuleType):
+            continue
+        if inspect.isclass(value) or inspect.isfunction(value):
+            where = pathlib.Path(inspect.getsourcefile(value) or "?").resolve()
+            if root in where.parents:
+                where = where.relative_to(root)  # the defining file: same file, same object
+            bound[key] = f"{where}:{value.__qualname__}"
+    result[str(path.relative_to(root))] = bound
+print(json.dumps(result))
+"""
+
+
+def test_round_trip_on_the_demo(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    shutil.copytree(EXAMPLES, demo, ignore=shutil.ignore_patterns(".*cache*", "__pycache__"))
+    shutil.copy(REPO / ".importlinter", demo / ".importlinter")
+
+    def snapshot() -> dict:
+        completed = subprocess.run(
+            [sys.executable, "-c", SNAPSHOT, str(demo)], capture_output=True, text=True, check=True
+        )
+        return json.loads(completed.stdout)
+
+    before = snapshot()
+    fixed = Project(demo).cli("fix", "--no-cache")
+    assert fixed.code == 1  # only unfixable violations are left
+    report = Project(demo).cli("check", "--no-cache", "--format", "json")
+    left = json.loads(report.out)["violations"]
+    assert left and all(not v["fixable"] for v in left)
+    after = snapshot()
+    assert after == before
+    changed = [
+        line.split(":")[0].strip() for line in fixed.out.splitlines() if line.endswith(" fixed")
+    ]
+    assert len(changed) == 9
+
+
+@pytest.mark.parametrize("kind", ["renamed-import", "name-rebound"])
+def test_unfixable_kinds_are_reported_not_touched(project: Project, kind: str) -> None:
+    source = {
+        "renamed-import": "from pkg.core.api import Manager as M\n",
+        "name-rebound": "from pkg.app.fakes import Fake as Manager\n",
+    }[kind]
+    project.write("pkg/app/fakes.py", "class Fake:\n    pass\n")
+    text, result = fix_file(project, "pkg/app/consumer.py", source)
+    assert text == source
+    assert result.code == 1
+    assert "pkg/app/consumer.py:1: " in result.out and kind in result.out
