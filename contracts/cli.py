@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=FORMATS, default="text", help="output format")
     check.add_argument("--output", metavar="FILE", help="write the report here, not stdout")
     check.add_argument(
+        "--sarif",
+        metavar="FILE",
+        help="also write a SARIF 2.1.0 report to FILE (for code scanning uploads)",
+    )
+    check.add_argument(
         "--min-coverage",
         type=_percent,
         metavar="PCT",
@@ -191,6 +196,8 @@ def _check(arguments: argparse.Namespace) -> int:
     text = _render(report, arguments.format, exit_code)
     report.timings["rendering"] = time.perf_counter() - rendering_started
     _write(text, arguments.output)
+    if arguments.sarif:
+        _write(render_sarif(report), arguments.sarif)
     if arguments.format == "github":
         append_step_summary(report)
     if arguments.verbose:
@@ -296,4 +303,4 @@ def _write(text: str, output: str | None) -> None:
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as error:
-        raise UsageError(f"--output {output}: cannot write ({error.strerror})") from None
+        raise UsageError(f"{output}: cannot write the report ({error.strerror})") from None
