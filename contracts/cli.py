@@ -23,7 +23,6 @@ from .application.baseline import (
     write_baseline,
 )
 from .application.checking import CheckReport, CheckRequest, run_check
-from .application.fixing import run_fix
 from .domain.errors import UsageError
 from .output.github import append_step_summary, render_github
 from .output.json_report import render_json
@@ -243,6 +242,8 @@ def _baseline(arguments: argparse.Namespace) -> int:
 
 
 def _fix(arguments: argparse.Namespace) -> int:
+    from .application.fixing import run_fix  # libcst is only needed here: keep check fast
+
     report = run_fix(_request(arguments), arguments.paths, arguments.diff)
     for outcome in report.files:
         if arguments.diff and outcome.diff:

@@ -1,9 +1,8 @@
 """The ``single_module_identity`` contract type: one module, one name (no shadow roots).
 
-Register it in an import-linter config (it needs external imports in the graph)::
+Register it in an import-linter config::
 
     [importlinter]
-    include_external_packages = True
     contract_types =
         single_module_identity: contracts.single_module_identity.SingleModuleIdentityContract
 """
@@ -50,12 +49,9 @@ class SingleModuleIdentityContract(Contract):
             minimum_depth=value.minimum_depth,
             check_unreachable_files=value.check_unreachable_files,
         )
-        include_external = (
-            str(self.session_options.get("include_external_packages", "")).lower() == "true"
-        )
         try:
             result = ShadowRootAnalysis(
-                graph, options, root_packages_of(self.session_options), include_external
+                graph, options, root_packages_of(self.session_options)
             ).run()
         except ConfigurationError as error:
             raise error.for_contract(self.name) from None

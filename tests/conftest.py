@@ -148,8 +148,7 @@ def script(name: str) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    settings.project_root = None
-    settings.excluded_files = {}
+    settings.reset()
     result = Project(tmp_path / "project")
     result.root.mkdir()
     result.tree(BASE_TREE)

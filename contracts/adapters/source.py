@@ -9,15 +9,19 @@ from __future__ import annotations
 import ast
 import importlib.util
 import io
+import os
 import re
 import textwrap
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import libcst
-import libcst.metadata
+from .tree import python_files
+
+if TYPE_CHECKING:
+    import libcst
 
 
 class SourceError(Exception):
@@ -71,6 +75,8 @@ def parse_module(source: SourceFile) -> ast.Module:
         return ast.parse(source.text, filename=str(source.path))
     except SyntaxError as error:
         first_error = error
+    import libcst  # only for files the running Python cannot parse: keeps start-up fast
+
     try:
         module = libcst.parse_module(source.text)
     except libcst.ParserSyntaxError as error:
@@ -85,6 +91,8 @@ def parse_module(source: SourceFile) -> ast.Module:
 
 
 def _parse_statementwise(module: libcst.Module) -> ast.Module:
+    import libcst.metadata
+
     wrapper = libcst.metadata.MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(libcst.metadata.PositionProvider)
     body: list[ast.stmt] = []
@@ -152,7 +160,11 @@ def parse_logical_line(line: LogicalLine) -> ast.Module | None:
 
 
 class ModuleLocator:
-    """Maps module names of the root packages to files, the way Python's finder would."""
+    """Maps module names of the root packages to files, the way Python's finder would.
+
+    Built from one walk of the root directories (every ``.py`` file, including folders the
+    graph cannot see), so looking a module up costs a dictionary access, not file system calls.
+    """
 
     def __init__(self, root_packages: list[str]) -> None:
         self.roots: dict[str, list[Path]] = {}
@@ -160,36 +172,67 @@ class ModuleLocator:
             spec = importlib.util.find_spec(package) if "." not in package else None
             locations = list(spec.submodule_search_locations or []) if spec else []
             self.roots[package] = [Path(location) for location in locations]
-        self._cache: dict[str, Path | None] = {}
+        self._files: list[Path] | None = None
+        self._index: dict[str, Path] | None = None
+        self._modules: dict[Path, str] = {}
+
+    @property
+    def directories(self) -> list[Path]:
+        return [directory for directories in self.roots.values() for directory in directories]
+
+    def files(self) -> list[Path]:
+        """Every Python file under the roots, in a stable order (walked once)."""
+        if self._files is None:
+            self._files = list(python_files(self.directories))
+        return self._files
+
+    def _build_index(self) -> dict[str, Path]:
+        index: dict[str, Path] = {}
+        for path in self.files():
+            module = self.module_of(path)
+            if module is None:
+                continue
+            # A package (x/__init__.py) wins over a module file x.py, as in Python.
+            if path.name == "__init__.py" or module not in index:
+                index[module] = path
+        return index
 
     def path_of(self, module: str) -> Path | None:
-        if module not in self._cache:
-            self._cache[module] = self._find(module)
-        return self._cache[module]
+        if self._index is None:
+            self._index = self._build_index()
+        return self._index.get(module)
 
     def is_package(self, module: str) -> bool:
         path = self.path_of(module)
         return path is not None and path.name == "__init__.py"
 
-    def _find(self, module: str) -> Path | None:
-        root, _, rest = module.partition(".")
-        parts = rest.split(".") if rest else []
-        for directory in self.roots.get(root, []):
-            base = directory.joinpath(*parts)
-            package_init = base / "__init__.py"
-            if package_init.is_file():
-                return package_init
-            if parts and base.with_suffix(".py").is_file():
-                return base.with_suffix(".py")
-        return None
-
     def module_of(self, path: Path) -> str | None:
         """The dotted name a file under a root package would have (folders taken as-is)."""
-        resolved = path.resolve()
+        if path in self._modules:
+            return self._modules[path]
+        text = str(path)
+        found = None
+        for root, directories in self.roots.items():
+            for directory in directories:
+                prefix = str(directory) + os.sep
+                if text.startswith(prefix):
+                    parts = text[len(prefix) : -3].split(os.sep)
+                    if parts[-1] == "__init__":
+                        parts.pop()
+                    found = ".".join([root, *parts])
+                    break
+            if found:
+                break
+        if found is None:
+            found = self._module_of_resolved(path)
+        self._modules[path] = found
+        return found
+
+    def _module_of_resolved(self, path: Path) -> str | None:
         for root, directories in self.roots.items():
             for directory in directories:
                 try:
-                    relative = resolved.relative_to(directory.resolve())
+                    relative = path.resolve().relative_to(directory.resolve())
                 except ValueError:
                     continue
                 parts = list(relative.with_suffix("").parts)

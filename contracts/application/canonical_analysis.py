@@ -12,14 +12,13 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grimp import ImportGraph
 
-from ..adapters.source import ModuleLocator, SourceFile
-from ..adapters.tree import python_files
+from ..adapters.source import SourceFile
 from ..domain.errors import ConfigurationError
 from ..domain.exports import ExportSet, derive_exports
 from ..domain.findings import Coverage, Diagnostic, Violation
@@ -27,6 +26,7 @@ from ..domain.modules import expression_matches, is_same_or_descendant
 from ..domain.rebinding import binds_otherwise
 from ..domain.statements import Binding
 from ..domain.strings import dotted_name, find_string_references, string_pattern
+from . import prescan
 from .classify import AttributeUses, Classifier, Site, Target
 from .settings import RunSettings, settings
 from .shims import ShimFinder, ShimMap, relevant_bindings
@@ -73,14 +73,19 @@ class CanonicalImportAnalysis:
         self.options = options
         self.root_packages = list(root_packages)
         self.settings = run_settings
-        self.locator = ModuleLocator(self.root_packages)
+        self.locator = run_settings.locator(self.root_packages)
         self.sources = SourceCache(self.locator, run_settings)
         self.implementations: set[str] = set()
 
     def run(self) -> AnalysisResult:
         self._validate()
         exports = self._derive_exports()
-        shim_map = ShimFinder(self.graph, self.sources, exports, self.implementations).find()
+        self.records = prescan.scan(
+            self.locator.files(), self._prescan_request(exports), self.settings.cache_dir
+        )
+        shim_map = ShimFinder(
+            self.graph, self.sources, exports, self.implementations, self._mentions
+        ).find()
         classifier = Classifier(
             exports,
             allow_renames=self.options.allow_renames,
@@ -172,6 +177,28 @@ class CanonicalImportAnalysis:
             preferred=self.options.preferred_names,
         )
 
+    # Prefilter ----------------------------------------------------------------------------------
+
+    def _prescan_request(self, exports: ExportSet) -> prescan.Request:
+        """Substrings worth knowing per file: root packages, canonical names, string starts."""
+        self.string_markers = tuple(
+            quote + module for module in sorted(self.implementations) for quote in ('"', "'")
+        )
+        self.preferred = tuple(sorted(set(exports.preferred.values())))
+        words = {*self.root_packages, *exports.names, *self.preferred, *self.string_markers}
+        self.words = frozenset(words)
+        return prescan.Request(tuple(sorted(words)))
+
+    def _mentions(self, module: str, names: Collection[str]) -> bool:
+        """Whether ``module``'s file contains any of ``names`` (decided without reading it
+        again when the prefilter already looked for them)."""
+        path = self.locator.path_of(module)
+        record = self.records.get(path) if path else None
+        if record is not None and record.readable and all(n in self.words for n in names):
+            return any(name in record.words for name in names)
+        source = self.sources.module_file(module)
+        return source is None or any(name in source.text for name in names)
+
     # Imports the graph points to ----------------------------------------------------------------
 
     def _is_exempt(self, importer: str) -> bool:
@@ -219,9 +246,9 @@ class CanonicalImportAnalysis:
         path in a string are parsed.
         """
         violations: list[Violation] = []
-        prefilter = _Prefilter(self.options, self.root_packages, exports, self.implementations)
-        directories = [d for dirs in self.locator.roots.values() for d in dirs]
-        for path in python_files(directories):
+        names = "|".join(re.escape(name) for name in self.preferred)
+        self.rebinding = re.compile(rf"\bas\s+(?:{names})\b")
+        for path in self.locator.files():
             coverage.in_scope += 1
             excluded = self.settings.excluded_files and self.settings.excluded_files.get(
                 path.resolve()
@@ -240,11 +267,7 @@ class CanonicalImportAnalysis:
             if not in_graph and not self.options.check_unreachable_files:
                 coverage.skipped["unreachable"] = coverage.skipped.get("unreachable", 0) + 1
                 continue
-            try:
-                data = path.read_bytes()
-            except OSError:
-                data = b""
-            wanted = prefilter.wanted(data, in_graph)
+            wanted = self._wanted(path, in_graph)
             if not any(wanted) or self._is_exempt(module):
                 coverage.checked += 1
                 continue
@@ -256,6 +279,19 @@ class CanonicalImportAnalysis:
             coverage.checked += 1
             violations += self._file_violations(source, module, shim_map, classifier, *wanted)
         return violations
+
+    def _wanted(self, path: Path, in_graph: bool) -> tuple[bool, bool, bool]:
+        """(read its imports, look for canonical names rebound, look for strings)."""
+        words = self.records[path].words
+        imports = not in_graph and any(root in words for root in self.root_packages)
+        rebinding = False
+        if self.options.check_name_rebinding and any(n in words for n in self.preferred):
+            source = self.sources.file(path)
+            rebinding = source is not None and self.rebinding.search(source.text) is not None
+        strings = self.options.check_string_references and any(
+            marker in words for marker in self.string_markers
+        )
+        return imports, rebinding, strings
 
     def _file_violations(
         self,
@@ -312,9 +348,15 @@ class SourceFacts:
         self.sources = sources
         self.path = path
 
-    def uses(self, binding: Binding) -> AttributeUses:
+    def uses(self, binding: Binding, only: Collection[str] | None = None) -> AttributeUses:
         source = self.sources.file(self.path)
-        tree = None if source is None else self.sources.tree(source)
+        if source is None:
+            return AttributeUses(known=False)
+        if only is not None:
+            chain = binding.source if binding.spelled_out else binding.local
+            if not any(f"{chain}.{name}" in source.text for name in only):
+                return AttributeUses()  # none of those attributes is even spelled out
+        tree = self.sources.tree(source)
         return AttributeUses(known=False) if tree is None else attribute_uses(tree, binding)
 
     def binds_otherwise(self, name: str) -> bool:
@@ -322,42 +364,6 @@ class SourceFacts:
         if source is None:
             return False
         return binds_otherwise(source.lines, name, self.sources.mask(source))
-
-
-class _Prefilter:
-    """Cheap byte tests that decide which files are worth parsing at all.
-
-    Substring tests run at memory speed; the one regular expression (``as <Name>``) only
-    runs on files that contain one of the canonical names.
-    """
-
-    def __init__(
-        self,
-        options: CanonicalImportOptions,
-        root_packages: list[str],
-        exports: ExportSet,
-        implementations: set[str],
-    ) -> None:
-        self.options = options
-        self.root_markers = [package.encode() for package in root_packages]
-        names = sorted(set(exports.preferred.values()))
-        self.names = [name.encode() for name in names]
-        alternatives = "|".join(re.escape(name) for name in names)
-        self.rebinding = re.compile(rb"\bas\s+(?:" + alternatives.encode() + rb")\b")
-        self.string_markers = [module.encode() for module in sorted(implementations)]
-
-    def wanted(self, data: bytes, in_graph: bool) -> tuple[bool, bool, bool]:
-        """(read its imports, look for canonical names rebound, look for strings)."""
-        imports = not in_graph and any(marker in data for marker in self.root_markers)
-        rebinding = (
-            self.options.check_name_rebinding
-            and any(name in data for name in self.names)
-            and self.rebinding.search(data) is not None
-        )
-        strings = self.options.check_string_references and any(
-            marker in data for marker in self.string_markers
-        )
-        return imports, rebinding, strings
 
 
 def attribute_uses(tree: ast.Module, binding: Binding) -> AttributeUses:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import importlib
 import importlib.util
 import sys
@@ -26,7 +27,6 @@ from importlinter.domain.helpers import MissingImport
 from ..adapters.config import Config, find_config, read_config
 from ..adapters.graph_builder import build_graph
 from ..adapters.source import ModuleLocator
-from ..adapters.tree import python_files
 from ..domain.errors import ConfigurationError, UsageError
 from ..domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
 from .builtin_records import builtin_violations
@@ -113,21 +113,26 @@ def run_check(request: CheckRequest) -> CheckReport:
     with _on_sys_path(root):
         types = _contract_types(config)
         _check_root_packages(roots, root, config.path)
-        settings.project_root = root
-        settings.excluded_files = {}
+        cache = root / ".import_linter_cache"
+        settings.reset(root, cache / "ssot-imports" if request.use_cache else None)
         request.progress("building the import graph")
         graph_started = time.perf_counter()
         built = build_graph(
             roots,
-            cache_dir=str(root / ".import_linter_cache") if request.use_cache else None,
+            cache_dir=str(cache) if request.use_cache else None,
             include_external_packages=_flag(config, "include_external_packages"),
             exclude_type_checking_imports=_flag(config, "exclude_type_checking_imports"),
             display=settings.display_path,
         )
         timings["graph"] = time.perf_counter() - graph_started
+        # The graph build leaves millions of long-lived objects behind (grimp's cache, the
+        # import details); moving them out of the collector's sight keeps every later
+        # collection cheap instead of re-scanning them all.
+        gc.collect()
+        gc.freeze()
         settings.excluded_files = {path: d.kind for path, d in built.excluded.items()}
-        locator = ModuleLocator(roots)
-        files = _tree_files(locator)
+        locator = settings.locator(roots)
+        files = locator.files()
         graph_coverage, unreachable = _graph_coverage(files, built.graph, locator)
 
         results: list[ContractResult] = []
@@ -315,11 +320,6 @@ def _on_sys_path(root: Path) -> Iterator[None]:
         with contextlib.suppress(ValueError):
             sys.path.remove(entry)
         importlib.invalidate_caches()
-
-
-def _tree_files(locator: ModuleLocator) -> list[Path]:
-    directories = [d for dirs in locator.roots.values() for d in dirs]
-    return list(python_files(directories))
 
 
 def _graph_coverage(

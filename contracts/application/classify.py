@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -40,7 +40,9 @@ class AttributeUses:
 class FileFacts(Protocol):
     """What the classifier may need to know about the importing file beyond the statement."""
 
-    def uses(self, binding: Binding) -> AttributeUses: ...
+    def uses(self, binding: Binding, only: Collection[str] | None = None) -> AttributeUses:
+        """Attributes read from the module ``binding`` binds (restricted to ``only``)."""
+        ...
 
     def binds_otherwise(self, name: str) -> bool: ...
 
@@ -223,9 +225,10 @@ class Classifier:
     def _module_binding(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
         if target.role not in (IMPLEMENTATION, SHIM):
             return []
-        found = site.facts.uses(binding)
         if target.role == SHIM:
+            found = site.facts.uses(binding, only=list(target.bindings))
             return self._shim_module_uses(site, binding, target, found)
+        found = site.facts.uses(binding)
         line = suggestions.module_import_line(
             self.canonical, binding.local, site.statement, site.importer, site.importer_is_package
         )

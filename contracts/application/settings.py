@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..adapters.source import ModuleLocator
+
 
 @dataclass
 class RunSettings:
@@ -16,17 +18,45 @@ class RunSettings:
     project_root: Path | None = None
     # Files the graph builder had to leave out, with the diagnostic kind that explains why.
     excluded_files: dict[Path, str] = field(default_factory=dict)
-    # Where the per-file analysis cache lives (None: no cache).
+    # Where the per-file prefilter cache lives (None: no cache), beside import-linter's.
     cache_dir: Path | None = None
+
+    _displayed: dict[Path, str] = field(default_factory=dict, repr=False)
+    _locators: dict[tuple[str, ...], ModuleLocator] = field(default_factory=dict, repr=False)
+
+    def reset(self, project_root: Path | None = None, cache_dir: Path | None = None) -> None:
+        """Start a new run: a new root, no excluded files, no cached display paths."""
+        self.project_root = project_root
+        self.cache_dir = cache_dir
+        self.excluded_files = {}
+        self._displayed = {}
+        self._locators = {}
+
+    def locator(self, root_packages: list[str]) -> ModuleLocator:
+        """One locator (one directory walk) per set of root packages and run."""
+        key = tuple(root_packages)
+        if key not in self._locators:
+            self._locators[key] = ModuleLocator(list(root_packages))
+        return self._locators[key]
 
     def root(self) -> Path:
         return self.project_root or Path.cwd()
 
     def display_path(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root().resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """``path`` relative to the project root (cached: reports ask for it often)."""
+        if path not in self._displayed:
+            root = self.root().resolve()
+            try:
+                text = path.relative_to(root).as_posix() if path.is_absolute() else None
+            except ValueError:
+                text = None
+            if text is None:
+                try:
+                    text = path.resolve().relative_to(root).as_posix()
+                except ValueError:
+                    text = path.as_posix()
+            self._displayed[path] = text
+        return self._displayed[path]
 
 
 settings = RunSettings()

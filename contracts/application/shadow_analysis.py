@@ -1,16 +1,16 @@
 """Find project modules imported under a shorter second name (shadow roots).
 
 With both the repository root and ``netra_backend/`` on ``sys.path``, ``app.x`` and
-``netra_backend.app.x`` are two module objects for one file. grimp records such an import as
-an import of an *external* package (``app``); this check takes those external names that are
-also names of packages inside the roots, reads the statements at the lines grimp reports, and
-matches each dotted name against the trailing parts of the real module names.
+``netra_backend.app.x`` are two module objects for one file. An import graph of the root
+packages never sees ``app.x`` (it looks external). The prefilter collects the first name of
+every import line of every file; only files importing a name that is also the start of a
+trailing part of a real module name (``app``, ``websocket_core``...) are parsed, and each
+dotted name is matched against those trailing parts.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,16 +18,13 @@ from pathlib import Path
 
 from grimp import ImportGraph
 
-from ..adapters.source import ModuleLocator
-from ..adapters.tree import python_files
 from ..domain.errors import ConfigurationError
 from ..domain.findings import Coverage, Diagnostic, Violation
 from ..domain.modules import expression_matches, is_same_or_descendant, parent
 from ..domain.statements import ImportStatement
+from . import prescan
 from .settings import RunSettings, settings
 from .sources import SourceCache
-
-_IMPORTED_NAME = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_][\w]*)\.", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -52,26 +49,17 @@ class ShadowRootAnalysis:
         graph: ImportGraph,
         options: ShadowOptions,
         root_packages: Iterable[str],
-        include_external_packages: bool,
         run_settings: RunSettings = settings,
     ) -> None:
         self.graph = graph
         self.options = options
         self.root_packages = list(root_packages)
-        self.include_external = include_external_packages
-        self.locator = ModuleLocator(self.root_packages)
+        self.locator = run_settings.locator(self.root_packages)
         self.sources = SourceCache(self.locator, run_settings)
         self.settings = run_settings
         self._third_party: dict[str, list[Path] | None] = {}
 
     def run(self) -> ShadowResult:
-        if not self.include_external:
-            raise ConfigurationError(
-                "include_external_packages",
-                "False",
-                "must be True in [importlinter] for single_module_identity: a shadow import "
-                "looks external to the graph, and grimp only records external imports then",
-            )
         roots = self.options.roots or tuple(self.root_packages)
         for root in roots:
             if root not in self.graph.modules:
@@ -83,40 +71,22 @@ class ShadowRootAnalysis:
             and any(is_same_or_descendant(m, r) for r in roots)
         ]
         self.index = _suffix_index(modules, self.options.minimum_depth)
-        self.tops = {suffix.partition(".")[0] for suffix in self.index}
-        violations = self._graph_violations()
+        # Names a shadow import can start with: first parts of the trailing names, never a
+        # root package itself (those imports are the canonical spelling).
+        self.tops = {suffix.partition(".")[0] for suffix in self.index} - set(self.root_packages)
         coverage = Coverage()
-        violations += self._unreachable_violations(coverage)
+        violations = self._scan(coverage)
         return ShadowResult(
             sorted(violations, key=Violation.sort_key), self.sources.diagnostics, coverage
         )
 
-    def _graph_violations(self) -> list[Violation]:
-        violations = []
-        externals = [
-            m for m in self.graph.modules if self.graph.is_module_squashed(m) and m in self.tops
-        ]
-        for top in sorted(externals):
-            for importer in sorted(self.graph.find_modules_that_directly_import(top)):
-                lines = sorted(
-                    {
-                        d["line_number"]
-                        for d in self.graph.get_import_details(importer=importer, imported=top)
-                    }
-                )
-                path = self.locator.path_of(importer)
-                if path is None:
-                    continue
-                for line in lines:
-                    for statement in self.sources.statements_at(importer, line):
-                        violations += self._check_statement(importer, path, statement)
-        return violations
-
-    def _unreachable_violations(self, coverage: Coverage) -> list[Violation]:
-        """Files outside the graph: a byte scan of their import lines picks those to parse."""
+    def _scan(self, coverage: Coverage) -> list[Violation]:
+        """Every file whose import lines start with a candidate name is parsed and checked."""
         violations: list[Violation] = []
-        directories = [d for dirs in self.locator.roots.values() for d in dirs]
-        for path in python_files(directories):
+        records = prescan.scan(
+            self.locator.files(), prescan.Request((), tops=True), self.settings.cache_dir
+        )
+        for path in self.locator.files():
             coverage.in_scope += 1
             excluded = self.settings.excluded_files and self.settings.excluded_files.get(
                 path.resolve()
@@ -125,32 +95,20 @@ class ShadowRootAnalysis:
                 coverage.skipped[excluded] = coverage.skipped.get(excluded, 0) + 1
                 continue
             module = self.locator.module_of(path) or path.stem
-            if module in self.graph.modules and self.locator.path_of(module) == path:
-                coverage.checked += 1
-                continue
-            if not self.options.check_unreachable_files:
+            in_graph = module in self.graph.modules and self.locator.path_of(module) == path
+            if not in_graph and not self.options.check_unreachable_files:
                 coverage.skipped["unreachable"] = coverage.skipped.get("unreachable", 0) + 1
                 continue
-            try:
-                data = path.read_bytes()
-            except OSError:
-                data = b""
-            names = {m.group(1).decode() for m in _IMPORTED_NAME.finditer(data)}
-            if not names & self.tops:
+            if not records[path].tops & self.tops:
                 coverage.checked += 1
                 continue
             source = self.sources.file(path)
-            if source is None:
-                coverage.skipped["undecodable-file"] = (
-                    coverage.skipped.get("undecodable-file", 0) + 1
-                )
-                continue
-            statements = self.sources.file_imports(source, module)
-            if self.sources.tree(source) is None:
-                coverage.skipped["syntax-error"] = coverage.skipped.get("syntax-error", 0) + 1
+            if source is None or self.sources.tree(source) is None:
+                kind = self.sources.failed.get(path, "syntax-error")
+                coverage.skipped[kind] = coverage.skipped.get(kind, 0) + 1
                 continue
             coverage.checked += 1
-            for statement in statements:
+            for statement in self.sources.file_imports(source, module):
                 violations += self._check_statement(module, path, statement)
         return violations
 
@@ -199,24 +157,39 @@ class ShadowRootAnalysis:
         """
         top, _, rest = name.partition(".")
         if top not in self._third_party:
-            spec = importlib.util.find_spec(top)
-            project = [d.resolve() for dirs in self.locator.roots.values() for d in dirs]
-            search = (spec.submodule_search_locations or []) if spec else []
-            locations = [Path(location).resolve() for location in search]
-            self._third_party[top] = [
-                location
-                for location in locations
-                if not any(location == p or p in location.parents for p in project)
-            ] or None
+            self._third_party[top] = self._installed_locations(top)
         directories = self._third_party[top]
-        if not directories:
+        if directories is None:
             return False
+        if not directories:
+            return True  # an installed plain module (os.path style): the name is its own
         parts = rest.split(".")
         return any(
             d.joinpath(*parts).with_suffix(".py").is_file()
             or (d.joinpath(*parts) / "__init__.py").is_file()
             for d in directories
         )
+
+    def _installed_locations(self, top: str) -> list[Path] | None:
+        """Where an installed package ``top`` lives outside the project; [] for a plain
+        module; None when nothing outside the project provides ``top``."""
+        spec = importlib.util.find_spec(top)
+        if spec is None:
+            return None
+        project = [d.resolve() for d in self.locator.directories]
+
+        def inside(location: Path) -> bool:
+            return any(location == p or p in location.parents for p in project)
+
+        if spec.submodule_search_locations is None:
+            origin = Path(spec.origin).resolve() if spec.origin else None
+            return None if origin is not None and inside(origin) else []
+        outside = [
+            Path(location).resolve()
+            for location in spec.submodule_search_locations
+            if not inside(Path(location).resolve())
+        ]
+        return outside or None
 
     def _violation(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from grimp import ImportGraph
@@ -19,7 +19,7 @@ from grimp import ImportGraph
 from ..adapters.source import logical_line, parse_logical_line
 from ..domain.exports import ExportSet, ObjectRef, string_list
 from ..domain.rebinding import ImportedObject, final_bindings
-from ..domain.statements import Binding, ImportStatement
+from ..domain.statements import Binding, ImportStatement, quick_bindings
 from .classify import CANONICAL, IMPLEMENTATION, SHIM, Target
 from .sources import SourceCache
 
@@ -42,14 +42,15 @@ def relevant_bindings(
     statement: ImportStatement, module: str, graph_modules: set[str]
 ) -> Iterable[Binding]:
     """The bindings of a statement that take something from ``module`` (or bind it)."""
-    for binding in statement.bindings:
-        if binding.name is None:
-            if binding.source == module:
-                yield binding
-        elif f"{binding.source}.{binding.name}" == module or (
-            binding.source == module and f"{module}.{binding.name}" not in graph_modules
-        ):
-            yield binding
+    return [b for b in statement.bindings if _is_relevant(b, module, graph_modules)]
+
+
+def _is_relevant(binding: Binding, module: str, graph_modules: set[str]) -> bool:
+    if binding.name is None:
+        return binding.source == module
+    return f"{binding.source}.{binding.name}" == module or (
+        binding.source == module and f"{module}.{binding.name}" not in graph_modules
+    )
 
 
 class ShimFinder:
@@ -59,12 +60,16 @@ class ShimFinder:
         sources: SourceCache,
         exports: ExportSet,
         implementation_modules: set[str],
+        mentions: Callable[[str, Collection[str]], bool],
     ) -> None:
         self.graph = graph
         self.modules = graph.modules
         self.sources = sources
         self.exports = exports
         self.implementations = implementation_modules
+        self.preferred = frozenset(exports.preferred.values())
+        self.mentions = mentions
+        self._quick_cache: dict[tuple[str, int], list[Binding] | None] = {}
 
     def find(self) -> ShimMap:
         canonical = self.exports.module
@@ -82,10 +87,13 @@ class ShimFinder:
             for importer in sorted(self.graph.find_modules_that_directly_import(module)):
                 if importer == canonical or importer in self.implementations:
                     continue
-                statements = self._statements(importer, module)
+                statements = self._statements(importer, targets[module])
                 result.edges[(importer, module)] = statements
                 objects = self._imported_objects(statements, targets[module])
-                imported.setdefault(importer, {})[module] = objects
+                previous = imported.setdefault(importer, {}).get(module, [])
+                imported[importer][module] = objects
+                if not objects and not previous:
+                    continue  # nothing canonical comes in through this import
                 names = self._bindings_of(importer, imported[importer].values())
                 known = targets.get(importer)
                 if names and (known is None or dict(known.bindings) != names):
@@ -113,17 +121,49 @@ class ShimFinder:
         )
         return {**origins, **aliases}
 
-    def _statements(self, importer: str, module: str) -> list[ImportStatement]:
-        lines = sorted(
-            {
-                detail["line_number"]
-                for detail in self.graph.get_import_details(importer=importer, imported=module)
-            }
-        )
-        statements = []
-        for line in lines:
+    def _statements(self, importer: str, target: Target) -> list[ImportStatement]:
+        """The statements of ``importer`` that take something that matters from ``target``.
+
+        grimp reports each import's first line; a simple one-line import is read from that
+        text alone, and the file is only opened for statements that could bind a canonical
+        object, be a violation, or need a closer look (multi-line, compound lines).
+        """
+        details = self.graph.get_import_details(importer=importer, imported=target.module)
+        statements: list[ImportStatement] = []
+        seen: set[int] = set()
+        for detail in details:
+            line = detail["line_number"]
+            if line in seen:
+                continue
+            seen.add(line)
+            quick = self._quick(importer, line, detail["line_contents"])
+            if quick is not None and not any(
+                self._matters(importer, binding, target)
+                for binding in quick
+                if _is_relevant(binding, target.module, self.modules)
+            ):
+                continue
             statements.extend(self.sources.statements_at(importer, line))
         return statements
+
+    def _quick(self, importer: str, line: int, text: str) -> list[Binding] | None:
+        key = (importer, line)
+        if key not in self._quick_cache:
+            self._quick_cache[key] = quick_bindings(
+                text, importer, lambda: self.sources.locator.is_package(importer)
+            )
+        return self._quick_cache[key]
+
+    def _matters(self, importer: str, binding: Binding, target: Target) -> bool:
+        """Whether this binding could be a violation or bind a canonical object."""
+        if target.role == IMPLEMENTATION:
+            return True
+        if binding.name is None or f"{binding.source}.{binding.name}" == target.module:
+            # A module bound by the import: only attribute reads of canonical names matter.
+            return target.role == SHIM and self.mentions(importer, list(target.bindings))
+        if binding.is_star:
+            return bool(target.star_names)
+        return binding.name in target.bindings or binding.local in self.preferred
 
     def _imported_objects(
         self, statements: list[ImportStatement], target: Target

@@ -7,7 +7,8 @@ and from a whole file parsed directly, so one classifier serves both.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from .modules import resolve_relative
@@ -96,6 +97,54 @@ def statement_from_node(
         module_level=module_level,
         type_checking=type_checking,
     )
+
+
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+_DOTTED = rf"{_IDENTIFIER}(?:\.{_IDENTIFIER})*"
+_ALIAS = re.compile(rf"\s*({_DOTTED}|\*)(?:\s+as\s+({_IDENTIFIER}))?\s*")
+_QUICK_FROM = re.compile(rf"from\s+(\.*)\s*({_DOTTED})?\s+import\s+([^()#;\\]+?)\s*(?:#.*)?")
+_QUICK_IMPORT = re.compile(r"import\s+([^()#;\\]+?)\s*(?:#.*)?")
+
+
+def quick_bindings(
+    text: str, importer: str, importer_is_package: Callable[[], bool]
+) -> list[Binding] | None:
+    """The bindings of a simple one-line import, read with a regular expression.
+
+    ``text`` is the stripped first line grimp reports for an import. Anything that is not a
+    plain single-line ``from x import a, b as c`` or ``import a.b as c`` (parentheses,
+    continuations, semicolons, compound lines) returns None: the caller then reads the real
+    statement. Columns are not known here (-1).
+    """
+    match = _QUICK_FROM.fullmatch(text)
+    if match:
+        dots, module, names = match.groups()
+        level = len(dots)
+        if level:
+            source = resolve_relative(importer, importer_is_package(), level, module)
+        else:
+            source = module
+        if source is None:
+            return None
+        bindings = []
+        for part in names.split(","):
+            alias = _ALIAS.fullmatch(part)
+            if alias is None or ("." in alias.group(1)):
+                return None
+            name, local = alias.group(1), alias.group(2) or alias.group(1)
+            bindings.append(Binding(source, name, local, 0, -1))
+        return bindings
+    match = _QUICK_IMPORT.fullmatch(text)
+    if match:
+        bindings = []
+        for part in match.group(1).split(","):
+            alias = _ALIAS.fullmatch(part)
+            if alias is None or alias.group(1) == "*":
+                return None
+            name = alias.group(1)
+            bindings.append(Binding(name, None, alias.group(2) or name.split(".")[0], 0, -1))
+        return bindings
+    return None
 
 
 def shifted(

@@ -1,0 +1,105 @@
+"""One cheap pass over the bytes of every file, remembered between runs.
+
+Before anything is parsed, each file under the roots is read once and tested with substring
+searches (and one anchored regular expression for import lines). The contracts then parse
+only the few files these facts point to. The facts are cached beside import-linter's cache,
+keyed by each file's size and modification time and by what was asked, so a warm run reads
+only the files that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+_IMPORT_TOP = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Record:
+    """What one file contains, as far as the prefilters are concerned."""
+
+    words: frozenset[str]  # the requested substrings that occur in the file
+    tops: frozenset[str]  # first names of imports at line starts (when requested)
+    readable: bool = True
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to look for: substrings, and whether to collect imported top-level names."""
+
+    words: tuple[str, ...]
+    tops: bool = False
+
+    def key(self) -> str:
+        text = json.dumps([CACHE_VERSION, sorted(self.words), self.tops])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dict[Path, Record]:
+    """The record of every file, from the cache where the file has not changed."""
+    cache_file = None if cache_dir is None else cache_dir / f"prescan-{request.key()}.json"
+    cached = _load(cache_file)
+    records: dict[Path, Record] = {}
+    entries: dict[str, list] = {}
+    changed = False
+    encoded = [(word, word.encode()) for word in request.words]
+    for path in files:
+        try:
+            status = os.stat(path)
+        except OSError:
+            records[path] = Record(frozenset(), frozenset(), readable=False)
+            continue
+        name = str(path)
+        stamp = [status.st_mtime_ns, status.st_size]
+        entry = cached.get(name)
+        if entry is not None and entry[:2] == stamp:
+            record = Record(frozenset(entry[2]), frozenset(entry[3]))
+        else:
+            changed = True
+            try:
+                data = path.read_bytes()
+            except OSError:
+                records[path] = Record(frozenset(), frozenset(), readable=False)
+                continue
+            words = frozenset(word for word, raw in encoded if raw in data)
+            tops = (
+                frozenset(m.group(1).decode() for m in _IMPORT_TOP.finditer(data))
+                if request.tops
+                else frozenset()
+            )
+            record = Record(words, tops)
+        records[path] = record
+        entries[name] = [*stamp, sorted(record.words), sorted(record.tops)]
+    if cache_file is not None and (changed or len(entries) != len(cached)):
+        _store(cache_file, entries)
+    return records
+
+
+def _load(cache_file: Path | None) -> dict[str, list]:
+    if cache_file is None:
+        return {}
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no cache yet, or an unusable one: scan everything
+    return data if isinstance(data, dict) else {}
+
+
+def _store(cache_file: Path, entries: dict[str, list]) -> None:
+    """Write the cache atomically; a cache that cannot be written is simply not written."""
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache_file.parent, prefix=".prescan.")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(entries, stream, separators=(",", ":"))
+        os.replace(temporary, cache_file)
+    except OSError:
+        pass
