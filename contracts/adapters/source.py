@@ -149,6 +149,16 @@ def logical_line(lines: list[str], line_number: int) -> LogicalLine:
     return LogicalLine(text=text, start=line_number, end=start + end_row, indent=indent)
 
 
+def single_line(lines: list[str], line_number: int) -> LogicalLine | None:
+    """The statement on one line when it obviously ends there (no tokenizer needed)."""
+    text = lines[line_number - 1]
+    stripped = text.strip()
+    if not stripped or stripped.endswith(("(", "\\", ",", ":")) or "(" in stripped:
+        return None
+    indent = len(text) - len(text.lstrip())
+    return LogicalLine(text=stripped, start=line_number, end=line_number, indent=indent)
+
+
 def parse_logical_line(line: LogicalLine) -> ast.Module | None:
     """Parse a statement snippet; a leading block header (``else:``) is stripped if needed."""
     for candidate in (line.text, _COMPOUND_PREFIX.sub("", line.text, count=1)):

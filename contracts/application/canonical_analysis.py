@@ -83,6 +83,7 @@ class CanonicalImportAnalysis:
         self.records = prescan.scan(
             self.locator.files(), self._prescan_request(exports), self.settings.cache_dir
         )
+        self.settings.scans[tuple(self.root_packages)] = self.records
         shim_map = ShimFinder(
             self.graph, self.sources, exports, self.implementations, self._mentions
         ).find()
@@ -185,7 +186,13 @@ class CanonicalImportAnalysis:
             quote + module for module in sorted(self.implementations) for quote in ('"', "'")
         )
         self.preferred = tuple(sorted(set(exports.preferred.values())))
-        words = {*self.root_packages, *exports.names, *self.preferred, *self.string_markers}
+        words = {
+            *self.root_packages,
+            *exports.names,
+            *self.preferred,
+            *self.string_markers,
+            "__all__",
+        }
         self.words = frozenset(words)
         return prescan.Request(tuple(sorted(words)))
 

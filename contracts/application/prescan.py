@@ -27,19 +27,18 @@ class Record:
     """What one file contains, as far as the prefilters are concerned."""
 
     words: frozenset[str]  # the requested substrings that occur in the file
-    tops: frozenset[str]  # first names of imports at line starts (when requested)
+    tops: frozenset[str]  # first names of imports at line starts
     readable: bool = True
 
 
 @dataclass(frozen=True)
 class Request:
-    """What to look for: substrings, and whether to collect imported top-level names."""
+    """What to look for: substrings (imported top-level names are always collected)."""
 
     words: tuple[str, ...]
-    tops: bool = False
 
     def key(self) -> str:
-        text = json.dumps([CACHE_VERSION, sorted(self.words), self.tops])
+        text = json.dumps([CACHE_VERSION, sorted(self.words)])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -51,33 +50,28 @@ def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dic
     entries: dict[str, list] = {}
     changed = False
     encoded = [(word, word.encode()) for word in request.words]
+    unreadable = Record(frozenset(), frozenset(), readable=False)
     for path in files:
-        try:
-            status = os.stat(path)
-        except OSError:
-            records[path] = Record(frozenset(), frozenset(), readable=False)
-            continue
         name = str(path)
-        stamp = [status.st_mtime_ns, status.st_size]
-        entry = cached.get(name)
-        if entry is not None and entry[:2] == stamp:
-            record = Record(frozenset(entry[2]), frozenset(entry[3]))
-        else:
-            changed = True
-            try:
-                data = path.read_bytes()
-            except OSError:
-                records[path] = Record(frozenset(), frozenset(), readable=False)
-                continue
-            words = frozenset(word for word, raw in encoded if raw in data)
-            tops = (
-                frozenset(m.group(1).decode() for m in _IMPORT_TOP.finditer(data))
-                if request.tops
-                else frozenset()
-            )
-            record = Record(words, tops)
-        records[path] = record
-        entries[name] = [*stamp, sorted(record.words), sorted(record.tops)]
+        try:
+            with open(name, "rb") as stream:
+                status = os.fstat(stream.fileno())
+                stamp = [status.st_mtime_ns, status.st_size]
+                entry = cached.get(name)
+                if entry is not None and entry[:2] == stamp:
+                    records[path] = Record(frozenset(entry[2]), frozenset(entry[3]))
+                    entries[name] = entry
+                    continue
+                data = stream.read()
+        except OSError:
+            records[path] = unreadable
+            continue
+        changed = True
+        words = frozenset(word for word, raw in encoded if raw in data)
+        tops = frozenset(top.decode() for top in set(_IMPORT_TOP.findall(data)))
+        records[path] = Record(words, tops)
+        if cache_file is not None:
+            entries[name] = [*stamp, sorted(words), sorted(tops)]
     if cache_file is not None and (changed or len(entries) != len(cached)):
         _store(cache_file, entries)
     return records

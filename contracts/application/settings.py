@@ -23,6 +23,8 @@ class RunSettings:
 
     _displayed: dict[Path, str] = field(default_factory=dict, repr=False)
     _locators: dict[tuple[str, ...], ModuleLocator] = field(default_factory=dict, repr=False)
+    # Prefilter records of this run, by root packages: later contracts reuse the file reads.
+    scans: dict[tuple[str, ...], dict] = field(default_factory=dict, repr=False)
 
     def reset(self, project_root: Path | None = None, cache_dir: Path | None = None) -> None:
         """Start a new run: a new root, no excluded files, no cached display paths."""
@@ -31,6 +33,7 @@ class RunSettings:
         self.excluded_files = {}
         self._displayed = {}
         self._locators = {}
+        self.scans = {}
 
     def locator(self, root_packages: list[str]) -> ModuleLocator:
         """One locator (one directory walk) per set of root packages and run."""

@@ -83,8 +83,8 @@ class ShadowRootAnalysis:
     def _scan(self, coverage: Coverage) -> list[Violation]:
         """Every file whose import lines start with a candidate name is parsed and checked."""
         violations: list[Violation] = []
-        records = prescan.scan(
-            self.locator.files(), prescan.Request((), tops=True), self.settings.cache_dir
+        records = self.settings.scans.get(tuple(self.root_packages)) or prescan.scan(
+            self.locator.files(), prescan.Request(()), self.settings.cache_dir
         )
         for path in self.locator.files():
             coverage.in_scope += 1

@@ -117,7 +117,7 @@ class ShimFinder:
             return origins
         defined = [ImportedObject(0, name, obj, conditional=False) for name, obj in origins.items()]
         aliases = final_bindings(
-            source.lines, defined, self.sources.mask(source), keep_definitions=True
+            source.lines, defined, lambda: self.sources.mask(source), keep_definitions=True
         )
         return {**origins, **aliases}
 
@@ -186,6 +186,8 @@ class ShimFinder:
         return [] if obj is None else [(binding.local, obj)]
 
     def _dunder_all(self, module: str) -> list[str] | None:
+        if not self.mentions(module, ["__all__"]):
+            return None
         source = self.sources.module_file(module)
         if source is None:
             return None
@@ -205,4 +207,4 @@ class ShimFinder:
         source = self.sources.module_file(importer)
         if source is None:
             return {}
-        return final_bindings(source.lines, objects, self.sources.mask(source))
+        return final_bindings(source.lines, objects, lambda: self.sources.mask(source))

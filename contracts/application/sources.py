@@ -18,6 +18,7 @@ from ..adapters.source import (
     parse_logical_line,
     parse_module,
     read_source,
+    single_line,
 )
 from ..domain.findings import Diagnostic
 from ..domain.scopes import scope_of, string_mask
@@ -92,11 +93,11 @@ class SourceCache:
         if source is None or not 0 < line <= len(source.lines):
             return []
         is_package = self.locator.is_package(module)
-        snippet = logical_line(source.lines, line)
+        snippet = single_line(source.lines, line) or logical_line(source.lines, line)
         tree = parse_logical_line(snippet)
         if tree is None:
             return [s for s in self.file_imports(source, module) if s.line == line]
-        scope = scope_of(source.lines, line - 1, self.mask(source))
+        scope = scope_of(source.lines, line - 1, lambda: self.mask(source))
         statements = []
         for statement in iter_file_imports(
             tree,

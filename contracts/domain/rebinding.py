@@ -9,7 +9,7 @@ shim candidate never has to be parsed as a whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .exports import ObjectRef
@@ -33,7 +33,7 @@ class ImportedObject:
 def final_bindings(
     lines: list[str],
     imported: Iterable[ImportedObject],
-    mask: list[bool],
+    mask: list[bool] | Callable[[], list[bool]],
     *,
     keep_definitions: bool = False,
 ) -> dict[str, ObjectRef]:
@@ -52,7 +52,11 @@ def final_bindings(
     if not tracked:
         return {}
     for index, line in enumerate(lines):
-        if mask[index] or not any(name in line for name in tracked):
+        if not any(name in line for name in tracked):
+            continue
+        if callable(mask):
+            mask = mask()  # computed only once a line mentions a tracked name
+        if mask[index]:
             continue
         event = _line_event(line, keep_definitions)
         if event is None:

@@ -10,6 +10,7 @@ for a header.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _HEADER = re.compile(
@@ -55,11 +56,18 @@ def string_mask(lines: list[str]) -> list[bool]:
     return mask
 
 
-def scope_of(lines: list[str], index: int, mask: list[bool] | None = None) -> Scope:
-    """The scope of the statement starting on 0-based line ``index``."""
+def scope_of(
+    lines: list[str], index: int, mask: list[bool] | Callable[[], list[bool]] | None = None
+) -> Scope:
+    """The scope of the statement starting on 0-based line ``index``.
+
+    ``mask`` may be given as a function: it is only computed for an indented line.
+    """
     level = indentation(lines[index])
     if level == 0:
         return MODULE_SCOPE
+    if callable(mask):
+        mask = mask()
     module_level = True
     type_checking = False
     conditional = False
