@@ -151,7 +151,8 @@ def bench_size(size: int, runs: int, workdir: Path) -> dict:
             samples[tool]["cold_rss"].append(rss)
             results[tool] = found(tool, tree, stdout)
         for tool in order:
-            measure(commands(tree, cold=False)[tool], tree)  # make sure the cache is current
+            # The warm-up and every warm run leave the tool's cache current, except for the
+            # file touched now.
             touch(tree, run)
             seconds, rss, _ = measure(commands(tree, cold=False)[tool], tree)
             samples[tool]["warm"].append(seconds)

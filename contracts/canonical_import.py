@@ -15,7 +15,13 @@ from grimp import ImportGraph
 from importlinter import Contract, ContractCheck, fields, output
 from importlinter.application.contract_utils import AlertLevel
 
-from .application.canonical_analysis import CanonicalImportAnalysis, CanonicalImportOptions
+from .adapters.source import ModuleLocator
+from .application import prescan
+from .application.canonical_analysis import (
+    CanonicalImportAnalysis,
+    CanonicalImportOptions,
+    early_prefilter,
+)
 from .application.ignores import remove_ignored_imports
 from .application.reporting import print_violations, root_packages_of
 from .domain.errors import ConfigurationError
@@ -78,6 +84,11 @@ class CanonicalImportContract(Contract):
                 "shims": result.shims,
             },
         )
+
+    def prefilter_request(self, locator: ModuleLocator) -> prescan.Request | None:
+        """What the file prefilter must look for; known before the graph is built."""
+        found = early_prefilter(self._options(), root_packages_of(self.session_options), locator)
+        return None if found is None else found.request
 
     def render_broken_contract(self, check: ContractCheck) -> None:
         print_violations(check.metadata["violations"])

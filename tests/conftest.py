@@ -102,12 +102,12 @@ class Project:
         return self.write(".importlinter", text)
 
     def check(self, **request: object) -> CheckReport:
+        options = {"use_cache": False, **request}
         return run_check(
             CheckRequest(
                 config=str(self.root / ".importlinter"),
                 project_root=self.root,
-                use_cache=False,
-                **request,  # type: ignore[arg-type]
+                **options,  # type: ignore[arg-type]
             )
         )
 

@@ -294,3 +294,18 @@ def test_python_dash_m_and_verbose_timings(project: Project) -> None:
     assert result.code == 0, result.err
     for phase in ("graph", "contract ssot", "rendering", "total"):
         assert f"timing: {phase}: " in result.err
+
+
+def test_prefilter_in_a_second_process_finds_the_same(
+    messy: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large trees scan file contents in a forked process while the graph is built."""
+    from contracts.application import checking
+
+    in_process = findings(messy.check())
+    monkeypatch.setattr(checking, "_PARALLEL_FROM_FILES", 0)
+    assert findings(messy.check()) == in_process
+    cached = messy.check(use_cache=True)  # the worker also writes the prefilter cache
+    assert findings(cached) == in_process
+    assert list((messy.root / ".import_linter_cache" / "ssot-imports").glob("prescan-*.json"))
+    assert findings(messy.check(use_cache=True)) == in_process

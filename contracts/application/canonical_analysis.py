@@ -18,7 +18,13 @@ from pathlib import Path
 
 from grimp import ImportGraph
 
-from ..adapters.source import SourceFile
+from ..adapters.source import (
+    ModuleLocator,
+    SourceError,
+    SourceFile,
+    parse_module,
+    read_source,
+)
 from ..domain.errors import ConfigurationError
 from ..domain.exports import ExportSet, derive_exports
 from ..domain.findings import Coverage, Diagnostic, Violation
@@ -33,6 +39,62 @@ from .shims import ShimFinder, ShimMap, relevant_bindings
 from .sources import SourceCache
 
 OTHER = "other"
+REBOUND = "rebinding: `as <canonical name>`"  # a prefilter label, never a real substring
+
+
+class Prefilter:
+    """The substrings worth knowing per file, derived from the export set alone.
+
+    Root package names (imports outside the graph), canonical names (shim importers, renames),
+    quoted implementation paths (strings), ``__all__`` and star imports. Needing no graph, it
+    can be computed, and the files scanned, while the graph is still being built.
+    """
+
+    def __init__(
+        self, exports: ExportSet, root_packages: Iterable[str], implementations: Iterable[str]
+    ) -> None:
+        self.string_markers = tuple(
+            quote + module for module in sorted(implementations) for quote in ('"', "'")
+        )
+        self.preferred = tuple(sorted(set(exports.preferred.values())))
+        words = {
+            *root_packages,
+            *exports.names,
+            *self.preferred,
+            *self.string_markers,
+            "__all__",
+            "import *",
+        }
+        self.words = frozenset(words)
+        names = "|".join(re.escape(name) for name in self.preferred)
+        rebinding = (REBOUND, rf"\bas\s+(?:{names})\b", self.preferred)
+        self.request = prescan.Request(tuple(sorted(words)), (rebinding,))
+
+
+def early_prefilter(
+    options: CanonicalImportOptions, root_packages: list[str], locator: ModuleLocator
+) -> Prefilter | None:
+    """The prefilter of a contract, before any graph exists (None if it cannot be known yet;
+    the check itself then reports why)."""
+    path = locator.path_of(options.canonical_module)
+    if path is None:
+        return None
+    try:
+        tree = parse_module(read_source(path))
+        exports = derive_exports(
+            tree,
+            module=options.canonical_module,
+            is_package=path.name == "__init__.py",
+            implementation_modules=options.implementation_modules,
+            is_module=lambda name: locator.path_of(name) is not None,
+            include_type_checking=not options.exclude_type_checking_imports,
+            only=options.exports,
+            extra=options.extra_exports,
+            preferred=options.preferred_names,
+        )
+    except (SourceError, ConfigurationError):
+        return None
+    return Prefilter(exports, root_packages, options.implementation_modules)
 
 
 @dataclass(frozen=True)
@@ -80,10 +142,12 @@ class CanonicalImportAnalysis:
     def run(self) -> AnalysisResult:
         self._validate()
         exports = self._derive_exports()
-        self.records = prescan.scan(
-            self.locator.files(), self._prescan_request(exports), self.settings.cache_dir
-        )
-        self.settings.scans[tuple(self.root_packages)] = self.records
+        self.prefilter = Prefilter(exports, self.root_packages, self.options.implementation_modules)
+        self.words = self.prefilter.words
+        self.records = self.settings.prescanned(
+            self.root_packages, self.prefilter.request
+        ) or prescan.scan(self.locator.files(), self.prefilter.request, self.settings.cache_dir)
+        self.settings.remember_scan(self.root_packages, self.prefilter.request, self.records)
         shim_map = ShimFinder(
             self.graph, self.sources, exports, self.implementations, self._mentions
         ).find()
@@ -180,22 +244,6 @@ class CanonicalImportAnalysis:
 
     # Prefilter ----------------------------------------------------------------------------------
 
-    def _prescan_request(self, exports: ExportSet) -> prescan.Request:
-        """Substrings worth knowing per file: root packages, canonical names, string starts."""
-        self.string_markers = tuple(
-            quote + module for module in sorted(self.implementations) for quote in ('"', "'")
-        )
-        self.preferred = tuple(sorted(set(exports.preferred.values())))
-        words = {
-            *self.root_packages,
-            *exports.names,
-            *self.preferred,
-            *self.string_markers,
-            "__all__",
-        }
-        self.words = frozenset(words)
-        return prescan.Request(tuple(sorted(words)))
-
     def _mentions(self, module: str, names: Collection[str]) -> bool:
         """Whether ``module``'s file contains any of ``names`` (decided without reading it
         again when the prefilter already looked for them)."""
@@ -253,8 +301,6 @@ class CanonicalImportAnalysis:
         path in a string are parsed.
         """
         violations: list[Violation] = []
-        names = "|".join(re.escape(name) for name in self.preferred)
-        self.rebinding = re.compile(rf"\bas\s+(?:{names})\b")
         for path in self.locator.files():
             coverage.in_scope += 1
             excluded = self.settings.excluded_files and self.settings.excluded_files.get(
@@ -291,12 +337,9 @@ class CanonicalImportAnalysis:
         """(read its imports, look for canonical names rebound, look for strings)."""
         words = self.records[path].words
         imports = not in_graph and any(root in words for root in self.root_packages)
-        rebinding = False
-        if self.options.check_name_rebinding and any(n in words for n in self.preferred):
-            source = self.sources.file(path)
-            rebinding = source is not None and self.rebinding.search(source.text) is not None
+        rebinding = self.options.check_name_rebinding and REBOUND in words
         strings = self.options.check_string_references and any(
-            marker in words for marker in self.string_markers
+            marker in words for marker in self.prefilter.string_markers
         )
         return imports, rebinding, strings
 

@@ -12,9 +12,11 @@ import copy
 import gc
 import importlib
 import importlib.util
+import multiprocessing
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,9 +31,12 @@ from ..adapters.graph_builder import build_graph
 from ..adapters.source import ModuleLocator
 from ..domain.errors import ConfigurationError, UsageError
 from ..domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
+from . import prescan
 from .builtin_records import builtin_violations
 from .reporting import root_packages_of
 from .settings import settings
+
+_PARALLEL_FROM_FILES = 2000
 
 BUILT_IN_TYPES = {
     "forbidden": "importlinter.contracts.forbidden.ForbiddenContract",
@@ -115,6 +120,9 @@ def run_check(request: CheckRequest) -> CheckReport:
         _check_root_packages(roots, root, config.path)
         cache = root / ".import_linter_cache"
         settings.reset(root, cache / "ssot-imports" if request.use_cache else None)
+        contracts = [_instantiate(config, options, types) for options in selected]
+        locator = settings.locator(roots)
+        background = _start_prefilter(contracts, locator, roots)
         request.progress("building the import graph")
         graph_started = time.perf_counter()
         built = build_graph(
@@ -131,17 +139,18 @@ def run_check(request: CheckRequest) -> CheckReport:
         gc.collect()
         gc.freeze()
         settings.excluded_files = {path: d.kind for path, d in built.excluded.items()}
-        locator = settings.locator(roots)
+        if background is not None:
+            settings.remember_scan(roots, *background.result())
         files = locator.files()
         graph_coverage, unreachable = _graph_coverage(files, built.graph, locator)
 
         results: list[ContractResult] = []
         diagnostics: list[Diagnostic] = list(built.excluded.values())
-        for index, options in enumerate(selected, start=1):
+        for index, (options, contract) in enumerate(zip(selected, contracts, strict=True), 1):
             request.progress(f"checking contract {index}/{len(selected)}: {options['name']}")
             contract_started = time.perf_counter()
             result, found = _run_contract(
-                config, options, types, built.graph, locator, graph_coverage
+                config, options, contract, built.graph, locator, graph_coverage
             )
             result.duration_ms = 1000 * (time.perf_counter() - contract_started)
             timings[f"contract {options['id']}"] = result.duration_ms / 1000
@@ -170,28 +179,70 @@ def run_check(request: CheckRequest) -> CheckReport:
     )
 
 
+def _instantiate(
+    config: Config, options: dict[str, Any], types: dict[str, type[Contract]]
+) -> Contract:
+    """Build a contract from its options; bad options fail here, before the graph is built."""
+    where = f"{config.path}: contract '{options['id']}'"
+    if options["type"] not in types:
+        known = ", ".join(sorted(types))
+        raise UsageError(f"{where}: unknown type '{options['type']}' (known: {known})")
+    try:
+        return types[options["type"]](
+            name=options["name"], session_options=config.session_options, contract_options=options
+        )
+    except InvalidContractOptions as error:
+        problems = "; ".join(f"option '{k}': {v}" for k, v in error.errors.items())
+        raise UsageError(f"{where}: {problems}") from None
+
+
+def _start_prefilter(
+    contracts: list[Contract], locator: ModuleLocator, roots: list[str]
+) -> Future | None:
+    """Scan file contents in a second process while this one builds the graph.
+
+    Only contracts that can say what they look for before the graph exists take part
+    (``prefilter_request``); small trees are scanned in-process later, where a process would
+    cost more than it saves.
+    """
+    requests = []
+    for contract in contracts:
+        ask = getattr(contract, "prefilter_request", None)
+        request = ask(locator) if ask else None
+        if request is not None:
+            requests.append(request)
+    if not requests or len(locator.files()) < _PARALLEL_FROM_FILES:
+        return None
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return None  # no fork on this platform: the contracts scan in-process
+    union = prescan.Request(
+        tuple(sorted({w for r in requests for w in r.words})),
+        tuple(sorted({p for r in requests for p in r.patterns})),
+    )
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    future = executor.submit(_scan_with_request, locator.files(), union, settings.cache_dir)
+    executor.shutdown(wait=False)
+    return future
+
+
+def _scan_with_request(
+    files: list[Path], request: prescan.Request, cache_dir: Path | None
+) -> tuple[prescan.Request, dict]:
+    return request, prescan.scan(files, request, cache_dir)
+
+
 def _run_contract(
     config: Config,
     options: dict[str, Any],
-    types: dict[str, type[Contract]],
+    contract: Contract,
     graph: ImportGraph,
     locator: ModuleLocator,
     graph_coverage: Coverage,
 ) -> tuple[ContractResult, list[Diagnostic]]:
     contract_id, contract_type = options["id"], options["type"]
     where = f"{config.path}: contract '{contract_id}'"
-    if contract_type not in types:
-        known = ", ".join(sorted(types))
-        raise UsageError(f"{where}: unknown type '{contract_type}' (known: {known})")
-    try:
-        contract = types[contract_type](
-            name=options["name"],
-            session_options=config.session_options,
-            contract_options=options,
-        )
-    except InvalidContractOptions as error:
-        problems = "; ".join(f"option '{k}': {v}" for k, v in error.errors.items())
-        raise UsageError(f"{where}: {problems}") from None
     try:
         check = contract.check(copy.deepcopy(graph), verbose=False)
     except ConfigurationError as error:

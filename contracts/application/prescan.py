@@ -33,12 +33,18 @@ class Record:
 
 @dataclass(frozen=True)
 class Request:
-    """What to look for: substrings (imported top-level names are always collected)."""
+    """What to look for: substrings, and named patterns tried on files containing a trigger.
+
+    A pattern ``(label, regex, triggers)`` runs only on files that contain one of its trigger
+    substrings; when it matches, ``label`` is added to the file's words. Imported top-level
+    names are always collected.
+    """
 
     words: tuple[str, ...]
+    patterns: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
     def key(self) -> str:
-        text = json.dumps([CACHE_VERSION, sorted(self.words)])
+        text = json.dumps([CACHE_VERSION, sorted(self.words), sorted(self.patterns)])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -50,6 +56,10 @@ def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dic
     entries: dict[str, list] = {}
     changed = False
     encoded = [(word, word.encode()) for word in request.words]
+    patterns = [
+        (label, re.compile(regex.encode()), [t.encode() for t in triggers])
+        for label, regex, triggers in request.patterns
+    ]
     unreadable = Record(frozenset(), frozenset(), readable=False)
     for path in files:
         name = str(path)
@@ -67,7 +77,11 @@ def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dic
             records[path] = unreadable
             continue
         changed = True
-        words = frozenset(word for word, raw in encoded if raw in data)
+        found = {word for word, raw in encoded if raw in data}
+        for label, pattern, triggers in patterns:
+            if any(trigger in data for trigger in triggers) and pattern.search(data):
+                found.add(label)
+        words = frozenset(found)
         tops = frozenset(top.decode() for top in set(_IMPORT_TOP.findall(data)))
         records[path] = Record(words, tops)
         if cache_file is not None:

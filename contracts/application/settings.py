@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..adapters.source import ModuleLocator
+from .prescan import Request
 
 
 @dataclass
@@ -24,7 +25,7 @@ class RunSettings:
     _displayed: dict[Path, str] = field(default_factory=dict, repr=False)
     _locators: dict[tuple[str, ...], ModuleLocator] = field(default_factory=dict, repr=False)
     # Prefilter records of this run, by root packages: later contracts reuse the file reads.
-    scans: dict[tuple[str, ...], dict] = field(default_factory=dict, repr=False)
+    scans: dict[tuple[str, ...], tuple[Request, dict]] = field(default_factory=dict, repr=False)
 
     def reset(self, project_root: Path | None = None, cache_dir: Path | None = None) -> None:
         """Start a new run: a new root, no excluded files, no cached display paths."""
@@ -34,6 +35,21 @@ class RunSettings:
         self._displayed = {}
         self._locators = {}
         self.scans = {}
+
+    def remember_scan(self, root_packages: list[str], request: Request, records: dict) -> None:
+        self.scans[tuple(root_packages)] = (request, records)
+
+    def prescanned(self, root_packages: list[str], request: Request | None = None) -> dict | None:
+        """Records of this run's earlier scan, if it looked for everything ``request`` needs."""
+        found = self.scans.get(tuple(root_packages))
+        if found is None:
+            return None
+        done, records = found
+        if request is None or (
+            set(request.words) <= set(done.words) and set(request.patterns) <= set(done.patterns)
+        ):
+            return records
+        return None
 
     def locator(self, root_packages: list[str]) -> ModuleLocator:
         """One locator (one directory walk) per set of root packages and run."""

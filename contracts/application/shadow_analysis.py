@@ -83,7 +83,7 @@ class ShadowRootAnalysis:
     def _scan(self, coverage: Coverage) -> list[Violation]:
         """Every file whose import lines start with a candidate name is parsed and checked."""
         violations: list[Violation] = []
-        records = self.settings.scans.get(tuple(self.root_packages)) or prescan.scan(
+        records = self.settings.prescanned(self.root_packages) or prescan.scan(
             self.locator.files(), prescan.Request(()), self.settings.cache_dir
         )
         for path in self.locator.files():

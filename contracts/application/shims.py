@@ -84,20 +84,26 @@ class ShimFinder:
         while queue:
             module = queue.popleft()
             queued.discard(module)
+            target = targets[module]
+            # Outside the implementation, an import only matters when it takes a canonical
+            # name (or everything): a file that spells none of them is skipped unread.
+            names = None if target.role == IMPLEMENTATION else [*target.bindings, "import *"]
             for importer in sorted(self.graph.find_modules_that_directly_import(module)):
                 if importer == canonical or importer in self.implementations:
                     continue
-                statements = self._statements(importer, targets[module])
+                if names is not None and not self.mentions(importer, names):
+                    continue
+                statements = self._statements(importer, target)
                 result.edges[(importer, module)] = statements
                 objects = self._imported_objects(statements, targets[module])
                 previous = imported.setdefault(importer, {}).get(module, [])
                 imported[importer][module] = objects
                 if not objects and not previous:
                     continue  # nothing canonical comes in through this import
-                names = self._bindings_of(importer, imported[importer].values())
+                bound = self._bindings_of(importer, imported[importer].values())
                 known = targets.get(importer)
-                if names and (known is None or dict(known.bindings) != names):
-                    targets[importer] = self._target(importer, SHIM, names)
+                if bound and (known is None or dict(known.bindings) != bound):
+                    targets[importer] = self._target(importer, SHIM, bound)
                     if importer not in queued:
                         queue.append(importer)
                         queued.add(importer)

@@ -54,12 +54,12 @@ def final_bindings(
     for index, line in enumerate(lines):
         if not any(name in line for name in tracked):
             continue
-        if callable(mask):
-            mask = mask()  # computed only once a line mentions a tracked name
-        if mask[index]:
-            continue
         event = _line_event(line, keep_definitions)
         if event is None:
+            continue
+        if callable(mask):
+            mask = mask()  # computed only once an assignment or definition is found
+        if mask[index]:
             continue
         name, value = event
         if name not in tracked and not (isinstance(value, str) and value in tracked):
