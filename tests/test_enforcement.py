@@ -128,15 +128,16 @@ def test_pre_commit_files_are_valid() -> None:
     assert run_tool([pre_commit, "validate-manifest", ".pre-commit-hooks.yaml"], cwd=REPO).code == 0
 
 
-def git(cwd: Path, *args: str) -> object:
-    env = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        **tool_env(),
-    }
-    return run_tool(["git", *args], cwd=cwd, env=env)
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+}
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> object:
+    return run_tool(["git", *args], cwd=cwd, env={**GIT_IDENTITY, **tool_env(), **(env or {})})
 
 
 def test_a_commit_with_a_fragmented_import_is_rejected(tmp_path: Path) -> None:
@@ -170,18 +171,7 @@ def test_a_commit_with_a_fragmented_import_is_rejected(tmp_path: Path) -> None:
 
     def commit(message: str):
         git(repository.root, "add", "-A")
-        return run_tool(
-            ["git", "commit", "-q", "-m", message],
-            cwd=repository.root,
-            env={
-                **home,
-                **tool_env(),
-                "GIT_AUTHOR_NAME": "t",
-                "GIT_AUTHOR_EMAIL": "t@e",
-                "GIT_COMMITTER_NAME": "t",
-                "GIT_COMMITTER_EMAIL": "t@e",
-            },
-        )
+        return git(repository.root, "commit", "-q", "-m", message, env=home)
 
     repository.write("pkg/app/ok.py", "from pkg.core.api import Manager\n")
     clean = commit("clean")

@@ -34,6 +34,7 @@ from ..domain.statements import Binding
 from ..domain.strings import dotted_name, find_string_references, string_pattern
 from . import prescan
 from .classify import AttributeUses, Classifier, Site, Target
+from .file_walk import FileWalk
 from .settings import RunSettings, settings
 from .shims import ShimFinder, ShimMap, relevant_bindings
 from .sources import SourceCache
@@ -158,8 +159,15 @@ class CanonicalImportAnalysis:
             check_name_rebinding=self.options.check_name_rebinding,
         )
         violations = self._graph_violations(shim_map, classifier)
-        coverage = Coverage()
-        violations += self._file_scan(shim_map, classifier, exports, coverage)
+        walk = FileWalk(
+            self.locator,
+            self.modules,
+            self.sources,
+            self.settings,
+            self.options.check_unreachable_files,
+        )
+        violations += self._file_scan(shim_map, classifier, walk)
+        coverage = walk.coverage
         return AnalysisResult(
             violations=sorted(violations, key=Violation.sort_key),
             diagnostics=self.sources.diagnostics,
@@ -288,49 +296,24 @@ class CanonicalImportAnalysis:
     # Files read directly ------------------------------------------------------------------------
 
     def _file_scan(
-        self,
-        shim_map: ShimMap,
-        classifier: Classifier,
-        exports: ExportSet,
-        coverage: Coverage,
+        self, shim_map: ShimMap, classifier: Classifier, walk: FileWalk
     ) -> list[Violation]:
-        """Files the graph cannot see, and files a byte prefilter points to.
+        """Files the graph cannot see, and files the prefilter points to.
 
-        Every file under the roots is read as bytes once; only those that mention a root
-        package (outside the graph), a canonical name after ``as``, or an implementation
-        path in a string are parsed.
+        Only those that contain a root package name (outside the graph), a canonical name
+        after ``as``, or a quoted implementation path are parsed.
         """
         violations: list[Violation] = []
-        for path in self.locator.files():
-            coverage.in_scope += 1
-            excluded = self.settings.excluded_files and self.settings.excluded_files.get(
-                path.resolve()
-            )
-            if (
-                excluded == "undecodable-file"
-                and self.options.check_unreachable_files
-                and self.sources.file(path) is not None
-            ):
-                excluded = None  # grimp could not decode it, but Python's own decoding can
-            if excluded:
-                coverage.skipped[excluded] = coverage.skipped.get(excluded, 0) + 1
+        for item in walk:
+            wanted = self._wanted(item.path, item.in_graph)
+            if not any(wanted) or self._is_exempt(item.module):
+                walk.checked()
                 continue
-            module = self.locator.module_of(path) or path.stem
-            in_graph = module in self.modules and self.locator.path_of(module) == path
-            if not in_graph and not self.options.check_unreachable_files:
-                coverage.skipped["unreachable"] = coverage.skipped.get("unreachable", 0) + 1
-                continue
-            wanted = self._wanted(path, in_graph)
-            if not any(wanted) or self._is_exempt(module):
-                coverage.checked += 1
-                continue
-            source = self.sources.file(path)
-            if source is None or self.sources.tree(source) is None:
-                kind = self.sources.failed.get(path, "syntax-error")
-                coverage.skipped[kind] = coverage.skipped.get(kind, 0) + 1
-                continue
-            coverage.checked += 1
-            violations += self._file_violations(source, module, shim_map, classifier, *wanted)
+            source = walk.parse(item.path)
+            if source is not None:
+                violations += self._file_violations(
+                    source, item.module, shim_map, classifier, *wanted
+                )
         return violations
 
     def _wanted(self, path: Path, in_graph: bool) -> tuple[bool, bool, bool]:

@@ -23,6 +23,7 @@ from ..domain.findings import Coverage, Diagnostic, Violation
 from ..domain.modules import expression_matches, is_same_or_descendant, parent
 from ..domain.statements import ImportStatement
 from . import prescan
+from .file_walk import FileWalk
 from .settings import RunSettings, settings
 from .sources import SourceCache
 
@@ -74,42 +75,33 @@ class ShadowRootAnalysis:
         # Names a shadow import can start with: first parts of the trailing names, never a
         # root package itself (those imports are the canonical spelling).
         self.tops = {suffix.partition(".")[0] for suffix in self.index} - set(self.root_packages)
-        coverage = Coverage()
-        violations = self._scan(coverage)
+        walk = FileWalk(
+            self.locator,
+            self.graph.modules,
+            self.sources,
+            self.settings,
+            self.options.check_unreachable_files,
+        )
+        violations = self._scan(walk)
         return ShadowResult(
-            sorted(violations, key=Violation.sort_key), self.sources.diagnostics, coverage
+            sorted(violations, key=Violation.sort_key), self.sources.diagnostics, walk.coverage
         )
 
-    def _scan(self, coverage: Coverage) -> list[Violation]:
+    def _scan(self, walk: FileWalk) -> list[Violation]:
         """Every file whose import lines start with a candidate name is parsed and checked."""
         violations: list[Violation] = []
         records = self.settings.prescanned(self.root_packages) or prescan.scan(
             self.locator.files(), prescan.Request(()), self.settings.cache_dir
         )
-        for path in self.locator.files():
-            coverage.in_scope += 1
-            excluded = self.settings.excluded_files and self.settings.excluded_files.get(
-                path.resolve()
-            )
-            if excluded:
-                coverage.skipped[excluded] = coverage.skipped.get(excluded, 0) + 1
+        for item in walk:
+            if not records[item.path].tops & self.tops:
+                walk.checked()
                 continue
-            module = self.locator.module_of(path) or path.stem
-            in_graph = module in self.graph.modules and self.locator.path_of(module) == path
-            if not in_graph and not self.options.check_unreachable_files:
-                coverage.skipped["unreachable"] = coverage.skipped.get("unreachable", 0) + 1
+            source = walk.parse(item.path)
+            if source is None:
                 continue
-            if not records[path].tops & self.tops:
-                coverage.checked += 1
-                continue
-            source = self.sources.file(path)
-            if source is None or self.sources.tree(source) is None:
-                kind = self.sources.failed.get(path, "syntax-error")
-                coverage.skipped[kind] = coverage.skipped.get(kind, 0) + 1
-                continue
-            coverage.checked += 1
-            for statement in self.sources.file_imports(source, module):
-                violations += self._check_statement(module, path, statement)
+            for statement in self.sources.file_imports(source, item.module):
+                violations += self._check_statement(item.module, item.path, statement)
         return violations
 
     def _check_statement(

@@ -1,0 +1,80 @@
+"""Walking every file under the roots once, with honest coverage bookkeeping.
+
+Both of our contracts look at files the graph cannot see and at files a prefilter points to;
+each file ends up counted exactly once: checked, or skipped with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..adapters.source import ModuleLocator, SourceFile
+from ..domain.findings import Coverage
+from .settings import RunSettings
+from .sources import SourceCache
+
+
+@dataclass(frozen=True)
+class WalkedFile:
+    path: Path
+    module: str
+    in_graph: bool
+
+
+class FileWalk:
+    def __init__(
+        self,
+        locator: ModuleLocator,
+        graph_modules: set[str],
+        sources: SourceCache,
+        run_settings: RunSettings,
+        include_unreachable: bool,
+    ) -> None:
+        self.locator = locator
+        self.graph_modules = graph_modules
+        self.sources = sources
+        self.settings = run_settings
+        self.include_unreachable = include_unreachable
+        self.coverage = Coverage()
+
+    def __iter__(self) -> Iterator[WalkedFile]:
+        """The files to look at; excluded and (when not included) unreachable ones are
+        counted as skipped and not yielded. Each yielded file must be passed to
+        ``checked`` or ``parse``."""
+        excluded_files = self.settings.excluded_files
+        for path in self.locator.files():
+            self.coverage.in_scope += 1
+            excluded = excluded_files and excluded_files.get(path.resolve())
+            if (
+                excluded == "undecodable-file"
+                and self.include_unreachable
+                and self.sources.file(path) is not None
+            ):
+                excluded = None  # grimp could not decode it, but Python's own decoding can
+            if excluded:
+                self._skip(excluded)
+                continue
+            module = self.locator.module_of(path) or path.stem
+            in_graph = module in self.graph_modules and self.locator.path_of(module) == path
+            if not in_graph and not self.include_unreachable:
+                self._skip("unreachable")
+                continue
+            yield WalkedFile(path, module, in_graph)
+
+    def checked(self) -> None:
+        """The file needed no closer look: the prefilter already rules everything out."""
+        self.coverage.checked += 1
+
+    def parse(self, path: Path) -> SourceFile | None:
+        """Read and parse a file; a file that cannot be read or parsed is skipped with why."""
+        source = self.sources.file(path)
+        if source is None or self.sources.tree(source) is None:
+            self._skip(self.sources.failed.get(path, "syntax-error"))
+            return None
+        self.coverage.checked += 1
+        return source
+
+    def _skip(self, reason: str) -> None:
+        self.coverage.skipped[reason] = self.coverage.skipped.get(reason, 0) + 1
