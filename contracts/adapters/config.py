@@ -8,15 +8,20 @@ is searched first, then the project root given with ``--path``.
 from __future__ import annotations
 
 import configparser
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomllib
 from importlinter import configuration
 from importlinter.application import use_cases
 
 from ..domain.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, from PyPI
+    import tomli as tomllib
 
 CANDIDATES = ("setup.cfg", ".importlinter", "pyproject.toml")
 

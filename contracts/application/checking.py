@@ -13,7 +13,9 @@ import gc
 import importlib
 import importlib.util
 import multiprocessing
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,7 +35,7 @@ from ..domain.errors import ConfigurationError, UsageError
 from ..domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
 from . import prescan
 from .builtin_records import builtin_violations
-from .reporting import root_packages_of
+from .reporting import root_packages_of, unrecognized_options
 from .settings import settings
 
 _PARALLEL_FROM_FILES = 2000
@@ -123,6 +125,8 @@ def run_check(request: CheckRequest) -> CheckReport:
         contracts = [_instantiate(config, options, types) for options in selected]
         locator = settings.locator(roots)
         background = _start_prefilter(contracts, locator, roots)
+        if background is not None:
+            request.progress("scanning file contents in a second process")
         request.progress("building the import graph")
         graph_started = time.perf_counter()
         built = build_graph(
@@ -187,8 +191,13 @@ def _instantiate(
     if options["type"] not in types:
         known = ", ".join(sorted(types))
         raise UsageError(f"{where}: unknown type '{options['type']}' (known: {known})")
+    cls = types[options["type"]]
+    unknown = unrecognized_options(cls, options)
+    if unknown:
+        option, problem = next(iter(unknown.items()))
+        raise UsageError(f"{where}: option '{option}': {problem}")
     try:
-        return types[options["type"]](
+        return cls(
             name=options["name"], session_options=config.session_options, contract_options=options
         )
     except InvalidContractOptions as error:
@@ -211,7 +220,8 @@ def _start_prefilter(
         request = ask(locator) if ask else None
         if request is not None:
             requests.append(request)
-    if not requests or len(locator.files()) < _PARALLEL_FROM_FILES:
+    threshold = int(os.environ.get("SSOT_IMPORTS_PARALLEL_FROM_FILES", _PARALLEL_FROM_FILES))
+    if not requests or len(locator.files()) < threshold or not _single_threaded():
         return None
     try:
         context = multiprocessing.get_context("fork")
@@ -225,6 +235,15 @@ def _start_prefilter(
     future = executor.submit(_scan_with_request, locator.files(), union, settings.cache_dir)
     executor.shutdown(wait=False)
     return future
+
+
+def _single_threaded() -> bool:
+    """Forking is only safe before any thread exists (grimp's scanner starts native threads,
+    so a long-lived process that already built a graph scans in-process instead)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1 and sys.platform != "darwin"
 
 
 def _scan_with_request(

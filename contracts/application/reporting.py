@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from importlinter.application.output import console
+from importlinter.domain import fields
 from rich.markup import escape
 
 from ..domain.findings import Violation
@@ -43,3 +45,18 @@ def print_violations(violations: Iterable[Violation]) -> None:
 
 def _print(text: str, style: str | None = None) -> None:
     console.print(escape(text), style=style, soft_wrap=True, highlight=False)
+
+
+def unrecognized_options(cls: type, options: Mapping[str, Any]) -> dict[str, str]:
+    """Options a contract type does not declare, each with a suggestion when one is close.
+
+    Older import-linter versions ignore such options; a misspelled option must fail instead.
+    """
+    known = {"id", "name", "type"} | {
+        name for name in dir(cls) if isinstance(getattr(cls, name, None), fields.Field)
+    }
+    errors = {}
+    for option in sorted(set(options) - known):
+        close = difflib.get_close_matches(option, sorted(known), n=1)
+        errors[option] = "Unrecognized option." + (f" Did you mean '{close[0]}'?" if close else "")
+    return errors
