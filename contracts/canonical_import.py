@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from grimp import ImportGraph
-from importlinter import Contract, ContractCheck, fields, output
+from importlinter import ContractCheck, fields
 from importlinter.application.contract_utils import AlertLevel
-from importlinter.domain.contract import InvalidContractOptions
 
 from .adapters.source import ModuleLocator
 from .application import prescan
@@ -23,12 +22,12 @@ from .application.canonical_analysis import (
     CanonicalImportOptions,
     early_prefilter,
 )
+from .application.contract_base import ReportingContract
 from .application.ignores import remove_ignored_imports
-from .application.reporting import print_violations, root_packages_of, unrecognized_options
-from .domain.errors import ConfigurationError
+from .application.reporting import root_packages_of
 
 
-class CanonicalImportContract(Contract):
+class CanonicalImportContract(ReportingContract):
     """Only the canonical module may import the implementation; everyone else uses its names.
 
     Options:
@@ -60,25 +59,20 @@ class CanonicalImportContract(Contract):
     check_name_rebinding = fields.BooleanField(required=False, default=True)
     check_string_references = fields.BooleanField(required=False, default=True)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
-    broken_contract_guidance = fields.TextField(required=False)
-
-    def validate(self) -> None:
-        errors = unrecognized_options(type(self), self.contract_options)
-        if errors:
-            raise InvalidContractOptions(errors)
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
-        try:
-            removal = remove_ignored_imports(
+        removal = self.analysed(
+            lambda: remove_ignored_imports(
                 graph,
                 self.ignore_imports or (),  # type: ignore[arg-type]
                 self.unmatched_ignore_imports_alerting,  # type: ignore[arg-type]
             )
-            result = CanonicalImportAnalysis(
+        )
+        result = self.analysed(
+            lambda: CanonicalImportAnalysis(
                 graph, self._options(), root_packages_of(self.session_options)
             ).run()
-        except ConfigurationError as error:
-            raise error.for_contract(self.name) from None
+        )
         return ContractCheck(
             kept=not result.violations,
             warnings=removal.warnings,
@@ -95,11 +89,6 @@ class CanonicalImportContract(Contract):
         """What the file prefilter must look for; known before the graph is built."""
         found = early_prefilter(self._options(), root_packages_of(self.session_options), locator)
         return None if found is None else found.request
-
-    def render_broken_contract(self, check: ContractCheck) -> None:
-        print_violations(check.metadata["violations"])
-        if self.broken_contract_guidance:
-            output.print(self.broken_contract_guidance)  # type: ignore[arg-type]
 
     def _options(self) -> CanonicalImportOptions:
         value: Any = self

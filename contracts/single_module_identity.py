@@ -12,15 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from grimp import ImportGraph
-from importlinter import Contract, ContractCheck, fields, output
-from importlinter.domain.contract import InvalidContractOptions
+from importlinter import ContractCheck, fields
 
-from .application.reporting import print_violations, root_packages_of, unrecognized_options
+from .application.contract_base import ReportingContract
+from .application.reporting import root_packages_of
 from .application.shadow_analysis import ShadowOptions, ShadowRootAnalysis
-from .domain.errors import ConfigurationError
 
 
-class SingleModuleIdentityContract(Contract):
+class SingleModuleIdentityContract(ReportingContract):
     """No module of the root packages may be imported under a shorter second name.
 
     Options:
@@ -39,12 +38,6 @@ class SingleModuleIdentityContract(Contract):
     allowed_names = fields.ListField(subfield=fields.ModuleExpressionField(), required=False)
     minimum_depth = fields.IntegerField(minimum=1, default=2)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
-    broken_contract_guidance = fields.TextField(required=False)
-
-    def validate(self) -> None:
-        errors = unrecognized_options(type(self), self.contract_options)
-        if errors:
-            raise InvalidContractOptions(errors)
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
         value: Any = self
@@ -55,12 +48,9 @@ class SingleModuleIdentityContract(Contract):
             minimum_depth=value.minimum_depth,
             check_unreachable_files=value.check_unreachable_files,
         )
-        try:
-            result = ShadowRootAnalysis(
-                graph, options, root_packages_of(self.session_options)
-            ).run()
-        except ConfigurationError as error:
-            raise error.for_contract(self.name) from None
+        result = self.analysed(
+            lambda: ShadowRootAnalysis(graph, options, root_packages_of(self.session_options)).run()
+        )
         return ContractCheck(
             kept=not result.violations,
             metadata={
@@ -69,8 +59,3 @@ class SingleModuleIdentityContract(Contract):
                 "coverage": result.coverage,
             },
         )
-
-    def render_broken_contract(self, check: ContractCheck) -> None:
-        print_violations(check.metadata["violations"])
-        if self.broken_contract_guidance:
-            output.print(self.broken_contract_guidance)  # type: ignore[arg-type]

@@ -44,9 +44,6 @@ class ExportSet:
     def preferred_name(self, obj: ObjectRef) -> str:
         return self.preferred[obj]
 
-    def names_of(self, obj: ObjectRef) -> list[str]:
-        return [name for name, bound in self.names.items() if bound == obj]
-
 
 @dataclass(frozen=True)
 class _Binding:
