@@ -162,6 +162,7 @@ def shadowed(project: Project) -> Project:
                 from app import utils
                 import email.mime.text
                 from .utils import timestamps as relative
+                import os, app.utils.timestamps as second
                 """,
             "pkg/tests/integration/test_time.py": "from app.utils import timestamps\n",
         }
@@ -206,6 +207,13 @@ def test_shadow_roots_are_found(shadowed: Project) -> None:
             True,
         ),
         ("pkg/app/consumer.py", 6, "app.utils", "from pkg.app import utils", True),
+        (
+            "pkg/app/consumer.py",
+            9,
+            "app.utils.timestamps",
+            "import pkg.app.utils.timestamps as second",
+            True,
+        ),
         (
             "pkg/tests/integration/test_time.py",
             1,
@@ -259,4 +267,4 @@ def test_shadow_roots_are_found_with_external_imports_in_the_graph_too(shadowed:
     )
     shadowed.config(head=head, extra=SHADOW_CONTRACT)
     report = shadowed.check(contract_ids=("identity",))
-    assert len(report.violations) == 6
+    assert len(report.violations) == 7

@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _IMPORT_TOP = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
-CACHE_VERSION = 1
+# `import a, b.c as d`: the names after the first comma (rare, so a second, narrow pass).
+_MULTIPLE_IMPORT = re.compile(rb"^[ \t]*import[ \t]+[^\n#;]*,[^\n#;]*", re.MULTILINE)
+_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,13 @@ def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dic
             if any(trigger in data for trigger in triggers) and pattern.search(data):
                 found.add(label)
         words = frozenset(found)
-        tops = frozenset(top.decode() for top in set(_IMPORT_TOP.findall(data)))
+        found_tops = set(_IMPORT_TOP.findall(data))
+        for line in _MULTIPLE_IMPORT.findall(data):
+            for part in line.split(b",")[1:]:
+                name = _NAME.match(part.strip())
+                if name:
+                    found_tops.add(name.group())
+        tops = frozenset(top.decode() for top in found_tops)
         records[path] = Record(words, tops)
         if cache_file is not None:
             entries[name] = [*stamp, sorted(words), sorted(tops)]
