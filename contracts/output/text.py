@@ -56,6 +56,16 @@ def _contract_block(contract: ContractResult) -> list[str]:
         if violation.unfixable_reason:
             lines.append(f"    no automatic fix: {violation.unfixable_reason}")
         lines.append("")
+    accepted = [v for v in contract.violations if v.baseline_state != "new"]
+    if accepted:
+        lines.append("  accepted by the baseline (not failing):")
+        for violation in accepted:
+            symbol = f" `{violation.symbol}`" if violation.symbol else ""
+            lines.append(
+                f"    {violation.path}:{violation.line}: {violation.code} {violation.kind}"
+                f"{symbol} [baselined]"
+            )
+        lines.append("")
     rules = sorted({rule_for(v.kind) for v in new}, key=lambda r: r.code)
     for rule in rules:
         lines.append(f"  {rule.code} {rule.kind}: {rule.help_uri}")
