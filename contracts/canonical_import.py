@@ -15,13 +15,7 @@ from grimp import ImportGraph
 from importlinter import ContractCheck, fields
 from importlinter.application.contract_utils import AlertLevel
 
-from .adapters.source import ModuleLocator
-from .application import prescan
-from .application.canonical_analysis import (
-    CanonicalImportAnalysis,
-    CanonicalImportOptions,
-    early_prefilter,
-)
+from .application.canonical_analysis import CanonicalImportAnalysis, CanonicalImportOptions
 from .application.contract_base import ReportingContract
 from .application.ignores import remove_ignored_imports
 from .application.reporting import root_packages_of
@@ -84,11 +78,6 @@ class CanonicalImportContract(ReportingContract):
                 "shims": result.shims,
             },
         )
-
-    def prefilter_request(self, locator: ModuleLocator) -> prescan.Request | None:
-        """What the file prefilter must look for; known before the graph is built."""
-        found = early_prefilter(self._options(), root_packages_of(self.session_options), locator)
-        return None if found is None else found.request
 
     def _options(self) -> CanonicalImportOptions:
         value: Any = self

@@ -300,24 +300,18 @@ def test_python_dash_m_and_verbose_timings(project: Project) -> None:
         assert f"timing: {phase}: " in result.err
 
 
-def test_prefilter_in_a_second_process_finds_the_same(messy: Project) -> None:
-    """Large trees scan file contents in a forked process while the graph is built; a fresh
-    process (where forking is safe) is forced onto that path by lowering the threshold."""
-    in_process = json.loads(messy.cli("check", "--no-cache", "--format", "json").out)
-
-    def forked(*extra: str) -> dict:
-        result = run_tool(
-            [script("ssot-imports"), "check", "--format", "json", *extra],
-            cwd=messy.root,
-            env={"SSOT_IMPORTS_PARALLEL_FROM_FILES": "0"},
-        )
-        assert result.code == 1, result.err
-        return json.loads(result.out)
-
-    def located(data: dict) -> list:
-        return [(v["path"], v["line"], v["kind"], v["fingerprint"]) for v in data["violations"]]
-
-    assert located(forked("--no-cache")) == located(in_process)
-    assert located(forked()) == located(in_process)  # the worker writes the prefilter cache
+def test_prefilter_cache_gives_the_same_findings(messy: Project) -> None:
+    """A warm run reads the prefilter facts of unchanged files from the cache."""
+    cold = findings(messy.check())
+    assert findings(messy.check(use_cache=True)) == cold
     assert list((messy.root / ".import_linter_cache" / "ssot-imports").glob("prescan-*.json"))
-    assert located(forked()) == located(in_process)  # and a warm run reads it
+    assert findings(messy.check(use_cache=True)) == cold
+    # One file changes: it is read again, the others come from the cache.
+    messy.write("pkg/app/mid.py", "from pkg.core.impl import Mode\n")
+    warm = findings(messy.check(use_cache=True))
+    assert warm[:3] == [
+        ("pkg/app/leaf.py", 1, "implementation-import", "Impl"),
+        ("pkg/app/mid.py", 1, "implementation-import", "Mode"),
+        ("pkg/tests/unit/test_leaf.py", 1, "implementation-import", "Impl"),
+    ]
+    assert findings(messy.check()) == warm

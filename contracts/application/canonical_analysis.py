@@ -19,11 +19,7 @@ from pathlib import Path
 from grimp import ImportGraph
 
 from ..adapters.source import (
-    ModuleLocator,
-    SourceError,
     SourceFile,
-    parse_module,
-    read_source,
 )
 from ..domain.errors import ConfigurationError
 from ..domain.exports import ExportSet, derive_exports
@@ -47,8 +43,7 @@ class Prefilter:
     """The substrings worth knowing per file, derived from the export set alone.
 
     Root package names (imports outside the graph), canonical names (shim importers, renames),
-    quoted implementation paths (strings), ``__all__`` and star imports. Needing no graph, it
-    can be computed, and the files scanned, while the graph is still being built.
+    quoted implementation paths (strings), ``__all__`` and star imports.
     """
 
     def __init__(
@@ -70,32 +65,6 @@ class Prefilter:
         names = "|".join(re.escape(name) for name in self.preferred)
         rebinding = (REBOUND, rf"\bas\s+(?:{names})\b", self.preferred)
         self.request = prescan.Request(tuple(sorted(words)), (rebinding,))
-
-
-def early_prefilter(
-    options: CanonicalImportOptions, root_packages: list[str], locator: ModuleLocator
-) -> Prefilter | None:
-    """The prefilter of a contract, before any graph exists (None if it cannot be known yet;
-    the check itself then reports why)."""
-    path = locator.path_of(options.canonical_module)
-    if path is None:
-        return None
-    try:
-        tree = parse_module(read_source(path))
-        exports = derive_exports(
-            tree,
-            module=options.canonical_module,
-            is_package=path.name == "__init__.py",
-            implementation_modules=options.implementation_modules,
-            is_module=lambda name: locator.path_of(name) is not None,
-            include_type_checking=not options.exclude_type_checking_imports,
-            only=options.exports,
-            extra=options.extra_exports,
-            preferred=options.preferred_names,
-        )
-    except (SourceError, ConfigurationError):
-        return None
-    return Prefilter(exports, root_packages, options.implementation_modules)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,9 @@ import copy
 import gc
 import importlib
 import importlib.util
-import multiprocessing
-import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,12 +29,9 @@ from ..adapters.graph_builder import build_graph
 from ..adapters.source import ModuleLocator
 from ..domain.errors import ConfigurationError, UsageError
 from ..domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
-from . import prescan
 from .builtin_records import builtin_violations
 from .reporting import root_packages_of, unrecognized_options
 from .settings import settings
-
-_PARALLEL_FROM_FILES = 2000
 
 BUILT_IN_TYPES = {
     "forbidden": "importlinter.contracts.forbidden.ForbiddenContract",
@@ -124,9 +117,6 @@ def run_check(request: CheckRequest) -> CheckReport:
         settings.reset(root, cache / "ssot-imports" if request.use_cache else None)
         contracts = [_instantiate(config, options, types) for options in selected]
         locator = settings.locator(roots)
-        background = _start_prefilter(contracts, locator, roots)
-        if background is not None:
-            request.progress("scanning file contents in a second process")
         request.progress("building the import graph")
         graph_started = time.perf_counter()
         built = build_graph(
@@ -143,8 +133,6 @@ def run_check(request: CheckRequest) -> CheckReport:
         gc.collect()
         gc.freeze()
         settings.excluded_files = {path: d.kind for path, d in built.excluded.items()}
-        if background is not None:
-            settings.remember_scan(roots, *background.result())
         files = locator.files()
         graph_coverage, unreachable = _graph_coverage(files, built.graph, locator)
 
@@ -203,53 +191,6 @@ def _instantiate(
     except InvalidContractOptions as error:
         problems = "; ".join(f"option '{k}': {v}" for k, v in error.errors.items())
         raise UsageError(f"{where}: {problems}") from None
-
-
-def _start_prefilter(
-    contracts: list[Contract], locator: ModuleLocator, roots: list[str]
-) -> Future | None:
-    """Scan file contents in a second process while this one builds the graph.
-
-    Only contracts that can say what they look for before the graph exists take part
-    (``prefilter_request``); small trees are scanned in-process later, where a process would
-    cost more than it saves.
-    """
-    requests = []
-    for contract in contracts:
-        ask = getattr(contract, "prefilter_request", None)
-        request = ask(locator) if ask else None
-        if request is not None:
-            requests.append(request)
-    threshold = int(os.environ.get("SSOT_IMPORTS_PARALLEL_FROM_FILES", _PARALLEL_FROM_FILES))
-    if not requests or len(locator.files()) < threshold or not _single_threaded():
-        return None
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        return None  # no fork on this platform: the contracts scan in-process
-    union = prescan.Request(
-        tuple(sorted({w for r in requests for w in r.words})),
-        tuple(sorted({p for r in requests for p in r.patterns})),
-    )
-    executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
-    future = executor.submit(_scan_with_request, locator.files(), union, settings.cache_dir)
-    executor.shutdown(wait=False)
-    return future
-
-
-def _single_threaded() -> bool:
-    """Forking is only safe before any thread exists (grimp's scanner starts native threads,
-    so a long-lived process that already built a graph scans in-process instead)."""
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        return threading.active_count() == 1 and sys.platform != "darwin"
-
-
-def _scan_with_request(
-    files: list[Path], request: prescan.Request, cache_dir: Path | None
-) -> tuple[prescan.Request, dict]:
-    return request, prescan.scan(files, request, cache_dir)
 
 
 def _run_contract(
