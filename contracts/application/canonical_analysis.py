@@ -24,7 +24,7 @@ from ..adapters.source import (
 from ..domain.errors import ConfigurationError
 from ..domain.exports import ExportSet, derive_exports
 from ..domain.findings import Coverage, Diagnostic, Violation
-from ..domain.modules import expression_matches, is_same_or_descendant
+from ..domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ..domain.rebinding import binds_otherwise
 from ..domain.statements import Binding
 from ..domain.strings import dotted_name, find_string_references, string_pattern
@@ -36,7 +36,10 @@ from .shims import ShimFinder, ShimMap, relevant_bindings
 from .sources import SourceCache
 
 OTHER = "other"
-REBOUND = "rebinding: `as <canonical name>`"  # a prefilter label, never a real substring
+# Prefilter labels (never real substrings): any `as <canonical name>`, and the module of each
+# one-line `from M import ... as <canonical name>`.
+REBOUND = "rebinding: `as <canonical name>`"
+REBOUND_FROM = "rebinding from"
 
 
 class Prefilter:
@@ -63,8 +66,17 @@ class Prefilter:
         }
         self.words = frozenset(words)
         names = "|".join(re.escape(name) for name in self.preferred)
-        rebinding = (REBOUND, rf"\bas\s+(?:{names})\b", self.preferred)
-        self.request = prescan.Request(tuple(sorted(words)), (rebinding,))
+        # Every `as <canonical name>`; for a one-line `from M import ... as Name` also M, so
+        # that a file whose only such imports come from modules already classified through
+        # the graph needs no parse.
+        one_line_from = r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t][^\n(\\#;]*"
+        any_form = (REBOUND, rf"\bas\s+(?:{names})\b", self.preferred)
+        with_module = (
+            REBOUND_FROM,
+            rf"(?m)(?:{one_line_from})?\bas[ \t]+(?:{names})\b",
+            tuple(f"as{space}{name}" for name in self.preferred for space in (" ", "\t")),
+        )
+        self.request = prescan.Request(tuple(sorted(words)), (any_form, with_module))
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,7 @@ class CanonicalImportAnalysis:
             self.settings,
             self.options.check_unreachable_files,
         )
+        self.shim_map = shim_map
         violations += self._file_scan(shim_map, classifier, walk)
         coverage = walk.coverage
         return AnalysisResult(
@@ -289,11 +302,34 @@ class CanonicalImportAnalysis:
         """(read its imports, look for canonical names rebound, look for strings)."""
         words = self.records[path].words
         imports = not in_graph and any(root in words for root in self.root_packages)
-        rebinding = self.options.check_name_rebinding and REBOUND in words
+        rebinding = self.options.check_name_rebinding and self._rebinds(path, words)
         strings = self.options.check_string_references and any(
             marker in words for marker in self.prefilter.string_markers
         )
         return imports, rebinding, strings
+
+    def _rebinds(self, path: Path, words: frozenset[str]) -> bool:
+        """Whether a file may bind a canonical name to another object: an ``as <name>`` whose
+        module is unknown, or is neither a target (classified through the graph) nor
+        outside the roots."""
+        if REBOUND not in words:
+            return False
+        prefix = REBOUND_FROM + ":"
+        sources = [word[len(prefix) :] for word in words if word.startswith(prefix)]
+        if not sources:
+            return True  # a form the one-line pattern does not read (say, split over lines)
+        module = self.locator.module_of(path) or ""
+        is_package = path.name == "__init__.py"
+        for text in sources:
+            if text == "?":
+                return True
+            level = len(text) - len(text.lstrip("."))
+            source = resolve_relative(module, is_package, level, text.lstrip(".") or None)
+            if source is None or source in self.shim_map.targets:
+                continue
+            if any(is_same_or_descendant(source, root) for root in self.root_packages):
+                return True
+        return False
 
     def _file_violations(
         self,

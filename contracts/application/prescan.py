@@ -22,7 +22,7 @@ _IMPORT_TOP = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)
 # `import a, b.c as d`: the names after the first comma (rare, so a second, narrow pass).
 _MULTIPLE_IMPORT = re.compile(rb"^[ \t]*import[ \t]+[^\n#;]*,[^\n#;]*", re.MULTILINE)
 _NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ class Request:
     """What to look for: substrings, and named patterns tried on files containing a trigger.
 
     A pattern ``(label, regex, triggers)`` runs only on files that contain one of its trigger
-    substrings; when it matches, ``label`` is added to the file's words. Imported top-level
-    names are always collected.
+    substrings; when it matches, ``label`` is added to the file's words (with a capturing
+    group: ``label:captured`` for every match). Imported top-level names are always collected.
     """
 
     words: tuple[str, ...]
@@ -67,23 +67,38 @@ def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dic
     for path in files:
         name = str(path)
         try:
-            with open(name, "rb") as stream:
-                status = os.fstat(stream.fileno())
-                stamp = [status.st_mtime_ns, status.st_size]
-                entry = cached.get(name)
-                if entry is not None and entry[:2] == stamp:
-                    records[path] = Record(frozenset(entry[2]), frozenset(entry[3]))
-                    entries[name] = entry
-                    continue
-                data = stream.read()
+            descriptor = os.open(name, os.O_RDONLY)
         except OSError:
             records[path] = unreadable
             continue
+        try:  # os.open/os.read: a third of the cost of open().read() for small files
+            status = os.fstat(descriptor)
+            stamp = [status.st_mtime_ns, status.st_size]
+            entry = cached.get(name)
+            if entry is not None and entry[:2] == stamp:
+                records[path] = Record(frozenset(entry[2]), frozenset(entry[3]))
+                entries[name] = entry
+                continue
+            data = os.read(descriptor, status.st_size + 1)
+        except OSError:
+            records[path] = unreadable
+            continue
+        finally:
+            os.close(descriptor)
         changed = True
         found = {word for word, raw in encoded if raw in data}
         for label, pattern, triggers in patterns:
-            if any(trigger in data for trigger in triggers) and pattern.search(data):
-                found.add(label)
+            if not any(trigger in data for trigger in triggers):
+                continue
+            for match in pattern.finditer(data):
+                # A pattern with a group records what it captured: ``label:captured``
+                # (``label:?`` when the group did not take part in the match).
+                if pattern.groups:
+                    captured = match.group(1)
+                    found.add(f"{label}:{captured.decode() if captured else '?'}")
+                else:
+                    found.add(label)
+                    break
         words = frozenset(found)
         found_tops = set(_IMPORT_TOP.findall(data))
         for line in _MULTIPLE_IMPORT.findall(data):

@@ -11,8 +11,9 @@ dotted name is matched against those trailing parts.
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,14 +95,19 @@ class ShadowRootAnalysis:
             self.locator.files(), prescan.Request(()), self.settings.cache_dir
         )
         for item in walk:
-            if not records[item.path].tops & self.tops:
+            candidates = records[item.path].tops & self.tops
+            if not candidates:
                 walk.checked()
                 continue
-            source = walk.parse(item.path)
+            source = self.sources.file(item.path)
             if source is None:
+                walk.parse(item.path)  # counted as skipped, with the reason
                 continue
-            for statement in self.sources.file_imports(source, item.module):
-                violations += self._check_statement(item.module, item.path, statement)
+            walk.checked()
+            # Only the import statements that start with a candidate name are read.
+            for line in _import_lines(source.text, candidates):
+                for statement in self.sources.statements_at(item.module, line):
+                    violations += self._check_statement(item.module, item.path, statement)
         return violations
 
     def _check_statement(
@@ -224,6 +230,15 @@ class ShadowRootAnalysis:
             unfixable_reason=unfixable,
             identity=(binding.local,),
         )
+
+
+def _import_lines(text: str, names: Collection[str]) -> list[int]:
+    """1-based lines of import statements that name one of ``names`` (first or listed)."""
+    alternatives = "|".join(re.escape(name) for name in sorted(names))
+    first = rf"from[ \t]+(?:{alternatives})\b"
+    listed = rf"import[ \t][^\n#;]*\b(?:{alternatives})\b"
+    pattern = re.compile(rf"^[ \t]*(?:{first}|{listed})", re.MULTILINE)
+    return [text.count("\n", 0, match.start()) + 1 for match in pattern.finditer(text)]
 
 
 def _suffix_index(modules: Iterable[str], minimum_depth: int) -> dict[str, list[str]]:
