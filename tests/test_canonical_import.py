@@ -438,3 +438,22 @@ def test_files_outside_the_graph_are_checked(project: Project) -> None:
         "pkg/my-scripts/run.py",
         "pkg/tests/unit/test_manager.py",
     ]
+
+
+def test_ignored_imports_do_not_leak_into_other_contracts(project: Project) -> None:
+    project.write("pkg/app/two.py", "from pkg.core.impl import Impl\n")
+    project.config(
+        "ignore_imports =\n    pkg.app.two -> pkg.core.impl\n",
+        extra="""\
+        [importlinter:contract:protected]
+        name = Protected
+        type = protected
+        protected_modules =
+            pkg.core.impl
+        allowed_importers =
+            pkg.core.api
+        """,
+    )
+    report = project.check()
+    assert [(c.id, c.kept) for c in report.contracts] == [("ssot", True), ("protected", False)]
+    assert findings(report) == [("pkg/app/two.py", 1, "protected-import", None)]

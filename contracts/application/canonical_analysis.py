@@ -239,8 +239,8 @@ class CanonicalImportAnalysis:
         again when the prefilter already looked for them)."""
         path = self.locator.path_of(module)
         record = self.records.get(path) if path else None
-        if record is not None and record.readable and all(n in self.words for n in names):
-            return any(name in record.words for name in names)
+        if record is not None and record.readable and self.words.issuperset(names):
+            return not record.words.isdisjoint(names)
         source = self.sources.module_file(module)
         return source is None or any(name in source.text for name in names)
 

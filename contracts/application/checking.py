@@ -30,6 +30,7 @@ from ..adapters.source import ModuleLocator
 from ..domain.errors import ConfigurationError, UsageError
 from ..domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
 from .builtin_records import builtin_violations
+from .contract_base import ReportingContract
 from .reporting import root_packages_of, unrecognized_options
 from .settings import settings
 
@@ -204,7 +205,10 @@ def _run_contract(
     contract_id, contract_type = options["id"], options["type"]
     where = f"{config.path}: contract '{contract_id}'"
     try:
-        check = contract.check(copy.deepcopy(graph), verbose=False)
+        # import-linter hands every contract its own copy of the graph; ours only mutate it
+        # for ignore_imports and copy it themselves then.
+        own_graph = graph if isinstance(contract, ReportingContract) else copy.deepcopy(graph)
+        check = contract.check(own_graph, verbose=False)
     except ConfigurationError as error:
         raise UsageError(f"{config.path}: {error}") from None
     except (MissingImport, ValueError, KeyError, GrimpException) as error:

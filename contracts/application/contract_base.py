@@ -16,7 +16,10 @@ Result = TypeVar("Result")
 
 class ReportingContract(Contract):
     """Strict option names, structured findings in the check metadata (``violations``,
-    ``diagnostics``, ``coverage``), and a ``lint-imports`` rendering of them."""
+    ``diagnostics``, ``coverage``), and a ``lint-imports`` rendering of them.
+
+    Such a contract copies the graph itself before changing it, so callers may pass theirs.
+    """
 
     broken_contract_guidance = fields.TextField(required=False)
 
