@@ -7,7 +7,6 @@ exception from a bad file and never report the same file twice.
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 from pathlib import Path
 
 from ..adapters.source import (
@@ -22,7 +21,7 @@ from ..adapters.source import (
 )
 from ..domain.findings import Diagnostic
 from ..domain.scopes import scope_of, string_mask
-from ..domain.statements import ImportStatement, iter_file_imports, shifted
+from ..domain.statements import ImportStatement, Placement, iter_file_imports
 from .settings import RunSettings
 
 
@@ -98,22 +97,22 @@ class SourceCache:
         if tree is None:
             return [s for s in self.file_imports(source, module) if s.line == line]
         scope = scope_of(source.lines, line - 1, lambda: self.mask(source))
-        statements = []
-        for statement in iter_file_imports(
-            tree,
-            importer=module,
-            importer_is_package=is_package,
-            lines=snippet.text.splitlines(keepends=True),
-        ):
-            placed = shifted(statement, line - 1, snippet.indent)
-            statements.append(
-                replace(
-                    placed,
-                    module_level=placed.module_level and scope.module_level,
-                    type_checking=placed.type_checking or scope.type_checking,
-                    conditional=placed.conditional or scope.conditional,
-                )
+        placement = Placement(
+            line_offset=line - 1,
+            first_line_indent=snippet.indent,
+            module_level=scope.module_level,
+            type_checking=scope.type_checking,
+            conditional=scope.conditional,
+        )
+        statements = list(
+            iter_file_imports(
+                tree,
+                importer=module,
+                importer_is_package=is_package,
+                lines=snippet.text.splitlines(keepends=True),
+                placement=placement,
             )
+        )
         return statements
 
     def _fail(self, error: SourceError) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .modules import resolve_relative
 
@@ -58,24 +58,48 @@ class ImportStatement:
     conditional: bool = False
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a parsed snippet sits in its file, and the scope it sits in there.
+
+    A statement read on its own is parsed dedented: its lines move down by ``line_offset``
+    and its first line right by ``first_line_indent``. A whole file has the default.
+    """
+
+    line_offset: int = 0
+    first_line_indent: int = 0
+    module_level: bool = True
+    type_checking: bool = False
+    conditional: bool = False
+
+
+FILE = Placement()
+
+
 def statement_from_node(
     node: ast.Import | ast.ImportFrom,
     *,
     importer: str,
     importer_is_package: bool,
     text: str,
-    module_level: bool = True,
-    type_checking: bool = False,
+    placement: Placement = FILE,
+    scope: tuple[bool, bool, bool] = (True, False, False),
 ) -> ImportStatement | None:
-    """Build an ImportStatement from an ast node.
+    """Build an ImportStatement from an ast node, at its place in the file.
 
     Returns None for a relative import that climbs above the top-level package.
     """
-    bindings = []
+    offset, indent = placement.line_offset, placement.first_line_indent
+
+    def binding(source: str, name: str | None, local: str, alias: ast.alias) -> Binding:
+        column = alias.col_offset + (indent if alias.lineno == 1 else 0)
+        return Binding(source, name, local, alias.lineno + offset, column)
+
     if isinstance(node, ast.Import):
-        for alias in node.names:
-            local = alias.asname or alias.name.partition(".")[0]
-            bindings.append(Binding(alias.name, None, local, alias.lineno, alias.col_offset))
+        bindings = [
+            binding(alias.name, None, alias.asname or alias.name.partition(".")[0], alias)
+            for alias in node.names
+        ]
         module, level = None, 0
     else:
         level = node.level
@@ -83,19 +107,21 @@ def statement_from_node(
         source = resolve_relative(importer, importer_is_package, level, module)
         if source is None:
             return None
-        for alias in node.names:
-            local = alias.asname or alias.name
-            bindings.append(Binding(source, alias.name, local, alias.lineno, alias.col_offset))
+        bindings = [
+            binding(source, alias.name, alias.asname or alias.name, alias) for alias in node.names
+        ]
+    module_level, type_checking, conditional = scope
     return ImportStatement(
-        line=node.lineno,
-        end_line=node.end_lineno or node.lineno,
+        line=node.lineno + offset,
+        end_line=(node.end_lineno or node.lineno) + offset,
         text=text,
         is_from=isinstance(node, ast.ImportFrom),
         level=level,
         module=module,
         bindings=tuple(bindings),
-        module_level=module_level,
-        type_checking=type_checking,
+        module_level=module_level and placement.module_level,
+        type_checking=type_checking or placement.type_checking,
+        conditional=conditional or placement.conditional,
     )
 
 
@@ -147,23 +173,6 @@ def quick_bindings(
     return None
 
 
-def shifted(
-    statement: ImportStatement, line_offset: int, first_line_indent: int
-) -> ImportStatement:
-    """Map a statement parsed from a dedented snippet back to its place in the file."""
-
-    def move(binding: Binding) -> Binding:
-        column = binding.column + (first_line_indent if binding.line == 1 else 0)
-        return replace(binding, line=binding.line + line_offset, column=column)
-
-    return replace(
-        statement,
-        line=statement.line + line_offset,
-        end_line=statement.end_line + line_offset,
-        bindings=tuple(move(binding) for binding in statement.bindings),
-    )
-
-
 def is_type_checking_test(test: ast.expr) -> bool:
     """True for ``if TYPE_CHECKING:`` and ``if typing.TYPE_CHECKING:`` (and ``t.TYPE_CHECKING``)."""
     if isinstance(test, ast.Name):
@@ -172,9 +181,14 @@ def is_type_checking_test(test: ast.expr) -> bool:
 
 
 def iter_file_imports(
-    tree: ast.Module, *, importer: str, importer_is_package: bool, lines: list[str]
+    tree: ast.Module,
+    *,
+    importer: str,
+    importer_is_package: bool,
+    lines: list[str],
+    placement: Placement = FILE,
 ) -> Iterator[ImportStatement]:
-    """Every import statement of a parsed file, with its scope (module level, TYPE_CHECKING)."""
+    """Every import statement of a parsed file (or snippet), with its scope."""
 
     def text_of(node: ast.stmt) -> str:
         start, end = node.lineno, node.end_lineno or node.lineno
@@ -193,14 +207,11 @@ def iter_file_imports(
                     importer=importer,
                     importer_is_package=importer_is_package,
                     text=text_of(node),
+                    placement=placement,
+                    scope=scope,
                 )
                 if statement is not None:
-                    yield replace(
-                        statement,
-                        module_level=module_level,
-                        type_checking=type_checking,
-                        conditional=conditional,
-                    )
+                    yield statement
             elif isinstance(node, ast.If):
                 guarded = is_type_checking_test(node.test)
                 yield from visit(node.body, (module_level, type_checking or guarded, True))
