@@ -80,20 +80,8 @@ def build_graph(
                     exclude_type_checking_imports=exclude_type_checking_imports,
                 )
                 return BuiltGraph(graph, excluded, attempts)
-            except grimp.exceptions.SourceSyntaxError as error:
-                path = Path(error.filename).resolve()
-                message = f"syntax error: {(error.text or '').strip() or 'invalid syntax'}"
-                diagnostic = Diagnostic("syntax-error", display(path), message, error.lineno)
-            except UnicodeError as error:
-                match = _DECODE_FAILURE.search(str(error))
-                if match is None:
-                    raise UsageError(f"import graph: {error}") from None
-                path = Path(match.group("path")).resolve()
-                diagnostic = Diagnostic(
-                    "undecodable-file",
-                    display(path),
-                    f"cannot decode file as UTF-8: {match.group('reason')}",
-                )
+            except (grimp.exceptions.SourceSyntaxError, UnicodeError) as error:
+                path, diagnostic = unreadable_file(error, display)
             except (ValueError, grimp.exceptions.GrimpException) as error:
                 raise UsageError(f"root_packages: {error}") from None
             if path in excluded or len(excluded) >= _MAX_EXCLUSIONS:
@@ -101,3 +89,20 @@ def build_graph(
             excluded[path] = diagnostic
     finally:
         grimp_settings.configure(MODULE_FINDER=original_finder)
+
+
+def unreadable_file(
+    error: grimp.exceptions.SourceSyntaxError | UnicodeError, display
+) -> tuple[Path, Diagnostic]:
+    """The file grimp's scanner stopped at, and the diagnostic that says why."""
+    if isinstance(error, grimp.exceptions.SourceSyntaxError):
+        path = Path(error.filename).resolve()
+        message = f"syntax error: {(error.text or '').strip() or 'invalid syntax'}"
+        return path, Diagnostic("syntax-error", display(path), message, error.lineno)
+    match = _DECODE_FAILURE.search(str(error))
+    if match is None:
+        raise UsageError(f"import graph: {error}") from None
+    path = Path(match.group("path")).resolve()
+    return path, Diagnostic(
+        "undecodable-file", display(path), f"cannot decode file as UTF-8: {match.group('reason')}"
+    )

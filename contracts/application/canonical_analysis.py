@@ -31,6 +31,7 @@ from ..domain.strings import dotted_name, find_string_references, string_pattern
 from . import prescan
 from .classify import AttributeUses, Classifier, Site, Target
 from .file_walk import FileWalk
+from .importer_scope import ImporterScope
 from .settings import RunSettings, settings
 from .shims import ShimFinder, ShimMap, relevant_bindings
 from .sources import SourceCache
@@ -50,8 +51,13 @@ class Prefilter:
     """
 
     def __init__(
-        self, exports: ExportSet, root_packages: Iterable[str], implementations: Iterable[str]
+        self,
+        exports: ExportSet,
+        root_packages: Iterable[str],
+        implementations: Iterable[str],
+        import_words: Iterable[str] = (),
     ) -> None:
+        self.import_words = tuple(sorted(set(import_words)))
         self.string_markers = tuple(
             quote + module for module in sorted(implementations) for quote in ('"', "'")
         )
@@ -76,7 +82,9 @@ class Prefilter:
             rf"(?m)(?:{one_line_from})?\bas[ \t]+(?:{names})\b",
             tuple(f"as{space}{name}" for name in self.preferred for space in (" ", "\t")),
         )
-        self.request = prescan.Request(tuple(sorted(words)), (any_form, with_module))
+        self.request = prescan.Request(
+            tuple(sorted(words)), (any_form, with_module), self.import_words
+        )
 
 
 @dataclass(frozen=True)
@@ -120,18 +128,36 @@ class CanonicalImportAnalysis:
         self.locator = run_settings.locator(self.root_packages)
         self.sources = SourceCache(self.locator, run_settings)
         self.implementations: set[str] = set()
+        self.scope = ImporterScope(graph, self.locator)
 
     def run(self) -> AnalysisResult:
         self._validate()
         exports = self._derive_exports()
-        self.prefilter = Prefilter(exports, self.root_packages, self.options.implementation_modules)
+        # The last part of each implementation module's name: any file importing one spells it.
+        import_words = {module.rpartition(".")[2] for module in self.implementations}
+        self.prefilter = Prefilter(
+            exports, self.root_packages, self.options.implementation_modules, import_words
+        )
         self.words = self.prefilter.words
         self.records = self.settings.prescanned(
             self.root_packages, self.prefilter.request
-        ) or prescan.scan(self.locator.files(), self.prefilter.request, self.settings.cache_dir)
+        ) or prescan.scan(
+            self.locator.files(),
+            self.prefilter.request,
+            self.settings.cache_dir,
+            self.scope.contents,
+        )
         self.settings.remember_scan(self.root_packages, self.prefilter.request, self.records)
+        self.scope.start(
+            self.records, self.words, [*exports.names, *self.prefilter.preferred], import_words
+        )
         shim_map = ShimFinder(
-            self.graph, self.sources, exports, self.implementations, self._mentions
+            self.graph,
+            self.sources,
+            exports,
+            self.implementations,
+            self._mentions,
+            self.scope.prepare,
         ).find()
         classifier = Classifier(
             exports,
@@ -162,6 +188,13 @@ class CanonicalImportAnalysis:
 
     def _validate(self) -> None:
         options = self.options
+        # A scoped graph reads these first, so that an unreadable one is reported as such.
+        self.scope.read_modules(
+            module
+            for name in (options.canonical_module, *options.implementation_modules)
+            if name in self.modules
+            for module in (name, *self.graph.find_descendants(name))
+        )
         self._require_module("canonical_module", options.canonical_module)
         if not options.implementation_modules:
             raise ConfigurationError("implementation_modules", "", "at least one is required")

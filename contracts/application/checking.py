@@ -26,6 +26,8 @@ from importlinter.domain.helpers import MissingImport
 
 from ..adapters.config import Config, find_config, read_config
 from ..adapters.graph_builder import build_graph
+from ..adapters.scoped_graph import ScopedGraph
+from ..adapters.scoped_graph import available as scoped_graph_available
 from ..adapters.source import ModuleLocator
 from ..domain.errors import ConfigurationError, UsageError
 from ..domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
@@ -120,35 +122,23 @@ def run_check(request: CheckRequest) -> CheckReport:
         locator = settings.locator(roots)
         request.progress("building the import graph")
         graph_started = time.perf_counter()
-        built = build_graph(
-            roots,
-            cache_dir=str(cache) if request.use_cache else None,
-            include_external_packages=_flag(config, "include_external_packages"),
-            exclude_type_checking_imports=_flag(config, "exclude_type_checking_imports"),
-            display=settings.display_path,
-        )
+        graph, excluded = _graph_for(contracts, config, roots, cache if request.use_cache else None)
         timings["graph"] = time.perf_counter() - graph_started
-        # The graph build leaves millions of long-lived objects behind (grimp's cache, the
-        # import details); moving them out of the collector's sight keeps every later
-        # collection cheap instead of re-scanning them all.
-        gc.collect()
-        gc.freeze()
-        settings.excluded_files = {path: d.kind for path, d in built.excluded.items()}
         files = locator.files()
-        graph_coverage, unreachable = _graph_coverage(files, built.graph, locator)
+        graph_coverage = _LazyCoverage(files, graph, locator)
 
         results: list[ContractResult] = []
-        diagnostics: list[Diagnostic] = list(built.excluded.values())
+        diagnostics: list[Diagnostic] = []
         for index, (options, contract) in enumerate(zip(selected, contracts, strict=True), 1):
             request.progress(f"checking contract {index}/{len(selected)}: {options['name']}")
             contract_started = time.perf_counter()
-            result, found = _run_contract(
-                config, options, contract, built.graph, locator, graph_coverage
-            )
+            result, found = _run_contract(config, options, contract, graph, locator, graph_coverage)
             result.duration_ms = 1000 * (time.perf_counter() - contract_started)
             timings[f"contract {options['id']}"] = result.duration_ms / 1000
             results.append(result)
             diagnostics += found
+        diagnostics += excluded.values()  # a scoped graph finds unreadable files as it reads
+        _, unreachable = graph_coverage.get()
 
     if any(not result.checks_unreachable for result in results):
         diagnostics += [
@@ -170,6 +160,47 @@ def run_check(request: CheckRequest) -> CheckReport:
         files_in_scope=len(files),
         session_options=config.session_options,
     )
+
+
+def _graph_for(
+    contracts: list[Contract], config: Config, roots: list[str], cache: Path | None
+) -> tuple[ImportGraph | ScopedGraph, dict[Path, Diagnostic]]:
+    """grimp's whole graph, or a scoped one when every contract is ours and reads only the
+    imports its prefilter points to (the same findings, without scanning every file)."""
+    include_external = _flag(config, "include_external_packages")
+    exclude_type_checking = _flag(config, "exclude_type_checking_imports")
+    if (
+        contracts
+        and scoped_graph_available()
+        and not include_external
+        and all(
+            isinstance(contract, ReportingContract) and not contract.reads_whole_graph()
+            for contract in contracts
+        )
+    ):
+        graph = ScopedGraph(
+            roots,
+            exclude_type_checking_imports=exclude_type_checking,
+            display=settings.display_path,
+            on_excluded=lambda path, diagnostic: settings.excluded_files.update(
+                {path: diagnostic.kind}
+            ),
+        )
+        return graph, graph.excluded
+    built = build_graph(
+        roots,
+        cache_dir=None if cache is None else str(cache),
+        include_external_packages=include_external,
+        exclude_type_checking_imports=exclude_type_checking,
+        display=settings.display_path,
+    )
+    # The graph build leaves millions of long-lived objects behind (grimp's cache, the import
+    # details); moving them out of the collector's sight keeps every later collection cheap
+    # instead of re-scanning them all.
+    gc.collect()
+    gc.freeze()
+    settings.excluded_files = {path: d.kind for path, d in built.excluded.items()}
+    return built.graph, built.excluded
 
 
 def _instantiate(
@@ -200,7 +231,7 @@ def _run_contract(
     contract: Contract,
     graph: ImportGraph,
     locator: ModuleLocator,
-    graph_coverage: Coverage,
+    graph_coverage: _LazyCoverage,
 ) -> tuple[ContractResult, list[Diagnostic]]:
     contract_id, contract_type = options["id"], options["type"]
     where = f"{config.path}: contract '{contract_id}'"
@@ -217,13 +248,13 @@ def _run_contract(
     own = check.metadata.get("violations")
     if isinstance(own, list) and all(isinstance(v, Violation) for v in own):
         violations = list(own)
-        coverage = check.metadata.get("coverage") or graph_coverage
+        coverage = check.metadata.get("coverage") or graph_coverage.get()[0]
         diagnostics = list(check.metadata.get("diagnostics", []))
     else:
         violations = builtin_violations(
             contract_type, check.metadata, graph, lambda m: _display_module(locator, m)
         )
-        coverage, diagnostics = graph_coverage, []
+        coverage, diagnostics = graph_coverage.get()[0], []
     if not check.kept and not violations:
         violations = [_opaque_violation(config, options, check)]
     stamped = [_stamp(violation, contract_id, options["name"]) for violation in violations]
@@ -337,8 +368,22 @@ def _on_sys_path(root: Path) -> Iterator[None]:
         importlib.invalidate_caches()
 
 
+class _LazyCoverage:
+    """The graph's coverage, worked out when first asked for: after the contracts have run, a
+    scoped graph knows which files it could not read."""
+
+    def __init__(self, files: list[Path], graph: Any, locator: ModuleLocator) -> None:
+        self.files, self.graph, self.locator = files, graph, locator
+        self._value: tuple[Coverage, list[Path]] | None = None
+
+    def get(self) -> tuple[Coverage, list[Path]]:
+        if self._value is None:
+            self._value = _graph_coverage(self.files, self.graph, self.locator)
+        return self._value
+
+
 def _graph_coverage(
-    files: list[Path], graph: ImportGraph, locator: ModuleLocator
+    files: list[Path], graph: Any, locator: ModuleLocator
 ) -> tuple[Coverage, list[Path]]:
     """Coverage of graph-only contracts, and the files the graph cannot see."""
     coverage = Coverage(in_scope=len(files))

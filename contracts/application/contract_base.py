@@ -28,6 +28,11 @@ class ReportingContract(Contract):
         if errors:
             raise InvalidContractOptions(errors)
 
+    def reads_whole_graph(self) -> bool:
+        """Whether this contract needs every import of the graph; without ignored imports to
+        match, ours only need the imports their prefilter points to (see ``ScopedGraph``)."""
+        return bool(getattr(self, "ignore_imports", None))
+
     def analysed(self, run: Callable[[], Result]) -> Result:
         """Run an analysis; a configuration error names this contract."""
         try:

@@ -22,7 +22,9 @@ _IMPORT_TOP = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)
 # `import a, b.c as d`: the names after the first comma (rare, so a second, narrow pass).
 _MULTIPLE_IMPORT = re.compile(rb"^[ \t]*import[ \t]+[^\n#;]*,[^\n#;]*", re.MULTILINE)
 _NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
-CACHE_VERSION = 3
+CACHE_VERSION = 4
+# Label prefix of an import word found where an import statement could be: ``import:word``.
+IMPORT_CONTEXT = "import"
 
 
 @dataclass(frozen=True)
@@ -40,19 +42,33 @@ class Request:
 
     A pattern ``(label, regex, triggers)`` runs only on files that contain one of its trigger
     substrings; when it matches, ``label`` is added to the file's words (with a capturing
-    group: ``label:captured`` for every match). Imported top-level names are always collected.
+    group: ``label:captured`` for every match). An import word found on a line that could
+    hold an import statement adds ``import:word``. Imported top-level names are always
+    collected.
     """
 
     words: tuple[str, ...]
     patterns: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    import_words: tuple[str, ...] = ()
 
     def key(self) -> str:
-        text = json.dumps([CACHE_VERSION, sorted(self.words), sorted(self.patterns)])
+        text = json.dumps(
+            [CACHE_VERSION, sorted(self.words), sorted(self.patterns), sorted(self.import_words)]
+        )
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dict[Path, Record]:
-    """The record of every file, from the cache where the file has not changed."""
+def scan(
+    files: Iterable[Path],
+    request: Request,
+    cache_dir: Path | None,
+    contents: dict[Path, bytes] | None = None,
+) -> dict[Path, Record]:
+    """The record of every file, from the cache where the file has not changed.
+
+    With ``contents``, the bytes of every file read are kept there, for later searches of
+    words nobody knew to ask for yet.
+    """
     cache_file = None if cache_dir is None else cache_dir / f"prescan-{request.key()}.json"
     cached = _load(cache_file)
     records: dict[Path, Record] = {}
@@ -63,6 +79,7 @@ def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dic
         (label, re.compile(regex.encode()), [t.encode() for t in triggers])
         for label, regex, triggers in request.patterns
     ]
+    import_words = [(f"{IMPORT_CONTEXT}:{word}", word.encode()) for word in request.import_words]
     unreadable = Record(frozenset(), frozenset(), readable=False)
     for path in files:
         name = str(path)
@@ -86,6 +103,8 @@ def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dic
         finally:
             os.close(descriptor)
         changed = True
+        if contents is not None:
+            contents[path] = data
         found = {word for word, raw in encoded if raw in data}
         for label, pattern, triggers in patterns:
             if not any(trigger in data for trigger in triggers):
@@ -99,6 +118,9 @@ def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dic
                 else:
                     found.add(label)
                     break
+        for label, raw in import_words:
+            if raw in data and _in_import_context(data, raw):
+                found.add(label)
         words = frozenset(found)
         found_tops = set(_IMPORT_TOP.findall(data))
         for line in _MULTIPLE_IMPORT.findall(data):
@@ -113,6 +135,23 @@ def scan(files: Iterable[Path], request: Request, cache_dir: Path | None) -> dic
     if cache_file is not None and (changed or len(entries) != len(cached)):
         _store(cache_file, entries)
     return records
+
+
+def _in_import_context(data: bytes, word: bytes) -> bool:
+    """Whether ``word`` occurs on a line that could hold an import statement.
+
+    A line that starts with ``#`` or with a quote is a comment, a string or the inside of a
+    string, so it cannot import anything unless a ``;`` comes before the word. Every other
+    line counts: prose inside a docstring makes a file a candidate, never the reverse.
+    """
+    position = data.find(word)
+    while position != -1:
+        start = max(data.rfind(b"\n", 0, position), data.rfind(b"\r", 0, position)) + 1
+        head = data[start:position]
+        if head.lstrip()[:1] not in (b"#", b'"', b"'") or b";" in head:
+            return True
+        position = data.find(word, position + len(word))
+    return False
 
 
 def _load(cache_file: Path | None) -> dict[str, list]:

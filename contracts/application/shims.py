@@ -61,6 +61,7 @@ class ShimFinder:
         exports: ExportSet,
         implementation_modules: set[str],
         mentions: Callable[[str, Collection[str]], bool],
+        prepare: Callable[[Collection[str]], None] = lambda names: None,
     ) -> None:
         self.graph = graph
         self.modules = graph.modules
@@ -69,6 +70,7 @@ class ShimFinder:
         self.implementations = implementation_modules
         self.preferred = frozenset(exports.preferred.values())
         self.mentions = mentions
+        self.prepare = prepare  # called before asking who imports a module with these names
         self._quick_cache: dict[tuple[str, int], list[Binding] | None] = {}
 
     def find(self) -> ShimMap:
@@ -88,6 +90,8 @@ class ShimFinder:
             # Outside the implementation, an import only matters when it takes a canonical
             # name (or everything): a file that spells none of them is skipped unread.
             names = None if target.role == IMPLEMENTATION else [*target.bindings, "import *"]
+            if names is not None:
+                self.prepare(names)
             for importer in sorted(self.graph.find_modules_that_directly_import(module)):
                 if importer == canonical or importer in self.implementations:
                     continue

@@ -1,0 +1,145 @@
+"""An import graph that knows every module but reads the imports of the asked-for ones only.
+
+grimp reads every file of the root packages to build its graph. A ``canonical_import`` check
+only needs the imports of the files that could import one of its targets, and a byte
+prefilter has already picked those out (usually a small share of the tree). This graph lists
+every module exactly as grimp's module finder does, and scans a module's imports the first
+time it is asked to, with grimp's own scanner: import resolution, line numbers and line texts
+are grimp's. Queries answer for the scanned modules only; the analysis using it is responsible
+for scanning every module that could matter first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from grimp import exceptions as grimp_exceptions
+from grimp.application.config import settings as grimp_settings
+
+from ..domain.errors import UsageError
+from ..domain.findings import Diagnostic
+from .graph_builder import unreadable_file
+
+try:  # grimp's internals: present in every supported version (3.18 and later)
+    from grimp.application.scanning import scan_imports
+    from grimp.application.usecases import _find_packages
+except ImportError:  # pragma: no cover - a grimp that moved them: build the full graph
+    scan_imports = None  # type: ignore[assignment]
+    _find_packages = None  # type: ignore[assignment]
+
+
+def available() -> bool:
+    """Whether this grimp lets a graph be read module by module."""
+    return scan_imports is not None and _find_packages is not None
+
+
+class ScopedGraph:
+    """The subset of ``grimp.ImportGraph`` the ssot contracts use, read on demand."""
+
+    def __init__(
+        self,
+        root_packages: list[str],
+        *,
+        exclude_type_checking_imports: bool,
+        display: Callable[[Path], str],
+        on_excluded: Callable[[Path, Diagnostic], None] = lambda path, diagnostic: None,
+    ) -> None:
+        try:
+            self._packages = _find_packages(grimp_settings.FILE_SYSTEM, list(root_packages))
+        except (ValueError, grimp_exceptions.GrimpException) as error:
+            raise UsageError(f"root_packages: {error}") from None
+        self._exclude_type_checking = exclude_type_checking_imports
+        self._display = display
+        self._on_excluded = on_excluded
+        self._files = {
+            module_file.module.name: module_file
+            for package in self._packages
+            for module_file in package.module_files
+        }
+        self._directories = {package.name: Path(package.directory) for package in self._packages}
+        namespaces = {name for package in self._packages for name in package.namespace_packages}
+        self.modules: set[str] = set(self._files) | namespaces
+        self.scanned: set[str] = set()
+        self.excluded: dict[Path, Diagnostic] = {}
+        self._importers: dict[str, set[str]] = defaultdict(set)
+        self._details: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+
+    # Reading ------------------------------------------------------------------------------------
+
+    def scan(self, modules: Iterable[str]) -> None:
+        """Read the imports of ``modules`` (those not read yet; unknown names are ignored)."""
+        wanted = {m for m in modules if m in self._files and m not in self.scanned}
+        self.scanned |= wanted
+        while wanted:
+            module_files = [self._files[m] for m in sorted(wanted)]
+            try:
+                found = scan_imports(
+                    module_files,
+                    found_packages=self._packages,
+                    include_external_packages=False,
+                    exclude_type_checking_imports=self._exclude_type_checking,
+                )
+            except (grimp_exceptions.SourceSyntaxError, UnicodeError) as error:
+                path, diagnostic = unreadable_file(error, self._display)
+                module = self._module_at(path)
+                if module is None or module not in wanted or path in self.excluded:
+                    raise UsageError(
+                        f"import graph: cannot leave out {path} ({diagnostic.message})"
+                    ) from None
+                self.excluded[path] = diagnostic
+                self._on_excluded(path, diagnostic)
+                wanted.discard(module)
+                continue
+            for imports in found.values():
+                for direct in imports:
+                    importer, imported = direct.importer.name, direct.imported.name
+                    self._importers[imported].add(importer)
+                    self._details[(importer, imported)].append(
+                        {
+                            "importer": importer,
+                            "imported": imported,
+                            "line_number": direct.line_number,
+                            "line_contents": direct.line_contents,
+                        }
+                    )
+            break
+        for key in self._details:
+            self._details[key].sort(key=lambda detail: detail["line_number"])
+
+    def _module_at(self, path: Path) -> str | None:
+        for root, directory in self._directories.items():
+            try:
+                parts = list(path.relative_to(directory.resolve()).with_suffix("").parts)
+            except ValueError:
+                continue
+            if parts and parts[-1] == "__init__":
+                parts.pop()
+            return ".".join([root, *parts])
+        return None
+
+    # The grimp.ImportGraph methods the contracts call -------------------------------------------
+
+    def find_descendants(self, module: str) -> set[str]:
+        prefix = module + "."
+        return {m for m in self.modules if m.startswith(prefix)}
+
+    def is_module_squashed(self, module: str) -> bool:
+        return False  # external packages are never added to this graph
+
+    def find_modules_that_directly_import(self, module: str) -> set[str]:
+        return set(self._importers.get(module, ()))
+
+    def get_import_details(self, *, importer: str, imported: str) -> list[dict[str, Any]]:
+        return [dict(detail) for detail in self._details.get((importer, imported), ())]
+
+    def direct_import_exists(
+        self, *, importer: str, imported: str, as_packages: bool = False
+    ) -> bool:
+        if not as_packages:
+            return (importer, imported) in self._details
+        importers = {importer} | self.find_descendants(importer)
+        targets = {imported} | self.find_descendants(imported)
+        return any(not importers.isdisjoint(self._importers.get(target, ())) for target in targets)

@@ -1,0 +1,94 @@
+"""Which modules a scoped graph must read before its importer queries can be trusted.
+
+An import of a target matters only when the importing file spells something the check cares
+about: a canonical name (or ``import *``), or the last part of an implementation module's name
+on a line that could hold an import. The byte prefilter already knows which files do; those
+are the files whose imports are read. A shim can bind a canonical object under a new name, so
+names met later are looked for on disk once, and the files that spell them are read too.
+With a full grimp graph there is nothing to read and every call here is free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+from grimp import ImportGraph
+
+from ..adapters.scoped_graph import ScopedGraph
+from ..adapters.source import ModuleLocator
+from .prescan import IMPORT_CONTEXT, Record
+
+
+class ImporterScope:
+    def __init__(self, graph: ImportGraph | ScopedGraph, locator: ModuleLocator) -> None:
+        self.graph = graph if isinstance(graph, ScopedGraph) else None
+        self.locator = locator
+        self.records: dict[Path, Record] = {}
+        self.covered: set[str] = set()
+        # The bytes the prefilter read (a scoped graph only): later names are searched there.
+        self.contents: dict[Path, bytes] | None = {} if self.graph is not None else None
+
+    def read_modules(self, modules: Iterable[str]) -> None:
+        """Read these modules' imports (the canonical and implementation modules)."""
+        if self.graph is not None:
+            self.graph.scan(modules)
+
+    def start(
+        self,
+        records: dict[Path, Record],
+        prefilter_words: frozenset[str],
+        names: Collection[str],
+        import_words: Collection[str],
+    ) -> None:
+        """Read every module that spells a canonical name, ``import *``, or an implementation
+        module's last name where an import could be (``records`` looked for all of them)."""
+        self.records = records
+        if self.graph is None:
+            return
+        triggers = {*names, "import *"} & prefilter_words
+        triggers |= {f"{IMPORT_CONTEXT}:{word}" for word in import_words}
+        self.covered |= triggers
+        self.graph.scan(
+            module
+            for module, record in self._records()
+            if record is None or not record.readable or not record.words.isdisjoint(triggers)
+        )
+
+    def prepare(self, names: Collection[str]) -> None:
+        """Before asking for the importers of a module whose canonical names are ``names``:
+        read the modules spelling a name the prefilter did not look for."""
+        if self.graph is None:
+            return
+        extra = {name for name in names if name not in self.covered}
+        if not extra:
+            return
+        self.covered |= extra
+        wanted = [name.encode() for name in extra]
+        modules = []
+        for module, record in self._records():
+            if module in self.graph.scanned:
+                continue
+            if record is None or not record.readable or self._spells(module, wanted):
+                modules.append(module)
+        self.graph.scan(modules)
+
+    def _records(self) -> Iterable[tuple[str, Record | None]]:
+        assert self.graph is not None
+        for module in self.graph.modules:
+            path = self.locator.path_of(module)
+            if path is not None:
+                yield module, self.records.get(path)
+
+    def _spells(self, module: str, words: list[bytes]) -> bool:
+        path = self.locator.path_of(module)
+        if path is None:
+            return False
+        data = self.contents.get(path) if self.contents is not None else None
+        if data is None:  # the prefilter's record came from its cache
+            try:
+                with open(path, "rb") as stream:
+                    data = stream.read()
+            except OSError:
+                return True  # let the scanner say what is wrong with it
+        return any(word in data for word in words)

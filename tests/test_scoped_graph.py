@@ -1,0 +1,218 @@
+"""A config of only our contracts reads the imports of the prefilter's candidates (a scoped
+graph); it must find exactly what the same contracts find on grimp's whole graph.
+
+A built-in contract in the config makes ``ssot-imports check`` build the whole graph, so each
+tree is checked twice, with and without one, and the findings of our contracts compared.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, REPO, Project
+
+from contracts.adapters.scoped_graph import ScopedGraph
+from contracts.application.checking import CheckReport, CheckRequest, run_check
+from contracts.application.prescan import _in_import_context
+from contracts.application.settings import settings
+
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate
+
+WHOLE_GRAPH = """
+[importlinter:contract:whole-graph]
+name = Any built-in contract makes the whole graph
+type = forbidden
+source_modules =
+    {source}
+forbidden_modules =
+    {forbidden}
+"""
+
+
+def _check(root: Path, config: Path) -> CheckReport:
+    settings.reset()
+    return run_check(CheckRequest(config=str(config), project_root=root, use_cache=False))
+
+
+def _ours(report: CheckReport) -> dict[str, object]:
+    return {
+        result.id: (
+            sorted(
+                (v.kind, v.path, v.line, v.column, v.symbol, v.via, v.suggestion, v.message)
+                for v in result.violations
+            ),
+            result.coverage,
+        )
+        for result in report.contracts
+        if result.id != "whole-graph"
+    }
+
+
+def _both(root: Path, config: Path, source: str, forbidden: str) -> tuple[CheckReport, ...]:
+    scoped = _check(root, config)
+    whole_config = config.with_name("whole.ini")
+    whole_config.write_text(
+        config.read_text() + WHOLE_GRAPH.format(source=source, forbidden=forbidden)
+    )
+    whole = _check(root, whole_config)
+    return scoped, whole
+
+
+def _diagnostics(report: CheckReport) -> list[tuple[str, str, int | None]]:
+    return sorted((d.kind, d.path, d.line) for d in report.diagnostics)
+
+
+def test_benchmark_tree_same_findings_both_ways(tmp_path: Path) -> None:
+    planted = generate(tmp_path, 400, seed=7)
+    config = tmp_path / "ssot.ini"
+    config.write_text(
+        "[importlinter]\nroot_packages =\n    mono\ncontract_types =\n"
+        "    canonical_import: contracts.canonical_import.CanonicalImportContract\n"
+        "    single_module_identity: "
+        "contracts.single_module_identity.SingleModuleIdentityContract\n\n"
+        "[importlinter:contract:ssot]\nname = SSOT\ntype = canonical_import\n"
+        "canonical_module = mono.core.ws.manager_api\n"
+        "implementation_modules =\n    mono.core.ws.manager_impl\n\n"
+        "[importlinter:contract:identity]\nname = Identity\ntype = single_module_identity\n"
+    )
+    scoped, whole = _both(tmp_path, config, "mono.core.ws.util", "mono.core.ws.legacy")
+    assert _ours(scoped) == _ours(whole)
+    kinds: dict[str, int] = {}
+    for result in scoped.contracts:
+        for violation in result.violations:
+            kinds[violation.kind] = kinds.get(violation.kind, 0) + 1
+    assert kinds == {
+        "implementation-import": planted.implementation_import,
+        "shim-import": planted.shim_import,
+        "renamed-import": planted.renamed_import,
+        "secondary-name": planted.secondary_name,
+        "string-reference": planted.string_reference,
+        "shadow-root": planted.shadow_root,
+    }
+
+
+def test_demo_same_findings_both_ways(tmp_path: Path) -> None:
+    root = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".import_linter_cache"))
+    config = tmp_path / "demo.ini"
+    config.write_text((REPO / ".importlinter").read_text())
+    scoped, whole = _both(
+        root,
+        config,
+        "netra_backend.app.websocket_core.unified_manager",
+        "netra_backend.app.routes",
+    )
+    assert _ours(scoped) == _ours(whole)
+    assert sum(len(result.violations) for result in scoped.contracts) == 18
+
+
+# Every way an import can hide from a byte prefilter, and a shim whose alias is only met
+# while following the graph.
+TRICKY_TREE = {
+    "pkg/__init__.py": "",
+    "pkg/core/__init__.py": "",
+    "pkg/core/impl.py": "class Impl:\n    pass\n",
+    "pkg/core/api.py": "from pkg.core.impl import Impl as Manager\n\n__all__ = ['Manager']\n",
+    "pkg/app/__init__.py": "",
+    # Parenthesised over several lines: the implementation's name is alone on its line.
+    "pkg/app/multiline.py": "from pkg.core import (\n    impl,\n)\n\nX = impl.Impl\n",
+    # After a docstring line and a `;`; the docstring mentions the path in prose.
+    "pkg/app/semicolon.py": '"""Uses pkg.core.impl."""; import pkg.core.impl\n',
+    # Only a docstring: not an import, and not a candidate.
+    "pkg/app/prose.py": '"""See pkg.core.impl for the real thing."""\n',
+    # A shim that renames, and a consumer that spells only the new name.
+    "pkg/app/legacy.py": "from pkg.core.api import Manager as Mgr\n",
+    "pkg/app/consumer.py": "from pkg.app.legacy import Mgr\n\nmgr = Mgr()\n",
+    "pkg/app/module_user.py": "import pkg.app.legacy as legacy\n\nmgr = legacy.Mgr()\n",
+    # Lazy and TYPE_CHECKING imports of the implementation.
+    "pkg/app/lazy.py": (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from pkg.core.impl import Impl\n\n\ndef f():\n"
+        "    from pkg.core.impl import Impl\n    return Impl\n"
+    ),
+    # A package re-exporting through a star import (allowed: it takes from the canonical
+    # module), and a child taking the names from it with `from . import *`.
+    "pkg/star/__init__.py": "from pkg.core.api import *\n",
+    "pkg/star/child.py": "from . import *\n\nprint(Manager)\n",
+    # Old Mac line endings.
+    "pkg/app/carriage.py": "'''doc'''\rfrom pkg.core.impl import Impl\r",
+}
+
+
+def test_tricky_imports_same_findings_both_ways(tmp_path: Path) -> None:
+    project = Project(tmp_path / "project")
+    project.root.mkdir()
+    for relative, text in TRICKY_TREE.items():
+        project.write_bytes(relative, text.encode())
+    config = project.config()
+    scoped, whole = _both(project.root, config, "pkg.app.prose", "pkg.app.carriage")
+    assert _ours(scoped) == _ours(whole)
+    assert _diagnostics(scoped) == _diagnostics(whole)
+    found = sorted(
+        (v.path, v.line, v.kind) for result in scoped.contracts for v in result.violations
+    )
+    assert found == [
+        ("pkg/app/carriage.py", 2, "implementation-import"),
+        ("pkg/app/consumer.py", 1, "shim-import"),
+        ("pkg/app/lazy.py", 4, "implementation-import"),
+        ("pkg/app/lazy.py", 8, "implementation-import"),
+        ("pkg/app/legacy.py", 1, "renamed-import"),
+        ("pkg/app/module_user.py", 1, "shim-import"),
+        ("pkg/app/multiline.py", 2, "implementation-module-import"),
+        ("pkg/app/semicolon.py", 1, "implementation-module-import"),
+        ("pkg/star/child.py", 1, "shim-import"),
+    ]
+
+
+def test_syntax_error_in_a_candidate_is_reported_scoped(tmp_path: Path) -> None:
+    project = Project(tmp_path / "project")
+    project.root.mkdir()
+    for relative, text in TRICKY_TREE.items():
+        project.write(relative, text)
+    project.write("pkg/app/broken.py", "from pkg.core.api import Manager\ndef f(:\n")
+    report = _check(project.root, project.config())
+    assert ("syntax-error", "pkg/app/broken.py", 2) in _diagnostics(report)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (b"from a import impl\n", True),
+        (b"from a import (\n    impl,\n)\n", True),
+        (b'"""About impl."""\n', False),
+        (b"# impl is old\n", False),
+        (b"    '''\n    impl in prose\n", True),  # a prose line inside a string counts
+        (b'"""doc"""; import a.impl\n', True),
+        (b"x = 1\r'''doc'''\rimport impl\r", True),
+        (b'r"""impl"""\n', True),  # a string prefix: counted, never missed
+        (b"", False),
+    ],
+)
+def test_import_context(source: bytes, expected: bool) -> None:
+    assert _in_import_context(source, b"impl") is expected
+
+
+def test_scoped_graph_reads_only_what_it_is_asked(tmp_path: Path) -> None:
+    project = Project(tmp_path / "project")
+    project.root.mkdir()
+    for relative, text in TRICKY_TREE.items():
+        project.write_bytes(relative, text.encode())
+    sys.path.insert(0, str(project.root))
+    try:
+        graph = ScopedGraph(["pkg"], exclude_type_checking_imports=False, display=str)
+        assert "pkg.app.consumer" in graph.modules and "pkg.star.child" in graph.modules
+        assert graph.find_modules_that_directly_import("pkg.app.legacy") == set()
+        graph.scan(["pkg.app.consumer", "pkg.app.lazy"])
+        assert graph.find_modules_that_directly_import("pkg.app.legacy") == {"pkg.app.consumer"}
+        assert [
+            d["line_number"]
+            for d in graph.get_import_details(importer="pkg.app.lazy", imported="pkg.core.impl")
+        ] == [4, 8]
+        assert graph.direct_import_exists(importer="pkg.app", imported="pkg.core", as_packages=True)
+        assert graph.scanned == {"pkg.app.consumer", "pkg.app.lazy"}
+    finally:
+        sys.path.remove(str(project.root))
