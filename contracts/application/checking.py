@@ -101,6 +101,20 @@ class CheckReport:
 
 
 def run_check(request: CheckRequest) -> CheckReport:
+    # A check allocates a few objects per file (paths, prefilter records, statements) and keeps
+    # almost all of them to the end; the cyclic collector would re-scan them over and over
+    # (a fifth of the run at 50,000 files) to find next to no garbage. It is paused for the
+    # check and resumes afterwards.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_check(request)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_check(request: CheckRequest) -> CheckReport:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     root = request.project_root.resolve()
@@ -194,11 +208,6 @@ def _graph_for(
         exclude_type_checking_imports=exclude_type_checking,
         display=settings.display_path,
     )
-    # The graph build leaves millions of long-lived objects behind (grimp's cache, the import
-    # details); moving them out of the collector's sight keeps every later collection cheap
-    # instead of re-scanning them all.
-    gc.collect()
-    gc.freeze()
     settings.excluded_files = {path: d.kind for path, d in built.excluded.items()}
     return built.graph, built.excluded
 

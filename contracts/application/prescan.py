@@ -12,15 +12,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-_IMPORT_TOP = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+# Both run on the text with a newline in front: a pattern that starts with a literal
+# character is searched for quickly, where a line-start anchor is tried at every position.
+_IMPORT_TOP = re.compile(rb"\n[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 # `import a, b.c as d`: the names after the first comma (rare, so a second, narrow pass).
-_MULTIPLE_IMPORT = re.compile(rb"^[ \t]*import[ \t]+[^\n#;]*,[^\n#;]*", re.MULTILINE)
+_MULTIPLE_IMPORT = re.compile(rb"\n[ \t]*import[ \t]+[^\n#;]*,[^\n#;]*")
 _NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 CACHE_VERSION = 4
 # Label prefix of an import word found where an import statement could be: ``import:word``.
@@ -69,44 +73,78 @@ def scan(
     With ``contents``, the bytes of every file read are kept there, for later searches of
     words nobody knew to ask for yet.
     """
+    paths = list(files)
     cache_file = None if cache_dir is None else cache_dir / f"prescan-{request.key()}.json"
     cached = _load(cache_file)
+    reader = _Reader(request, cached, keep=contents is not None)
+    results = _read_all(reader, [str(path) for path in paths])
     records: dict[Path, Record] = {}
     entries: dict[str, list] = {}
     changed = False
-    encoded = [(word, word.encode()) for word in request.words]
-    patterns = [
-        (label, re.compile(regex.encode()), [t.encode() for t in triggers])
-        for label, regex, triggers in request.patterns
-    ]
-    import_words = [(f"{IMPORT_CONTEXT}:{word}", word.encode()) for word in request.import_words]
     unreadable = Record(frozenset(), frozenset(), readable=False)
-    for path in files:
-        name = str(path)
+    for path, (state, stamp, words, tops, data) in zip(paths, results, strict=True):
+        if state == _UNREADABLE:
+            records[path] = unreadable
+            continue
+        records[path] = Record(frozenset(words), frozenset(tops))
+        changed = changed or state == _READ
+        if contents is not None and data is not None:
+            contents[path] = data
+        if cache_file is not None:
+            entries[str(path)] = [*stamp, sorted(words), sorted(tops)]
+    if cache_file is not None and (changed or len(entries) != len(cached)):
+        _store(cache_file, entries)
+    return records
+
+
+# What became of one file: (state, [mtime_ns, size], words, tops, bytes kept or None).
+_UNREADABLE, _CACHED, _READ = 0, 1, 2
+_Result = tuple[int, list[int], list[str], list[str], bytes | None]
+# Below this many files a second process costs more than it saves.
+_PARALLEL_MINIMUM = 2_000
+
+
+class _Reader:
+    """Reads files and works out their records; picklable results, so a child can help."""
+
+    def __init__(self, request: Request, cached: dict[str, list], keep: bool) -> None:
+        self.cached = cached
+        self.keep = keep
+        self.words = [(word, word.encode()) for word in request.words]
+        self.patterns = [
+            (label, re.compile(regex.encode()), [t.encode() for t in triggers])
+            for label, regex, triggers in request.patterns
+        ]
+        self.import_words = [
+            (f"{IMPORT_CONTEXT}:{word}", word.encode()) for word in request.import_words
+        ]
+
+    def read(self, names: list[str]) -> list[_Result]:
+        return [self._one(name) for name in names]
+
+    def _one(self, name: str) -> _Result:
         try:
             descriptor = os.open(name, os.O_RDONLY)
         except OSError:
-            records[path] = unreadable
-            continue
+            return (_UNREADABLE, [], [], [], None)
         try:  # os.open/os.read: a third of the cost of open().read() for small files
             status = os.fstat(descriptor)
             stamp = [status.st_mtime_ns, status.st_size]
-            entry = cached.get(name)
+            entry = self.cached.get(name)
             if entry is not None and entry[:2] == stamp:
-                records[path] = Record(frozenset(entry[2]), frozenset(entry[3]))
-                entries[name] = entry
-                continue
+                return (_CACHED, stamp, entry[2], entry[3], None)
             data = os.read(descriptor, status.st_size + 1)
         except OSError:
-            records[path] = unreadable
-            continue
+            return (_UNREADABLE, [], [], [], None)
         finally:
             os.close(descriptor)
-        changed = True
-        if contents is not None:
-            contents[path] = data
-        found = {word for word, raw in encoded if raw in data}
-        for label, pattern, triggers in patterns:
+        words, tops = self.facts(data)
+        return (_READ, stamp, words, tops, data if self.keep else None)
+
+    def facts(self, data: bytes) -> tuple[list[str], list[str]]:
+        """The requested words a file contains, and the first names of its imports."""
+        found = [word for word, raw in self.words if raw in data]
+        for label, pattern, triggers in self.patterns:
             if not any(trigger in data for trigger in triggers):
                 continue
             for match in pattern.finditer(data):
@@ -114,27 +152,60 @@ def scan(
                 # (``label:?`` when the group did not take part in the match).
                 if pattern.groups:
                     captured = match.group(1)
-                    found.add(f"{label}:{captured.decode() if captured else '?'}")
+                    found.append(f"{label}:{captured.decode() if captured else '?'}")
                 else:
-                    found.add(label)
+                    found.append(label)
                     break
-        for label, raw in import_words:
+        for label, raw in self.import_words:
             if raw in data and _in_import_context(data, raw):
-                found.add(label)
-        words = frozenset(found)
-        found_tops = set(_IMPORT_TOP.findall(data))
-        for line in _MULTIPLE_IMPORT.findall(data):
+                found.append(label)
+        lines = b"\n" + data
+        tops = set(_IMPORT_TOP.findall(lines))
+        for line in _MULTIPLE_IMPORT.findall(lines):
             for part in line.split(b",")[1:]:
                 name = _NAME.match(part.strip())
                 if name:
-                    found_tops.add(name.group())
-        tops = frozenset(top.decode() for top in found_tops)
-        records[path] = Record(words, tops)
-        if cache_file is not None:
-            entries[name] = [*stamp, sorted(words), sorted(tops)]
-    if cache_file is not None and (changed or len(entries) != len(cached)):
-        _store(cache_file, entries)
-    return records
+                    tops.add(name.group())
+        return sorted(set(found)), sorted(map(bytes.decode, tops))
+
+
+def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
+    """All results, in order; on Linux with two CPUs or more, a forked child reads the second
+    half of a large tree while this process reads the first."""
+    if len(names) < _PARALLEL_MINIMUM or not _can_fork():
+        return reader.read(names)
+    half = len(names) // 2
+    incoming, outgoing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
+        status = 1
+        try:
+            os.close(incoming)
+            with os.fdopen(outgoing, "wb") as stream:
+                pickle.dump(reader.read(names[half:]), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+    os.close(outgoing)
+    first = reader.read(names[:half])
+    try:
+        with os.fdopen(incoming, "rb") as stream:
+            second = pickle.load(stream)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        second = None
+    _, status = os.waitpid(child, 0)
+    if second is None or status != 0 or len(second) != len(names) - half:
+        second = reader.read(names[half:])  # the child failed: do its share here
+    return first + second
+
+
+def _can_fork() -> bool:
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except OSError:
+        return False
 
 
 def _in_import_context(data: bytes, word: bytes) -> bool:
