@@ -24,10 +24,6 @@ from .application.baseline import (
 )
 from .application.checking import CheckReport, CheckRequest, run_check
 from .domain.errors import UsageError
-from .output.github import append_step_summary, render_github
-from .output.json_report import render_json
-from .output.sarif import render_sarif
-from .output.text import render_text
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
@@ -196,8 +192,12 @@ def _check(arguments: argparse.Namespace) -> int:
     report.timings["rendering"] = time.perf_counter() - rendering_started
     _write(text, arguments.output)
     if arguments.sarif:
+        from .output.sarif import render_sarif
+
         _write(render_sarif(report), arguments.sarif)
     if arguments.format == "github":
+        from .output.github import append_step_summary
+
         append_step_summary(report)
     if arguments.verbose:
         for phase, seconds in report.timings.items():
@@ -288,12 +288,21 @@ def _coverage_gate(report: CheckReport, minimum: float | None) -> int:
 
 
 def _render(report: CheckReport, output_format: str, exit_code: int) -> str:
+    # Each renderer is imported when used: a run loads only the one it needs.
     if output_format == "json":
+        from .output.json_report import render_json
+
         return render_json(report, exit_code)
     if output_format == "github":
+        from .output.github import render_github
+
         return render_github(report)
     if output_format == "sarif":
+        from .output.sarif import render_sarif
+
         return render_sarif(report)
+    from .output.text import render_text
+
     return render_text(report)
 
 

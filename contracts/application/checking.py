@@ -319,10 +319,15 @@ def _select(config: Config, ids: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def _contract_types(config: Config) -> dict[str, type[Contract]]:
+    """The contract classes by type name: the built-in ones the config uses (or, to list
+    them in an error, all of them) and every declared custom one."""
     types: dict[str, type[Contract]] = {}
+    used = {options.get("type") for options in config.contracts_options}
+    everything = not used <= {*BUILT_IN_TYPES, *_declared_names(config)}
     for name, dotted in BUILT_IN_TYPES.items():
-        with contextlib.suppress(ImportError, AttributeError):
-            types[name] = _load_class(dotted)
+        if name in used or everything:
+            with contextlib.suppress(ImportError, AttributeError):
+                types[name] = _load_class(dotted)
     declared = config.session_options.get("contract_types", [])
     for entry in [declared] if isinstance(declared, str) else declared:
         name, separator, dotted = str(entry).partition(":")
@@ -343,6 +348,12 @@ def _contract_types(config: Config) -> dict[str, type[Contract]]:
             )
         types[name.strip()] = cls
     return types
+
+
+def _declared_names(config: Config) -> set[str]:
+    declared = config.session_options.get("contract_types", [])
+    entries = [declared] if isinstance(declared, str) else declared
+    return {str(entry).partition(":")[0].strip() for entry in entries}
 
 
 def _load_class(dotted: str) -> Any:
