@@ -216,3 +216,25 @@ def test_scoped_graph_reads_only_what_it_is_asked(tmp_path: Path) -> None:
         assert graph.scanned == {"pkg.app.consumer", "pkg.app.lazy"}
     finally:
         sys.path.remove(str(project.root))
+
+
+def test_names_met_late_are_learned_for_the_next_run(tmp_path: Path) -> None:
+    project = Project(tmp_path / "project")
+    project.root.mkdir()
+    for relative, text in TRICKY_TREE.items():
+        project.write_bytes(relative, text.encode())
+    config = project.config()
+
+    def run() -> list[tuple[str, int, str]]:
+        settings.reset()
+        report = run_check(CheckRequest(config=str(config), project_root=project.root))
+        return sorted((v.path, v.line, v.kind) for v in report.violations)
+
+    first = run()
+    cache = project.root / ".import_linter_cache" / "ssot-imports"
+    (learned,) = cache.glob("learned-*.json")
+    assert learned.read_text() == '{"words":["Mgr"]}'
+    assert run() == first  # asks for Mgr up front: a new prefilter cache
+    project.write("pkg/app/late.py", "from pkg.app.legacy import Mgr\n")
+    assert run() == sorted([*first, ("pkg/app/late.py", 1, "shim-import")])
+    assert len(list(cache.glob("learned-*.json"))) == 1

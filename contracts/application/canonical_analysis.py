@@ -56,7 +56,9 @@ class Prefilter:
         root_packages: Iterable[str],
         implementations: Iterable[str],
         import_words: Iterable[str] = (),
+        learned: Iterable[str] = (),
     ) -> None:
+        self.learned = tuple(sorted(set(learned)))
         self.import_words = tuple(sorted(set(import_words)))
         self.string_markers = tuple(
             quote + module for module in sorted(implementations) for quote in ('"', "'")
@@ -67,6 +69,7 @@ class Prefilter:
             *exports.names,
             *self.preferred,
             *self.string_markers,
+            *self.learned,
             "__all__",
             "import *",
         }
@@ -135,9 +138,16 @@ class CanonicalImportAnalysis:
         exports = self._derive_exports()
         # The last part of each implementation module's name: any file importing one spells it.
         import_words = {module.rpartition(".")[2] for module in self.implementations}
-        self.prefilter = Prefilter(
+        base = Prefilter(
             exports, self.root_packages, self.options.implementation_modules, import_words
         )
+        learned = prescan.learned_words(self.settings.cache_dir, base.request)
+        self.prefilter = base
+        if learned:
+            self.prefilter = Prefilter(
+                exports, self.root_packages, self.options.implementation_modules, import_words,
+                learned,
+            )  # fmt: skip
         self.words = self.prefilter.words
         self.records = self.settings.prescanned(
             self.root_packages, self.prefilter.request
@@ -149,7 +159,10 @@ class CanonicalImportAnalysis:
         )
         self.settings.remember_scan(self.root_packages, self.prefilter.request, self.records)
         self.scope.start(
-            self.records, self.words, [*exports.names, *self.prefilter.preferred], import_words
+            self.records,
+            self.words,
+            [*exports.names, *self.prefilter.preferred, *learned],
+            import_words,
         )
         shim_map = ShimFinder(
             self.graph,
@@ -159,6 +172,10 @@ class CanonicalImportAnalysis:
             self._mentions,
             self.scope.prepare,
         ).find()
+        if not self.scope.searched <= set(learned):
+            prescan.learn(
+                self.settings.cache_dir, base.request, sorted({*learned, *self.scope.searched})
+            )
         classifier = Classifier(
             exports,
             allow_renames=self.options.allow_renames,

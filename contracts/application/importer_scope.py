@@ -26,6 +26,7 @@ class ImporterScope:
         self.locator = locator
         self.records: dict[Path, Record] = {}
         self.covered: set[str] = set()
+        self.searched: set[str] = set()  # names met late, searched for in every file
         # The bytes the prefilter read (a scoped graph only): later names are searched there.
         self.contents: dict[Path, bytes] | None = {} if self.graph is not None else None
 
@@ -64,6 +65,7 @@ class ImporterScope:
         if not extra:
             return
         self.covered |= extra
+        self.searched |= extra
         wanted = [name.encode() for name in extra]
         modules = []
         for module, record in self._records():

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # Both run on the text with a newline in front: a pattern that starts with a literal
 # character is searched for quickly, where a line-start anchor is tried at every position.
@@ -225,6 +226,25 @@ def _in_import_context(data: bytes, word: bytes) -> bool:
     return False
 
 
+def learned_words(cache_dir: Path | None, request: Request) -> list[str]:
+    """Words an earlier run with this request had to search every file for (see ``learn``)."""
+    if cache_dir is None:
+        return []
+    data = _load(cache_dir / f"learned-{request.key()}.json")
+    words = data.get("words")
+    return [w for w in words if isinstance(w, str)] if isinstance(words, list) else []
+
+
+def learn(cache_dir: Path | None, request: Request, words: list[str]) -> None:
+    """Remember words found to matter only while checking (a shim's new name for a canonical
+    object), so the next run asks for them up front and its cache answers for them."""
+    if cache_dir is not None and len(words) <= _MAXIMUM_LEARNED:
+        _store(cache_dir / f"learned-{request.key()}.json", {"words": sorted(words)})
+
+
+_MAXIMUM_LEARNED = 500
+
+
 def _load(cache_file: Path | None) -> dict[str, list]:
     if cache_file is None:
         return {}
@@ -235,13 +255,14 @@ def _load(cache_file: Path | None) -> dict[str, list]:
     return data if isinstance(data, dict) else {}
 
 
-def _store(cache_file: Path, entries: dict[str, list]) -> None:
+def _store(cache_file: Path, entries: dict[str, Any]) -> None:
     """Write the cache atomically; a cache that cannot be written is simply not written."""
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache_file.parent, prefix=".prescan.")
+        handle, temporary = tempfile.mkstemp(dir=cache_file.parent, prefix=f".{cache_file.name}.")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(entries, stream, separators=(",", ":"))
+            # json.dumps, not json.dump: only the one-shot form uses the C encoder.
+            stream.write(json.dumps(entries, separators=(",", ":")))
         os.replace(temporary, cache_file)
     except OSError:
         pass
