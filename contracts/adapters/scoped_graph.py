@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from grimp import exceptions as grimp_exceptions
-from grimp.application.config import settings as grimp_settings
+from grimp.adaptors.filesystem import FileSystem
 
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
@@ -29,6 +29,14 @@ try:  # grimp's internals: present in every supported version (3.18 and later)
 except ImportError:  # pragma: no cover - a grimp that moved them: build the full graph
     scan_imports = None  # type: ignore[assignment]
     _find_packages = None  # type: ignore[assignment]
+
+
+class _NoTimesFileSystem(FileSystem):
+    """grimp's file system, minus a ``stat`` per module: modification times are only for
+    grimp's cache, which a scoped graph does not use."""
+
+    def get_mtime(self, file_name: str) -> float:
+        return 0.0
 
 
 def available() -> bool:
@@ -48,7 +56,7 @@ class ScopedGraph:
         on_excluded: Callable[[Path, Diagnostic], None] = lambda path, diagnostic: None,
     ) -> None:
         try:
-            self._packages = _find_packages(grimp_settings.FILE_SYSTEM, list(root_packages))
+            self._packages = _find_packages(_NoTimesFileSystem(), list(root_packages))
         except (ValueError, grimp_exceptions.GrimpException) as error:
             raise UsageError(f"root_packages: {error}") from None
         self._exclude_type_checking = exclude_type_checking_imports

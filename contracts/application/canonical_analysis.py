@@ -158,12 +158,16 @@ class CanonicalImportAnalysis:
             self.scope.contents,
         )
         self.settings.remember_scan(self.root_packages, self.prefilter.request, self.records)
+        canonical = self.options.canonical_module
         self.scope.start(
             self.records,
             self.words,
             [*exports.names, *self.prefilter.preferred, *learned],
             import_words,
+            [canonical, *self.graph.find_descendants(canonical), *self.implementations],
         )
+        if self.scope.graph is not None:
+            self._validate_imports()
         shim_map = ShimFinder(
             self.graph,
             self.sources,
@@ -205,13 +209,6 @@ class CanonicalImportAnalysis:
 
     def _validate(self) -> None:
         options = self.options
-        # A scoped graph reads these first, so that an unreadable one is reported as such.
-        self.scope.read_modules(
-            module
-            for name in (options.canonical_module, *options.implementation_modules)
-            if name in self.modules
-            for module in (name, *self.graph.find_descendants(name))
-        )
         self._require_module("canonical_module", options.canonical_module)
         if not options.implementation_modules:
             raise ConfigurationError("implementation_modules", "", "at least one is required")
@@ -223,6 +220,24 @@ class CanonicalImportAnalysis:
                     module,
                     "contains the canonical module; the canonical module must be separate",
                 )
+            self.implementations |= {module} | self.graph.find_descendants(module)
+        if self.scope.graph is None:
+            self._validate_imports()  # a whole graph has every import already
+        for expression in options.allowed_importers:
+            if not any(expression_matches(expression, m) for m in self.modules):
+                raise ConfigurationError(
+                    "allowed_importers",
+                    expression,
+                    "matches no module of the root packages" + self._did_you_mean(expression),
+                )
+
+    def _validate_imports(self) -> None:
+        """Both modules readable, and the canonical module imports each implementation (a
+        scoped graph can tell once it has read them, with the candidates)."""
+        options = self.options
+        self._require_module("canonical_module", options.canonical_module)
+        for module in options.implementation_modules:
+            self._require_module("implementation_modules", module)
             if not self.graph.direct_import_exists(
                 importer=options.canonical_module, imported=module, as_packages=True
             ):
@@ -231,14 +246,6 @@ class CanonicalImportAnalysis:
                     module,
                     f"is not imported by the canonical module '{options.canonical_module}', "
                     "so it cannot be what that module re-exports",
-                )
-            self.implementations |= {module} | self.graph.find_descendants(module)
-        for expression in options.allowed_importers:
-            if not any(expression_matches(expression, m) for m in self.modules):
-                raise ConfigurationError(
-                    "allowed_importers",
-                    expression,
-                    "matches no module of the root packages" + self._did_you_mean(expression),
                 )
 
     def _require_module(self, option: str, module: str) -> None:

@@ -30,20 +30,17 @@ class ImporterScope:
         # The bytes the prefilter read (a scoped graph only): later names are searched there.
         self.contents: dict[Path, bytes] | None = {} if self.graph is not None else None
 
-    def read_modules(self, modules: Iterable[str]) -> None:
-        """Read these modules' imports (the canonical and implementation modules)."""
-        if self.graph is not None:
-            self.graph.scan(modules)
-
     def start(
         self,
         records: dict[Path, Record],
         prefilter_words: frozenset[str],
         names: Collection[str],
         import_words: Collection[str],
+        targets: Collection[str] = (),
     ) -> None:
-        """Read every module that spells a canonical name, ``import *``, or an implementation
-        module's last name where an import could be (``records`` looked for all of them)."""
+        """Read ``targets`` and every module that spells a canonical name, ``import *``, or an
+        implementation module's last name where an import could be (``records`` looked for
+        all of them): one scan, whose fixed cost grows with the tree."""
         self.records = records
         if self.graph is None:
             return
@@ -51,9 +48,16 @@ class ImporterScope:
         triggers |= {f"{IMPORT_CONTEXT}:{word}" for word in import_words}
         self.covered |= triggers
         self.graph.scan(
-            module
-            for module, record in self._records()
-            if record is None or not record.readable or not record.words.isdisjoint(triggers)
+            [
+                *targets,
+                *(
+                    module
+                    for module, record in self._records()
+                    if record is None
+                    or not record.readable
+                    or not record.words.isdisjoint(triggers)
+                ),
+            ]
         )
 
     def prepare(self, names: Collection[str]) -> None:
