@@ -238,3 +238,41 @@ def test_names_met_late_are_learned_for_the_next_run(tmp_path: Path) -> None:
     project.write("pkg/app/late.py", "from pkg.app.legacy import Mgr\n")
     assert run() == sorted([*first, ("pkg/app/late.py", 1, "shim-import")])
     assert len(list(cache.glob("learned-*.json"))) == 1
+
+
+def test_packages_from_the_walk_match_grimps_finder(tmp_path: Path) -> None:
+    from grimp.adaptors.filesystem import FileSystem
+    from grimp.application.usecases import _find_packages
+
+    from contracts.adapters.scoped_graph import packages_from_walk
+    from contracts.adapters.source import ModuleLocator
+
+    generate(tmp_path, 300, seed=3)
+    for relative in (
+        "mono/my-folder/__init__.py",  # not an identifier: grimp leaves it out
+        "mono/my-folder/inner.py",
+        "mono/loose/deeper/__init__.py",  # under a folder without __init__.py
+        "mono/core/.hidden.py",
+        "mono/core/two.dots.py",
+        "mono/core/ws/__pycache__/cached.py",
+    ):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        locator = ModuleLocator(["mono"])
+        ours = packages_from_walk(locator.roots, locator.files(), locator.linked_directories)
+        theirs = _find_packages(FileSystem(), ["mono"])
+        assert ours is not None
+        assert {m.module.name for p in ours for m in p.module_files} == {
+            m.module.name for p in theirs for m in p.module_files
+        }
+        assert [(p.name, p.directory) for p in ours] == [(p.name, p.directory) for p in theirs]
+        (tmp_path / "mono" / "linked").symlink_to(tmp_path / "mono" / "core")
+        relinked = ModuleLocator(["mono"])
+        assert (
+            packages_from_walk(relinked.roots, relinked.files(), relinked.linked_directories)
+            is None
+        )
+    finally:
+        sys.path.remove(str(tmp_path))

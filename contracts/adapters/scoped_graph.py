@@ -11,6 +11,7 @@ for scanning every module that could matter first.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 
 from grimp import exceptions as grimp_exceptions
 from grimp.adaptors.filesystem import FileSystem
+from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
+from grimp.domain.valueobjects import Module
 
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
@@ -44,6 +47,46 @@ def available() -> bool:
     return scan_imports is not None and _find_packages is not None
 
 
+def packages_from_walk(
+    roots: dict[str, list[Path]], files: list[Path], linked: list[str]
+) -> set[FoundPackage] | None:
+    """grimp's packages, worked out from a walk already made, when grimp's rules are simple:
+    each root one regular package (with ``__init__.py``), and no linked folder (grimp follows
+    links, the walk does not). A module is a ``.py`` file (one dot, not hidden) whose every
+    folder from the root down has an ``__init__.py`` and an identifier for a name. ``None``:
+    let grimp's own finder walk the tree."""
+    if linked:
+        return None
+    packages = set()
+    for name, directories in roots.items():
+        if len(directories) != 1 or not (directories[0] / "__init__.py").is_file():
+            return None
+        top = str(directories[0])
+        packaged = {os.path.dirname(str(f)) for f in files if f.name == "__init__.py"}
+        modules = []
+        for path in files:
+            text = str(path)
+            if not text.startswith(top + os.sep) or path.name.startswith("."):
+                continue
+            if path.name.count(".") != 1 or not _in_packages(text, top, packaged):
+                continue
+            parts = text[len(top) + 1 : -3].split(os.sep)
+            if parts[-1] == "__init__":
+                parts.pop()
+            modules.append(ModuleFile(module=Module(".".join([name, *parts])), mtime=0.0))
+        packages.add(FoundPackage(name=name, directory=top, module_files=frozenset(modules)))
+    return packages
+
+
+def _in_packages(path: str, top: str, packaged: set[str]) -> bool:
+    folder = os.path.dirname(path)
+    while folder != top:
+        if folder not in packaged or not os.path.basename(folder).isidentifier():
+            return False
+        folder = os.path.dirname(folder)
+    return True
+
+
 class ScopedGraph:
     """The subset of ``grimp.ImportGraph`` the ssot contracts use, read on demand."""
 
@@ -54,9 +97,10 @@ class ScopedGraph:
         exclude_type_checking_imports: bool,
         display: Callable[[Path], str],
         on_excluded: Callable[[Path, Diagnostic], None] = lambda path, diagnostic: None,
+        packages: set[FoundPackage] | None = None,
     ) -> None:
         try:
-            self._packages = _find_packages(_NoTimesFileSystem(), list(root_packages))
+            self._packages = packages or _find_packages(_NoTimesFileSystem(), list(root_packages))
         except (ValueError, grimp_exceptions.GrimpException) as error:
             raise UsageError(f"root_packages: {error}") from None
         self._exclude_type_checking = exclude_type_checking_imports

@@ -183,6 +183,7 @@ class ModuleLocator:
             locations = list(spec.submodule_search_locations or []) if spec else []
             self.roots[package] = [Path(location) for location in locations]
         self._files: list[Path] | None = None
+        self.linked_directories: list[str] = []  # symbolic links the walk did not follow
         self._index: dict[str, Path] | None = None
         self._modules: dict[Path, str] = {}
 
@@ -193,7 +194,7 @@ class ModuleLocator:
     def files(self) -> list[Path]:
         """Every Python file under the roots, in a stable order (walked once)."""
         if self._files is None:
-            self._files = list(python_files(self.directories))
+            self._files = list(python_files(self.directories, self.linked_directories))
         return self._files
 
     def _build_index(self) -> dict[str, Path]:

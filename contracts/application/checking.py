@@ -26,7 +26,7 @@ from importlinter.domain.helpers import MissingImport
 
 from ..adapters.config import Config, find_config, read_config
 from ..adapters.graph_builder import build_graph
-from ..adapters.scoped_graph import ScopedGraph
+from ..adapters.scoped_graph import ScopedGraph, packages_from_walk
 from ..adapters.scoped_graph import available as scoped_graph_available
 from ..adapters.source import ModuleLocator
 from ..domain.errors import ConfigurationError, UsageError
@@ -136,7 +136,9 @@ def _run_check(request: CheckRequest) -> CheckReport:
         locator = settings.locator(roots)
         request.progress("building the import graph")
         graph_started = time.perf_counter()
-        graph, excluded = _graph_for(contracts, config, roots, cache if request.use_cache else None)
+        graph, excluded = _graph_for(
+            contracts, config, locator, cache if request.use_cache else None
+        )
         timings["graph"] = time.perf_counter() - graph_started
         files = locator.files()
         graph_coverage = _LazyCoverage(files, graph, locator)
@@ -177,10 +179,11 @@ def _run_check(request: CheckRequest) -> CheckReport:
 
 
 def _graph_for(
-    contracts: list[Contract], config: Config, roots: list[str], cache: Path | None
+    contracts: list[Contract], config: Config, locator: ModuleLocator, cache: Path | None
 ) -> tuple[ImportGraph | ScopedGraph, dict[Path, Diagnostic]]:
     """grimp's whole graph, or a scoped one when every contract is ours and reads only the
     imports its prefilter points to (the same findings, without scanning every file)."""
+    roots = list(locator.roots)
     include_external = _flag(config, "include_external_packages")
     exclude_type_checking = _flag(config, "exclude_type_checking_imports")
     if (
@@ -194,6 +197,7 @@ def _graph_for(
     ):
         graph = ScopedGraph(
             roots,
+            packages=packages_from_walk(locator.roots, locator.files(), locator.linked_directories),
             exclude_type_checking_imports=exclude_type_checking,
             display=settings.display_path,
             on_excluded=lambda path, diagnostic: settings.excluded_files.update(
