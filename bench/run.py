@@ -95,11 +95,19 @@ def commands(tree: Path, cold: bool) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+# The tools run as they would on a developer's machine: Python writes bytecode. (Some sandboxes
+# set PYTHONDONTWRITEBYTECODE; pip compiles installed packages anyway, but an editable install
+# would then compile its modules again at every start.) The warm-up run writes it.
+TOOL_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure(command: list[str], cwd: Path) -> tuple[float, int, str]:
     """Wall time (s), peak RSS (KiB) and stdout of one run of ``command``."""
     started = time.perf_counter()
     with open(cwd / ".stdout", "w") as out:
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL, env=TOOL_ENV
+        )
         _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
