@@ -57,20 +57,25 @@ def packages_from_walk(
     let grimp's own finder walk the tree."""
     if linked:
         return None
+    texts = [str(path) for path in files]
+    marker = os.sep + "__init__.py"
+    packaged = {text[: -len(marker)] for text in texts if text.endswith(marker)}
     packages = set()
     for name, directories in roots.items():
-        if len(directories) != 1 or not (directories[0] / "__init__.py").is_file():
+        if len(directories) != 1 or str(directories[0]) not in packaged:
             return None
         top = str(directories[0])
-        packaged = {os.path.dirname(str(f)) for f in files if f.name == "__init__.py"}
+        prefix = top + os.sep
+        verdicts = {top: True}
+
         modules = []
-        for path in files:
-            text = str(path)
-            if not text.startswith(top + os.sep) or path.name.startswith("."):
+        for text in texts:
+            folder, _, filename = text.rpartition(os.sep)
+            if filename.startswith(".") or filename.count(".") != 1:
                 continue
-            if path.name.count(".") != 1 or not _in_packages(text, top, packaged):
+            if not _importable(folder, prefix, packaged, verdicts):
                 continue
-            parts = text[len(top) + 1 : -3].split(os.sep)
+            parts = text[len(prefix) : -3].split(os.sep)
             if parts[-1] == "__init__":
                 parts.pop()
             modules.append(ModuleFile(module=Module(".".join([name, *parts])), mtime=0.0))
@@ -78,13 +83,17 @@ def packages_from_walk(
     return packages
 
 
-def _in_packages(path: str, top: str, packaged: set[str]) -> bool:
-    folder = os.path.dirname(path)
-    while folder != top:
-        if folder not in packaged or not os.path.basename(folder).isidentifier():
-            return False
-        folder = os.path.dirname(folder)
-    return True
+def _importable(folder: str, prefix: str, packaged: set[str], verdicts: dict[str, bool]) -> bool:
+    """Every folder from ``folder`` up to the root is a package with an identifier name."""
+    if folder not in verdicts:
+        parent, _, base = folder.rpartition(os.sep)
+        verdicts[folder] = (
+            folder.startswith(prefix)
+            and folder in packaged
+            and base.isidentifier()
+            and _importable(parent, prefix, packaged, verdicts)
+        )
+    return verdicts[folder]
 
 
 class ScopedGraph:

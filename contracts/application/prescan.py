@@ -102,7 +102,7 @@ def scan(
 _UNREADABLE, _CACHED, _READ = 0, 1, 2
 _Result = tuple[int, list[int], list[str], list[str], bytes | None]
 # Below this many files a second process costs more than it saves.
-_PARALLEL_MINIMUM = 2_000
+_PARALLEL_MINIMUM = 500
 
 
 class _Reader:
