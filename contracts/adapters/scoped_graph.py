@@ -12,6 +12,7 @@ for scanning every module that could matter first.
 from __future__ import annotations
 
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -127,13 +128,44 @@ class ScopedGraph:
         self.excluded: dict[Path, Diagnostic] = {}
         self._importers: dict[str, set[str]] = defaultdict(set)
         self._details: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        self._worker: threading.Thread | None = None
+        self._failure: BaseException | None = None
 
     # Reading ------------------------------------------------------------------------------------
 
-    def scan(self, modules: Iterable[str]) -> None:
-        """Read the imports of ``modules`` (those not read yet; unknown names are ignored)."""
+    def scan(self, modules: Iterable[str], *, background: bool = False) -> None:
+        """Read the imports of ``modules`` (those not read yet; unknown names are ignored).
+
+        In the background, the caller goes on while grimp's scanner works (it lets go of the
+        interpreter lock while it parses); every query waits for it first.
+        """
+        self.wait()
         wanted = {m for m in modules if m in self._files and m not in self.scanned}
         self.scanned |= wanted
+        if not wanted:
+            return
+        if background:
+            self._worker = threading.Thread(target=self._read_in_background, args=(wanted,))
+            self._worker.start()
+        else:
+            self._read(wanted)
+
+    def wait(self) -> None:
+        """Let a background scan finish, and raise what it raised."""
+        if self._worker is not None:
+            self._worker.join()
+            self._worker = None
+            failure, self._failure = self._failure, None
+            if failure is not None:
+                raise failure
+
+    def _read_in_background(self, wanted: set[str]) -> None:
+        try:
+            self._read(wanted)
+        except BaseException as error:  # handed to the caller by ``wait``
+            self._failure = error
+
+    def _read(self, wanted: set[str]) -> None:
         while wanted:
             module_files = [self._files[m] for m in sorted(wanted)]
             try:
@@ -191,14 +223,17 @@ class ScopedGraph:
         return False  # external packages are never added to this graph
 
     def find_modules_that_directly_import(self, module: str) -> set[str]:
+        self.wait()
         return set(self._importers.get(module, ()))
 
     def get_import_details(self, *, importer: str, imported: str) -> list[dict[str, Any]]:
+        self.wait()
         return [dict(detail) for detail in self._details.get((importer, imported), ())]
 
     def direct_import_exists(
         self, *, importer: str, imported: str, as_packages: bool = False
     ) -> bool:
+        self.wait()
         if not as_packages:
             return (importer, imported) in self._details
         importers = {importer} | self.find_descendants(importer)

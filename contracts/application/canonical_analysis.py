@@ -166,7 +166,9 @@ class CanonicalImportAnalysis:
             import_words,
             [canonical, *self.graph.find_descendants(canonical), *self.implementations],
         )
+        self._parse_ahead()
         if self.scope.graph is not None:
+            self.scope.wait()
             self._validate_imports()
         shim_map = ShimFinder(
             self.graph,
@@ -288,6 +290,16 @@ class CanonicalImportAnalysis:
             extra=self.options.extra_exports,
             preferred=self.options.preferred_names,
         )
+
+    def _parse_ahead(self) -> None:
+        """Parse the files the string check will read; with a scoped graph this overlaps with
+        the background scan (grimp's scanner lets go of the interpreter lock)."""
+        if self.scope.graph is None or not self.options.check_string_references:
+            return
+        markers = self.prefilter.string_markers
+        for path, record in self.records.items():
+            if not record.words.isdisjoint(markers):
+                self.sources.parse_ahead(path)
 
     # Prefilter ----------------------------------------------------------------------------------
 

@@ -153,6 +153,8 @@ def _run_check(request: CheckRequest) -> CheckReport:
             timings[f"contract {options['id']}"] = result.duration_ms / 1000
             results.append(result)
             diagnostics += found
+        if isinstance(graph, ScopedGraph):
+            graph.wait()
         diagnostics += excluded.values()  # a scoped graph finds unreadable files as it reads
         _, unreachable = graph_coverage.get()
 

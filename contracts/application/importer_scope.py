@@ -48,7 +48,8 @@ class ImporterScope:
         triggers |= {f"{IMPORT_CONTEXT}:{word}" for word in import_words}
         self.covered |= triggers
         self.graph.scan(
-            [
+            background=True,
+            modules=[
                 *targets,
                 *(
                     module
@@ -57,8 +58,13 @@ class ImporterScope:
                     or not record.readable
                     or not record.words.isdisjoint(triggers)
                 ),
-            ]
+            ],
         )
+
+    def wait(self) -> None:
+        """Until the imports asked for in ``start`` are read."""
+        if self.graph is not None:
+            self.graph.wait()
 
     def prepare(self, names: Collection[str]) -> None:
         """Before asking for the importers of a module whose canonical names are ``names``:

@@ -67,6 +67,19 @@ class SourceCache:
                 self._trees[source.path] = None
         return self._trees[source.path]
 
+    def parse_ahead(self, path: Path) -> None:
+        """Read and parse a file before it is needed; a failure is left for the read that
+        needs it to report (or not, if none does)."""
+        if path in self._files:
+            return
+        try:
+            source = read_source(path)
+            tree = parse_module(source)
+        except SourceError:
+            return
+        self._files[path] = source
+        self._trees[path] = tree
+
     def file_imports(self, source: SourceFile, module: str) -> list[ImportStatement]:
         tree = self.tree(source)
         if tree is None:
