@@ -21,6 +21,9 @@ from .prescan import IMPORT_CONTEXT, Record
 
 
 class ImporterScope:
+    """Tells a scoped graph what to read, so that its answers equal a whole graph's for every
+    importer the check would look at."""
+
     def __init__(self, graph: ImportGraph | ScopedGraph, locator: ModuleLocator) -> None:
         self.graph = graph if isinstance(graph, ScopedGraph) else None
         self.locator = locator

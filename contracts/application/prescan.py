@@ -201,10 +201,12 @@ def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
 
 
 def _can_fork() -> bool:
+    """Linux, two CPUs or more, and no other thread in this process: a thread (grimp's scanner
+    keeps a pool) could hold a lock at the moment of the fork that the child then waits on."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     try:
-        return len(os.sched_getaffinity(0)) >= 2
+        return len(os.sched_getaffinity(0)) >= 2 and len(os.listdir("/proc/self/task")) == 1
     except OSError:
         return False
 
