@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO, Project
+from conftest import CONFIG_HEAD, EXAMPLES, REPO, Project
 
 from contracts.adapters.scoped_graph import ScopedGraph
 from contracts.application.checking import CheckReport, CheckRequest, run_check
@@ -166,6 +166,21 @@ def test_tricky_imports_same_findings_both_ways(tmp_path: Path) -> None:
         ("pkg/app/semicolon.py", 1, "implementation-module-import"),
         ("pkg/star/child.py", 1, "shim-import"),
     ]
+
+
+def test_type_checking_imports_excluded_the_same_both_ways(tmp_path: Path) -> None:
+    project = Project(tmp_path / "project")
+    project.root.mkdir()
+    for relative, text in TRICKY_TREE.items():
+        project.write_bytes(relative, text.encode())
+    head = CONFIG_HEAD.replace(
+        "[importlinter]\n", "[importlinter]\nexclude_type_checking_imports = true\n"
+    )
+    config = project.config(head=head)
+    scoped, whole = _both(project.root, config, "pkg.app.prose", "pkg.app.carriage")
+    assert _ours(scoped) == _ours(whole)
+    lazy = sorted(v.line for r in scoped.contracts for v in r.violations if "lazy" in v.path)
+    assert lazy == [8]  # the TYPE_CHECKING import on line 4 is left out
 
 
 def test_syntax_error_in_a_candidate_is_reported_scoped(tmp_path: Path) -> None:
