@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import CONFIG_HEAD, EXAMPLES, REPO, Project
 
-from contracts.adapters.scoped_graph import ScopedGraph
+from contracts.adapters.scoped_graph import ScopedGraph, available
 from contracts.application.checking import CheckReport, CheckRequest, run_check
 from contracts.application.prescan import _in_import_context
 from contracts.application.settings import settings
@@ -53,6 +53,7 @@ def _ours(report: CheckReport) -> dict[str, object]:
 
 
 def _both(root: Path, config: Path, source: str, forbidden: str) -> tuple[CheckReport, ...]:
+    assert available()  # else both runs would build the whole graph and prove nothing
     scoped = _check(root, config)
     whole_config = config.with_name("whole.ini")
     whole_config.write_text(

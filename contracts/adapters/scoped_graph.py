@@ -11,6 +11,7 @@ for scanning every module that could matter first.
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 from collections import defaultdict
@@ -44,8 +45,16 @@ class _NoTimesFileSystem(FileSystem):
 
 
 def available() -> bool:
-    """Whether this grimp lets a graph be read module by module."""
-    return scan_imports is not None and _find_packages is not None
+    """Whether this grimp lets a graph be read module by module, the way this module calls it."""
+    if scan_imports is None or _find_packages is None:
+        return False
+    try:
+        parameters = set(inspect.signature(scan_imports).parameters)
+    except (TypeError, ValueError):
+        return False
+    return {"found_packages", "include_external_packages", "exclude_type_checking_imports"} <= (
+        parameters
+    )
 
 
 def packages_from_walk(
