@@ -136,40 +136,8 @@ class CanonicalImportAnalysis:
     def run(self) -> AnalysisResult:
         self._validate()
         exports = self._derive_exports()
-        # The last part of each implementation module's name: any file importing one spells it.
-        import_words = {module.rpartition(".")[2] for module in self.implementations}
-        base = Prefilter(
-            exports, self.root_packages, self.options.implementation_modules, import_words
-        )
-        learned = prescan.learned_words(self.settings.cache_dir, base.request)
-        self.prefilter = base
-        if learned:
-            self.prefilter = Prefilter(
-                exports, self.root_packages, self.options.implementation_modules, import_words,
-                learned,
-            )  # fmt: skip
-        self.words = self.prefilter.words
-        self.records = self.settings.prescanned(
-            self.root_packages, self.prefilter.request
-        ) or prescan.scan(
-            self.locator.files(),
-            self.prefilter.request,
-            self.settings.cache_dir,
-            self.scope.contents,
-        )
-        self.settings.remember_scan(self.root_packages, self.prefilter.request, self.records)
-        canonical = self.options.canonical_module
-        self.scope.start(
-            self.records,
-            self.words,
-            [*exports.names, *self.prefilter.preferred, *learned],
-            import_words,
-            [canonical, *self.graph.find_descendants(canonical), *self.implementations],
-        )
-        self._parse_ahead()
-        if self.scope.graph is not None:
-            self.scope.wait()
-            self._validate_imports()
+        self._prefilter_files(exports)
+        self._read_candidates(exports)
         shim_map = ShimFinder(
             self.graph,
             self.sources,
@@ -178,10 +146,9 @@ class CanonicalImportAnalysis:
             self._mentions,
             self.scope.prepare,
         ).find()
-        if not self.scope.searched <= set(learned):
-            prescan.learn(
-                self.settings.cache_dir, base.request, sorted({*learned, *self.scope.searched})
-            )
+        if not self.scope.searched <= set(self.learned):
+            words = sorted({*self.learned, *self.scope.searched})
+            prescan.learn(self.settings.cache_dir, self.base_request, words)
         classifier = Classifier(
             exports,
             allow_renames=self.options.allow_renames,
@@ -206,6 +173,39 @@ class CanonicalImportAnalysis:
             exports=exports,
             shims={m: sorted(t.bindings) for m, t in sorted(shim_map.shims.items())},
         )
+
+    def _prefilter_files(self, exports: ExportSet) -> None:
+        """Read every file once (or take its record from the cache), asking also for the
+        names an earlier run learned to matter."""
+        # The last part of each implementation module's name: any file importing one spells it.
+        self.import_words = {module.rpartition(".")[2] for module in self.implementations}
+        arguments = (exports, self.root_packages, self.options.implementation_modules)
+        base = Prefilter(*arguments, self.import_words)
+        self.base_request = base.request
+        self.learned = prescan.learned_words(self.settings.cache_dir, base.request)
+        self.prefilter = Prefilter(*arguments, self.import_words, self.learned)
+        self.words = self.prefilter.words
+        request = self.prefilter.request
+        self.records = self.settings.prescanned(self.root_packages, request) or prescan.scan(
+            self.locator.files(), request, self.settings.cache_dir, self.scope.contents
+        )
+        self.settings.remember_scan(self.root_packages, request, self.records)
+
+    def _read_candidates(self, exports: ExportSet) -> None:
+        """Have the graph read the targets and every file that can import one (a scoped graph
+        does it in the background while the string candidates are parsed)."""
+        canonical = self.options.canonical_module
+        self.scope.start(
+            self.records,
+            self.words,
+            [*exports.names, *self.prefilter.preferred, *self.learned],
+            self.import_words,
+            [canonical, *self.graph.find_descendants(canonical), *self.implementations],
+        )
+        self._parse_ahead()
+        if self.scope.graph is not None:
+            self.scope.wait()
+            self._validate_imports()
 
     # Configuration ------------------------------------------------------------------------------
 
