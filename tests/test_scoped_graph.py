@@ -169,6 +169,35 @@ def test_tricky_imports_same_findings_both_ways(tmp_path: Path) -> None:
     ]
 
 
+def test_two_root_packages_same_findings_both_ways(tmp_path: Path) -> None:
+    project = Project(tmp_path / "project")
+    project.root.mkdir()
+    for relative, text in TRICKY_TREE.items():
+        project.write_bytes(relative, text.encode())
+    project.tree(
+        {
+            "other/__init__.py": "",
+            "other/user.py": "from pkg.core.impl import Impl\nfrom pkg.app.legacy import Mgr\n",
+            "other/loose/script.py": "from pkg.core import impl\n",
+        }
+    )
+    head = CONFIG_HEAD.replace("    pkg\n", "    pkg\n    other\n")
+    config = project.config(head=head)
+    scoped, whole = _both(project.root, config, "pkg.app.prose", "other.user")
+    assert _ours(scoped) == _ours(whole)
+    found = sorted(
+        (v.path, v.line, v.kind)
+        for r in scoped.contracts
+        for v in r.violations
+        if v.path.startswith("other/")
+    )
+    assert found == [
+        ("other/loose/script.py", 1, "implementation-module-import"),
+        ("other/user.py", 1, "implementation-import"),
+        ("other/user.py", 2, "shim-import"),
+    ]
+
+
 def test_type_checking_imports_excluded_the_same_both_ways(tmp_path: Path) -> None:
     project = Project(tmp_path / "project")
     project.root.mkdir()
