@@ -15,6 +15,7 @@ import pytest
 from conftest import CONFIG_HEAD, EXAMPLES, REPO, Project
 
 from contracts.adapters.scoped_graph import ScopedGraph, available
+from contracts.adapters.source import ModuleLocator
 from contracts.application.checking import CheckReport, CheckRequest, run_check
 from contracts.application.prescan import _in_import_context
 from contracts.application.settings import settings
@@ -248,7 +249,10 @@ def test_scoped_graph_reads_only_what_it_is_asked(tmp_path: Path) -> None:
         project.write_bytes(relative, text.encode())
     sys.path.insert(0, str(project.root))
     try:
-        graph = ScopedGraph(["pkg"], exclude_type_checking_imports=False, display=str)
+        locator = ModuleLocator(["pkg"])
+        graph = ScopedGraph(
+            ["pkg"], exclude_type_checking_imports=False, display=str, module_of=locator.module_of
+        )
         assert "pkg.app.consumer" in graph.modules and "pkg.star.child" in graph.modules
         assert graph.find_modules_that_directly_import("pkg.app.legacy") == set()
         graph.scan(["pkg.app.consumer", "pkg.app.lazy"])
@@ -290,7 +294,6 @@ def test_packages_from_the_walk_match_grimps_finder(tmp_path: Path) -> None:
     from grimp.application.usecases import _find_packages
 
     from contracts.adapters.scoped_graph import packages_from_walk
-    from contracts.adapters.source import ModuleLocator
 
     generate(tmp_path, 300, seed=3)
     for relative in (

@@ -115,6 +115,7 @@ class ScopedGraph:
         *,
         exclude_type_checking_imports: bool,
         display: Callable[[Path], str],
+        module_of: Callable[[Path], str | None],
         on_excluded: Callable[[Path, Diagnostic], None] = lambda path, diagnostic: None,
         packages: set[FoundPackage] | None = None,
     ) -> None:
@@ -124,13 +125,13 @@ class ScopedGraph:
             raise UsageError(f"root_packages: {error}") from None
         self._exclude_type_checking = exclude_type_checking_imports
         self._display = display
+        self._module_of = module_of  # the file's dotted name, to leave an unreadable one out
         self._on_excluded = on_excluded
         self._files = {
             module_file.module.name: module_file
             for package in self._packages
             for module_file in package.module_files
         }
-        self._directories = {package.name: Path(package.directory) for package in self._packages}
         namespaces = {name for package in self._packages for name in package.namespace_packages}
         self.modules: set[str] = set(self._files) | namespaces
         self.scanned: set[str] = set()
@@ -186,7 +187,7 @@ class ScopedGraph:
                 )
             except (grimp_exceptions.SourceSyntaxError, UnicodeError) as error:
                 path, diagnostic = unreadable_file(error, self._display)
-                module = self._module_at(path)
+                module = self._module_of(path)
                 if module is None or module not in wanted or path in self.excluded:
                     raise UsageError(
                         f"import graph: cannot leave out {path} ({diagnostic.message})"
@@ -210,17 +211,6 @@ class ScopedGraph:
             break
         for key in self._details:
             self._details[key].sort(key=lambda detail: detail["line_number"])
-
-    def _module_at(self, path: Path) -> str | None:
-        for root, directory in self._directories.items():
-            try:
-                parts = list(path.relative_to(directory.resolve()).with_suffix("").parts)
-            except ValueError:
-                continue
-            if parts and parts[-1] == "__init__":
-                parts.pop()
-            return ".".join([root, *parts])
-        return None
 
     # The grimp.ImportGraph methods the contracts call -------------------------------------------
 

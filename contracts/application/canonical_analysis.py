@@ -89,6 +89,10 @@ class Prefilter:
             tuple(sorted(words)), (any_form, with_module), self.import_words
         )
 
+    def spells_string(self, words: frozenset[str]) -> bool:
+        """Whether a file's words hold a quoted implementation path (a string reference)."""
+        return not words.isdisjoint(self.string_markers)
+
 
 @dataclass(frozen=True)
 class CanonicalImportOptions:
@@ -296,9 +300,8 @@ class CanonicalImportAnalysis:
         the background scan (grimp's scanner lets go of the interpreter lock)."""
         if self.scope.graph is None or not self.options.check_string_references:
             return
-        markers = self.prefilter.string_markers
         for path, record in self.records.items():
-            if not record.words.isdisjoint(markers):
+            if self.prefilter.spells_string(record.words):
                 self.sources.parse_ahead(path)
 
     # Prefilter ----------------------------------------------------------------------------------
@@ -372,9 +375,7 @@ class CanonicalImportAnalysis:
         words = self.records[path].words
         imports = not in_graph and any(root in words for root in self.root_packages)
         rebinding = self.options.check_name_rebinding and self._rebinds(path, words)
-        strings = self.options.check_string_references and any(
-            marker in words for marker in self.prefilter.string_markers
-        )
+        strings = self.options.check_string_references and self.prefilter.spells_string(words)
         return imports, rebinding, strings
 
     def _rebinds(self, path: Path, words: frozenset[str]) -> bool:
