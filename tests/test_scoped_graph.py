@@ -145,11 +145,16 @@ TRICKY_TREE = {
 }
 
 
-def test_tricky_imports_same_findings_both_ways(tmp_path: Path) -> None:
+def _tricky_project(tmp_path: Path) -> Project:
     project = Project(tmp_path / "project")
     project.root.mkdir()
     for relative, text in TRICKY_TREE.items():
-        project.write_bytes(relative, text.encode())
+        project.write_bytes(relative, text.encode())  # bytes: the CR line endings stay
+    return project
+
+
+def test_tricky_imports_same_findings_both_ways(tmp_path: Path) -> None:
+    project = _tricky_project(tmp_path)
     config = project.config()
     scoped, whole = _both(project.root, config, "pkg.app.prose", "pkg.app.carriage")
     assert _ours(scoped) == _ours(whole)
@@ -171,10 +176,7 @@ def test_tricky_imports_same_findings_both_ways(tmp_path: Path) -> None:
 
 
 def test_two_root_packages_same_findings_both_ways(tmp_path: Path) -> None:
-    project = Project(tmp_path / "project")
-    project.root.mkdir()
-    for relative, text in TRICKY_TREE.items():
-        project.write_bytes(relative, text.encode())
+    project = _tricky_project(tmp_path)
     project.tree(
         {
             "other/__init__.py": "",
@@ -200,10 +202,7 @@ def test_two_root_packages_same_findings_both_ways(tmp_path: Path) -> None:
 
 
 def test_type_checking_imports_excluded_the_same_both_ways(tmp_path: Path) -> None:
-    project = Project(tmp_path / "project")
-    project.root.mkdir()
-    for relative, text in TRICKY_TREE.items():
-        project.write_bytes(relative, text.encode())
+    project = _tricky_project(tmp_path)
     head = CONFIG_HEAD.replace(
         "[importlinter]\n", "[importlinter]\nexclude_type_checking_imports = true\n"
     )
@@ -215,10 +214,7 @@ def test_type_checking_imports_excluded_the_same_both_ways(tmp_path: Path) -> No
 
 
 def test_syntax_error_in_a_candidate_is_reported_scoped(tmp_path: Path) -> None:
-    project = Project(tmp_path / "project")
-    project.root.mkdir()
-    for relative, text in TRICKY_TREE.items():
-        project.write(relative, text)
+    project = _tricky_project(tmp_path)
     project.write("pkg/app/broken.py", "from pkg.core.api import Manager\ndef f(:\n")
     report = _check(project.root, project.config())
     assert ("syntax-error", "pkg/app/broken.py", 2) in _diagnostics(report)
@@ -243,10 +239,7 @@ def test_import_context(source: bytes, expected: bool) -> None:
 
 
 def test_scoped_graph_reads_only_what_it_is_asked(tmp_path: Path) -> None:
-    project = Project(tmp_path / "project")
-    project.root.mkdir()
-    for relative, text in TRICKY_TREE.items():
-        project.write_bytes(relative, text.encode())
+    project = _tricky_project(tmp_path)
     sys.path.insert(0, str(project.root))
     try:
         locator = ModuleLocator(["pkg"])
@@ -268,10 +261,7 @@ def test_scoped_graph_reads_only_what_it_is_asked(tmp_path: Path) -> None:
 
 
 def test_names_met_late_are_learned_for_the_next_run(tmp_path: Path) -> None:
-    project = Project(tmp_path / "project")
-    project.root.mkdir()
-    for relative, text in TRICKY_TREE.items():
-        project.write_bytes(relative, text.encode())
+    project = _tricky_project(tmp_path)
     config = project.config()
 
     def run() -> list[tuple[str, int, str]]:
