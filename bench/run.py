@@ -39,8 +39,8 @@ SSOT_CONFIG = f"""\
 root_packages =
     mono
 contract_types =
-    canonical_import: contracts.canonical_import.CanonicalImportContract
-    single_module_identity: contracts.single_module_identity.SingleModuleIdentityContract
+    canonical_import: ssot_imports.canonical_import.CanonicalImportContract
+    single_module_identity: ssot_imports.single_module_identity.SingleModuleIdentityContract
 
 [importlinter:contract:ssot]
 name = SSOT

@@ -4,7 +4,7 @@ Register it in an import-linter config::
 
     [importlinter]
     contract_types =
-        canonical_import: contracts.canonical_import.CanonicalImportContract
+        canonical_import: ssot_imports.canonical_import.CanonicalImportContract
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Register it in an import-linter config::
 
     [importlinter]
     contract_types =
-        single_module_identity: contracts.single_module_identity.SingleModuleIdentityContract
+        single_module_identity: ssot_imports.single_module_identity.SingleModuleIdentityContract
 """
 
 from __future__ import annotations

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from contracts.application.checking import CheckReport, CheckRequest, run_check
-from contracts.application.settings import settings
-from contracts.cli import main
+from ssot_imports.application.checking import CheckReport, CheckRequest, run_check
+from ssot_imports.application.settings import settings
+from ssot_imports.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -25,7 +24,7 @@ CONFIG_HEAD = """\
 root_packages =
     pkg
 contract_types =
-    canonical_import: contracts.canonical_import.CanonicalImportContract
+    canonical_import: ssot_imports.canonical_import.CanonicalImportContract
 """
 
 # A canonical module that re-exports one class under three names and a second object.

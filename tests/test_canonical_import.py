@@ -352,7 +352,7 @@ root_packages =
     pkg
 exclude_type_checking_imports = true
 contract_types =
-    canonical_import: contracts.canonical_import.CanonicalImportContract
+    canonical_import: ssot_imports.canonical_import.CanonicalImportContract
 """
 
 

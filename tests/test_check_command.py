@@ -154,7 +154,7 @@ def test_json_format_follows_its_schema(messy: Project) -> None:
     assert result.code == 1
     data = json.loads(result.out)
     schema = json.loads(
-        resources.files("contracts").joinpath("output/report.schema.json").read_text()
+        resources.files("ssot_imports").joinpath("output/report.schema.json").read_text()
     )
     jsonschema.validate(data, schema)
     assert data["summary"]["broken"] == 6
@@ -271,7 +271,7 @@ def test_config_discovery_ini_setup_cfg_and_toml(project: Project, tmp_path: Pat
         """\
         [tool.importlinter]
         root_packages = ["pkg"]
-        contract_types = ["canonical_import: contracts.canonical_import.CanonicalImportContract"]
+        contract_types = ["canonical_import: ssot_imports.canonical_import.CanonicalImportContract"]
 
         [[tool.importlinter.contracts]]
         id = "ssot"
@@ -293,7 +293,8 @@ def test_config_discovery_ini_setup_cfg_and_toml(project: Project, tmp_path: Pat
 
 def test_python_dash_m_and_verbose_timings(project: Project) -> None:
     result = run_tool(
-        [script("python"), "-m", "contracts", "check", "--verbose", "--no-cache"], cwd=project.root
+        [script("python"), "-m", "ssot_imports", "check", "--verbose", "--no-cache"],
+        cwd=project.root,
     )
     assert result.code == 0, result.err
     for phase in ("graph", "contract ssot", "rendering", "total"):

@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 from conftest import EXAMPLES, REPO, findings, run_tool, script
-
-from contracts.application.checking import CheckRequest, run_check
+from ssot_imports.application.checking import CheckRequest, run_check
 
 DEMO_FINDINGS = [
     ("netra_backend/app/agents/supervisor/agent_instance_factory.py", 4, "secondary-name", "UnifiedWebSocketManager"),

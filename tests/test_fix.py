@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, REPO, Project
-
-from contracts.application.checking import CheckRequest
-from contracts.application.fixing import run_fix
+from ssot_imports.application.checking import CheckRequest
+from ssot_imports.application.fixing import run_fix
 
 
 def fix_file(project: Project, relative: str, source: str, *args: str) -> tuple[str, object]:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_tool
-
-from contracts.application import prescan
+from ssot_imports.application import prescan
 
 REQUEST = prescan.Request(
     words=("Manager", "import *"),
@@ -41,7 +40,7 @@ def _tree(root: Path, count: int) -> list[Path]:
 FORKED_READ = """
 import json, sys
 from pathlib import Path
-from contracts.application import prescan
+from ssot_imports.application import prescan
 request = prescan.Request(
     words=("Manager", "import *"),
     patterns=(("rebinding", r"\\bas\\s+(Manager)\\b", ("as Manager",)),),

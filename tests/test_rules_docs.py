@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
-
-from contracts.domain.rules import ALL_RULES
+from ssot_imports.domain.rules import ALL_RULES
 
 
 def _sections() -> dict[str, str]:

@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import CONFIG_HEAD, EXAMPLES, REPO, Project
-
-from contracts.adapters.scoped_graph import ScopedGraph, available
-from contracts.adapters.source import ModuleLocator
-from contracts.application.checking import CheckReport, CheckRequest, run_check
-from contracts.application.prescan import _in_import_context
-from contracts.application.settings import settings
+from ssot_imports.adapters.scoped_graph import ScopedGraph, available
+from ssot_imports.adapters.source import ModuleLocator
+from ssot_imports.application.checking import CheckReport, CheckRequest, run_check
+from ssot_imports.application.prescan import _in_import_context
+from ssot_imports.application.settings import settings
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate
@@ -73,9 +72,9 @@ def test_benchmark_tree_same_findings_both_ways(tmp_path: Path) -> None:
     config = tmp_path / "ssot.ini"
     config.write_text(
         "[importlinter]\nroot_packages =\n    mono\ncontract_types =\n"
-        "    canonical_import: contracts.canonical_import.CanonicalImportContract\n"
+        "    canonical_import: ssot_imports.canonical_import.CanonicalImportContract\n"
         "    single_module_identity: "
-        "contracts.single_module_identity.SingleModuleIdentityContract\n\n"
+        "ssot_imports.single_module_identity.SingleModuleIdentityContract\n\n"
         "[importlinter:contract:ssot]\nname = SSOT\ntype = canonical_import\n"
         "canonical_module = mono.core.ws.manager_api\n"
         "implementation_modules =\n    mono.core.ws.manager_impl\n\n"
@@ -282,8 +281,7 @@ def test_names_met_late_are_learned_for_the_next_run(tmp_path: Path) -> None:
 def test_packages_from_the_walk_match_grimps_finder(tmp_path: Path) -> None:
     from grimp.adaptors.filesystem import FileSystem
     from grimp.application.usecases import _find_packages
-
-    from contracts.adapters.scoped_graph import packages_from_walk
+    from ssot_imports.adapters.scoped_graph import packages_from_walk
 
     generate(tmp_path, 300, seed=3)
     for relative in (

@@ -133,7 +133,7 @@ def test_strings_in_files_with_newer_syntax_are_still_found(project: Project) ->
 SHADOW_HEAD = CONFIG_HEAD.replace(
     "contract_types =\n",
     "contract_types =\n"
-    "    single_module_identity: contracts.single_module_identity.SingleModuleIdentityContract\n",
+    "    single_module_identity: ssot_imports.single_module_identity.SingleModuleIdentityContract\n",
 )
 
 SHADOW_CONTRACT = """
