@@ -7,6 +7,7 @@ configuration error, reported as one line on stderr, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 import time
@@ -23,6 +24,7 @@ from .application.baseline import (
     write_baseline,
 )
 from .application.checking import CheckReport, CheckRequest, run_check
+from .domain import rules
 from .domain.errors import UsageError
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
@@ -92,7 +94,32 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     fix.add_argument("paths", nargs="*", metavar="PATHS", help="only fix under these paths")
     fix.set_defaults(handler=_fix)
+
+    rule = commands.add_parser("rule", help="explain a rule (finding code) from the catalogue")
+    shown = rule.add_mutually_exclusive_group(required=True)
+    shown.add_argument("code", nargs="?", metavar="CODE", help="a rule code, e.g. SSOT001")
+    shown.add_argument("--all", action="store_true", help="list every rule: code, name, summary")
+    shown.add_argument(
+        "--markdown", action="store_true", help="print docs/rules.md (every rule, in full)"
+    )
+    rule.set_defaults(handler=_rule)
     return parser
+
+
+def _rule(arguments: argparse.Namespace) -> int:
+    if arguments.markdown:
+        sys.stdout.write(rules.rules_markdown())
+    elif arguments.all:
+        for known in rules.ALL_RULES:
+            print(f"{known.code:8} {known.name:28} {known.summary}")
+    else:
+        code = arguments.code.upper()
+        if code not in rules.RULES_BY_CODE:
+            close = difflib.get_close_matches(code, list(rules.RULES_BY_CODE), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else " (see `ssot-imports rule --all`)"
+            raise UsageError(f"rule {arguments.code!r}: no such rule code{hint}")
+        sys.stdout.write(rules.rule_markdown(rules.RULES_BY_CODE[code]))
+    return EXIT_OK
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:

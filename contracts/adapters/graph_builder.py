@@ -16,6 +16,7 @@ from grimp.adaptors.modulefinder import ModuleFinder
 from grimp.application.config import settings as grimp_settings
 from grimp.application.ports.modulefinder import FoundPackage
 
+from ..domain import rules
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
 
@@ -98,11 +99,13 @@ def unreadable_file(
     if isinstance(error, grimp.exceptions.SourceSyntaxError):
         path = Path(error.filename).resolve()
         message = f"syntax error: {(error.text or '').strip() or 'invalid syntax'}"
-        return path, Diagnostic("syntax-error", display(path), message, error.lineno)
+        return path, Diagnostic(rules.SYNTAX_ERROR, display(path), message, error.lineno)
     match = _DECODE_FAILURE.search(str(error))
     if match is None:
         raise UsageError(f"import graph: {error}") from None
     path = Path(match.group("path")).resolve()
     return path, Diagnostic(
-        "undecodable-file", display(path), f"cannot decode file as UTF-8: {match.group('reason')}"
+        rules.UNDECODABLE_FILE,
+        display(path),
+        f"cannot decode file as UTF-8: {match.group('reason')}",
     )

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..domain import rules
+from ..domain.rules import Rule
 from .tree import python_files
 
 if TYPE_CHECKING:
@@ -27,9 +29,9 @@ if TYPE_CHECKING:
 class SourceError(Exception):
     """A file that cannot be read or parsed; it becomes a diagnostic, never a crash."""
 
-    def __init__(self, kind: str, path: Path, message: str, line: int | None = None) -> None:
+    def __init__(self, rule: Rule, path: Path, message: str, line: int | None = None) -> None:
         super().__init__(message)
-        self.kind = kind
+        self.rule = rule
         self.path = path
         self.line = line
         self.message = message
@@ -48,7 +50,9 @@ def read_source(path: Path) -> SourceFile:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise SourceError("unreadable-file", path, f"cannot read file: {error.strerror}") from None
+        raise SourceError(
+            rules.UNREADABLE_FILE, path, f"cannot read file: {error.strerror}"
+        ) from None
     return decode_source(path, data)
 
 
@@ -58,7 +62,7 @@ def decode_source(path: Path, data: bytes) -> SourceFile:
         text = data.decode(encoding)
     except (SyntaxError, LookupError, UnicodeDecodeError) as error:
         reason = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
-        raise SourceError("undecodable-file", path, f"cannot decode file: {reason}") from None
+        raise SourceError(rules.UNDECODABLE_FILE, path, f"cannot decode file: {reason}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return SourceFile(path, text, text.splitlines(keepends=True), encoding)
@@ -81,11 +85,11 @@ def parse_module(source: SourceFile) -> ast.Module:
         module = libcst.parse_module(source.text)
     except libcst.ParserSyntaxError as error:
         raise SourceError(
-            "syntax-error", source.path, f"syntax error: {error.message}", error.raw_line
+            rules.SYNTAX_ERROR, source.path, f"syntax error: {error.message}", error.raw_line
         ) from None
     except (SyntaxError, ValueError, RecursionError):
         raise SourceError(
-            "syntax-error", source.path, f"syntax error: {first_error.msg}", first_error.lineno
+            rules.SYNTAX_ERROR, source.path, f"syntax error: {first_error.msg}", first_error.lineno
         ) from None
     return _parse_statementwise(module)
 

@@ -16,15 +16,7 @@ from grimp import ImportGraph
 from grimp.exceptions import GrimpException
 
 from ..domain.findings import Violation
-
-KIND_BY_TYPE = {
-    "forbidden": "forbidden-import",
-    "layers": "layers-violation",
-    "independence": "independence-violation",
-    "protected": "protected-import",
-    "acyclic_siblings": "acyclic-siblings-violation",
-    "private_modules": "private-module-import",
-}
+from ..domain.rules import BUILT_IN_CONTRACTS, CONTRACT_BROKEN
 
 Link = dict[str, Any]
 
@@ -36,7 +28,7 @@ def builtin_violations(
     path_of: Callable[[str], str],
 ) -> list[Violation]:
     """One violation per chain found in ``metadata`` (located at the chain's first import)."""
-    kind = KIND_BY_TYPE.get(contract_type, "contract-broken")
+    rule = BUILT_IN_CONTRACTS.get(contract_type, CONTRACT_BROKEN)
     violations = []
     for chain in _chains(metadata, graph):
         first = chain[0]
@@ -50,7 +42,7 @@ def builtin_violations(
         )
         violations.append(
             Violation(
-                kind=kind,
+                rule=rule,
                 path=path_of(first["importer"]),
                 line=line,
                 importer=first["importer"],
@@ -63,7 +55,7 @@ def builtin_violations(
     for module in sorted(metadata.get("undeclared_modules", ()) or ()):
         violations.append(
             Violation(
-                kind=kind,
+                rule=rule,
                 path=path_of(str(module)),
                 line=1,
                 importer=str(module),

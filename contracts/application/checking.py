@@ -29,6 +29,7 @@ from ..adapters.graph_builder import build_graph
 from ..adapters.scoped_graph import ScopedGraph, packages_from_walk
 from ..adapters.scoped_graph import available as scoped_graph_available
 from ..adapters.source import ModuleLocator
+from ..domain import rules
 from ..domain.errors import ConfigurationError, UsageError
 from ..domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
 from .builtin_records import builtin_violations
@@ -37,12 +38,9 @@ from .reporting import root_packages_of, unrecognized_options
 from .settings import settings
 
 BUILT_IN_TYPES = {
-    "forbidden": "importlinter.contracts.forbidden.ForbiddenContract",
-    "layers": "importlinter.contracts.layers.LayersContract",
-    "independence": "importlinter.contracts.independence.IndependenceContract",
-    "protected": "importlinter.contracts.protected.ProtectedContract",
-    "acyclic_siblings": "importlinter.contracts.acyclic_siblings.AcyclicSiblingsContract",
-    "private_modules": "importlinter.contracts.private_modules.PrivateModulesContract",
+    name: rule.contract_class
+    for name, rule in rules.BUILT_IN_CONTRACTS.items()
+    if rule.contract_class
 }
 
 
@@ -161,7 +159,7 @@ def _run_check(request: CheckRequest) -> CheckReport:
     if any(not result.checks_unreachable for result in results):
         diagnostics += [
             Diagnostic(
-                "unchecked-file",
+                rules.UNCHECKED_FILE,
                 settings.display_path(path),
                 "outside the import graph: a folder on the way has no __init__.py",
             )
@@ -204,7 +202,7 @@ def _graph_for(
             display=settings.display_path,
             module_of=locator.module_of,
             on_excluded=lambda path, diagnostic: settings.excluded_files.update(
-                {path: diagnostic.kind}
+                {path: diagnostic.rule}
             ),
         )
         return graph, graph.excluded
@@ -215,7 +213,7 @@ def _graph_for(
         exclude_type_checking_imports=exclude_type_checking,
         display=settings.display_path,
     )
-    settings.excluded_files = {path: d.kind for path, d in built.excluded.items()}
+    settings.excluded_files = {path: d.rule for path, d in built.excluded.items()}
     return built.graph, built.excluded
 
 
@@ -298,7 +296,7 @@ def _stamp_diagnostic(diagnostic: Diagnostic, contract_id: str) -> Diagnostic:
 
 def _opaque_violation(config: Config, options: dict[str, Any], check: ContractCheck) -> Violation:
     return Violation(
-        kind="contract-broken",
+        rule=rules.CONTRACT_BROKEN,
         path=settings.display_path(config.path),
         line=1,
         importer="",
@@ -418,7 +416,7 @@ def _graph_coverage(
     for path in files:
         excluded = settings.excluded_files and settings.excluded_files.get(path.resolve())
         if excluded:
-            coverage.skipped[excluded] = coverage.skipped.get(excluded, 0) + 1
+            coverage.skipped[excluded.name] = coverage.skipped.get(excluded.name, 0) + 1
             continue
         module = locator.module_of(path)
         if module in graph.modules and locator.path_of(module) == path:

@@ -6,9 +6,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..domain import suggestions
+from ..domain import rules, suggestions
+from ..domain.edits import Edit, StringEdit
 from ..domain.exports import ExportSet, ObjectRef
 from ..domain.findings import Violation
+from ..domain.rules import Rule
 from ..domain.statements import Binding, ImportStatement
 from ..domain.strings import StringReference
 
@@ -86,7 +88,7 @@ class Classifier:
         if obj is None:
             return self._rebound(site, binding, target)
         if target.role == SHIM:
-            return [self._through(site, binding, target, obj, "shim-import")]
+            return [self._through(site, binding, target, obj, rules.SHIM_IMPORT)]
         return self._canonical_name(site, binding, obj)
 
     # Names taken from a module -------------------------------------------------------------
@@ -96,34 +98,34 @@ class Classifier:
     ) -> Violation:
         if obj is None:
             return self._violation(
-                "implementation-import",
+                rules.IMPLEMENTATION_IMPORT,
                 site,
                 binding,
                 target,
                 f"`{binding.name}` is imported from implementation module `{target.module}`, "
                 f"which only `{self.canonical}` may import; `{self.canonical}` does not "
                 f"export `{binding.name}`",
-                suggestion=None,
+                edit=None,
                 unfixable=f"`{self.canonical}` does not export `{binding.name}`",
             )
-        return self._through(site, binding, target, obj, "implementation-import")
+        return self._through(site, binding, target, obj, rules.IMPLEMENTATION_IMPORT)
 
     def _through(
-        self, site: Site, binding: Binding, target: Target, obj: ObjectRef, kind: str
+        self, site: Site, binding: Binding, target: Target, obj: ObjectRef, rule: Rule
     ) -> Violation:
         preferred = self.exports.preferred_name(obj)
-        where = "implementation module" if kind == "implementation-import" else "re-export shim"
+        where = "implementation module" if rule is rules.IMPLEMENTATION_IMPORT else "re-export shim"
         message = (
             f"`{binding.name}` is taken from {where} `{target.module}`; "
             f"its canonical path is `{self.canonical}.{preferred}`"
         )
         return self._violation(
-            kind,
+            rule,
             site,
             binding,
             target,
             message + self._rename_note(binding.local, preferred),
-            suggestion=self._from_line(site, preferred, binding.local),
+            edit=self._move(site, binding, preferred, binding.local),
         )
 
     def _canonical_name(self, site: Site, binding: Binding, obj: ObjectRef) -> list[Violation]:
@@ -136,12 +138,12 @@ class Classifier:
             )
             return [
                 self._violation(
-                    "secondary-name",
+                    rules.SECONDARY_NAME,
                     site,
                     binding,
                     target,
                     message + self._rename_note(binding.local, preferred),
-                    suggestion=self._from_line(site, preferred, binding.local),
+                    edit=self._move(site, binding, preferred, binding.local),
                 )
             ]
         if (
@@ -151,13 +153,13 @@ class Classifier:
         ):
             return [
                 self._violation(
-                    "renamed-import",
+                    rules.RENAMED_IMPORT,
                     site,
                     binding,
                     target,
                     f"`{self.canonical}.{preferred}` is bound under another name, "
                     f"`{binding.local}`",
-                    suggestion=self._from_line(site, preferred, preferred),
+                    edit=self._move(site, binding, preferred, preferred),
                     unfixable=f"rename the uses of `{binding.local}` to `{preferred}` "
                     "in this file, then drop the `as`",
                 )
@@ -176,17 +178,18 @@ class Classifier:
             return []
         return [
             self._violation(
-                "name-rebound",
+                rules.NAME_REBOUND,
                 site,
                 binding,
                 target,
                 f"`{local}` is the canonical name of `{self.canonical}.{local}`, but here it "
                 f"binds `{binding.source}.{binding.name}`",
-                suggestion=suggestions.from_import_line(
+                edit=suggestions.move_name(
+                    binding,
                     suggestions.from_module(
                         binding.source, site.statement, site.importer, site.importer_is_package
                     ),
-                    [binding.name or ""],
+                    (binding.name or "", binding.name or ""),
                 ),
                 unfixable=f"`{binding.source}.{binding.name}` is a different object: import it "
                 f"under its own name and rename the uses of `{local}`",
@@ -200,18 +203,20 @@ class Classifier:
         if target.role == SHIM and not public:
             return []
         preferred = sorted({self.exports.preferred_name(target.bindings[n]) for n in public})
-        kind = "implementation-import" if target.role == IMPLEMENTATION else "shim-import"
+        rule = rules.IMPLEMENTATION_IMPORT if target.role == IMPLEMENTATION else rules.SHIM_IMPORT
         where = "implementation module" if target.role == IMPLEMENTATION else "re-export shim"
         return [
             self._violation(
-                kind,
+                rule,
                 site,
                 binding,
                 target,
                 f"star import from {where} `{target.module}` binds canonical objects "
                 f"({', '.join(public) or 'its names'})",
-                suggestion=(
-                    suggestions.from_import_line(self._from_module(site), preferred)
+                edit=(
+                    suggestions.move_name(
+                        binding, self._from_module(site), *((name, name) for name in preferred)
+                    )
                     if preferred
                     else None
                 ),
@@ -229,20 +234,20 @@ class Classifier:
             found = site.facts.uses(binding, only=list(target.bindings))
             return self._shim_module_uses(site, binding, target, found)
         found = site.facts.uses(binding)
-        line = suggestions.module_import_line(
-            self.canonical, binding.local, site.statement, site.importer, site.importer_is_package
+        edit = suggestions.swap_module(
+            self.canonical, binding, site.statement, site.importer, site.importer_is_package
         )
         unfixable = self._module_rewrite_obstacle(binding, target, found)
         used = ", ".join(f"`{name}`" for name in sorted(found.attributes)) or "no attributes"
         return [
             self._violation(
-                "implementation-module-import",
+                rules.IMPLEMENTATION_MODULE_IMPORT,
                 site,
                 binding,
                 target,
                 f"implementation module `{target.module}` is imported as a module "
                 f"(uses {used}); only `{self.canonical}` may import it",
-                suggestion=line,
+                edit=edit,
                 unfixable=unfixable,
                 symbol=target.module,
             )
@@ -279,14 +284,14 @@ class Classifier:
             preferred = self.exports.preferred_name(obj)
             violations.append(
                 self._violation(
-                    "shim-import",
+                    rules.SHIM_IMPORT,
                     site,
                     binding,
                     target,
                     f"`{binding.local}.{attribute}` takes `{attribute}` through re-export shim "
                     f"`{target.module}` (used on line {found.attributes[attribute]}); its "
                     f"canonical path is `{self.canonical}.{preferred}`",
-                    suggestion=self._from_line(site, preferred, preferred),
+                    edit=self._move(site, binding, preferred, preferred),
                     unfixable=f"replace the uses of `{binding.local}.{attribute}` with "
                     f"`{preferred}` and import it from `{self.canonical}`",
                     symbol=attribute,
@@ -306,10 +311,10 @@ class Classifier:
             f"`{reference.module}`; code that looks the name up through `{self.canonical}` "
             "is not affected by it"
         )
-        suggestion: str | None = None
+        edit: Edit | None = None
         unfixable: str | None = None
         if not reference.attributes:
-            suggestion = f'"{self.canonical}"'
+            edit = StringEdit(reference.line, reference.value, self.canonical)
             unfixable = "the canonical module is another module object: check how it is used"
         else:
             first, rest = reference.attributes[0], reference.attributes[1:]
@@ -319,9 +324,10 @@ class Classifier:
             else:
                 qualified = ".".join([self.exports.preferred_name(obj), *rest])
                 separator = ":" if reference.colon else "."
-                suggestion = f'"{self.canonical}{separator}{qualified}"'
+                new_value = f"{self.canonical}{separator}{qualified}"
+                edit = StringEdit(reference.line, reference.value, new_value)
         return Violation(
-            kind="string-reference",
+            rule=rules.STRING_REFERENCE,
             path=path,
             line=reference.line,
             column=reference.column,
@@ -331,8 +337,7 @@ class Classifier:
             via=reference.module,
             statement=source_line.strip(),
             message=message,
-            suggestion=suggestion,
-            fixable=unfixable is None,
+            edit=edit,
             unfixable_reason=unfixable,
             identity=(reference.call or "",),
         )
@@ -349,25 +354,23 @@ class Classifier:
             self.canonical, site.statement, site.importer, site.importer_is_package
         )
 
-    def _from_line(self, site: Site, preferred: str, local: str) -> str:
-        return suggestions.from_import_line(
-            self._from_module(site), [suggestions.imported_name(preferred, local)]
-        )
+    def _move(self, site: Site, binding: Binding, preferred: str, local: str) -> Edit:
+        return suggestions.move_name(binding, self._from_module(site), (preferred, local))
 
     def _violation(
         self,
-        kind: str,
+        rule: Rule,
         site: Site,
         binding: Binding,
         target: Target,
         message: str,
         *,
-        suggestion: str | None,
+        edit: Edit | None,
         unfixable: str | None = None,
         symbol: str | None = None,
     ) -> Violation:
         return Violation(
-            kind=kind,
+            rule=rule,
             path=site.path,
             line=binding.line,
             column=binding.column,
@@ -377,8 +380,7 @@ class Classifier:
             via=target.module if target.role != CANONICAL else None,
             statement=site.statement.text,
             message=message,
-            suggestion=suggestion,
-            fixable=unfixable is None and suggestion is not None,
+            edit=edit,
             unfixable_reason=unfixable,
             identity=(binding.local,),
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..adapters.source import ModuleLocator, SourceFile
+from ..domain import rules
 from ..domain.findings import Coverage
 from .settings import RunSettings
 from .sources import SourceCache
@@ -48,13 +49,13 @@ class FileWalk:
             self.coverage.in_scope += 1
             excluded = excluded_files and excluded_files.get(path.resolve())
             if (
-                excluded == "undecodable-file"
+                excluded is rules.UNDECODABLE_FILE
                 and self.include_unreachable
                 and self.sources.file(path) is not None
             ):
                 excluded = None  # grimp could not decode it, but Python's own decoding can
             if excluded:
-                self._skip(excluded)
+                self._skip(excluded.name)
                 continue
             module = self.locator.module_of(path) or path.stem
             in_graph = module in self.graph_modules and self.locator.path_of(module) == path
@@ -71,7 +72,7 @@ class FileWalk:
         """Read and parse a file; a file that cannot be read or parsed is skipped with why."""
         source = self.sources.file(path)
         if source is None or self.sources.tree(source) is None:
-            self._skip(self.sources.failed.get(path, "syntax-error"))
+            self._skip(self.sources.failed.get(path, rules.SYNTAX_ERROR).name)
             return None
         self.coverage.checked += 1
         return source

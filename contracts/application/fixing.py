@@ -18,20 +18,9 @@ import libcst
 from ..adapters.files import replace_atomically, take_snapshot, unchanged_since
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic, Violation
-from ..domain.rewrite import Edit, apply_edits, edit_from_suggestion
+from ..domain.rewrite import apply_edits
+from ..domain.rules import UNREADABLE
 from .checking import CheckReport, CheckRequest, run_check
-
-_UNREADABLE = frozenset({"syntax-error", "undecodable-file", "unreadable-file"})
-FIXABLE_KINDS = frozenset(
-    {
-        "implementation-import",
-        "implementation-module-import",
-        "shim-import",
-        "secondary-name",
-        "string-reference",
-        "shadow-root",
-    }
-)
 
 
 @dataclass
@@ -64,12 +53,12 @@ def run_fix(
     """Fix what can be fixed; ``before_write`` runs just before each file is replaced."""
     before = run_check(request)
     selected = _selected(before, paths)
-    fixable = [v for v in selected if v.fixable and v.kind in FIXABLE_KINDS]
+    fixable = [v for v in selected if v.fixable]
     by_path: dict[str, list[Violation]] = defaultdict(list)
     for violation in fixable:
         by_path[violation.path].append(violation)
 
-    report = FixReport(unreadable=[d for d in before.diagnostics if d.kind in _UNREADABLE])
+    report = FixReport(unreadable=[d for d in before.diagnostics if d.rule in UNREADABLE])
     not_applied: dict[str, str] = {}
     for relative in sorted(by_path):
         outcome, missed = _fix_file(
@@ -136,25 +125,13 @@ def _fix_file(
     except Exception:  # libcst raises several error types for unparsable input
         return give_up("the file does not parse; it was left untouched")
 
-    edits: list[Edit] = []
-    missed: dict[str, str] = {}
-    for violation in violations:
-        edit = edit_from_suggestion(
-            violation.kind,
-            violation.line,
-            violation.symbol or "",
-            violation.identity[0] if violation.identity else "",
-            violation.suggestion or "",
-            violation.fingerprint,
-        )
-        if edit is None:
-            missed[violation.fingerprint] = "the suggestion is not an import line"
-        else:
-            edits.append(edit)
+    edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
     result = apply_edits(module, edits)
-    for edit in edits:
-        if edit.key not in result.applied:
-            missed[edit.key] = "the statement was not found where it was reported"
+    missed = {
+        key: "the statement was not found where it was reported"
+        for key, _ in edits
+        if key not in result.applied
+    }
     new_data = result.module.bytes
     if new_data == snapshot.data:
         return outcome, missed

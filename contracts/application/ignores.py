@@ -9,6 +9,7 @@ from grimp import ImportGraph
 from importlinter.application.contract_utils import AlertLevel
 from importlinter.domain.imports import ImportExpression
 
+from ..domain import rules
 from ..domain.errors import ConfigurationError
 from ..domain.findings import Diagnostic
 
@@ -41,7 +42,7 @@ def remove_ignored_imports(
                 message = f"No matches for ignored import {expression}."
                 removal.warnings.append(message)
                 removal.diagnostics.append(
-                    Diagnostic(kind="unmatched-ignore", path="", message=message)
+                    Diagnostic(rules.UNMATCHED_IGNORE, path="", message=message)
                 )
             continue
         pairs.update((match["importer"], match["imported"]) for match in matches)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..adapters.source import ModuleLocator
+from ..domain.rules import Rule
 from .prescan import Request
 
 
@@ -18,7 +19,7 @@ class RunSettings:
     # Reported paths are relative to this directory (default: the working directory).
     project_root: Path | None = None
     # Files the graph builder had to leave out, with the diagnostic kind that explains why.
-    excluded_files: dict[Path, str] = field(default_factory=dict)
+    excluded_files: dict[Path, Rule] = field(default_factory=dict)
     # Where the per-file prefilter cache lives (None: no cache), beside import-linter's.
     cache_dir: Path | None = None
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from grimp import ImportGraph
 
+from ..domain import rules
+from ..domain.edits import ImportedName, ModuleEdit
 from ..domain.errors import ConfigurationError
 from ..domain.findings import Coverage, Diagnostic, Violation
 from ..domain.modules import expression_matches, is_same_or_descendant, parent
@@ -198,23 +200,19 @@ class ShadowRootAnalysis:
         name: str,
         full: str,
     ) -> Violation:
+        binding = statement.bindings[index]
         if statement.is_from:
-            names = ", ".join(
-                b.name if b.local == b.name else f"{b.name} as {b.local}"
-                for b in statement.bindings
-            )
+            names = tuple(ImportedName(b.name or "", b.local) for b in statement.bindings)
             # Matched through `from shadow import module`: the full name of the `from` part.
             module = full if name == statement.bindings[0].source else parent(full)
-            suggestion = f"from {module} import {names}"
-            binding = statement.bindings[index]
+            edit = ModuleEdit(statement.line, name, module, names=names)
             unfixable = None
         else:
-            binding = statement.bindings[index]
             aliased = binding.local != binding.source.partition(".")[0]
-            suggestion = f"import {full} as {binding.local}" if aliased else f"import {full}"
+            edit = ModuleEdit(statement.line, name, full, alias=binding.local if aliased else None)
             unfixable = None if aliased else f"uses are written as `{name}.…`; rewrite them by hand"
         return Violation(
-            kind="shadow-root",
+            rule=rules.SHADOW_ROOT,
             path=self.sources.display(path),
             line=statement.line,
             column=None,
@@ -225,8 +223,7 @@ class ShadowRootAnalysis:
             statement=statement.text,
             message=f"`{name}` is `{full}` under a second name: Python would load the file "
             "twice, as two module objects with their own classes and singletons",
-            suggestion=suggestion,
-            fixable=unfixable is None,
+            edit=edit,
             unfixable_reason=unfixable,
             identity=(binding.local,),
         )

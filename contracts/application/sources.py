@@ -20,6 +20,7 @@ from ..adapters.source import (
     single_line,
 )
 from ..domain.findings import Diagnostic
+from ..domain.rules import Rule
 from ..domain.scopes import scope_of, string_mask
 from ..domain.statements import ImportStatement, Placement, iter_file_imports
 from .settings import RunSettings
@@ -34,7 +35,7 @@ class SourceCache:
         self._masks: dict[Path, list[bool]] = {}
         self._trees: dict[Path, ast.Module | None] = {}
         self._statements: dict[tuple[str, int], list[ImportStatement]] = {}
-        self.failed: dict[Path, str] = {}
+        self.failed: dict[Path, Rule] = {}
 
     def display(self, path: Path) -> str:
         return self.settings.display_path(path)
@@ -131,10 +132,10 @@ class SourceCache:
     def _fail(self, error: SourceError) -> None:
         if error.path in self.failed:
             return
-        self.failed[error.path] = error.kind
+        self.failed[error.path] = error.rule
         self.diagnostics.append(
             Diagnostic(
-                kind=error.kind,
+                rule=error.rule,
                 path=self.display(error.path),
                 message=error.message,
                 line=error.line,

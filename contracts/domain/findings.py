@@ -7,18 +7,22 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from .rules import rule_for
+from .edits import Edit
+from .rules import Rule
 
 
 @dataclass(frozen=True)
 class Violation:
     """One broken rule at one place in the code.
 
+    ``edit`` is the fix, as data; the suggestion shown to people is rendered from it. A fix
+    that cannot be applied automatically says why in ``unfixable_reason``.
+
     ``identity`` holds what the fingerprint is made of: the things that make this violation
     this violation (what is imported, by whom, under which name), never its line.
     """
 
-    kind: str
+    rule: Rule
     path: str
     line: int
     importer: str
@@ -28,8 +32,7 @@ class Violation:
     column: int | None = None
     symbol: str | None = None
     via: str | None = None
-    suggestion: str | None = None
-    fixable: bool = False
+    edit: Edit | None = None
     unfixable_reason: str | None = None
     contract_id: str = ""
     contract_name: str = ""
@@ -38,8 +41,22 @@ class Violation:
     baseline_state: str = "new"
 
     @property
+    def kind(self) -> str:
+        return self.rule.name
+
+    @property
     def code(self) -> str:
-        return rule_for(self.kind).code
+        return self.rule.code
+
+    @property
+    def suggestion(self) -> str | None:
+        """The fixed line (or string), in the file's own style."""
+        return None if self.edit is None else self.edit.render()
+
+    @property
+    def fixable(self) -> bool:
+        """Whether ``ssot-imports fix`` applies ``edit``: there is one and nothing blocks it."""
+        return self.edit is not None and self.unfixable_reason is None
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column or 0, self.kind, self.symbol or "")
@@ -49,15 +66,19 @@ class Violation:
 class Diagnostic:
     """Something that limited the check (a file that could not be read, a blind spot)."""
 
-    kind: str
+    rule: Rule
     path: str
     message: str
     line: int | None = None
     contract_id: str = ""
 
     @property
+    def kind(self) -> str:
+        return self.rule.name
+
+    @property
     def code(self) -> str:
-        return rule_for(self.kind).code
+        return self.rule.code
 
 
 @dataclass

@@ -14,45 +14,16 @@ Only the import statements and strings named by an edit change; every other byte
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
 
-@dataclass(frozen=True)
-class NameEdit:
-    """``from <module> import name as local`` at ``line`` becomes ``from <target> import ...``."""
-
-    line: int
-    name: str
-    local: str
-    target: str  # module text, with leading dots for a relative import
-    new_name: str
-    key: str = ""
-
-
-@dataclass(frozen=True)
-class ModuleEdit:
-    """``import <dotted> as local`` (or a shadow ``from <dotted> import``) names a new module."""
-
-    line: int
-    dotted: str
-    new_dotted: str
-    key: str = ""
-
-
-@dataclass(frozen=True)
-class StringEdit:
-    line: int
-    value: str
-    new_value: str
-    key: str = ""
-
-
-Edit = NameEdit | ModuleEdit | StringEdit
+# An edit with the key that reports it applied (the finding's fingerprint).
+Keyed = tuple[str, Edit]
 
 
 @dataclass
@@ -61,34 +32,8 @@ class RewriteResult:
     applied: set[str] = field(default_factory=set)
 
 
-def edit_from_suggestion(
-    kind: str, line: int, symbol: str, local: str, suggestion: str, key: str
-) -> Edit | None:
-    """Turn a violation's suggested line (or string) into an edit, or None if it is not one."""
-    if kind == "string-reference":
-        return StringEdit(line, symbol, ast.literal_eval(suggestion), key)
-    try:
-        statement = ast.parse(suggestion).body[0]
-    except (SyntaxError, IndexError):
-        return None
-    if kind == "shadow-root":
-        if isinstance(statement, ast.ImportFrom):
-            return ModuleEdit(line, symbol, statement.module or "", key)
-        if isinstance(statement, ast.Import):
-            return ModuleEdit(line, symbol, statement.names[0].name, key)
-        return None
-    if isinstance(statement, ast.ImportFrom) and len(statement.names) == 1:
-        alias = statement.names[0]
-        target = "." * statement.level + (statement.module or "")
-        # A module taken with `from package import module`: the symbol is the module's name.
-        name = symbol.rpartition(".")[2] if kind == "implementation-module-import" else symbol
-        return NameEdit(line, name, local, target, alias.name, key)
-    if isinstance(statement, ast.Import) and len(statement.names) == 1:
-        return ModuleEdit(line, symbol, statement.names[0].name, key)
-    return None
-
-
-def apply_edits(module: cst.Module, edits: Sequence[Edit]) -> RewriteResult:
+def apply_edits(module: cst.Module, edits: Sequence[Keyed]) -> RewriteResult:
+    """Apply each edit that finds its statement; ``applied`` holds the keys of those that did."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     rewriter = _Rewriter(edits, wrapper.resolve(PositionProvider), wrapper.module)
     return RewriteResult(wrapper.visit(rewriter), rewriter.applied)
@@ -115,19 +60,20 @@ def _alias_local(alias: cst.ImportAlias) -> str:
     return _dotted(alias.name).partition(".")[0]
 
 
-def _make_alias(name: str, local: str) -> cst.ImportAlias:
+def _make_alias(imported: ImportedName) -> cst.ImportAlias:
+    name, local = imported.name, imported.local
     asname = None if name == local else cst.AsName(name=cst.Name(local))
     return cst.ImportAlias(name=_name_node(name), asname=asname)
 
 
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, edits: Sequence[Edit], positions, module: cst.Module) -> None:
+    def __init__(self, edits: Sequence[Keyed], positions, module: cst.Module) -> None:
         self.positions = positions
         self.module = module
         self.applied: set[str] = set()
-        self.names = [e for e in edits if isinstance(e, NameEdit)]
-        self.modules = [e for e in edits if isinstance(e, ModuleEdit)]
-        self.strings = [e for e in edits if isinstance(e, StringEdit)]
+        self.names = [(k, e) for k, e in edits if isinstance(e, FromImportEdit)]
+        self.modules = [(k, e) for k, e in edits if isinstance(e, ModuleEdit)]
+        self.strings = [(k, e) for k, e in edits if isinstance(e, StringEdit)]
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.positions[node].start.line
@@ -138,12 +84,12 @@ class _Rewriter(cst.CSTTransformer):
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString
     ) -> cst.SimpleString:
         line = self._line(original_node)
-        for edit in self.strings:
-            if edit.key in self.applied or edit.line != line:
+        for key, edit in self.strings:
+            if key in self.applied or edit.line != line:
                 continue
             if original_node.evaluated_value != edit.value:
                 continue
-            self.applied.add(edit.key)
+            self.applied.add(key)
             prefix = original_node.prefix
             quote = original_node.quote
             return updated_node.with_changes(value=f"{prefix}{quote}{edit.new_value}{quote}")
@@ -239,10 +185,10 @@ class _Rewriter(cst.CSTTransformer):
         aliases = list(node.names)
         for index, alias in enumerate(original.names):
             dotted = _dotted(alias.name)
-            for edit in self.modules:
-                if edit.key in self.applied or edit.line != line or edit.dotted != dotted:
+            for key, edit in self.modules:
+                if key in self.applied or edit.line != line or edit.dotted != dotted:
                     continue
-                self.applied.add(edit.key)
+                self.applied.add(key)
                 aliases[index] = aliases[index].with_changes(name=_name_node(edit.new_dotted))
                 break
         return node.with_changes(names=aliases)
@@ -262,7 +208,7 @@ class _Rewriter(cst.CSTTransformer):
         if isinstance(original.names, cst.ImportStar):
             return node
         source = module_text(original)
-        moves: dict[int, NameEdit] = {}
+        moves: dict[int, FromImportEdit] = {}
         for index, alias in enumerate(original.names):
             edit = self._name_edit(alias, self._line(alias))
             if edit is not None:
@@ -271,10 +217,10 @@ class _Rewriter(cst.CSTTransformer):
             return node
         aliases = list(node.names)
         for index, edit in list(moves.items()):
-            if edit.target == source:  # the right module, the wrong name: rename in place
-                aliases[index] = _renamed(aliases[index], edit.new_name, edit.local)
+            if edit.module == source:  # the right module, the wrong name: rename in place
+                aliases[index] = _renamed(aliases[index], edit.names[0])
                 del moves[index]
-        targets = {edit.target for edit in moves.values()}
+        targets = {edit.module for edit in moves.values()}
         if (
             len(moves) == len(aliases)
             and len(targets) == 1
@@ -282,9 +228,7 @@ class _Rewriter(cst.CSTTransformer):
             and next(iter(targets)) not in created
         ):
             target = next(iter(targets))
-            renamed = [
-                _renamed(a, moves[i].new_name, moves[i].local) for i, a in enumerate(aliases)
-            ]
+            renamed = [_renamed(a, moves[i].names[0]) for i, a in enumerate(aliases)]
             relative, dotted = _split_relative(target)
             return node.with_changes(
                 module=_name_node(dotted) if dotted else None,
@@ -293,26 +237,26 @@ class _Rewriter(cst.CSTTransformer):
             )
         for index in sorted(moves):
             edit = moves[index]
-            alias = _make_alias(edit.new_name, edit.local)
-            if edit.target in hosts:
-                _extend_host(output, hosts[edit.target], edit.target, alias)
+            alias = _make_alias(edit.names[0])
+            if edit.module in hosts:
+                _extend_host(output, hosts[edit.module], edit.module, alias)
             else:
-                created.setdefault(edit.target, [])
-                if not any(_same_alias(alias, a) for a in created[edit.target]):
-                    created[edit.target].append(alias)
+                created.setdefault(edit.module, [])
+                if not any(_same_alias(alias, a) for a in created[edit.module]):
+                    created[edit.module].append(alias)
         kept = [a for i, a in enumerate(aliases) if i not in moves]
         if not kept:
             return None
         return node.with_changes(names=_fix_commas(kept, node))
 
-    def _name_edit(self, alias: cst.ImportAlias, line: int) -> NameEdit | None:
+    def _name_edit(self, alias: cst.ImportAlias, line: int) -> FromImportEdit | None:
         name = _dotted(alias.name)
         local = _alias_local(alias)
-        for edit in self.names:
-            if edit.key in self.applied:
+        for key, edit in self.names:
+            if key in self.applied or len(edit.names) != 1:
                 continue
             if edit.line == line and edit.name == name and edit.local == local:
-                self.applied.add(edit.key)
+                self.applied.add(key)
                 return edit
         return None
 
@@ -321,13 +265,13 @@ class _Rewriter(cst.CSTTransformer):
             return None
         dotted = _dotted(original.module)
         statement_line = line
-        for edit in self.modules:
-            if edit.key in self.applied or edit.line != statement_line:
+        for key, edit in self.modules:
+            if key in self.applied or edit.line != statement_line:
                 continue
             # `from shadow import x`, or `from shadow_parent import module` (matched through
-            # the module): either way the suggestion's `from` part is the new module.
+            # the module): either way the edit's new module is the `from` part.
             if edit.dotted == dotted or edit.dotted.startswith(dotted + "."):
-                self.applied.add(edit.key)
+                self.applied.add(key)
                 return edit
         return None
 
@@ -337,7 +281,8 @@ def _split_relative(target: str) -> tuple[int, str]:
     return len(target) - len(stripped), stripped
 
 
-def _renamed(alias: cst.ImportAlias, new_name: str, local: str) -> cst.ImportAlias:
+def _renamed(alias: cst.ImportAlias, imported: ImportedName) -> cst.ImportAlias:
+    new_name, local = imported.name, imported.local
     asname = None if new_name == local else cst.AsName(name=cst.Name(local))
     if asname is not None and alias.asname is not None:
         asname = alias.asname.with_changes(name=cst.Name(local))

@@ -1,14 +1,11 @@
-"""The exact canonical line that replaces a fragmented import, in the file's own style."""
+"""The edits that replace a fragmented import, in the file's own style (relative stays relative,
+the local name is kept unless the edit is meant to rename it)."""
 
 from __future__ import annotations
 
+from .edits import FromImportEdit, ImportedName, ModuleEdit
 from .modules import parent, relative_name
-from .statements import ImportStatement
-
-
-def imported_name(preferred: str, local: str) -> str:
-    """``Preferred`` when the file already uses that name, else ``Preferred as local``."""
-    return preferred if preferred == local else f"{preferred} as {local}"
+from .statements import Binding, ImportStatement
 
 
 def from_module(
@@ -22,22 +19,30 @@ def from_module(
     return canonical
 
 
-def from_import_line(module: str, names: list[str]) -> str:
-    return f"from {module} import {', '.join(names)}"
+def move_name(binding: Binding, module: str, *names: tuple[str, str]) -> FromImportEdit:
+    """``binding`` leaves its statement for ``from module import`` each (name, local) pair."""
+    return FromImportEdit(
+        line=binding.line,
+        name=binding.name or "",
+        local=binding.local,
+        module=module,
+        names=tuple(ImportedName(name, local) for name, local in names),
+    )
 
 
-def module_import_line(
+def swap_module(
     canonical: str,
-    local: str,
+    binding: Binding,
     statement: ImportStatement,
     importer: str,
     importer_is_package: bool,
-) -> str:
-    """A line binding ``local`` to the canonical module, shaped like the original import."""
+) -> FromImportEdit | ModuleEdit:
+    """Bind the same local name to the canonical module, shaped like the original import."""
     if not statement.is_from:
-        if local == canonical.partition(".")[0]:
-            return f"import {canonical}"
-        return f"import {canonical} as {local}"
+        top = canonical.partition(".")[0]
+        alias = None if binding.local == top else binding.local
+        return ModuleEdit(binding.line, binding.source, canonical, alias=alias)
     module = from_module(parent(canonical), statement, importer, importer_is_package)
     tail = canonical.rpartition(".")[2]
-    return f"from {module} import {imported_name(tail, local)}"
+    # `from package import impl [as local]` becomes `from package import canonical [as local]`.
+    return move_name(binding, module, (tail, binding.local))

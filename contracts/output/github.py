@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..application.checking import CheckReport
 from ..domain.findings import Violation
+from ..domain.rules import UNCHECKED_FILE
 from .locations import workspace_prefix
 from .text import coverage_text, summary_line
 
@@ -38,7 +39,7 @@ def render_github(report: CheckReport) -> str:
     lines = [annotation(v, prefix) for v in report.violations if v.baseline_state == "new"]
     unchecked = 0
     for diagnostic in report.diagnostics:
-        if diagnostic.kind == "unchecked-file":
+        if diagnostic.rule is UNCHECKED_FILE:
             unchecked += 1
             continue
         properties = [f"file={_escape_property(prefix + diagnostic.path)}"]

@@ -8,7 +8,6 @@ from typing import Any
 from .. import __version__
 from ..application.checking import CheckReport
 from ..domain.findings import Diagnostic, Violation
-from ..domain.rules import rule_for
 
 SCHEMA_VERSION = 1
 
@@ -33,7 +32,7 @@ def violation_record(violation: Violation) -> dict[str, Any]:
         "unfixable_reason": violation.unfixable_reason,
         "fingerprint": violation.fingerprint,
         "baseline_state": violation.baseline_state,
-        "help_uri": rule_for(violation.kind).help_uri,
+        "help_uri": violation.rule.help_uri,
     }
 
 

@@ -26,8 +26,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.why},
         "help": {
-            "text": f"{rule.why} How to fix: {rule.fix}",
-            "markdown": f"**Why:** {rule.why}\n\n**How to fix:** {rule.fix}\n\n"
+            "text": f"{rule.why} How to fix: {rule.how_to_fix}",
+            "markdown": f"**Why:** {rule.why}\n\n**How to fix:** {rule.how_to_fix}\n\n"
             f"[Rule documentation]({rule.help_uri})",
         },
         "helpUri": rule.help_uri,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..application.checking import CheckReport, ContractResult
 from ..domain.findings import Coverage, Diagnostic
-from ..domain.rules import rule_for
+from ..domain.rules import UNCHECKED_FILE
 
 
 def render_text(report: CheckReport) -> str:
@@ -66,7 +66,7 @@ def _contract_block(contract: ContractResult) -> list[str]:
                 f"{symbol} [baselined]"
             )
         lines.append("")
-    rules = sorted({rule_for(v.kind) for v in new}, key=lambda r: r.code)
+    rules = sorted({v.rule for v in new}, key=lambda r: r.code)
     for rule in rules:
         lines.append(f"  {rule.code} {rule.kind}: {rule.help_uri}")
     if rules:
@@ -91,9 +91,9 @@ def _diagnostics_block(diagnostics: list[Diagnostic]) -> list[str]:
     if not diagnostics:
         return []
     lines = ["Diagnostics"]
-    unchecked = [d for d in diagnostics if d.kind == "unchecked-file"]
+    unchecked = [d for d in diagnostics if d.rule is UNCHECKED_FILE]
     for diagnostic in diagnostics:
-        if diagnostic.kind == "unchecked-file":
+        if diagnostic.rule is UNCHECKED_FILE:
             continue
         where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
         lines.append(f"  {where}: {diagnostic.code} {diagnostic.kind}: {diagnostic.message}")
@@ -101,7 +101,7 @@ def _diagnostics_block(diagnostics: list[Diagnostic]) -> list[str]:
         folders = Counter(d.path.rpartition("/")[0] or "." for d in unchecked)
         lines.append(
             f"  {len(unchecked)} file(s) outside the import graph "
-            f"({rule_for('unchecked-file').code} unchecked-file; folders without __init__.py):"
+            f"({UNCHECKED_FILE.heading}; folders without __init__.py):"
         )
         for folder, count in sorted(folders.items()):
             lines.append(f"    {folder}/ ({count} file{'s' if count != 1 else ''})")

@@ -1,0 +1,78 @@
+"""The fix of a finding as data: what to replace, where, and with what.
+
+A finding carries one of these edits; its suggestion text is rendered from the edit, and
+``ssot-imports fix`` applies the edit itself. Nothing is parsed back from display text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    """One name of a ``from`` import: ``name`` bound as ``local``."""
+
+    name: str
+    local: str
+
+    def render(self) -> str:
+        return self.name if self.name == self.local else f"{self.name} as {self.local}"
+
+
+@dataclass(frozen=True)
+class FromImportEdit:
+    """At ``line``, the name ``name`` (bound as ``local``) leaves its ``from`` statement and is
+    imported from ``module`` as ``names`` instead.
+
+    ``module`` is written as the file will read it: leading dots for a relative import.
+    """
+
+    line: int
+    name: str
+    local: str
+    module: str
+    names: tuple[ImportedName, ...]
+
+    @property
+    def renames_local(self) -> bool:
+        """Whether the file's local name changes, so its uses must be renamed too."""
+        return any(imported.local != self.local for imported in self.names)
+
+    def render(self) -> str:
+        return f"from {self.module} import {', '.join(n.render() for n in self.names)}"
+
+
+@dataclass(frozen=True)
+class ModuleEdit:
+    """At ``line``, the module spelled ``dotted`` in an import statement becomes ``new_dotted``.
+
+    For ``import`` statements ``alias`` is the ``as`` name (None: no ``as``); for ``from``
+    statements ``names`` lists what the statement imports.
+    """
+
+    line: int
+    dotted: str
+    new_dotted: str
+    alias: str | None = None
+    names: tuple[ImportedName, ...] = ()
+
+    def render(self) -> str:
+        if self.names:
+            return f"from {self.new_dotted} import {', '.join(n.render() for n in self.names)}"
+        return f"import {self.new_dotted}" + (f" as {self.alias}" if self.alias else "")
+
+
+@dataclass(frozen=True)
+class StringEdit:
+    """At ``line``, the string literal whose value is ``value`` gets ``new_value``."""
+
+    line: int
+    value: str
+    new_value: str
+
+    def render(self) -> str:
+        return f'"{self.new_value}"'
+
+
+Edit = FromImportEdit | ModuleEdit | StringEdit
