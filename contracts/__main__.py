@@ -1,4 +1,4 @@
-"""``python -m contracts`` runs the ``ssot-imports`` command line."""
+"""``python -m ssot_imports`` runs the ``ssot-imports`` command line."""
 
 from .cli import main
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from grimp import ImportGraph
-from importlinter import ContractCheck, fields
+from importlinter import fields
 from importlinter.application.contract_utils import AlertLevel
 
-from .application.canonical_analysis import CanonicalImportAnalysis, CanonicalImportOptions
-from .application.contract_base import ReportingContract
-from .application.ignores import remove_ignored_imports
-from .application.reporting import root_packages_of
+from .application.canonical_paths.analysis import CanonicalImportAnalysis, CanonicalImportOptions
+from .application.context import RunContext
+from .application.pipeline.ignores import remove_ignored_imports
+from .application.pipeline.options import root_packages_of
+from .application.ports import ContractFindings
+from .contract_base import ReportingContract
 
 
 class CanonicalImportContract(ReportingContract):
@@ -55,7 +56,7 @@ class CanonicalImportContract(ReportingContract):
     check_string_references = fields.BooleanField(required=False, default=True)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
 
-    def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
+    def analyse(self, graph: Any, context: RunContext) -> ContractFindings:
         if self.ignore_imports:
             graph = copy.deepcopy(graph)  # removing ignored imports must not leak out
         removal = self.analysed(
@@ -65,22 +66,15 @@ class CanonicalImportContract(ReportingContract):
                 self.unmatched_ignore_imports_alerting,  # type: ignore[arg-type]
             )
         )
-        result = self.analysed(
+        findings = self.analysed(
             lambda: CanonicalImportAnalysis(
-                graph, self._options(), root_packages_of(self.session_options)
+                graph, self._options(), root_packages_of(self.session_options), context
             ).run()
         )
-        return ContractCheck(
-            kept=not result.violations,
-            warnings=removal.warnings,
-            ignored_import_count=removal.ignored_count,
-            metadata={
-                "violations": result.violations,
-                "diagnostics": result.diagnostics + removal.diagnostics,
-                "coverage": result.coverage,
-                "shims": result.shims,
-            },
-        )
+        findings.diagnostics += removal.diagnostics
+        findings.warnings += removal.warnings
+        findings.ignored_imports = removal.ignored_count
+        return findings
 
     def _options(self) -> CanonicalImportOptions:
         value: Any = self

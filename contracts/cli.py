@@ -14,18 +14,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
-from .application.baseline import (
+from . import __version__, api
+from .application.pipeline.baseline import (
     CONFIG_OPTION,
     DEFAULT_BASELINE,
     apply_baseline,
-    load_baseline,
     updated_entries,
-    write_baseline,
 )
-from .application.checking import CheckReport, CheckRequest, run_check
+from .application.pipeline.checking import CheckRequest
 from .domain import rules
 from .domain.errors import UsageError
+from .domain.report import CheckReport
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
@@ -199,12 +198,12 @@ def _request(arguments: argparse.Namespace) -> CheckRequest:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    report = run_check(_request(arguments))
+    report = api.check(_request(arguments))
     if sys.stderr.isatty() and not arguments.verbose:
         print("\r\033[K", end="", file=sys.stderr)
     baseline_path = _baseline_path(arguments.baseline, report, for_writing=False)
     if baseline_path is not None:
-        apply_baseline(report, load_baseline(baseline_path))
+        apply_baseline(report, api.load_baseline(baseline_path))
     exit_code = EXIT_BROKEN if report.broken else EXIT_OK
     exit_code = max(exit_code, _coverage_gate(report, arguments.min_coverage))
     if arguments.strict_baseline and report.fixed:
@@ -223,9 +222,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
         _write(render_sarif(report), arguments.sarif)
     if arguments.format == "github":
-        from .output.github import append_step_summary
-
-        append_step_summary(report)
+        _append_step_summary(report)
     if arguments.verbose:
         for phase, seconds in report.timings.items():
             print(f"timing: {phase}: {seconds * 1000:.1f} ms", file=sys.stderr)
@@ -245,12 +242,12 @@ def _baseline_path(explicit: str | None, report: CheckReport, for_writing: bool)
 def _baseline(arguments: argparse.Namespace) -> int:
     if arguments.add_new and not arguments.update:
         raise UsageError("--add-new only makes sense with --update")
-    report = run_check(_request(arguments))
+    report = api.check(_request(arguments))
     path = _baseline_path(arguments.output, report, for_writing=True)
     assert path is not None
-    existing = load_baseline(path) if arguments.update else None
+    existing = api.load_baseline(path) if arguments.update else None
     entries, change = updated_entries(report, existing, arguments.add_new)
-    write_baseline(path, entries)
+    api.write_baseline(path, entries)
     if existing is None:
         print(f"wrote {len(entries)} baseline entries to {path}")
         return EXIT_OK
@@ -269,9 +266,7 @@ def _baseline(arguments: argparse.Namespace) -> int:
 
 
 def _fix(arguments: argparse.Namespace) -> int:
-    from .application.fixing import run_fix  # libcst is only needed here: keep check fast
-
-    report = run_fix(_request(arguments), arguments.paths, arguments.diff)
+    report = api.fix(_request(arguments), arguments.paths, arguments.diff)
     for outcome in report.files:
         if arguments.diff and outcome.diff:
             sys.stdout.write(outcome.diff)
@@ -341,3 +336,19 @@ def _write(text: str, output: str | None) -> None:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"{output}: cannot write the report ({error.strerror})") from None
+
+
+def _append_step_summary(report: CheckReport) -> None:
+    """Append the Markdown summary to ``$GITHUB_STEP_SUMMARY`` when it is set."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from .output.github import markdown_summary
+
+    try:
+        with Path(target).open("a", encoding="utf-8") as handle:
+            handle.write(markdown_summary(report))
+    except OSError as error:
+        raise UsageError(
+            f"GITHUB_STEP_SUMMARY={target}: cannot append the summary ({error.strerror})"
+        ) from None

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from grimp import ImportGraph
-from importlinter import ContractCheck, fields
+from importlinter import fields
 
-from .application.contract_base import ReportingContract
-from .application.reporting import root_packages_of
-from .application.shadow_analysis import ShadowOptions, ShadowRootAnalysis
+from .application.context import RunContext
+from .application.module_identity.analysis import ShadowOptions, ShadowRootAnalysis
+from .application.pipeline.options import root_packages_of
+from .application.ports import ContractFindings
+from .contract_base import ReportingContract
 
 
 class SingleModuleIdentityContract(ReportingContract):
@@ -39,7 +40,7 @@ class SingleModuleIdentityContract(ReportingContract):
     minimum_depth = fields.IntegerField(minimum=1, default=2)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
 
-    def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
+    def analyse(self, graph: Any, context: RunContext) -> ContractFindings:
         value: Any = self
         options = ShadowOptions(
             roots=tuple(m.name for m in value.roots or ()),
@@ -48,14 +49,8 @@ class SingleModuleIdentityContract(ReportingContract):
             minimum_depth=value.minimum_depth,
             check_unreachable_files=value.check_unreachable_files,
         )
-        result = self.analysed(
-            lambda: ShadowRootAnalysis(graph, options, root_packages_of(self.session_options)).run()
-        )
-        return ContractCheck(
-            kept=not result.violations,
-            metadata={
-                "violations": result.violations,
-                "diagnostics": result.diagnostics,
-                "coverage": result.coverage,
-            },
+        return self.analysed(
+            lambda: ShadowRootAnalysis(
+                graph, options, root_packages_of(self.session_options), context
+            ).run()
         )

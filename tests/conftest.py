@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ssot_imports.application.checking import CheckReport, CheckRequest, run_check
-from ssot_imports.application.settings import settings
+from ssot_imports import api
+from ssot_imports.api import CheckRequest
 from ssot_imports.cli import main
+from ssot_imports.domain.report import CheckReport
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -102,7 +103,7 @@ class Project:
 
     def check(self, **request: object) -> CheckReport:
         options = {"use_cache": False, **request}
-        return run_check(
+        return api.check(
             CheckRequest(
                 config=str(self.root / ".importlinter"),
                 project_root=self.root,
@@ -147,7 +148,6 @@ def script(name: str) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    settings.reset()
     result = Project(tmp_path / "project")
     result.root.mkdir()
     result.tree(BASE_TREE)

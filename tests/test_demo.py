@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import EXAMPLES, REPO, findings, run_tool, script
-from ssot_imports.application.checking import CheckRequest, run_check
+from conftest import EXAMPLES, findings, run_tool, script
+from ssot_imports import api
+from ssot_imports.api import CheckRequest
 
 DEMO_FINDINGS = [
     ("netra_backend/app/agents/supervisor/agent_instance_factory.py", 4, "secondary-name", "UnifiedWebSocketManager"),
@@ -36,13 +37,12 @@ CANONICAL_LINE = "from netra_backend.app.websocket_core.websocket_manager import
 def copy_demo(tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(EXAMPLES, target)
-    shutil.copy(REPO / ".importlinter", target / ".importlinter")
     return target
 
 
 def test_demo_exact_findings() -> None:
-    report = run_check(
-        CheckRequest(config=str(REPO / ".importlinter"), project_root=EXAMPLES, use_cache=False)
+    report = api.check(
+        CheckRequest(config=str(EXAMPLES / ".importlinter"), project_root=EXAMPLES, use_cache=False)
     )
     assert findings(report) == DEMO_FINDINGS
     by_place = {(v.path, v.line): v for v in report.violations}

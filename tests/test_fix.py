@@ -11,9 +11,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO, Project
-from ssot_imports.application.checking import CheckRequest
-from ssot_imports.application.fixing import run_fix
+from conftest import EXAMPLES, Project
+from ssot_imports import api
+from ssot_imports.api import CheckRequest
 
 
 def fix_file(project: Project, relative: str, source: str, *args: str) -> tuple[str, object]:
@@ -280,7 +280,7 @@ def test_a_file_changed_during_the_run_is_not_overwritten(project: Project) -> N
         if target == path:
             target.write_text("from pkg.core.impl import Mode\n# edited by someone else\n")
 
-    report = run_fix(
+    report = api.fix(
         CheckRequest(
             config=str(project.root / ".importlinter"), project_root=project.root, use_cache=False
         ),
@@ -330,7 +330,6 @@ print(json.dumps(result))
 def test_round_trip_on_the_demo(tmp_path: Path) -> None:
     demo = tmp_path / "demo"
     shutil.copytree(EXAMPLES, demo, ignore=shutil.ignore_patterns(".*cache*", "__pycache__"))
-    shutil.copy(REPO / ".importlinter", demo / ".importlinter")
 
     def snapshot() -> dict:
         completed = subprocess.run(

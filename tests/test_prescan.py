@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from conftest import run_tool
-from ssot_imports.application import prescan
+from ssot_imports.adapters.prefilter_reader import PARALLEL_MINIMUM, PrefilterReader
+from ssot_imports.domain.prefilter import Request
 
-REQUEST = prescan.Request(
+REQUEST = Request(
     words=("Manager", "import *"),
     patterns=(("rebinding", r"\bas\s+(Manager)\b", ("as Manager",)),),
     import_words=("impl",),
@@ -40,21 +41,22 @@ def _tree(root: Path, count: int) -> list[Path]:
 FORKED_READ = """
 import json, sys
 from pathlib import Path
-from ssot_imports.application import prescan
-request = prescan.Request(
+from ssot_imports.adapters.prefilter_reader import PrefilterReader, can_fork, read_one_process
+from ssot_imports.domain.prefilter import Request
+request = Request(
     words=("Manager", "import *"),
     patterns=(("rebinding", r"\\bas\\s+(Manager)\\b", ("as Manager",)),),
     import_words=("impl",),
 )
 paths = sorted(Path(sys.argv[1]).rglob("*.py"))
-forked = prescan._can_fork()
+forked = can_fork()
 kept = {}
-records = prescan.scan(paths, request, None, kept)
-alone = prescan._Reader(request, {}, keep=True).read([str(p) for p in paths])
+records = PrefilterReader(None).scan(paths, request, kept)
+alone = read_one_process(request, paths)
 print(json.dumps({
     "forked": forked,
     "files": len(paths),
-    "same": [(r[2], r[3]) for r in alone]
+    "same": alone
     == [(sorted(records[p].words), sorted(records[p].tops)) for p in paths],
     "kept": all(kept[p] == p.read_bytes() for p in paths),
 }))
@@ -66,7 +68,7 @@ print(json.dumps({
     reason="the second process is forked on Linux with two CPUs or more",
 )
 def test_forked_read_matches_one_process(tmp_path: Path) -> None:
-    paths = _tree(tmp_path / "tree", prescan._PARALLEL_MINIMUM + 100)
+    paths = _tree(tmp_path / "tree", PARALLEL_MINIMUM + 100)
     result = run_tool([sys.executable, "-c", FORKED_READ, str(tmp_path / "tree")], cwd=tmp_path)
     assert result.code == 0, result.err
     assert json.loads(result.out) == {
@@ -79,7 +81,7 @@ def test_forked_read_matches_one_process(tmp_path: Path) -> None:
 
 def test_records_say_what_each_file_holds(tmp_path: Path) -> None:
     paths = _tree(tmp_path, 30)
-    records = prescan.scan(paths, REQUEST, None)
+    records = PrefilterReader(None).scan(paths, REQUEST)
     record = records[paths[15]]  # 15: spells Manager, imports impl, renames to Manager
     assert record.words == {"Manager", "rebinding:Manager", "import:impl"}
     assert record.tops == {"os", "pkg"}
@@ -89,11 +91,20 @@ def test_records_say_what_each_file_holds(tmp_path: Path) -> None:
 
 def test_cache_is_used_and_refreshed(tmp_path: Path) -> None:
     paths = _tree(tmp_path, 30)
-    cache = tmp_path / "cache"
-    first = prescan.scan(paths, REQUEST, cache)
-    paths[3].write_text("x = 1\n")
-    second = prescan.scan(paths, REQUEST, cache)
-    assert second[paths[3]].words == frozenset() and first[paths[3]].words
-    assert {p: second[p] for p in paths if p != paths[3]} == {
-        p: first[p] for p in paths if p != paths[3]
+    reused, changed = paths[3], paths[6]  # both spell Manager, and nothing else asked for
+    reader = PrefilterReader(tmp_path / "cache")
+    first = reader.scan(paths, REQUEST)
+    assert first[reused].words == first[changed].words == {"Manager"}
+    # Same size and modification time, other bytes: the cache answers without reading it.
+    stamp = reused.stat()
+    reused.write_text(reused.read_text().replace("Manager", "Nobody!"))
+    os.utime(reused, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    # A real change (another size): the file is read again.
+    changed.write_text("x = 1\n")
+    second = reader.scan(paths, REQUEST)
+    assert second[reused].words == {"Manager"}  # reused: proves the file was not read
+    assert second[changed].words == frozenset()
+    assert {p: second[p] for p in paths if p != changed} == {
+        p: first[p] for p in paths if p != changed
     }
+    assert PrefilterReader(None).scan(paths, REQUEST)[reused].words == frozenset()

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 from conftest import CONFIG_HEAD, EXAMPLES, REPO, Project
-from ssot_imports.adapters.scoped_graph import ScopedGraph, available
-from ssot_imports.adapters.source import ModuleLocator
-from ssot_imports.application.checking import CheckReport, CheckRequest, run_check
-from ssot_imports.application.prescan import _in_import_context
-from ssot_imports.application.settings import settings
+from ssot_imports import api
+from ssot_imports.adapters.grimp_internals import on_demand_reading_available
+from ssot_imports.adapters.locator import ModuleLocator
+from ssot_imports.adapters.scoped_graph import ScopedGraph
+from ssot_imports.api import CheckRequest
+from ssot_imports.domain.prefilter import in_import_context
+from ssot_imports.domain.report import CheckReport
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate
@@ -34,8 +36,7 @@ forbidden_modules =
 
 
 def _check(root: Path, config: Path) -> CheckReport:
-    settings.reset()
-    return run_check(CheckRequest(config=str(config), project_root=root, use_cache=False))
+    return api.check(CheckRequest(config=str(config), project_root=root, use_cache=False))
 
 
 def _ours(report: CheckReport) -> dict[str, object]:
@@ -53,7 +54,9 @@ def _ours(report: CheckReport) -> dict[str, object]:
 
 
 def _both(root: Path, config: Path, source: str, forbidden: str) -> tuple[CheckReport, ...]:
-    assert available()  # else both runs would build the whole graph and prove nothing
+    assert (
+        on_demand_reading_available()
+    )  # else both runs would build the whole graph and prove nothing
     scoped = _check(root, config)
     whole_config = config.with_name("whole.ini")
     whole_config.write_text(
@@ -100,7 +103,7 @@ def test_demo_same_findings_both_ways(tmp_path: Path) -> None:
     root = tmp_path / "examples"
     shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".import_linter_cache"))
     config = tmp_path / "demo.ini"
-    config.write_text((REPO / ".importlinter").read_text())
+    config.write_text((EXAMPLES / ".importlinter").read_text())
     scoped, whole = _both(
         root,
         config,
@@ -234,7 +237,7 @@ def test_syntax_error_in_a_candidate_is_reported_scoped(tmp_path: Path) -> None:
     ],
 )
 def test_import_context(source: bytes, expected: bool) -> None:
-    assert _in_import_context(source, b"impl") is expected
+    assert in_import_context(source, b"impl") is expected
 
 
 def test_scoped_graph_reads_only_what_it_is_asked(tmp_path: Path) -> None:
@@ -242,12 +245,10 @@ def test_scoped_graph_reads_only_what_it_is_asked(tmp_path: Path) -> None:
     sys.path.insert(0, str(project.root))
     try:
         locator = ModuleLocator(["pkg"])
-        graph = ScopedGraph(
-            ["pkg"], exclude_type_checking_imports=False, display=str, module_of=locator.module_of
-        )
+        graph = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
         assert "pkg.app.consumer" in graph.modules and "pkg.star.child" in graph.modules
         assert graph.find_modules_that_directly_import("pkg.app.legacy") == set()
-        graph.scan(["pkg.app.consumer", "pkg.app.lazy"])
+        graph.read_imports_of(["pkg.app.consumer", "pkg.app.lazy"])
         assert graph.find_modules_that_directly_import("pkg.app.legacy") == {"pkg.app.consumer"}
         assert [
             d["line_number"]
@@ -264,8 +265,7 @@ def test_names_met_late_are_learned_for_the_next_run(tmp_path: Path) -> None:
     config = project.config()
 
     def run() -> list[tuple[str, int, str]]:
-        settings.reset()
-        report = run_check(CheckRequest(config=str(config), project_root=project.root))
+        report = api.check(CheckRequest(config=str(config), project_root=project.root))
         return sorted((v.path, v.line, v.kind) for v in report.violations)
 
     first = run()

@@ -1,21 +1,19 @@
 """Finding and reading the import-linter configuration, with one-line errors.
 
 Discovery follows ``lint-imports``: ``setup.cfg`` and ``.importlinter`` (INI, section
-``[importlinter]``), then ``pyproject.toml`` (``[tool.importlinter]``); the working directory
-is searched first, then the project root given with ``--path``.
+``[importlinter]``), then ``pyproject.toml`` (``[tool.importlinter]``); the project root given
+with ``--path`` is searched first, then the working directory.
 """
 
 from __future__ import annotations
 
 import configparser
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from importlinter import configuration
-from importlinter.application import use_cases
+from importlinter import api
 
+from ..application.ports import Config
 from ..domain.errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -25,14 +23,17 @@ else:  # Python 3.10: the same parser, from PyPI
 
 CANDIDATES = ("setup.cfg", ".importlinter", "pyproject.toml")
 
-configuration.configure()
 
+class ConfigFiles:
+    """The application's ``Configs`` port."""
 
-@dataclass
-class Config:
-    path: Path
-    session_options: dict[str, Any]
-    contracts_options: list[dict[str, Any]]
+    def find(self, explicit: str | None, search: list[Path]) -> Path:
+        """The config file: ``explicit``, else the first candidate in one of ``search`` (the
+        project root) or, failing that, in the working directory."""
+        return find_config(explicit, list(dict.fromkeys([*search, Path.cwd().resolve()])))
+
+    def read(self, path: Path) -> Config:
+        return read_config(path)
 
 
 def find_config(explicit: str | None, search: list[Path]) -> Path:
@@ -65,13 +66,13 @@ def _has_section(path: Path) -> bool:
 def read_config(path: Path) -> Config:
     """Read a config file with import-linter's own readers; every failure is a UsageError."""
     try:
-        options = use_cases.read_user_options(str(path))
+        options = api.read_configuration(str(path))
     except (configparser.Error, tomllib.TOMLDecodeError) as error:
         first_line = str(error).strip().splitlines()[0]
         raise UsageError(f"{path}: malformed configuration: {first_line}") from None
     except (FileNotFoundError, UnicodeDecodeError, OSError) as error:
         raise UsageError(f"{path}: cannot read an [importlinter] section ({error})") from None
-    contracts = list(options.contracts_options)
+    contracts = list(options["contracts_options"])
     if not contracts:
         raise UsageError(
             f"{path}: no contracts found (INI: [importlinter:contract:ID] sections; "
@@ -82,7 +83,7 @@ def read_config(path: Path) -> Config:
         for required in ("name", "type"):
             if not contract.get(required):
                 raise UsageError(f"{path}: contract '{contract['id']}' has no '{required}' option")
-    return Config(path, dict(options.session_options), contracts)
+    return Config(path, dict(options["session_options"]), contracts)
 
 
 def _slug(name: object) -> str:

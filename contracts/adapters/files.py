@@ -1,49 +1,77 @@
-"""Writing checked files back without ever leaving one half-written or changed in mode."""
+"""The local file system as the application sees it: reading checked files, and writing any
+file (fixed source, caches, baselines) without ever leaving one half-written."""
 
 from __future__ import annotations
 
 import os
 import stat
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A file's bytes and permission bits when it was read."""
-
-    path: Path
-    data: bytes
-    mode: int
+from ..application.ports import Snapshot
+from ..domain import rules
+from ..domain.parsing import SourceError, SourceFile, decode_source
 
 
-def take_snapshot(path: Path) -> Snapshot:
-    return Snapshot(path, path.read_bytes(), stat.S_IMODE(path.stat().st_mode))
-
-
-def unchanged_since(snapshot: Snapshot) -> bool:
-    try:
-        return snapshot.path.read_bytes() == snapshot.data
-    except OSError:
-        return False
-
-
-def replace_atomically(snapshot: Snapshot, data: bytes) -> None:
-    """Write to a temporary file in the same folder, give it the old mode, then rename.
+def write_atomically(
+    path: Path, data: bytes, mode: int | None = None, *, durable: bool = True
+) -> None:
+    """Write to a temporary file in the same folder, then rename it over ``path``.
 
     The rename is atomic on POSIX and Windows, so a reader sees the old file or the new one,
-    never a mix; a crash leaves at worst a stray temporary file.
+    never a mix; a crash leaves at worst a stray temporary file. ``mode``: the permission bits
+    the file gets (default: those of a new file). ``durable``: flushed to disk before the
+    rename (a cache that can be rebuilt skips it).
     """
-    directory = snapshot.path.parent
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{snapshot.path.name}.")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, snapshot.mode)
-        os.replace(temporary, snapshot.path)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class LocalFiles:
+    """Reads and writes of the checked tree (the application's ``Files`` port)."""
+
+    def read_bytes(self, path: Path) -> bytes:
+        return path.read_bytes()
+
+    def read_source(self, path: Path) -> SourceFile:
+        """Read and decode a Python file; raises SourceError naming what went wrong."""
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            message = f"cannot read file: {error.strerror}"
+            raise SourceError(rules.UNREADABLE_FILE, path, message) from None
+        return decode_source(path, data)
+
+    def resolve(self, path: Path) -> Path:
+        return path.resolve()
+
+    def snapshot(self, path: Path) -> Snapshot:
+        return Snapshot(path, path.read_bytes(), stat.S_IMODE(path.stat().st_mode))
+
+    def unchanged_since(self, snapshot: Snapshot) -> bool:
+        try:
+            return snapshot.path.read_bytes() == snapshot.data
+        except OSError:
+            return False
+
+    def replace(self, snapshot: Snapshot, data: bytes) -> None:
+        """Replace a file read as ``snapshot`` with ``data``, keeping its permission bits."""
+        write_atomically(snapshot.path, data, snapshot.mode)
+
+    def write(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)

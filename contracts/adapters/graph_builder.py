@@ -8,27 +8,20 @@ tree with a few broken files is still checked everywhere else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import grimp
-from grimp.adaptors.modulefinder import ModuleFinder
-from grimp.application.config import settings as grimp_settings
-from grimp.application.ports.modulefinder import FoundPackage
 
+from ..application.ports import BuiltGraph, ModuleIndex
 from ..domain import rules
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
+from .grimp_internals import FoundPackage, ModuleFinder, module_finder, use_module_finder
 
 _DECODE_FAILURE = re.compile(r"Failed to decode file (?P<path>.+?) as UTF-8: (?P<reason>.*)")
 _MAX_EXCLUSIONS = 10_000
-
-
-@dataclass
-class BuiltGraph:
-    graph: grimp.ImportGraph
-    excluded: dict[Path, Diagnostic] = field(default_factory=dict)
-    attempts: int = 1
 
 
 class _FilteringModuleFinder(ModuleFinder):
@@ -58,38 +51,48 @@ def _module_path(package: FoundPackage, module: str) -> Path:
 
 
 def build_graph(
-    root_packages: list[str],
+    index: ModuleIndex,
     *,
     cache_dir: str | None,
     include_external_packages: bool,
     exclude_type_checking_imports: bool,
-    display,
+    display: Callable[[Path], str],
 ) -> BuiltGraph:
-    """Build the graph, leaving out (and reporting) each file grimp cannot read."""
+    """Build the graph, leaving out (and reporting) each file grimp cannot read.
+
+    The files left out are keyed by the index's own paths.
+    """
     excluded: dict[Path, Diagnostic] = {}
-    original_finder = grimp_settings.MODULE_FINDER
-    attempts = 0
+    resolved: set[Path] = set()  # the same files, as grimp names them
+    original_finder = module_finder()
     try:
         while True:
-            attempts += 1
-            grimp_settings.configure(MODULE_FINDER=_FilteringModuleFinder(set(excluded)))
+            use_module_finder(_FilteringModuleFinder(set(resolved)))
             try:
                 graph = grimp.build_graph(
-                    *root_packages,
+                    *index.roots,
                     cache_dir=cache_dir,
                     include_external_packages=include_external_packages,
                     exclude_type_checking_imports=exclude_type_checking_imports,
                 )
-                return BuiltGraph(graph, excluded, attempts)
+                return BuiltGraph(graph, excluded)
             except (grimp.exceptions.SourceSyntaxError, UnicodeError) as error:
                 path, diagnostic = unreadable_file(error, display)
             except (ValueError, grimp.exceptions.GrimpException) as error:
                 raise UsageError(f"root_packages: {error}") from None
-            if path in excluded or len(excluded) >= _MAX_EXCLUSIONS:
+            if path in resolved or len(resolved) >= _MAX_EXCLUSIONS:
                 raise UsageError(f"import graph: cannot leave out {path} ({diagnostic.message})")
-            excluded[path] = diagnostic
+            resolved.add(path)
+            excluded[index_path(index, path)] = diagnostic
     finally:
-        grimp_settings.configure(MODULE_FINDER=original_finder)
+        use_module_finder(original_finder)
+
+
+def index_path(index: ModuleIndex, resolved: Path) -> Path:
+    """The index's own path for a file grimp names by its resolved path."""
+    module = index.module_of(resolved)
+    own = index.path_of(module) if module else None
+    return own if own is not None and own.resolve() == resolved else resolved
 
 
 def unreadable_file(

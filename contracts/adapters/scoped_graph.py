@@ -11,7 +11,6 @@ for scanning every module that could matter first.
 
 from __future__ import annotations
 
-import inspect
 import os
 import threading
 from collections import defaultdict
@@ -20,20 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from grimp import exceptions as grimp_exceptions
-from grimp.adaptors.filesystem import FileSystem
-from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
-from grimp.domain.valueobjects import Module
 
+from ..application.ports import ModuleIndex
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
-from .graph_builder import unreadable_file
-
-try:  # grimp's internals: present in every supported version (3.18 and later)
-    from grimp.application.scanning import scan_imports
-    from grimp.application.usecases import _find_packages
-except ImportError:  # pragma: no cover - a grimp that moved them: build the full graph
-    scan_imports = None  # type: ignore[assignment]
-    _find_packages = None  # type: ignore[assignment]
+from .graph_builder import index_path, unreadable_file
+from .grimp_internals import FileSystem, FoundPackage, Module, ModuleFile, find_packages, scanner
 
 
 class _NoTimesFileSystem(FileSystem):
@@ -42,19 +33,6 @@ class _NoTimesFileSystem(FileSystem):
 
     def get_mtime(self, file_name: str) -> float:
         return 0.0
-
-
-def available() -> bool:
-    """Whether this grimp lets a graph be read module by module, the way this module calls it."""
-    if scan_imports is None or _find_packages is None:
-        return False
-    try:
-        parameters = set(inspect.signature(scan_imports).parameters)
-    except (TypeError, ValueError):
-        return False
-    return {"found_packages", "include_external_packages", "exclude_type_checking_imports"} <= (
-        parameters
-    )
 
 
 def packages_from_walk(
@@ -111,22 +89,20 @@ class ScopedGraph:
 
     def __init__(
         self,
-        root_packages: list[str],
+        index: ModuleIndex,
         *,
         exclude_type_checking_imports: bool,
         display: Callable[[Path], str],
-        module_of: Callable[[Path], str | None],
-        on_excluded: Callable[[Path, Diagnostic], None] = lambda path, diagnostic: None,
-        packages: set[FoundPackage] | None = None,
     ) -> None:
+        self._index = index
+        root_packages = list(index.roots)
+        packages = packages_from_walk(index.roots, index.files(), index.linked_directories)
         try:
-            self._packages = packages or _find_packages(_NoTimesFileSystem(), list(root_packages))
+            self._packages = packages or find_packages(_NoTimesFileSystem(), root_packages)
         except (ValueError, grimp_exceptions.GrimpException) as error:
             raise UsageError(f"root_packages: {error}") from None
         self._exclude_type_checking = exclude_type_checking_imports
         self._display = display
-        self._module_of = module_of  # the file's dotted name, to leave an unreadable one out
-        self._on_excluded = on_excluded
         self._files = {
             module_file.module.name: module_file
             for package in self._packages
@@ -135,6 +111,7 @@ class ScopedGraph:
         namespaces = {name for package in self._packages for name in package.namespace_packages}
         self.modules: set[str] = set(self._files) | namespaces
         self.scanned: set[str] = set()
+        # Files left out because they cannot be read, by the index's paths (filled as it reads).
         self.excluded: dict[Path, Diagnostic] = {}
         self._importers: dict[str, set[str]] = defaultdict(set)
         self._details: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -143,7 +120,7 @@ class ScopedGraph:
 
     # Reading ------------------------------------------------------------------------------------
 
-    def scan(self, modules: Iterable[str], *, background: bool = False) -> None:
+    def read_imports_of(self, modules: Iterable[str], *, background: bool = False) -> None:
         """Read the imports of ``modules`` (those not read yet; unknown names are ignored).
 
         In the background, the caller goes on while grimp's scanner works (it lets go of the
@@ -179,7 +156,7 @@ class ScopedGraph:
         while wanted:
             module_files = [self._files[m] for m in sorted(wanted)]
             try:
-                found = scan_imports(
+                found = scanner()(
                     module_files,
                     found_packages=self._packages,
                     include_external_packages=False,
@@ -187,13 +164,13 @@ class ScopedGraph:
                 )
             except (grimp_exceptions.SourceSyntaxError, UnicodeError) as error:
                 path, diagnostic = unreadable_file(error, self._display)
-                module = self._module_of(path)
-                if module is None or module not in wanted or path in self.excluded:
+                module = self._index.module_of(path)
+                own = index_path(self._index, path)
+                if module is None or module not in wanted or own in self.excluded:
                     raise UsageError(
                         f"import graph: cannot leave out {path} ({diagnostic.message})"
                     ) from None
-                self.excluded[path] = diagnostic
-                self._on_excluded(path, diagnostic)
+                self.excluded[own] = diagnostic
                 wanted.discard(module)
                 continue
             for imports in found.values():

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from ..application.checking import CheckReport
 from ..domain.findings import Violation
+from ..domain.report import CheckReport
 from ..domain.rules import UNCHECKED_FILE
-from .locations import workspace_prefix
 from .text import coverage_text, summary_line
 
 
@@ -35,7 +31,7 @@ def annotation(violation: Violation, prefix: str) -> str:
 
 def render_github(report: CheckReport) -> str:
     """Annotations for new violations and for diagnostics; baselined ones stay silent."""
-    prefix = workspace_prefix(report.project_root)
+    prefix = report.workspace_prefix
     lines = [annotation(v, prefix) for v in report.violations if v.baseline_state == "new"]
     unchecked = 0
     for diagnostic in report.diagnostics:
@@ -79,7 +75,7 @@ def markdown_summary(report: CheckReport) -> str:
         )
     new_violations = [v for v in report.violations if v.baseline_state == "new"]
     if new_violations:
-        prefix = workspace_prefix(report.project_root)
+        prefix = report.workspace_prefix
         lines += ["", "| Location | Rule | Message | Fix |", "| --- | --- | --- | --- |"]
         for v in new_violations:
             fix = f"`{_cell(v.suggestion)}`" if v.suggestion else _cell(v.unfixable_reason or "")
@@ -95,12 +91,3 @@ def markdown_summary(report: CheckReport) -> str:
         ]
     lines += ["", summary_line(report), ""]
     return "\n".join(lines)
-
-
-def append_step_summary(report: CheckReport) -> None:
-    """Append the Markdown summary to ``$GITHUB_STEP_SUMMARY`` when it is set."""
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    with Path(target).open("a", encoding="utf-8") as handle:
-        handle.write(markdown_summary(report))

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..application.checking import CheckReport
 from ..domain.findings import Diagnostic, Violation
+from ..domain.report import CheckReport
 
 SCHEMA_VERSION = 1
 

@@ -10,10 +10,9 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..application.checking import CheckReport
 from ..domain.findings import Violation
+from ..domain.report import CheckReport
 from ..domain.rules import ALL_RULES, DOCS_URL, Rule
-from .locations import workspace_prefix
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -78,7 +77,7 @@ def _result(violation: Violation, rule_index: dict[str, int], prefix: str) -> di
 
 def sarif_data(report: CheckReport, include_baselined: bool = True) -> dict[str, Any]:
     rule_index = {rule.code: index for index, rule in enumerate(ALL_RULES)}
-    prefix = workspace_prefix(report.project_root)
+    prefix = report.workspace_prefix
     violations = [v for v in report.violations if include_baselined or v.baseline_state == "new"]
     notifications = [
         {

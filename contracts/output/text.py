@@ -6,8 +6,8 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from ..application.checking import CheckReport, ContractResult
 from ..domain.findings import Coverage, Diagnostic
+from ..domain.report import CheckReport, ContractResult
 from ..domain.rules import UNCHECKED_FILE
 
 

@@ -12,21 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
 
-from grimp import ImportGraph
-
-from ..adapters.scoped_graph import ScopedGraph
-from ..adapters.source import ModuleLocator
-from .prescan import IMPORT_CONTEXT, Record
+from ...domain.prefilter import IMPORT_CONTEXT, Record
+from ..ports import Files, ModuleIndex, OnDemandGraph
 
 
 class ImporterScope:
     """Tells a scoped graph what to read, so that its answers equal a whole graph's for every
     importer the check would look at."""
 
-    def __init__(self, graph: ImportGraph | ScopedGraph, locator: ModuleLocator) -> None:
-        self.graph = graph if isinstance(graph, ScopedGraph) else None
+    def __init__(self, graph: Any, locator: ModuleIndex, files: Files) -> None:
+        self.graph = graph if isinstance(graph, OnDemandGraph) else None
         self.locator = locator
+        self.files = files
         self.records: dict[Path, Record] = {}
         self.covered: set[str] = set()
         self.searched: set[str] = set()  # names met late, searched for in every file
@@ -50,7 +49,7 @@ class ImporterScope:
         triggers = {*names, "import *"} & prefilter_words
         triggers |= {f"{IMPORT_CONTEXT}:{word}" for word in import_words}
         self.covered |= triggers
-        self.graph.scan(
+        self.graph.read_imports_of(
             background=True,
             modules=[
                 *targets,
@@ -86,7 +85,7 @@ class ImporterScope:
                 continue
             if record is None or not record.readable or self._spells(module, wanted):
                 modules.append(module)
-        self.graph.scan(modules)
+        self.graph.read_imports_of(modules)
 
     def _records(self) -> Iterable[tuple[str, Record | None]]:
         assert self.graph is not None
@@ -102,8 +101,7 @@ class ImporterScope:
         data = self.contents.get(path) if self.contents is not None else None
         if data is None:  # the prefilter's record came from its cache
             try:
-                with open(path, "rb") as stream:
-                    data = stream.read()
+                data = self.files.read_bytes(path)
             except OSError:
                 return True  # let the scanner say what is wrong with it
         return any(word in data for word in words)

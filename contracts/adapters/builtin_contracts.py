@@ -3,7 +3,9 @@
 Each built-in contract stores its findings differently (chains of links, detailed chains with
 alternatives, protected-module links, cycle breakers). All of them come down to chains of
 direct imports with line numbers; each chain becomes one violation located at its first
-direct import, with the whole chain in the message.
+direct import, with the whole chain in the message. These metadata shapes are import-linter
+internals: they are read here only, and ``tests/test_upstream_internals.py`` checks them
+against the installed release.
 """
 
 from __future__ import annotations
@@ -19,6 +21,19 @@ from ..domain.findings import Violation
 from ..domain.rules import BUILT_IN_CONTRACTS, CONTRACT_BROKEN
 
 Link = dict[str, Any]
+
+
+class BuiltinContractFindings:
+    """The application's ``BuiltinFindings`` port."""
+
+    def violations(
+        self,
+        contract_type: str,
+        metadata: Any,
+        graph: ImportGraph,
+        path_of: Callable[[str], str],
+    ) -> list[Violation]:
+        return builtin_violations(contract_type, metadata, graph, path_of)
 
 
 def builtin_violations(

@@ -10,25 +10,24 @@ dotted name is matched against those trailing parts.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from grimp import ImportGraph
-
-from ..domain import rules
-from ..domain.edits import ImportedName, ModuleEdit
-from ..domain.errors import ConfigurationError
-from ..domain.findings import Coverage, Diagnostic, Violation
-from ..domain.modules import expression_matches, is_same_or_descendant, parent
-from ..domain.statements import ImportStatement
-from . import prescan
-from .file_walk import FileWalk
-from .settings import RunSettings, settings
-from .sources import SourceCache
+from ...domain import rules
+from ...domain.edits import ImportedName, ModuleEdit
+from ...domain.errors import ConfigurationError
+from ...domain.findings import Violation
+from ...domain.modules import expression_matches, is_same_or_descendant, parent
+from ...domain.prefilter import Request
+from ...domain.statements import ImportStatement
+from ..context import RunContext
+from ..pipeline.file_walk import FileWalk
+from ..pipeline.sources import SourceCache
+from ..ports import ContractFindings
 
 
 @dataclass(frozen=True)
@@ -40,30 +39,23 @@ class ShadowOptions:
     check_unreachable_files: bool = True
 
 
-@dataclass
-class ShadowResult:
-    violations: list[Violation]
-    diagnostics: list[Diagnostic]
-    coverage: Coverage = field(default_factory=Coverage)
-
-
 class ShadowRootAnalysis:
     def __init__(
         self,
-        graph: ImportGraph,
+        graph: Any,
         options: ShadowOptions,
         root_packages: Iterable[str],
-        run_settings: RunSettings = settings,
+        context: RunContext,
     ) -> None:
         self.graph = graph
         self.options = options
         self.root_packages = list(root_packages)
-        self.locator = run_settings.locator(self.root_packages)
-        self.sources = SourceCache(self.locator, run_settings)
-        self.settings = run_settings
-        self._third_party: dict[str, list[Path] | None] = {}
+        self.locator = context.index(self.root_packages)
+        self.sources = SourceCache(self.locator, context)
+        self.context = context
+        self._third_party: dict[str, bool] = {}
 
-    def run(self) -> ShadowResult:
+    def run(self) -> ContractFindings:
         roots = self.options.roots or tuple(self.root_packages)
         for root in roots:
             if root not in self.graph.modules:
@@ -82,20 +74,18 @@ class ShadowRootAnalysis:
             self.locator,
             self.graph.modules,
             self.sources,
-            self.settings,
+            self.context,
             self.options.check_unreachable_files,
         )
         violations = self._scan(walk)
-        return ShadowResult(
+        return ContractFindings(
             sorted(violations, key=Violation.sort_key), self.sources.diagnostics, walk.coverage
         )
 
     def _scan(self, walk: FileWalk) -> list[Violation]:
         """Every file whose import lines start with a candidate name is parsed and checked."""
         violations: list[Violation] = []
-        records = self.settings.prescanned(self.root_packages) or prescan.scan(
-            self.locator.files(), prescan.Request(()), self.settings.cache_dir
-        )
+        records = self.context.prefilter(self.root_packages, Request(()))
         for item in walk:
             candidates = records[item.path].tops & self.tops
             if not candidates:
@@ -150,46 +140,12 @@ class ShadowRootAnalysis:
         return sorted(candidates, key=lambda m: (len(m), m))[0]
 
     def _is_third_party(self, name: str) -> bool:
-        """Whether an installed package outside the project really provides ``name``.
-
-        Only the top-level package is located (which imports nothing); the rest of the name is
-        looked for on disk below it.
-        """
-        top, _, rest = name.partition(".")
-        if top not in self._third_party:
-            self._third_party[top] = self._installed_locations(top)
-        directories = self._third_party[top]
-        if directories is None:
-            return False
-        if not directories:
-            return True  # an installed plain module (os.path style): the name is its own
-        parts = rest.split(".")
-        return any(
-            d.joinpath(*parts).with_suffix(".py").is_file()
-            or (d.joinpath(*parts) / "__init__.py").is_file()
-            for d in directories
-        )
-
-    def _installed_locations(self, top: str) -> list[Path] | None:
-        """Where an installed package ``top`` lives outside the project; [] for a plain
-        module; None when nothing outside the project provides ``top``."""
-        spec = importlib.util.find_spec(top)
-        if spec is None:
-            return None
-        project = [d.resolve() for d in self.locator.directories]
-
-        def inside(location: Path) -> bool:
-            return any(location == p or p in location.parents for p in project)
-
-        if spec.submodule_search_locations is None:
-            origin = Path(spec.origin).resolve() if spec.origin else None
-            return None if origin is not None and inside(origin) else []
-        outside = [
-            Path(location).resolve()
-            for location in spec.submodule_search_locations
-            if not inside(Path(location).resolve())
-        ]
-        return outside or None
+        """Whether an installed package outside the project really provides ``name``."""
+        if name not in self._third_party:
+            self._third_party[name] = self.context.ports.installed.provides(
+                name, self.locator.directories
+            )
+        return self._third_party[name]
 
     def _violation(
         self,

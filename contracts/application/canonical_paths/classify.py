@@ -6,13 +6,13 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..domain import rules, suggestions
-from ..domain.edits import Edit, StringEdit
-from ..domain.exports import ExportSet, ObjectRef
-from ..domain.findings import Violation
-from ..domain.rules import Rule
-from ..domain.statements import Binding, ImportStatement
-from ..domain.strings import StringReference
+from ...domain import rules, suggestions
+from ...domain.edits import Edit, StringEdit
+from ...domain.exports import ExportSet, ObjectRef
+from ...domain.findings import Violation
+from ...domain.rules import Rule
+from ...domain.statements import Binding, ImportStatement
+from ...domain.strings import StringReference
 
 IMPLEMENTATION = "implementation"
 CANONICAL = "canonical"

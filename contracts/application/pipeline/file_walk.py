@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..adapters.source import ModuleLocator, SourceFile
-from ..domain import rules
-from ..domain.findings import Coverage
-from .settings import RunSettings
+from ...domain import rules
+from ...domain.findings import Coverage
+from ...domain.parsing import SourceFile
+from ..context import RunContext
+from ..ports import ModuleIndex
 from .sources import SourceCache
 
 
@@ -27,16 +28,16 @@ class WalkedFile:
 class FileWalk:
     def __init__(
         self,
-        locator: ModuleLocator,
+        index: ModuleIndex,
         graph_modules: set[str],
         sources: SourceCache,
-        run_settings: RunSettings,
+        context: RunContext,
         include_unreachable: bool,
     ) -> None:
-        self.locator = locator
+        self.index = index
         self.graph_modules = graph_modules
         self.sources = sources
-        self.settings = run_settings
+        self.context = context
         self.include_unreachable = include_unreachable
         self.coverage = Coverage()
 
@@ -44,21 +45,22 @@ class FileWalk:
         """The files to look at; excluded and (when not included) unreachable ones are
         counted as skipped and not yielded. Each yielded file must be passed to
         ``checked`` or ``parse``."""
-        excluded_files = self.settings.excluded_files
-        for path in self.locator.files():
+        excluded_files = self.context.excluded_files
+        for path in self.index.files():
             self.coverage.in_scope += 1
-            excluded = excluded_files and excluded_files.get(path.resolve())
+            excluded = excluded_files.get(path) if excluded_files else None
             if (
-                excluded is rules.UNDECODABLE_FILE
+                excluded is not None
+                and excluded.rule is rules.UNDECODABLE_FILE
                 and self.include_unreachable
                 and self.sources.file(path) is not None
             ):
                 excluded = None  # grimp could not decode it, but Python's own decoding can
             if excluded:
-                self._skip(excluded.name)
+                self._skip(excluded.kind)
                 continue
-            module = self.locator.module_of(path) or path.stem
-            in_graph = module in self.graph_modules and self.locator.path_of(module) == path
+            module = self.index.module_of(path) or path.stem
+            in_graph = module in self.graph_modules and self.index.path_of(module) == path
             if not in_graph and not self.include_unreachable:
                 self._skip("unreachable")
                 continue

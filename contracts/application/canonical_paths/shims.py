@@ -13,15 +13,14 @@ import re
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from grimp import ImportGraph
-
-from ..adapters.source import logical_line, parse_logical_line
-from ..domain.exports import ExportSet, ObjectRef, string_list
-from ..domain.rebinding import ImportedObject, final_bindings
-from ..domain.statements import Binding, ImportStatement, quick_bindings
+from ...domain.exports import ExportSet, ObjectRef, string_list
+from ...domain.parsing import logical_line, parse_logical_line
+from ...domain.rebinding import ImportedObject, final_bindings
+from ...domain.statements import Binding, ImportStatement, quick_bindings
+from ..pipeline.sources import SourceCache
 from .classify import CANONICAL, IMPLEMENTATION, SHIM, Target
-from .sources import SourceCache
 
 _DUNDER_ALL = re.compile(r"__all__\s*(?::[^=]*)?=")
 
@@ -56,7 +55,7 @@ def _is_relevant(binding: Binding, module: str, graph_modules: set[str]) -> bool
 class ShimFinder:
     def __init__(
         self,
-        graph: ImportGraph,
+        graph: Any,
         sources: SourceCache,
         exports: ExportSet,
         implementation_modules: set[str],
@@ -160,7 +159,7 @@ class ShimFinder:
         key = (importer, line)
         if key not in self._quick_cache:
             self._quick_cache[key] = quick_bindings(
-                text, importer, lambda: self.sources.locator.is_package(importer)
+                text, importer, lambda: self.sources.index.is_package(importer)
             )
         return self._quick_cache[key]
 

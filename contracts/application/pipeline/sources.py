@@ -9,27 +9,27 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from ..adapters.source import (
-    ModuleLocator,
+from ...domain.findings import Diagnostic
+from ...domain.parsing import (
     SourceError,
     SourceFile,
     logical_line,
     parse_logical_line,
     parse_module,
-    read_source,
     single_line,
 )
-from ..domain.findings import Diagnostic
-from ..domain.rules import Rule
-from ..domain.scopes import scope_of, string_mask
-from ..domain.statements import ImportStatement, Placement, iter_file_imports
-from .settings import RunSettings
+from ...domain.rules import Rule
+from ...domain.scopes import scope_of, string_mask
+from ...domain.statements import ImportStatement, Placement, iter_file_imports
+from ..context import RunContext
+from ..ports import ModuleIndex
 
 
 class SourceCache:
-    def __init__(self, locator: ModuleLocator, run_settings: RunSettings) -> None:
-        self.locator = locator
-        self.settings = run_settings
+    def __init__(self, index: ModuleIndex, context: RunContext) -> None:
+        self.index = index
+        self.context = context
+        self.files = context.ports.files
         self.diagnostics: list[Diagnostic] = []
         self._files: dict[Path, SourceFile | None] = {}
         self._masks: dict[Path, list[bool]] = {}
@@ -38,19 +38,19 @@ class SourceCache:
         self.failed: dict[Path, Rule] = {}
 
     def display(self, path: Path) -> str:
-        return self.settings.display_path(path)
+        return self.context.display_path(path)
 
     def file(self, path: Path) -> SourceFile | None:
         if path not in self._files:
             try:
-                self._files[path] = read_source(path)
+                self._files[path] = self.files.read_source(path)
             except SourceError as error:
                 self._fail(error)
                 self._files[path] = None
         return self._files[path]
 
     def module_file(self, module: str) -> SourceFile | None:
-        path = self.locator.path_of(module)
+        path = self.index.path_of(module)
         return None if path is None else self.file(path)
 
     def mask(self, source: SourceFile) -> list[bool]:
@@ -74,7 +74,7 @@ class SourceCache:
         if path in self._files:
             return
         try:
-            source = read_source(path)
+            source = self.files.read_source(path)
             tree = parse_module(source)
         except SourceError:
             return
@@ -105,7 +105,7 @@ class SourceCache:
         source = self.module_file(module)
         if source is None or not 0 < line <= len(source.lines):
             return []
-        is_package = self.locator.is_package(module)
+        is_package = self.index.is_package(module)
         snippet = single_line(source.lines, line) or logical_line(source.lines, line)
         tree = parse_logical_line(snippet)
         if tree is None:

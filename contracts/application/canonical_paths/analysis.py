@@ -11,87 +11,29 @@ from __future__ import annotations
 
 import ast
 import difflib
-import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from grimp import ImportGraph
-
-from ..adapters.source import (
-    SourceFile,
-)
-from ..domain.errors import ConfigurationError
-from ..domain.exports import ExportSet, derive_exports
-from ..domain.findings import Coverage, Diagnostic, Violation
-from ..domain.modules import expression_matches, is_same_or_descendant, resolve_relative
-from ..domain.rebinding import binds_otherwise
-from ..domain.statements import Binding
-from ..domain.strings import dotted_name, find_string_references, string_pattern
-from . import prescan
+from ...domain.errors import ConfigurationError
+from ...domain.exports import ExportSet, derive_exports
+from ...domain.findings import Violation
+from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
+from ...domain.parsing import SourceFile
+from ...domain.rebinding import binds_otherwise
+from ...domain.statements import Binding
+from ...domain.strings import dotted_name, find_string_references, string_pattern
+from ..context import RunContext
+from ..pipeline.file_walk import FileWalk
+from ..pipeline.sources import SourceCache
+from ..ports import ContractFindings
 from .classify import AttributeUses, Classifier, Site, Target
-from .file_walk import FileWalk
 from .importer_scope import ImporterScope
-from .settings import RunSettings, settings
+from .prefilter import REBOUND, REBOUND_FROM, Prefilter
 from .shims import ShimFinder, ShimMap, relevant_bindings
-from .sources import SourceCache
 
 OTHER = "other"
-# Prefilter labels (never real substrings): any `as <canonical name>`, and the module of each
-# one-line `from M import ... as <canonical name>`.
-REBOUND = "rebinding: `as <canonical name>`"
-REBOUND_FROM = "rebinding from"
-
-
-class Prefilter:
-    """The substrings worth knowing per file, derived from the export set alone.
-
-    Root package names (imports outside the graph), canonical names (shim importers, renames),
-    quoted implementation paths (strings), ``__all__`` and star imports.
-    """
-
-    def __init__(
-        self,
-        exports: ExportSet,
-        root_packages: Iterable[str],
-        implementations: Iterable[str],
-        import_words: Iterable[str] = (),
-        learned: Iterable[str] = (),
-    ) -> None:
-        self.learned = tuple(sorted(set(learned)))
-        self.import_words = tuple(sorted(set(import_words)))
-        self.string_markers = tuple(
-            quote + module for module in sorted(implementations) for quote in ('"', "'")
-        )
-        self.preferred = tuple(sorted(set(exports.preferred.values())))
-        words = {
-            *root_packages,
-            *exports.names,
-            *self.preferred,
-            *self.string_markers,
-            *self.learned,
-            "__all__",
-            "import *",
-        }
-        self.words = frozenset(words)
-        names = "|".join(re.escape(name) for name in self.preferred)
-        # Every `as <canonical name>`; for a one-line `from M import ... as Name` also M, so
-        # that a file whose only such imports come from modules already classified through
-        # the graph needs no parse.
-        one_line_from = r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t][^\n(\\#;]*"
-        any_form = (REBOUND, rf"\bas\s+(?:{names})\b", self.preferred)
-        with_module = (
-            REBOUND_FROM,
-            rf"(?m)(?:{one_line_from})?\bas[ \t]+(?:{names})\b",
-            tuple(f"as{space}{name}" for name in self.preferred for space in (" ", "\t")),
-        )
-        self.request = prescan.Request(
-            tuple(sorted(words)), (any_form, with_module), self.import_words
-        )
-
-    def spells_string(self, words: frozenset[str]) -> bool:
-        """Whether a file's words hold a quoted implementation path (a string reference)."""
-        return not words.isdisjoint(self.string_markers)
 
 
 @dataclass(frozen=True)
@@ -110,34 +52,25 @@ class CanonicalImportOptions:
     exclude_type_checking_imports: bool = False
 
 
-@dataclass
-class AnalysisResult:
-    violations: list[Violation]
-    diagnostics: list[Diagnostic]
-    coverage: Coverage
-    exports: ExportSet
-    shims: dict[str, list[str]] = field(default_factory=dict)
-
-
 class CanonicalImportAnalysis:
     def __init__(
         self,
-        graph: ImportGraph,
+        graph: Any,
         options: CanonicalImportOptions,
         root_packages: Iterable[str],
-        run_settings: RunSettings = settings,
+        context: RunContext,
     ) -> None:
         self.graph = graph
         self.modules = graph.modules
         self.options = options
         self.root_packages = list(root_packages)
-        self.settings = run_settings
-        self.locator = run_settings.locator(self.root_packages)
-        self.sources = SourceCache(self.locator, run_settings)
+        self.context = context
+        self.locator = context.index(self.root_packages)
+        self.sources = SourceCache(self.locator, context)
         self.implementations: set[str] = set()
-        self.scope = ImporterScope(graph, self.locator)
+        self.scope = ImporterScope(graph, self.locator, context.ports.files)
 
-    def run(self) -> AnalysisResult:
+    def run(self) -> ContractFindings:
         self._validate()
         exports = self._derive_exports()
         self._prefilter_files(exports)
@@ -152,7 +85,7 @@ class CanonicalImportAnalysis:
         ).find()
         if not self.scope.searched <= set(self.learned):
             words = sorted({*self.learned, *self.scope.searched})
-            prescan.learn(self.settings.cache_dir, self.base_request, words)
+            self.context.ports.prefilter.learn(self.base_request, words)
         classifier = Classifier(
             exports,
             allow_renames=self.options.allow_renames,
@@ -164,18 +97,15 @@ class CanonicalImportAnalysis:
             self.locator,
             self.modules,
             self.sources,
-            self.settings,
+            self.context,
             self.options.check_unreachable_files,
         )
         self.shim_map = shim_map
         violations += self._file_scan(shim_map, classifier, walk)
-        coverage = walk.coverage
-        return AnalysisResult(
+        return ContractFindings(
             violations=sorted(violations, key=Violation.sort_key),
             diagnostics=self.sources.diagnostics,
-            coverage=coverage,
-            exports=exports,
-            shims={m: sorted(t.bindings) for m, t in sorted(shim_map.shims.items())},
+            coverage=walk.coverage,
         )
 
     def _prefilter_files(self, exports: ExportSet) -> None:
@@ -186,14 +116,12 @@ class CanonicalImportAnalysis:
         arguments = (exports, self.root_packages, self.options.implementation_modules)
         base = Prefilter(*arguments, self.import_words)
         self.base_request = base.request
-        self.learned = prescan.learned_words(self.settings.cache_dir, base.request)
+        self.learned = self.context.ports.prefilter.learned_words(base.request)
         self.prefilter = Prefilter(*arguments, self.import_words, self.learned)
         self.words = self.prefilter.words
-        request = self.prefilter.request
-        self.records = self.settings.prescanned(self.root_packages, request) or prescan.scan(
-            self.locator.files(), request, self.settings.cache_dir, self.scope.contents
+        self.records = self.context.prefilter(
+            self.root_packages, self.prefilter.request, self.scope.contents
         )
-        self.settings.remember_scan(self.root_packages, request, self.records)
 
     def _read_candidates(self, exports: ExportSet) -> None:
         """Have the graph read the targets and every file that can import one (a scoped graph
@@ -256,10 +184,10 @@ class CanonicalImportAnalysis:
 
     def _require_module(self, option: str, module: str) -> None:
         path = self.locator.path_of(module)
-        problem = path is not None and self.settings.excluded_files.get(path.resolve())
+        problem = path is not None and self.context.excluded_files.get(path)
         if problem:
             where = self.sources.display(path)
-            raise ConfigurationError(option, module, f"cannot be read: {problem} in {where}")
+            raise ConfigurationError(option, module, f"cannot be read: {problem.kind} in {where}")
         if module not in self.modules or self.graph.is_module_squashed(module):
             raise ConfigurationError(
                 option,

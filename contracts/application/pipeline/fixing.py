@@ -10,49 +10,35 @@ import ast
 import difflib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst
 
-from ..adapters.files import replace_atomically, take_snapshot, unchanged_since
-from ..domain.errors import UsageError
-from ..domain.findings import Diagnostic, Violation
-from ..domain.rewrite import apply_edits
-from ..domain.rules import UNREADABLE
-from .checking import CheckReport, CheckRequest, run_check
-
-
-@dataclass
-class FileOutcome:
-    path: str
-    fixed: int = 0
-    skipped: str | None = None
-    diff: str = ""
-
-
-@dataclass
-class FixReport:
-    files: list[FileOutcome] = field(default_factory=list)
-    left: list[tuple[Violation, str]] = field(default_factory=list)
-    fixed: int = 0
-    # Files the check could not read (syntax errors, undecodable): never touched.
-    unreadable: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def changed_files(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.fixed and not f.skipped]
+from ...domain.findings import Violation
+from ...domain.report import CheckReport, FileOutcome, FixReport
+from ...domain.rewrite import apply_edits
+from ...domain.rules import UNREADABLE
+from ..context import RunContext
+from ..ports import Files
+from .checking import CheckRequest, run_check
 
 
 def run_fix(
     request: CheckRequest,
-    paths: list[str],
+    new_context: Callable[[], RunContext],
+    paths: list[Path],
     diff_only: bool,
     before_write: Callable[[Path], None] = lambda path: None,
 ) -> FixReport:
-    """Fix what can be fixed; ``before_write`` runs just before each file is replaced."""
-    before = run_check(request)
-    selected = _selected(before, paths)
+    """Fix what can be fixed under ``paths`` (resolved; none: everywhere).
+
+    Each check gets a fresh context: the second one must read the rewritten files.
+    ``before_write`` runs just before each file is replaced.
+    """
+    context = new_context()
+    files = context.ports.files
+    before = run_check(request, context)
+    selected = _selected(before, paths, files)
     fixable = [v for v in selected if v.fixable]
     by_path: dict[str, list[Violation]] = defaultdict(list)
     for violation in fixable:
@@ -62,7 +48,7 @@ def run_fix(
     not_applied: dict[str, str] = {}
     for relative in sorted(by_path):
         outcome, missed = _fix_file(
-            before.project_root, relative, by_path[relative], diff_only, before_write
+            files, before.project_root, relative, by_path[relative], diff_only, before_write
         )
         report.files.append(outcome)
         report.fixed += outcome.fixed
@@ -75,34 +61,28 @@ def run_fix(
             if not (v in fixable and v.fingerprint not in not_applied)
         ]
     else:
-        after = run_check(request)
+        after = run_check(request, new_context())
         skipped = {f.path: f.skipped for f in report.files if f.skipped}
         report.left = [
             (v, skipped.get(v.path) or v.unfixable_reason or "not fixable automatically")
-            for v in _selected(after, paths)
+            for v in _selected(after, paths, files)
         ]
     return report
 
 
-def _selected(report: CheckReport, paths: list[str]) -> list[Violation]:
-    if not paths:
+def _selected(report: CheckReport, roots: list[Path], files: Files) -> list[Violation]:
+    if not roots:
         return report.violations
-    roots = []
-    for given in paths:
-        path = Path(given)
-        resolved = (path if path.is_absolute() else Path.cwd() / path).resolve()
-        if not resolved.exists():
-            raise UsageError(f"{given}: no such file or directory")
-        roots.append(resolved)
     chosen = []
     for violation in report.violations:
-        location = (report.project_root / violation.path).resolve()
+        location = files.resolve(report.project_root / violation.path)
         if any(location == root or root in location.parents for root in roots):
             chosen.append(violation)
     return chosen
 
 
 def _fix_file(
+    files: Files,
     project_root: Path,
     relative: str,
     violations: list[Violation],
@@ -117,7 +97,7 @@ def _fix_file(
         return outcome, {v.fingerprint: reason for v in violations}
 
     try:
-        snapshot = take_snapshot(path)
+        snapshot = files.snapshot(path)
     except OSError as error:
         return give_up(f"cannot read the file ({error.strerror})")
     try:
@@ -142,10 +122,10 @@ def _fix_file(
         outcome.diff = _unified_diff(relative, module, result.module)
         return outcome, missed
     before_write(path)
-    if not unchanged_since(snapshot):
+    if not files.unchanged_since(snapshot):
         return give_up("the file changed on disk during the run; it was left untouched")
     try:
-        replace_atomically(snapshot, new_data)
+        files.replace(snapshot, new_data)
     except OSError as error:
         return give_up(f"cannot write the file ({error.strerror})")
     return outcome, missed

@@ -9,9 +9,9 @@ from grimp import ImportGraph
 from importlinter.application.contract_utils import AlertLevel
 from importlinter.domain.imports import ImportExpression
 
-from ..domain import rules
-from ..domain.errors import ConfigurationError
-from ..domain.findings import Diagnostic
+from ...domain import rules
+from ...domain.errors import ConfigurationError
+from ...domain.findings import Diagnostic
 
 
 @dataclass

@@ -8,16 +8,15 @@ module have distinct fingerprints (occurrence 0 and 1), so they are counted, not
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..domain.errors import UsageError
-from ..domain.findings import Violation
-from .checking import CheckReport
+from ...domain.errors import UsageError
+from ...domain.findings import Violation
+from ...domain.report import CheckReport
+from ..ports import Files
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".ssot-imports-baseline.json"
@@ -55,10 +54,10 @@ def _sort_key(entry: dict[str, Any]) -> tuple:
     )
 
 
-def load_baseline(path: Path) -> Baseline:
+def load_baseline(files: Files, path: Path) -> Baseline:
     """Read a baseline; anything unexpected is a one-line UsageError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = files.read_bytes(path).decode("utf-8")
     except FileNotFoundError:
         raise UsageError(
             f"baseline {path}: no such file (create it with `ssot-imports baseline`)"
@@ -88,8 +87,8 @@ def load_baseline(path: Path) -> Baseline:
     return Baseline(path, entries)
 
 
-def write_baseline(path: Path, entries: list[dict[str, Any]]) -> None:
-    """Write sorted entries atomically (a temporary file in the same folder, then rename)."""
+def write_baseline(files: Files, path: Path, entries: list[dict[str, Any]]) -> None:
+    """Write sorted entries, atomically."""
     data = {
         "version": BASELINE_VERSION,
         "tool": "ssot-imports",
@@ -97,11 +96,7 @@ def write_baseline(path: Path, entries: list[dict[str, Any]]) -> None:
     }
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
+        files.write(path, text.encode("utf-8"))
     except OSError as error:
         raise UsageError(f"baseline {path}: cannot write ({error.strerror})") from None
 

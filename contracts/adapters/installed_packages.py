@@ -1,0 +1,58 @@
+"""Whether a dotted name belongs to a package installed outside the project (stdlib or
+site-packages), found on disk without importing anything but the finder's answer."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Collection
+from pathlib import Path
+
+
+class InstalledPackages:
+    """The application's ``InstalledPackages`` port."""
+
+    def __init__(self) -> None:
+        self._locations: dict[str, list[Path] | None] = {}
+
+    def provides(self, name: str, project_directories: Collection[Path]) -> bool:
+        """Whether an installed package outside the project really provides ``name``.
+
+        Only the top-level package is located (which imports nothing); the rest of the name is
+        looked for on disk below it.
+        """
+        top, _, rest = name.partition(".")
+        if top not in self._locations:
+            self._locations[top] = self._installed_locations(top, project_directories)
+        directories = self._locations[top]
+        if directories is None:
+            return False
+        if not directories:
+            return True  # an installed plain module (os.path style): the name is its own
+        parts = rest.split(".")
+        return any(
+            d.joinpath(*parts).with_suffix(".py").is_file()
+            or (d.joinpath(*parts) / "__init__.py").is_file()
+            for d in directories
+        )
+
+    @staticmethod
+    def _installed_locations(top: str, project_directories: Collection[Path]) -> list[Path] | None:
+        """Where an installed package ``top`` lives outside the project; [] for a plain
+        module; None when nothing outside the project provides ``top``."""
+        spec = importlib.util.find_spec(top)
+        if spec is None:
+            return None
+        project = [d.resolve() for d in project_directories]
+
+        def inside(location: Path) -> bool:
+            return any(location == p or p in location.parents for p in project)
+
+        if spec.submodule_search_locations is None:
+            origin = Path(spec.origin).resolve() if spec.origin else None
+            return None if origin is not None and inside(origin) else []
+        outside = [
+            Path(location).resolve()
+            for location in spec.submodule_search_locations
+            if not inside(Path(location).resolve())
+        ]
+        return outside or None

@@ -1,0 +1,199 @@
+"""Reading every file once for the prefilter, with its records remembered between runs.
+
+The facts of a file (``domain.prefilter``) are cached beside import-linter's cache, keyed by
+each file's size and modification time and by what was asked, so a warm run reads only the
+files that changed. On a large tree a forked child reads half of the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..domain.prefilter import UNREADABLE_RECORD, FactFinder, Record, Request
+from .files import write_atomically
+
+CACHE_VERSION = 4
+# What became of one file: (state, [mtime_ns, size], words, tops, bytes kept or None).
+_UNREADABLE, _CACHED, _READ = 0, 1, 2
+_Result = tuple[int, list[int], list[str], list[str], bytes | None]
+# Below this many files a second process costs more than it saves.
+PARALLEL_MINIMUM = 500
+_MAXIMUM_LEARNED = 500
+
+
+def request_key(request: Request) -> str:
+    text = json.dumps(
+        [
+            CACHE_VERSION,
+            sorted(request.words),
+            sorted(request.patterns),
+            sorted(request.import_words),
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class PrefilterReader:
+    """The application's ``Prefilter`` port: records of files, and words learned across runs.
+
+    ``cache_dir`` None: nothing is remembered between runs.
+    """
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.cache_dir = cache_dir
+
+    def scan(
+        self,
+        files: Iterable[Path],
+        request: Request,
+        contents: dict[Path, bytes] | None = None,
+    ) -> dict[Path, Record]:
+        """The record of every file, from the cache where the file has not changed.
+
+        With ``contents``, the bytes of every file read are kept there, for later searches of
+        words nobody knew to ask for yet.
+        """
+        paths = list(files)
+        cache_file = self._file(f"prescan-{request_key(request)}.json")
+        cached = _load(cache_file)
+        reader = _Reader(request, cached, keep=contents is not None)
+        results = _read_all(reader, [str(path) for path in paths])
+        records: dict[Path, Record] = {}
+        entries: dict[str, list] = {}
+        changed = False
+        for path, (state, stamp, words, tops, data) in zip(paths, results, strict=True):
+            if state == _UNREADABLE:
+                records[path] = UNREADABLE_RECORD
+                continue
+            records[path] = Record(frozenset(words), frozenset(tops))
+            changed = changed or state == _READ
+            if contents is not None and data is not None:
+                contents[path] = data
+            if cache_file is not None:
+                entries[str(path)] = [*stamp, sorted(words), sorted(tops)]
+        if cache_file is not None and (changed or len(entries) != len(cached)):
+            _store(cache_file, entries)
+        return records
+
+    def learned_words(self, request: Request) -> list[str]:
+        """Words an earlier run with this request had to search every file for."""
+        data = _load(self._file(f"learned-{request_key(request)}.json"))
+        words = data.get("words")
+        return [w for w in words if isinstance(w, str)] if isinstance(words, list) else []
+
+    def learn(self, request: Request, words: list[str]) -> None:
+        """Remember words found to matter only while checking (a shim's new name for a
+        canonical object), so the next run asks for them up front and its cache answers."""
+        target = self._file(f"learned-{request_key(request)}.json")
+        if target is not None and len(words) <= _MAXIMUM_LEARNED:
+            _store(target, {"words": sorted(words)})
+
+    def _file(self, name: str) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / name
+
+
+class _Reader:
+    """Reads files and works out their records; picklable results, so a child can help."""
+
+    def __init__(self, request: Request, cached: dict[str, list], keep: bool) -> None:
+        self.cached = cached
+        self.keep = keep
+        self.finder = FactFinder(request)
+
+    def read(self, names: list[str]) -> list[_Result]:
+        return [self._one(name) for name in names]
+
+    def _one(self, name: str) -> _Result:
+        try:
+            descriptor = os.open(name, os.O_RDONLY)
+        except OSError:
+            return (_UNREADABLE, [], [], [], None)
+        try:  # os.open/os.read: a third of the cost of open().read() for small files
+            status = os.fstat(descriptor)
+            stamp = [status.st_mtime_ns, status.st_size]
+            entry = self.cached.get(name)
+            if entry is not None and entry[:2] == stamp:
+                return (_CACHED, stamp, entry[2], entry[3], None)
+            data = os.read(descriptor, status.st_size + 1)
+        except OSError:
+            return (_UNREADABLE, [], [], [], None)
+        finally:
+            os.close(descriptor)
+        words, tops = self.finder.facts(data)
+        return (_READ, stamp, words, tops, data if self.keep else None)
+
+
+def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
+    """All results, in order; on Linux with two CPUs or more, a forked child reads the second
+    half of a large tree while this process reads the first."""
+    if len(names) < PARALLEL_MINIMUM or not can_fork():
+        return reader.read(names)
+    half = len(names) // 2
+    incoming, outgoing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
+        status = 1
+        try:
+            os.close(incoming)
+            with os.fdopen(outgoing, "wb") as stream:
+                pickle.dump(reader.read(names[half:]), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+    os.close(outgoing)
+    first = reader.read(names[:half])
+    try:
+        with os.fdopen(incoming, "rb") as stream:
+            second = pickle.load(stream)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        second = None
+    _, status = os.waitpid(child, 0)
+    if second is None or status != 0 or len(second) != len(names) - half:
+        second = reader.read(names[half:])  # the child failed: do its share here
+    return first + second
+
+
+def can_fork() -> bool:
+    """Linux, two CPUs or more, and no other thread in this process: a thread (grimp's scanner
+    keeps a pool) could hold a lock at the moment of the fork that the child then waits on."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) >= 2 and len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def read_one_process(request: Request, paths: list[Path]) -> list[tuple[list[str], list[str]]]:
+    """Every file's (words, tops), read in this process only: the reference for the forked
+    read."""
+    results = _Reader(request, {}, keep=False).read([str(path) for path in paths])
+    return [(words, tops) for _, _, words, tops, _ in results]
+
+
+def _load(cache_file: Path | None) -> dict[str, Any]:
+    if cache_file is None:
+        return {}
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no cache yet, or an unusable one: scan everything
+    return data if isinstance(data, dict) else {}
+
+
+def _store(cache_file: Path, entries: dict[str, Any]) -> None:
+    """Write the cache atomically; a cache that cannot be written is simply not written."""
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        # json.dumps, not json.dump: only the one-shot form uses the C encoder.
+        text = json.dumps(entries, separators=(",", ":"))
+        write_atomically(cache_file, text.encode("utf-8"), durable=False)
+    except OSError:
+        pass

@@ -1,0 +1,63 @@
+"""What the canonical_import check asks the byte prefilter to look for in every file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ...domain.exports import ExportSet
+from ...domain.prefilter import Request
+
+# Prefilter labels (never real substrings): any `as <canonical name>`, and the module of each
+# one-line `from M import ... as <canonical name>`.
+REBOUND = "rebinding: `as <canonical name>`"
+REBOUND_FROM = "rebinding from"
+
+
+class Prefilter:
+    """The substrings worth knowing per file, derived from the export set alone.
+
+    Root package names (imports outside the graph), canonical names (shim importers, renames),
+    quoted implementation paths (strings), ``__all__`` and star imports.
+    """
+
+    def __init__(
+        self,
+        exports: ExportSet,
+        root_packages: Iterable[str],
+        implementations: Iterable[str],
+        import_words: Iterable[str] = (),
+        learned: Iterable[str] = (),
+    ) -> None:
+        self.learned = tuple(sorted(set(learned)))
+        self.import_words = tuple(sorted(set(import_words)))
+        self.string_markers = tuple(
+            quote + module for module in sorted(implementations) for quote in ('"', "'")
+        )
+        self.preferred = tuple(sorted(set(exports.preferred.values())))
+        words = {
+            *root_packages,
+            *exports.names,
+            *self.preferred,
+            *self.string_markers,
+            *self.learned,
+            "__all__",
+            "import *",
+        }
+        self.words = frozenset(words)
+        names = "|".join(re.escape(name) for name in self.preferred)
+        # Every `as <canonical name>`; for a one-line `from M import ... as Name` also M, so
+        # that a file whose only such imports come from modules already classified through
+        # the graph needs no parse.
+        one_line_from = r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t][^\n(\\#;]*"
+        any_form = (REBOUND, rf"\bas\s+(?:{names})\b", self.preferred)
+        with_module = (
+            REBOUND_FROM,
+            rf"(?m)(?:{one_line_from})?\bas[ \t]+(?:{names})\b",
+            tuple(f"as{space}{name}" for name in self.preferred for space in (" ", "\t")),
+        )
+        self.request = Request(tuple(sorted(words)), (any_form, with_module), self.import_words)
+
+    def spells_string(self, words: frozenset[str]) -> bool:
+        """Whether a file's words hold a quoted implementation path (a string reference)."""
+        return not words.isdisjoint(self.string_markers)

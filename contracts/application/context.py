@@ -1,0 +1,79 @@
+"""One run's context, handed explicitly to every analysis: the ports, the project root, and
+what earlier steps of the same run learned (files left out of the graph, prefilter records).
+
+import-linter instantiates contract classes itself, so under plain ``lint-imports`` a contract
+builds a default context (``ssot_imports.configuration``); ``ssot-imports check`` builds one
+per run and hands it to each contract's ``analyse``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from ..domain.findings import Diagnostic
+from ..domain.prefilter import Record, Request
+from .ports import ContractFindings, ModuleIndex, Ports
+
+
+@dataclass
+class RunContext:
+    ports: Ports
+    # Reported paths are relative to this directory.
+    project_root: Path
+    # Files the graph had to leave out (by the module index's paths), with the reason; an
+    # on-demand graph adds to it as it reads.
+    excluded_files: dict[Path, Diagnostic] = field(default_factory=dict)
+    _displayed: dict[Path, str] = field(default_factory=dict, repr=False)
+    _indexes: dict[tuple[str, ...], ModuleIndex] = field(default_factory=dict, repr=False)
+    # Prefilter records of this run, by root packages: later contracts reuse the file reads.
+    _scans: dict[tuple[str, ...], tuple[Request, dict[Path, Record]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def index(self, root_packages: list[str]) -> ModuleIndex:
+        """One module index (one directory walk) per set of root packages and run."""
+        key = tuple(root_packages)
+        if key not in self._indexes:
+            self._indexes[key] = self.ports.locate(list(root_packages))
+        return self._indexes[key]
+
+    def prefilter(
+        self,
+        root_packages: list[str],
+        request: Request,
+        contents: dict[Path, bytes] | None = None,
+    ) -> dict[Path, Record]:
+        """Every file's prefilter record; a later contract reuses an earlier scan of this run
+        when that one looked for everything ``request`` needs."""
+        key = tuple(root_packages)
+        done = self._scans.get(key)
+        if done is not None and done[0].covers(request):
+            return done[1]
+        records = self.ports.prefilter.scan(self.index(root_packages).files(), request, contents)
+        self._scans[key] = (request, records)
+        return records
+
+    def display_path(self, path: Path) -> str:
+        """``path`` relative to the project root (cached: reports ask for it often)."""
+        if path not in self._displayed:
+            root = self.project_root
+            try:
+                text = path.relative_to(root).as_posix() if path.is_absolute() else None
+            except ValueError:
+                text = None
+            if text is None:
+                try:
+                    text = self.ports.files.resolve(path).relative_to(root).as_posix()
+                except ValueError:
+                    text = path.as_posix()
+            self._displayed[path] = text
+        return self._displayed[path]
+
+
+@runtime_checkable
+class FindingsContract(Protocol):
+    """A contract that gives typed findings when handed the run's context (ours do)."""
+
+    def analyse(self, graph: Any, context: RunContext) -> ContractFindings: ...

@@ -1,0 +1,298 @@
+"""Run every contract of a config on one graph and collect structured results.
+
+This is what ``ssot-imports check`` does instead of ``lint-imports``: the same config and
+contract classes (built-in and custom), but a graph that survives broken files, one record
+per violation, per-contract coverage and timings, and no printing. Everything outside the
+process (config files, contract classes, the graph, files) comes through the run's ports.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from grimp.exceptions import GrimpException
+from importlinter.domain.contract import Contract, ContractCheck, InvalidContractOptions
+from importlinter.domain.helpers import MissingImport
+
+from ...domain import rules
+from ...domain.errors import ConfigurationError, UsageError
+from ...domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
+from ...domain.report import CheckReport, ContractResult
+from ..context import FindingsContract, RunContext
+from ..ports import BuiltGraph, Config, ContractFindings, ModuleIndex, OnDemandGraph
+from .options import root_packages_of, unrecognized_options
+
+
+@dataclass
+class CheckRequest:
+    config: str | None
+    project_root: Path
+    contract_ids: tuple[str, ...] = ()
+    use_cache: bool = True
+    progress: Callable[[str], None] = lambda message: None
+
+
+def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
+    """Check every selected contract of the config; ``context.project_root`` is the root."""
+    ports = context.ports
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    root = context.project_root
+    config = ports.configs.read(ports.configs.find(request.config, [root]))
+    roots = root_packages_of(config.session_options)
+    if not roots:
+        raise UsageError(f"{config.path}: [importlinter] sets no root_packages")
+    config.session_options["root_packages"] = roots
+    selected = _select(config, request.contract_ids)
+
+    with ports.environment.on_sys_path(root):
+        types = ports.contract_types.load(config)
+        for package in roots:
+            if "." in package or not ports.environment.is_package(package):
+                raise UsageError(
+                    f"{config.path}: option 'root_packages' = {package!r}: "
+                    f"no such package under {root}"
+                )
+        contracts = [_instantiate(config, options, types) for options in selected]
+        index = context.index(roots)
+        request.progress("building the import graph")
+        graph_started = time.perf_counter()
+        built = _graph_for(contracts, config, index, context)
+        context.excluded_files = built.excluded  # an on-demand graph adds to it as it reads
+        graph = built.graph
+        timings["graph"] = time.perf_counter() - graph_started
+        files = index.files()
+        graph_coverage = _LazyCoverage(files, graph, index, context)
+
+        results: list[ContractResult] = []
+        diagnostics: list[Diagnostic] = []
+        for number, (options, contract) in enumerate(zip(selected, contracts, strict=True), 1):
+            request.progress(f"checking contract {number}/{len(selected)}: {options['name']}")
+            contract_started = time.perf_counter()
+            result, found = _run_contract(
+                config, options, contract, graph, index, graph_coverage, context
+            )
+            result.duration_ms = 1000 * (time.perf_counter() - contract_started)
+            timings[f"contract {options['id']}"] = result.duration_ms / 1000
+            results.append(result)
+            diagnostics += found
+        if isinstance(graph, OnDemandGraph):
+            graph.wait()
+        diagnostics += built.excluded.values()  # an on-demand graph finds them as it reads
+        _, unreachable = graph_coverage.get()
+
+    if any(not result.checks_unreachable for result in results):
+        diagnostics += [
+            Diagnostic(
+                rules.UNCHECKED_FILE,
+                context.display_path(path),
+                "outside the import graph: a folder on the way has no __init__.py",
+            )
+            for path in unreachable
+        ]
+    timings["total"] = time.perf_counter() - started
+    return CheckReport(
+        config_path=config.path,
+        project_root=root,
+        root_packages=roots,
+        contracts=results,
+        diagnostics=_unique(diagnostics),
+        timings=timings,
+        files_in_scope=len(files),
+        session_options=config.session_options,
+    )
+
+
+def _graph_for(
+    contracts: list[Contract], config: Config, index: ModuleIndex, context: RunContext
+) -> BuiltGraph:
+    """grimp's whole graph, or one read on demand when every contract is ours and reads only
+    the imports its prefilter points to (the same findings, without scanning every file)."""
+    graphs = context.ports.graphs
+    include_external = _flag(config, "include_external_packages")
+    exclude_type_checking = _flag(config, "exclude_type_checking_imports")
+    if (
+        contracts
+        and not include_external
+        and all(
+            isinstance(contract, FindingsContract) and not _reads_whole_graph(contract)
+            for contract in contracts
+        )
+        and graphs.on_demand_available()
+    ):
+        return graphs.on_demand(index, exclude_type_checking_imports=exclude_type_checking)
+    return graphs.whole(
+        index,
+        include_external_packages=include_external,
+        exclude_type_checking_imports=exclude_type_checking,
+    )
+
+
+def _reads_whole_graph(contract: Contract) -> bool:
+    """Ours need every import of the graph only when they have ignored imports to match."""
+    return bool(getattr(contract, "ignore_imports", None))
+
+
+def _instantiate(
+    config: Config, options: dict[str, Any], types: dict[str, type[Contract]]
+) -> Contract:
+    """Build a contract from its options; bad options fail here, before the graph is built."""
+    where = f"{config.path}: contract '{options['id']}'"
+    if options["type"] not in types:
+        known = ", ".join(sorted(types))
+        raise UsageError(f"{where}: unknown type '{options['type']}' (known: {known})")
+    cls = types[options["type"]]
+    unknown = unrecognized_options(cls, options)
+    if unknown:
+        option, problem = next(iter(unknown.items()))
+        raise UsageError(f"{where}: option '{option}': {problem}")
+    try:
+        return cls(
+            name=options["name"], session_options=config.session_options, contract_options=options
+        )
+    except InvalidContractOptions as error:
+        problems = "; ".join(f"option '{k}': {v}" for k, v in error.errors.items())
+        raise UsageError(f"{where}: {problems}") from None
+
+
+def _run_contract(
+    config: Config,
+    options: dict[str, Any],
+    contract: Contract,
+    graph: Any,
+    index: ModuleIndex,
+    graph_coverage: _LazyCoverage,
+    context: RunContext,
+) -> tuple[ContractResult, list[Diagnostic]]:
+    contract_id, contract_type = options["id"], options["type"]
+    where = f"{config.path}: contract '{contract_id}'"
+    try:
+        if isinstance(contract, FindingsContract):
+            # Ours copy the graph themselves before changing it (for ignore_imports).
+            findings = contract.analyse(graph, context)
+        else:
+            # import-linter hands every contract its own copy of the graph.
+            check = contract.check(copy.deepcopy(graph), verbose=False)
+            findings = _builtin_findings(contract_type, check, graph, index, context)
+            if not check.kept and not findings.violations:
+                findings.violations = [_opaque_violation(config, options, context)]
+    except ConfigurationError as error:
+        raise UsageError(f"{config.path}: {error}") from None
+    except (MissingImport, ValueError, KeyError, GrimpException) as error:
+        raise UsageError(f"{where}: {error}") from None
+    if not isinstance(contract, FindingsContract):
+        findings.coverage = graph_coverage.get()[0]
+    stamped = [
+        replace(violation, contract_id=contract_id, contract_name=options["name"])
+        for violation in findings.violations
+    ]
+    result = ContractResult(
+        id=contract_id,
+        name=options["name"],
+        type=contract_type,
+        kept=findings.kept,
+        violations=with_fingerprints(stamped),
+        coverage=findings.coverage,
+        warnings=findings.warnings,
+        ignored_imports=findings.ignored_imports,
+        checks_unreachable="unreachable" not in findings.coverage.skipped,
+    )
+    diagnostics = [
+        replace(d, contract_id=d.contract_id or contract_id) for d in findings.diagnostics
+    ]
+    return result, diagnostics
+
+
+def _builtin_findings(
+    contract_type: str, check: ContractCheck, graph: Any, index: ModuleIndex, context: RunContext
+) -> ContractFindings:
+    def display_module(module: str) -> str:
+        path = index.path_of(module)
+        return context.display_path(path) if path else module
+
+    violations = context.ports.builtin_findings.violations(
+        contract_type, check.metadata, graph, display_module
+    )
+    findings = ContractFindings(
+        violations=violations,
+        diagnostics=[],
+        coverage=Coverage(),
+        warnings=list(check.warnings),
+        ignored_imports=check.ignored_import_count or 0,
+    )
+    return findings
+
+
+def _opaque_violation(config: Config, options: dict[str, Any], context: RunContext) -> Violation:
+    return Violation(
+        rule=rules.CONTRACT_BROKEN,
+        path=context.display_path(config.path),
+        line=1,
+        importer="",
+        imported="",
+        message=f"contract '{options['name']}' ({options['type']}) is broken; its type "
+        "exposes no structured findings: run lint-imports for its own report",
+    )
+
+
+def _select(config: Config, ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    if not ids:
+        return config.contracts_options
+    known = {options["id"]: options for options in config.contracts_options}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise UsageError(
+            f"--contract {missing[0]}: no such contract in {config.path} (ids: {', '.join(known)})"
+        )
+    return [known[i] for i in dict.fromkeys(ids)]
+
+
+def _flag(config: Config, option: str) -> bool:
+    return str(config.session_options.get(option, "")).lower() == "true"
+
+
+class _LazyCoverage:
+    """The graph's coverage, worked out when first asked for: after the contracts have run, an
+    on-demand graph knows which files it could not read."""
+
+    def __init__(
+        self, files: list[Path], graph: Any, index: ModuleIndex, context: RunContext
+    ) -> None:
+        self.files, self.graph, self.index, self.context = files, graph, index, context
+        self._value: tuple[Coverage, list[Path]] | None = None
+
+    def get(self) -> tuple[Coverage, list[Path]]:
+        if self._value is None:
+            self._value = self._work_out()
+        return self._value
+
+    def _work_out(self) -> tuple[Coverage, list[Path]]:
+        """Coverage of graph-only contracts, and the files the graph cannot see."""
+        coverage = Coverage(in_scope=len(self.files))
+        unreachable = []
+        excluded_files = self.context.excluded_files
+        for path in self.files:
+            excluded = excluded_files.get(path) if excluded_files else None
+            if excluded is not None:
+                coverage.skipped[excluded.kind] = coverage.skipped.get(excluded.kind, 0) + 1
+                continue
+            module = self.index.module_of(path)
+            if module in self.graph.modules and self.index.path_of(module) == path:
+                coverage.checked += 1
+            else:
+                unreachable.append(path)
+        if unreachable:
+            coverage.skipped["unreachable"] = len(unreachable)
+        return coverage, unreachable
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen = {}
+    for diagnostic in diagnostics:
+        seen.setdefault((diagnostic.kind, diagnostic.path, diagnostic.line), diagnostic)
+    return sorted(seen.values(), key=lambda d: (d.path, d.line or 0, d.kind))

@@ -1,0 +1,32 @@
+"""Reading contract and session options the way every contract type of ours does."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from importlinter.domain import fields
+
+
+def root_packages_of(session_options: Mapping[str, Any]) -> list[str]:
+    """``root_packages`` as a list, whichever way the config spelled it."""
+    value = session_options.get("root_packages", session_options.get("root_package", []))
+    if isinstance(value, str):
+        return [part for part in value.split() if part]
+    return list(value)
+
+
+def unrecognized_options(cls: type, options: Mapping[str, Any]) -> dict[str, str]:
+    """Options a contract type does not declare, each with a suggestion when one is close.
+
+    Older import-linter versions ignore such options; a misspelled option must fail instead.
+    """
+    known = {"id", "name", "type"} | {
+        name for name in dir(cls) if isinstance(getattr(cls, name, None), fields.Field)
+    }
+    errors = {}
+    for option in sorted(set(options) - known):
+        close = difflib.get_close_matches(option, sorted(known), n=1)
+        errors[option] = "Unrecognized option." + (f" Did you mean '{close[0]}'?" if close else "")
+    return errors

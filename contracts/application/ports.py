@@ -1,0 +1,181 @@
+"""What the application needs from the outside world, as interfaces the application owns.
+
+The adapters implement these ports (files, the module index, the prefilter's reads and cache,
+import graphs, configuration, contract classes); ``ssot_imports.configuration`` plugs them
+together. Nothing in ``application`` opens a file, forks or imports a checked module itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from ..domain.findings import Coverage, Diagnostic, Violation
+from ..domain.parsing import SourceFile
+from ..domain.prefilter import Record, Request
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file's bytes and permission bits when it was read (for a safe rewrite)."""
+
+    path: Path
+    data: bytes
+    mode: int
+
+
+@dataclass
+class Config:
+    """An import-linter configuration as read: session options and each contract's options."""
+
+    path: Path
+    session_options: dict[str, Any]
+    contracts_options: list[dict[str, Any]]
+
+
+@dataclass
+class BuiltGraph:
+    """An import graph, and the files it had to leave out (by the module index's paths)."""
+
+    graph: Any
+    excluded: dict[Path, Diagnostic] = field(default_factory=dict)
+
+
+@dataclass
+class ContractFindings:
+    """What one of our contracts found: the typed result ``ssot-imports check`` reads."""
+
+    violations: list[Violation]
+    diagnostics: list[Diagnostic]
+    coverage: Coverage
+    warnings: list[str] = field(default_factory=list)
+    ignored_imports: int = 0
+
+    @property
+    def kept(self) -> bool:
+        return not self.violations
+
+
+class Files(Protocol):
+    def read_bytes(self, path: Path) -> bytes: ...
+
+    def read_source(self, path: Path) -> SourceFile:
+        """The decoded file; raises ``SourceError`` when it cannot be read or decoded."""
+        ...
+
+    def resolve(self, path: Path) -> Path: ...
+
+    def snapshot(self, path: Path) -> Snapshot: ...
+
+    def unchanged_since(self, snapshot: Snapshot) -> bool: ...
+
+    def replace(self, snapshot: Snapshot, data: bytes) -> None: ...
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Create or replace a file atomically (its folder is created if missing)."""
+        ...
+
+
+class ModuleIndex(Protocol):
+    """Every Python file under the root packages, and the module name of each."""
+
+    roots: dict[str, list[Path]]
+    linked_directories: list[str]
+
+    @property
+    def directories(self) -> list[Path]: ...
+
+    def files(self) -> list[Path]: ...
+
+    def path_of(self, module: str) -> Path | None: ...
+
+    def module_of(self, path: Path) -> str | None: ...
+
+    def is_package(self, module: str) -> bool: ...
+
+
+class Prefilter(Protocol):
+    """Records of every file's bytes (cached between runs), and words learned by earlier runs."""
+
+    def scan(
+        self, files: Iterable[Path], request: Request, contents: dict[Path, bytes] | None = None
+    ) -> dict[Path, Record]: ...
+
+    def learned_words(self, request: Request) -> list[str]: ...
+
+    def learn(self, request: Request, words: list[str]) -> None: ...
+
+
+@runtime_checkable
+class OnDemandGraph(Protocol):
+    """A graph that knows every module but reads a module's imports only when asked to."""
+
+    scanned: set[str]
+
+    def read_imports_of(self, modules: Iterable[str], *, background: bool = False) -> None: ...
+
+    def wait(self) -> None: ...
+
+
+class Graphs(Protocol):
+    def on_demand_available(self) -> bool: ...
+
+    def on_demand(
+        self, index: ModuleIndex, *, exclude_type_checking_imports: bool
+    ) -> BuiltGraph: ...
+
+    def whole(
+        self,
+        index: ModuleIndex,
+        *,
+        include_external_packages: bool,
+        exclude_type_checking_imports: bool,
+    ) -> BuiltGraph: ...
+
+
+class Configs(Protocol):
+    def find(self, explicit: str | None, search: list[Path]) -> Path: ...
+
+    def read(self, path: Path) -> Config: ...
+
+
+class ContractTypes(Protocol):
+    def load(self, config: Config) -> dict[str, type]: ...
+
+
+class BuiltinFindings(Protocol):
+    """Violations of import-linter's built-in contracts, read from their check metadata."""
+
+    def violations(
+        self, contract_type: str, metadata: Any, graph: Any, path_of: Callable[[str], str]
+    ) -> list[Violation]: ...
+
+
+class InstalledPackages(Protocol):
+    def provides(self, name: str, project_directories: Collection[Path]) -> bool:
+        """Whether a package installed outside the project really has module ``name``."""
+        ...
+
+
+class Environment(Protocol):
+    def on_sys_path(self, root: Path) -> AbstractContextManager[None]: ...
+
+    def is_package(self, name: str) -> bool:
+        """Whether ``name`` can be found as a package (its ``__init__`` is not run)."""
+        ...
+
+
+@dataclass
+class Ports:
+    files: Files
+    locate: Callable[[list[str]], ModuleIndex]
+    prefilter: Prefilter
+    graphs: Graphs
+    configs: Configs
+    contract_types: ContractTypes
+    builtin_findings: BuiltinFindings
+    installed: InstalledPackages
+    environment: Environment

@@ -1,0 +1,116 @@
+"""What a file's bytes say before anything is parsed: requested substrings, patterns, and the
+first names of its imports.
+
+Before anything is parsed, each file under the roots is tested with substring searches (and a
+few anchored regular expressions for import lines); the checks then parse only the few files
+these facts point to. Reading the bytes, and remembering facts between runs, is the
+prefilter reader's job (an adapter); here the bytes are given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Both run on the text with a newline in front: a pattern that starts with a literal
+# character is searched for quickly, where a line-start anchor is tried at every position.
+_IMPORT_TOP = re.compile(rb"\n[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+# `import a, b.c as d`: the names after the first comma (rare, so a second, narrow pass).
+_MULTIPLE_IMPORT = re.compile(rb"\n[ \t]*import[ \t]+[^\n#;]*,[^\n#;]*")
+_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# Label prefix of an import word found where an import statement could be: ``import:word``.
+IMPORT_CONTEXT = "import"
+
+
+@dataclass(frozen=True)
+class Record:
+    """What one file contains, as far as the prefilters are concerned."""
+
+    words: frozenset[str]  # the requested substrings that occur in the file
+    tops: frozenset[str]  # first names of imports at line starts
+    readable: bool = True
+
+
+UNREADABLE_RECORD = Record(frozenset(), frozenset(), readable=False)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to look for: substrings, and named patterns tried on files containing a trigger.
+
+    A pattern ``(label, regex, triggers)`` runs only on files that contain one of its trigger
+    substrings; when it matches, ``label`` is added to the file's words (with a capturing
+    group: ``label:captured`` for every match). An import word found on a line that could
+    hold an import statement adds ``import:word``. Imported top-level names are always
+    collected.
+    """
+
+    words: tuple[str, ...]
+    patterns: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    import_words: tuple[str, ...] = ()
+
+    def covers(self, other: Request) -> bool:
+        """Whether records made for this request answer everything ``other`` asks."""
+        return (
+            set(other.words) <= set(self.words)
+            and set(other.patterns) <= set(self.patterns)
+            and set(other.import_words) <= set(self.import_words)
+        )
+
+
+class FactFinder:
+    """Works out a file's record from its bytes, for one request."""
+
+    def __init__(self, request: Request) -> None:
+        self.words = [(word, word.encode()) for word in request.words]
+        self.patterns = [
+            (label, re.compile(regex.encode()), [t.encode() for t in triggers])
+            for label, regex, triggers in request.patterns
+        ]
+        self.import_words = [
+            (f"{IMPORT_CONTEXT}:{word}", word.encode()) for word in request.import_words
+        ]
+
+    def facts(self, data: bytes) -> tuple[list[str], list[str]]:
+        """The requested words a file contains, and the first names of its imports."""
+        found = [word for word, raw in self.words if raw in data]
+        for label, pattern, triggers in self.patterns:
+            if not any(trigger in data for trigger in triggers):
+                continue
+            for match in pattern.finditer(data):
+                # A pattern with a group records what it captured: ``label:captured``
+                # (``label:?`` when the group did not take part in the match).
+                if pattern.groups:
+                    captured = match.group(1)
+                    found.append(f"{label}:{captured.decode() if captured else '?'}")
+                else:
+                    found.append(label)
+                    break
+        for label, raw in self.import_words:
+            if raw in data and in_import_context(data, raw):
+                found.append(label)
+        lines = b"\n" + data
+        tops = set(_IMPORT_TOP.findall(lines))
+        for line in _MULTIPLE_IMPORT.findall(lines):
+            for part in line.split(b",")[1:]:
+                name = _NAME.match(part.strip())
+                if name:
+                    tops.add(name.group())
+        return sorted(set(found)), sorted(map(bytes.decode, tops))
+
+
+def in_import_context(data: bytes, word: bytes) -> bool:
+    """Whether ``word`` occurs on a line that could hold an import statement.
+
+    A line that starts with ``#`` or with a quote is a comment, a string or the inside of a
+    string, so it cannot import anything unless a ``;`` comes before the word. Every other
+    line counts: prose inside a docstring makes a file a candidate, never the reverse.
+    """
+    position = data.find(word)
+    while position != -1:
+        start = max(data.rfind(b"\n", 0, position), data.rfind(b"\r", 0, position)) + 1
+        head = data[start:position]
+        if head.lstrip()[:1] not in (b"#", b'"', b"'") or b";" in head:
+            return True
+        position = data.find(word, position + len(word))
+    return False

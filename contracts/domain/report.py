@@ -1,0 +1,77 @@
+"""The result of a check as every output format reads it: contracts, violations, coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .findings import Coverage, Diagnostic, Violation
+
+
+@dataclass
+class ContractResult:
+    id: str
+    name: str
+    type: str
+    kept: bool
+    violations: list[Violation]
+    coverage: Coverage
+    warnings: list[str] = field(default_factory=list)
+    ignored_imports: int = 0
+    duration_ms: float = 0.0
+    checks_unreachable: bool = False
+
+    @property
+    def new_violations(self) -> list[Violation]:
+        return [v for v in self.violations if v.baseline_state == "new"]
+
+    @property
+    def passed(self) -> bool:
+        """Kept, or broken only by violations a baseline accepts."""
+        return self.kept or (bool(self.violations) and not self.new_violations)
+
+
+@dataclass
+class CheckReport:
+    config_path: Path
+    project_root: Path
+    root_packages: list[str]
+    contracts: list[ContractResult]
+    diagnostics: list[Diagnostic]
+    timings: dict[str, float]
+    files_in_scope: int
+    session_options: dict[str, Any] = field(default_factory=dict)
+    # The project root relative to the CI checkout ("examples/"), for annotations and SARIF.
+    workspace_prefix: str = ""
+    # Baseline entries that no longer occur (filled in when a baseline is used).
+    fixed: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[Violation]:
+        return [v for contract in self.contracts for v in contract.violations]
+
+    @property
+    def broken(self) -> list[ContractResult]:
+        return [contract for contract in self.contracts if not contract.passed]
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    fixed: int = 0
+    skipped: str | None = None
+    diff: str = ""
+
+
+@dataclass
+class FixReport:
+    files: list[FileOutcome] = field(default_factory=list)
+    left: list[tuple[Violation, str]] = field(default_factory=list)
+    fixed: int = 0
+    # Files the check could not read (syntax errors, undecodable): never touched.
+    unreadable: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def changed_files(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.fixed and not f.skipped]
