@@ -279,8 +279,7 @@ def test_names_met_late_are_learned_for_the_next_run(tmp_path: Path) -> None:
 
 
 def test_packages_from_the_walk_match_grimps_finder(tmp_path: Path) -> None:
-    from grimp.adaptors.filesystem import FileSystem
-    from grimp.application.usecases import _find_packages
+    from ssot_imports.adapters.grimp_internals import FileSystem, find_packages
     from ssot_imports.adapters.scoped_graph import packages_from_walk
 
     generate(tmp_path, 300, seed=3)
@@ -298,7 +297,7 @@ def test_packages_from_the_walk_match_grimps_finder(tmp_path: Path) -> None:
     try:
         locator = ModuleLocator(["mono"])
         ours = packages_from_walk(locator.roots, locator.files(), locator.linked_directories)
-        theirs = _find_packages(FileSystem(), ["mono"])
+        theirs = find_packages(FileSystem(), ["mono"])
         assert ours is not None
         assert {m.module.name for p in ours for m in p.module_files} == {
             m.module.name for p in theirs for m in p.module_files
