@@ -169,6 +169,14 @@ def test_json_format_follows_its_schema(messy: Project) -> None:
         "column": 27,
     }
     assert first["suggestion"] == "from pkg.core.api import Manager as Impl"
+    assert first["edit"] == {
+        "type": "FromImportEdit",
+        "line": 1,
+        "name": "Impl",
+        "local": "Impl",
+        "module": "pkg.core.api",
+        "names": [{"name": "Manager", "local": "Impl"}],
+    }
     assert data["contracts"][0]["coverage"]["percent"] == pytest.approx(100 * 15 / 17, 0.01)
 
 
