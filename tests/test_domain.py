@@ -163,11 +163,14 @@ def test_exports_follow_aliases_and_dunder_all() -> None:
 
 def test_prefilter_facts_from_bytes() -> None:
     request = Request(("Manager", "import *"), import_words=("impl",))
-    words, tops = FactFinder(request).facts(
+    words, tops, imported = FactFinder(request).facts(
         b'"""see pkg.impl in prose"""\nimport os, json as j\nfrom pkg.impl import Manager\n'
+        b"from a.b import (\n    C,\n    D as E,\n)\nx = 1; import q.r\n"
     )
     assert words == ["Manager", "import:impl"]
-    assert tops == ["json", "os", "pkg"]
+    assert tops == ["a", "json", "os", "pkg"]
+    # Every name an import takes or binds: module parts, names, `as` names (`;` lines too).
+    assert imported == ["C", "D", "E", "Manager", "j", "json", "os", "q", "r"]
     assert not in_import_context(b'# from pkg.impl import X\n"pkg.impl"\n', b"impl")
     assert in_import_context(b"x = 1; from pkg.impl import X\n", b"impl")
     assert Request(("a", "b")).covers(Request(("a",)))

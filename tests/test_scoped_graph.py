@@ -260,22 +260,35 @@ def test_scoped_graph_reads_only_what_it_is_asked(tmp_path: Path) -> None:
         sys.path.remove(str(project.root))
 
 
-def test_names_met_late_are_learned_for_the_next_run(tmp_path: Path) -> None:
+def test_names_met_late_are_found_through_the_imported_names(tmp_path: Path) -> None:
+    """A shim's new name (`Mgr`) and its use as a module (`legacy.Mgr`) are found from the
+    prefilter's record of imported names, cold and warm, with no bytes kept or searched."""
     project = _tricky_project(tmp_path)
     config = project.config()
 
-    def run() -> list[tuple[str, int, str]]:
-        report = api.check(CheckRequest(config=str(config), project_root=project.root))
+    def run(cache: bool) -> list[tuple[str, int, str]]:
+        report = api.check(
+            CheckRequest(config=str(config), project_root=project.root, use_cache=cache)
+        )
         return sorted((v.path, v.line, v.kind) for v in report.violations)
 
-    first = run()
-    cache = project.root / ".import_linter_cache" / "ssot-imports"
-    (learned,) = cache.glob("learned-*.json")
-    assert learned.read_text() == '{"words":["Impl","Mgr"]}'  # shims' own names
-    assert run() == first  # asks for Mgr up front: a new prefilter cache
+    first = run(cache=True)
+    assert ("pkg/app/consumer.py", 1, "shim-import") in first  # from legacy import Mgr
+    assert ("pkg/app/module_user.py", 1, "shim-import") in first  # legacy.Mgr
+    assert run(cache=True) == first  # the warm run answers from the cached records
     project.write("pkg/app/late.py", "from pkg.app.legacy import Mgr\n")
-    assert run() == sorted([*first, ("pkg/app/late.py", 1, "shim-import")])
-    assert len(list(cache.glob("learned-*.json"))) == 1
+    project.write("pkg/app/late_module.py", "from pkg.app import legacy as old\nold.Mgr()\n")
+    expected = sorted(
+        [
+            *first,
+            ("pkg/app/late.py", 1, "shim-import"),
+            ("pkg/app/late_module.py", 1, "shim-import"),
+        ]
+    )
+    assert run(cache=True) == expected
+    assert run(cache=False) == expected
+    cache = project.root / ".import_linter_cache" / "ssot-imports"
+    assert [path.name.split("-")[0] for path in cache.iterdir()] == ["prescan"]
 
 
 def test_packages_from_the_walk_match_grimps_finder(tmp_path: Path) -> None:

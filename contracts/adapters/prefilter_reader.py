@@ -19,13 +19,13 @@ from typing import Any
 from ..domain.prefilter import UNREADABLE_RECORD, FactFinder, Record, Request
 from .files import write_atomically
 
-CACHE_VERSION = 4
-# What became of one file: (state, [mtime_ns, size], words, tops, bytes kept or None).
+CACHE_VERSION = 5
+# What became of one file: (state, [mtime_ns, size], words, tops, imported names).
 _UNREADABLE, _CACHED, _READ = 0, 1, 2
-_Result = tuple[int, list[int], list[str], list[str], bytes | None]
+_Result = tuple[int, list[int], list[str], list[str], list[str]]
+_NOTHING: _Result = (_UNREADABLE, [], [], [], [])
 # Below this many files a second process costs more than it saves.
 PARALLEL_MINIMUM = 500
-_MAXIMUM_LEARNED = 500
 
 
 def request_key(request: Request) -> str:
@@ -41,59 +41,33 @@ def request_key(request: Request) -> str:
 
 
 class PrefilterReader:
-    """The application's ``Prefilter`` port: records of files, and words learned across runs.
-
-    ``cache_dir`` None: nothing is remembered between runs.
-    """
+    """The application's ``Prefilter`` port: the record of every file, remembered between runs
+    in ``cache_dir`` (None: nothing is remembered)."""
 
     def __init__(self, cache_dir: Path | None) -> None:
         self.cache_dir = cache_dir
 
-    def scan(
-        self,
-        files: Iterable[Path],
-        request: Request,
-        contents: dict[Path, bytes] | None = None,
-    ) -> dict[Path, Record]:
-        """The record of every file, from the cache where the file has not changed.
-
-        With ``contents``, the bytes of every file read are kept there, for later searches of
-        words nobody knew to ask for yet.
-        """
+    def scan(self, files: Iterable[Path], request: Request) -> dict[Path, Record]:
+        """The record of every file, from the cache where the file has not changed."""
         paths = list(files)
         cache_file = self._file(f"prescan-{request_key(request)}.json")
         cached = _load(cache_file)
-        reader = _Reader(request, cached, keep=contents is not None)
+        reader = _Reader(request, cached)
         results = _read_all(reader, [str(path) for path in paths])
         records: dict[Path, Record] = {}
         entries: dict[str, list] = {}
         changed = False
-        for path, (state, stamp, words, tops, data) in zip(paths, results, strict=True):
+        for path, (state, stamp, words, tops, imported) in zip(paths, results, strict=True):
             if state == _UNREADABLE:
                 records[path] = UNREADABLE_RECORD
                 continue
-            records[path] = Record(frozenset(words), frozenset(tops))
+            records[path] = Record(frozenset(words), frozenset(tops), frozenset(imported))
             changed = changed or state == _READ
-            if contents is not None and data is not None:
-                contents[path] = data
             if cache_file is not None:
-                entries[str(path)] = [*stamp, sorted(words), sorted(tops)]
+                entries[str(path)] = [*stamp, words, tops, imported]
         if cache_file is not None and (changed or len(entries) != len(cached)):
             _store(cache_file, entries)
         return records
-
-    def learned_words(self, request: Request) -> list[str]:
-        """Words an earlier run with this request had to search every file for."""
-        data = _load(self._file(f"learned-{request_key(request)}.json"))
-        words = data.get("words")
-        return [w for w in words if isinstance(w, str)] if isinstance(words, list) else []
-
-    def learn(self, request: Request, words: list[str]) -> None:
-        """Remember words found to matter only while checking (a shim's new name for a
-        canonical object), so the next run asks for them up front and its cache answers."""
-        target = self._file(f"learned-{request_key(request)}.json")
-        if target is not None and len(words) <= _MAXIMUM_LEARNED:
-            _store(target, {"words": sorted(words)})
 
     def _file(self, name: str) -> Path | None:
         return None if self.cache_dir is None else self.cache_dir / name
@@ -102,9 +76,8 @@ class PrefilterReader:
 class _Reader:
     """Reads files and works out their records; picklable results, so a child can help."""
 
-    def __init__(self, request: Request, cached: dict[str, list], keep: bool) -> None:
+    def __init__(self, request: Request, cached: dict[str, list]) -> None:
         self.cached = cached
-        self.keep = keep
         self.finder = FactFinder(request)
 
     def read(self, names: list[str]) -> list[_Result]:
@@ -114,20 +87,19 @@ class _Reader:
         try:
             descriptor = os.open(name, os.O_RDONLY)
         except OSError:
-            return (_UNREADABLE, [], [], [], None)
+            return _NOTHING
         try:  # os.open/os.read: a third of the cost of open().read() for small files
             status = os.fstat(descriptor)
             stamp = [status.st_mtime_ns, status.st_size]
             entry = self.cached.get(name)
-            if entry is not None and entry[:2] == stamp:
-                return (_CACHED, stamp, entry[2], entry[3], None)
+            if entry is not None and entry[:2] == stamp and len(entry) == 5:
+                return (_CACHED, stamp, entry[2], entry[3], entry[4])
             data = os.read(descriptor, status.st_size + 1)
         except OSError:
-            return (_UNREADABLE, [], [], [], None)
+            return _NOTHING
         finally:
             os.close(descriptor)
-        words, tops = self.finder.facts(data)
-        return (_READ, stamp, words, tops, data if self.keep else None)
+        return (_READ, stamp, *self.finder.facts(data))
 
 
 def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
@@ -171,11 +143,11 @@ def can_fork() -> bool:
         return False
 
 
-def read_one_process(request: Request, paths: list[Path]) -> list[tuple[list[str], list[str]]]:
-    """Every file's (words, tops), read in this process only: the reference for the forked
-    read."""
-    results = _Reader(request, {}, keep=False).read([str(path) for path in paths])
-    return [(words, tops) for _, _, words, tops, _ in results]
+def read_one_process(request: Request, paths: list[Path]) -> list[tuple[list[str], ...]]:
+    """Every file's (words, tops, imported names), read in this process only: the reference
+    for the forked read."""
+    results = _Reader(request, {}).read([str(path) for path in paths])
+    return [(words, tops, imported) for _, _, words, tops, imported in results]
 
 
 def _load(cache_file: Path | None) -> dict[str, Any]:

@@ -39,19 +39,14 @@ class RunContext:
             self._indexes[key] = self.ports.locate(list(root_packages))
         return self._indexes[key]
 
-    def prefilter(
-        self,
-        root_packages: list[str],
-        request: Request,
-        contents: dict[Path, bytes] | None = None,
-    ) -> dict[Path, Record]:
+    def prefilter(self, root_packages: list[str], request: Request) -> dict[Path, Record]:
         """Every file's prefilter record; a later contract reuses an earlier scan of this run
         when that one looked for everything ``request`` needs."""
         key = tuple(root_packages)
         done = self._scans.get(key)
         if done is not None and done[0].covers(request):
             return done[1]
-        records = self.ports.prefilter.scan(self.index(root_packages).files(), request, contents)
+        records = self.ports.prefilter.scan(self.index(root_packages).files(), request)
         self._scans[key] = (request, records)
         return records
 

@@ -98,15 +98,9 @@ class ModuleIndex(Protocol):
 
 
 class Prefilter(Protocol):
-    """Records of every file's bytes (cached between runs), and words learned by earlier runs."""
+    """Records of every file's bytes, cached between runs."""
 
-    def scan(
-        self, files: Iterable[Path], request: Request, contents: dict[Path, bytes] | None = None
-    ) -> dict[Path, Record]: ...
-
-    def learned_words(self, request: Request) -> list[str]: ...
-
-    def learn(self, request: Request, words: list[str]) -> None: ...
+    def scan(self, files: Iterable[Path], request: Request) -> dict[Path, Record]: ...
 
 
 @runtime_checkable

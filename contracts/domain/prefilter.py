@@ -18,6 +18,11 @@ _IMPORT_TOP = re.compile(rb"\n[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*
 # `import a, b.c as d`: the names after the first comma (rare, so a second, narrow pass).
 _MULTIPLE_IMPORT = re.compile(rb"\n[ \t]*import[ \t]+[^\n#;]*,[^\n#;]*")
 _NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# What follows each `import`: a parenthesised list, or the rest of the statement (a backslash
+# continues it; `;` and `#` end it).
+# (No `\b` in front: a leading literal is searched for fast; `reimport x` only adds names.)
+_IMPORTED = re.compile(rb"import(?:[ \t]+|(?=\())(\([^)]*\)|[^\n;#\\]*(?:\\\r?\n[^\n;#\\]*)*)")
+_IMPORTED_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # Label prefix of an import word found where an import statement could be: ``import:word``.
 IMPORT_CONTEXT = "import"
 
@@ -28,6 +33,10 @@ class Record:
 
     words: frozenset[str]  # the requested substrings that occur in the file
     tops: frozenset[str]  # first names of imports at line starts
+    # Every name an import statement may take or bind: the names after `import` (each part of
+    # a dotted module name, and `as` names). A file that imports anything from a module, or
+    # the module itself, spells one of these; prose after the word `import` only adds names.
+    imported: frozenset[str] = frozenset()
     readable: bool = True
 
 
@@ -71,8 +80,9 @@ class FactFinder:
             (f"{IMPORT_CONTEXT}:{word}", word.encode()) for word in request.import_words
         ]
 
-    def facts(self, data: bytes) -> tuple[list[str], list[str]]:
-        """The requested words a file contains, and the first names of its imports."""
+    def facts(self, data: bytes) -> tuple[list[str], list[str], list[str]]:
+        """The requested words a file contains, the first names of its imports, and every
+        name its import statements take or bind."""
         found = [word for word, raw in self.words if raw in data]
         for label, pattern, triggers in self.patterns:
             if not any(trigger in data for trigger in triggers):
@@ -96,7 +106,15 @@ class FactFinder:
                 name = _NAME.match(part.strip())
                 if name:
                     tops.add(name.group())
-        return sorted(set(found)), sorted(map(bytes.decode, tops))
+        imported = {
+            name for listed in _IMPORTED.findall(data) for name in _IMPORTED_NAME.findall(listed)
+        }
+        imported.discard(b"as")
+        return (
+            sorted(set(found)),
+            sorted(map(bytes.decode, tops)),
+            sorted(name.decode() for name in imported),
+        )
 
 
 def in_import_context(data: bytes, word: bytes) -> bool:

@@ -68,7 +68,7 @@ class CanonicalImportAnalysis:
         self.locator = context.index(self.root_packages)
         self.sources = SourceCache(self.locator, context)
         self.implementations: set[str] = set()
-        self.scope = ImporterScope(graph, self.locator, context.ports.files)
+        self.scope = ImporterScope(graph, self.locator)
 
     def run(self) -> ContractFindings:
         self._validate()
@@ -83,9 +83,6 @@ class CanonicalImportAnalysis:
             self._mentions,
             self.scope.prepare,
         ).find()
-        if not self.scope.searched <= set(self.learned):
-            words = sorted({*self.learned, *self.scope.searched})
-            self.context.ports.prefilter.learn(self.base_request, words)
         classifier = Classifier(
             exports,
             allow_renames=self.options.allow_renames,
@@ -109,19 +106,12 @@ class CanonicalImportAnalysis:
         )
 
     def _prefilter_files(self, exports: ExportSet) -> None:
-        """Read every file once (or take its record from the cache), asking also for the
-        names an earlier run learned to matter."""
+        """Read every file once (or take its record from the cache)."""
         # The last part of each implementation module's name: any file importing one spells it.
         self.import_words = {module.rpartition(".")[2] for module in self.implementations}
-        arguments = (exports, self.root_packages, self.options.implementation_modules)
-        base = Prefilter(*arguments, self.import_words)
-        self.base_request = base.request
-        self.learned = self.context.ports.prefilter.learned_words(base.request)
-        self.prefilter = Prefilter(*arguments, self.import_words, self.learned)
+        self.prefilter = Prefilter(exports, self.options.implementation_modules, self.import_words)
         self.words = self.prefilter.words
-        self.records = self.context.prefilter(
-            self.root_packages, self.prefilter.request, self.scope.contents
-        )
+        self.records = self.context.prefilter(self.root_packages, self.prefilter.request)
 
     def _read_candidates(self, exports: ExportSet) -> None:
         """Have the graph read the targets and every file that can import one (a scoped graph
@@ -130,7 +120,7 @@ class CanonicalImportAnalysis:
         self.scope.start(
             self.records,
             self.words,
-            [*exports.names, *self.prefilter.preferred, *self.learned],
+            [*exports.names, *self.prefilter.preferred],
             self.import_words,
             [canonical, *self.graph.find_descendants(canonical), *self.implementations],
         )
@@ -282,9 +272,15 @@ class CanonicalImportAnalysis:
     ) -> list[Violation]:
         """Files the graph cannot see, and files the prefilter points to.
 
-        Only those that contain a root package name (outside the graph), a canonical name
-        after ``as``, or a quoted implementation path are parsed.
+        Only those that can import a target (outside the graph), may rebind a canonical name
+        with ``as``, or hold a quoted implementation path are parsed.
         """
+        # A file outside the graph imports a target only if it spells what a graph importer
+        # would (``ImporterScope.start``), or imports a name a shim binds, or a shim by name.
+        self.late_names = {
+            *(name for target in shim_map.targets.values() for name in target.bindings),
+            *(module.rpartition(".")[2] for module in shim_map.shims),
+        }
         violations: list[Violation] = []
         for item in walk:
             wanted = self._wanted(item.path, item.in_graph)
@@ -300,8 +296,11 @@ class CanonicalImportAnalysis:
 
     def _wanted(self, path: Path, in_graph: bool) -> tuple[bool, bool, bool]:
         """(read its imports, look for canonical names rebound, look for strings)."""
-        words = self.records[path].words
-        imports = not in_graph and any(root in words for root in self.root_packages)
+        record = self.records[path]
+        words = record.words
+        imports = not in_graph and (
+            not record.readable or self.scope.is_candidate(record, self.late_names)
+        )
         rebinding = self.options.check_name_rebinding and self._rebinds(path, words)
         strings = self.options.check_string_references and self.prefilter.spells_string(words)
         return imports, rebinding, strings

@@ -1,36 +1,38 @@
-"""Which modules a scoped graph must read before its importer queries can be trusted.
+"""Which modules an on-demand graph must read before its importer queries can be trusted.
 
 An import of a target matters only when the importing file spells something the check cares
 about: a canonical name (or ``import *``), or the last part of an implementation module's name
 on a line that could hold an import. The byte prefilter already knows which files do; those
-are the files whose imports are read. A shim can bind a canonical object under a new name, so
-names met later are looked for on disk once, and the files that spell them are read too.
-With a full grimp graph there is nothing to read and every call here is free.
+are the files whose imports are read. A shim can bind a canonical object under a new name, and
+be imported as a module: the prefilter also recorded every name each file's import statements
+take or bind, so the importers of a shim are found by looking its names (and its own name) up
+there, without reading any file again. With grimp's whole graph there is nothing to read and
+every call here is free.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 from ...domain.prefilter import IMPORT_CONTEXT, Record
-from ..ports import Files, ModuleIndex, OnDemandGraph
+from ..ports import ModuleIndex, OnDemandGraph
 
 
 class ImporterScope:
-    """Tells a scoped graph what to read, so that its answers equal a whole graph's for every
-    importer the check would look at."""
+    """Tells an on-demand graph what to read, so that its answers equal a whole graph's for
+    every importer the check would look at."""
 
-    def __init__(self, graph: Any, locator: ModuleIndex, files: Files) -> None:
+    def __init__(self, graph: Any, locator: ModuleIndex) -> None:
         self.graph = graph if isinstance(graph, OnDemandGraph) else None
         self.locator = locator
-        self.files = files
         self.records: dict[Path, Record] = {}
-        self.covered: set[str] = set()
-        self.searched: set[str] = set()  # names met late, searched for in every file
-        # The bytes the prefilter read (a scoped graph only): later names are searched there.
-        self.contents: dict[Path, bytes] | None = {} if self.graph is not None else None
+        self.triggers: frozenset[str] = frozenset()  # prefilter words that made a candidate
+        self.covered: set[str] = set()  # names already looked up
+        self._by_imported_name: dict[str, list[str]] | None = None
+        self._unreadable: list[str] = []  # read whatever is asked: the scanner says why
 
     def start(
         self,
@@ -44,11 +46,12 @@ class ImporterScope:
         implementation module's last name where an import could be (``records`` looked for
         all of them): one scan, whose fixed cost grows with the tree."""
         self.records = records
-        if self.graph is None:
-            return
         triggers = {*names, "import *"} & prefilter_words
         triggers |= {f"{IMPORT_CONTEXT}:{word}" for word in import_words}
-        self.covered |= triggers
+        self.triggers = frozenset(triggers)
+        self.covered |= set(names)
+        if self.graph is None:
+            return
         self.graph.read_imports_of(
             background=True,
             modules=[
@@ -56,11 +59,16 @@ class ImporterScope:
                 *(
                     module
                     for module, record in self._records()
-                    if record is None
-                    or not record.readable
-                    or not record.words.isdisjoint(triggers)
+                    if record is None or not record.readable or self.is_candidate(record)
                 ),
             ],
+        )
+
+    def is_candidate(self, record: Record, late_names: Collection[str] = ()) -> bool:
+        """Whether a file can import a target: it spells a trigger, or imports a name met
+        later (a shim's own names, a shim module's name)."""
+        return not record.words.isdisjoint(self.triggers) or not record.imported.isdisjoint(
+            late_names
         )
 
     def wait(self) -> None:
@@ -68,24 +76,38 @@ class ImporterScope:
         if self.graph is not None:
             self.graph.wait()
 
-    def prepare(self, names: Collection[str]) -> None:
-        """Before asking for the importers of a module whose canonical names are ``names``:
-        read the modules spelling a name the prefilter did not look for."""
+    def prepare(self, needs: Iterable[tuple[str, Collection[str], bool]]) -> None:
+        """Before asking for the importers of modules, each given as (module, its canonical
+        names, is a shim): read, in one scan, the modules that import a name not looked for
+        yet, or a shim by its own name (``import pkg.shim as compat`` then ``compat.Name``)."""
+        wanted: set[str] = set()
+        for module, names, is_shim in needs:
+            wanted.update(names)
+            if is_shim:
+                wanted.add(module.rpartition(".")[2])
+        wanted -= self.covered
+        if not wanted:
+            return
+        self.covered |= wanted
         if self.graph is None:
             return
-        extra = {name for name in names if name not in self.covered}
-        if not extra:
-            return
-        self.covered |= extra
-        self.searched |= extra
-        wanted = [name.encode() for name in extra]
-        modules = []
-        for module, record in self._records():
-            if module in self.graph.scanned:
-                continue
-            if record is None or not record.readable or self._spells(module, wanted):
-                modules.append(module)
-        self.graph.read_imports_of(modules)
+        index = self._imported_name_index()
+        modules = {m for name in wanted for m in index.get(name, ())}
+        modules.update(self._unreadable)
+        self.graph.read_imports_of(sorted(modules - self.graph.scanned))
+
+    def _imported_name_index(self) -> dict[str, list[str]]:
+        """Modules by each name their import statements take or bind (built once)."""
+        if self._by_imported_name is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for module, record in self._records():
+                if record is None or not record.readable:
+                    self._unreadable.append(module)
+                    continue
+                for name in record.imported:
+                    index[name].append(module)
+            self._by_imported_name = index
+        return self._by_imported_name
 
     def _records(self) -> Iterable[tuple[str, Record | None]]:
         assert self.graph is not None
@@ -93,15 +115,3 @@ class ImporterScope:
             path = self.locator.path_of(module)
             if path is not None:
                 yield module, self.records.get(path)
-
-    def _spells(self, module: str, words: list[bytes]) -> bool:
-        path = self.locator.path_of(module)
-        if path is None:
-            return False
-        data = self.contents.get(path) if self.contents is not None else None
-        if data is None:  # the prefilter's record came from its cache
-            try:
-                data = self.files.read_bytes(path)
-            except OSError:
-                return True  # let the scanner say what is wrong with it
-        return any(word in data for word in words)

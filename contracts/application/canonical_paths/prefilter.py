@@ -17,30 +17,25 @@ REBOUND_FROM = "rebinding from"
 class Prefilter:
     """The substrings worth knowing per file, derived from the export set alone.
 
-    Root package names (imports outside the graph), canonical names (shim importers, renames),
-    quoted implementation paths (strings), ``__all__`` and star imports.
+    Canonical names (importers of the canonical module and of shims, renames), quoted
+    implementation paths (strings), ``__all__`` and star imports.
     """
 
     def __init__(
         self,
         exports: ExportSet,
-        root_packages: Iterable[str],
         implementations: Iterable[str],
         import_words: Iterable[str] = (),
-        learned: Iterable[str] = (),
     ) -> None:
-        self.learned = tuple(sorted(set(learned)))
         self.import_words = tuple(sorted(set(import_words)))
         self.string_markers = tuple(
             quote + module for module in sorted(implementations) for quote in ('"', "'")
         )
         self.preferred = tuple(sorted(set(exports.preferred.values())))
         words = {
-            *root_packages,
             *exports.names,
             *self.preferred,
             *self.string_markers,
-            *self.learned,
             "__all__",
             "import *",
         }

@@ -10,7 +10,6 @@ are ever read.
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,7 +59,7 @@ class ShimFinder:
         exports: ExportSet,
         implementation_modules: set[str],
         mentions: Callable[[str, Collection[str]], bool],
-        prepare: Callable[[Collection[str]], None] = lambda names: None,
+        prepare: Callable[[list[tuple[str, list[str], bool]]], None] = lambda needs: None,
     ) -> None:
         self.graph = graph
         self.modules = graph.modules
@@ -69,7 +68,8 @@ class ShimFinder:
         self.implementations = implementation_modules
         self.preferred = frozenset(exports.preferred.values())
         self.mentions = mentions
-        self.prepare = prepare  # called before asking who imports a module with these names
+        # Called before asking who imports modules: (module, its names, is a shim) each.
+        self.prepare = prepare
         self._quick_cache: dict[tuple[str, int], list[Binding] | None] = {}
 
     def find(self) -> ShimMap:
@@ -80,37 +80,48 @@ class ShimFinder:
             targets[module] = self._target(module, IMPLEMENTATION, names)
         result = ShimMap(targets=targets)
         imported: dict[str, dict[str, list[ImportedObject]]] = {}
-        queue = deque(targets)
-        queued = set(queue)
-        while queue:
-            module = queue.popleft()
-            queued.discard(module)
-            target = targets[module]
-            # Outside the implementation, an import only matters when it takes a canonical
-            # name (or everything): a file that spells none of them is skipped unread.
-            names = None if target.role == IMPLEMENTATION else [*target.bindings, "import *"]
-            if names is not None:
-                self.prepare(names)
-            for importer in sorted(self.graph.find_modules_that_directly_import(module)):
-                if importer == canonical or importer in self.implementations:
-                    continue
-                if names is not None and not self.mentions(importer, names):
-                    continue
-                statements = self._statements(importer, target)
-                result.edges[(importer, module)] = statements
-                objects = self._imported_objects(statements, targets[module])
-                previous = imported.setdefault(importer, {}).get(module, [])
-                imported[importer][module] = objects
-                if not objects and not previous:
-                    continue  # nothing canonical comes in through this import
-                bound = self._bindings_of(importer, imported[importer].values())
-                known = targets.get(importer)
-                if bound and (known is None or dict(known.bindings) != bound):
-                    targets[importer] = self._target(importer, SHIM, bound)
-                    if importer not in queued:
-                        queue.append(importer)
-                        queued.add(importer)
+        # Breadth first, a wave at a time: what every module of a wave needs read is read in
+        # one scan (an on-demand graph pays a fixed cost per scan).
+        wave = list(targets)
+        queued = set(wave)
+        while wave:
+            self.prepare([self._needs(targets[module]) for module in wave])
+            following: list[str] = []
+            for module in wave:
+                queued.discard(module)
+                target = targets[module]
+                self.prepare([self._needs(target)])  # its names may have grown in this wave
+                # Outside the implementation, an import only matters when it takes a canonical
+                # name (or everything): a file that spells none of them is skipped unread.
+                names = None if target.role == IMPLEMENTATION else [*target.bindings, "import *"]
+                for importer in sorted(self.graph.find_modules_that_directly_import(module)):
+                    if importer == canonical or importer in self.implementations:
+                        continue
+                    if names is not None and not self.mentions(importer, names):
+                        continue
+                    statements = self._statements(importer, target)
+                    result.edges[(importer, module)] = statements
+                    objects = self._imported_objects(statements, targets[module])
+                    previous = imported.setdefault(importer, {}).get(module, [])
+                    imported[importer][module] = objects
+                    if not objects and not previous:
+                        continue  # nothing canonical comes in through this import
+                    bound = self._bindings_of(importer, imported[importer].values())
+                    known = targets.get(importer)
+                    if bound and (known is None or dict(known.bindings) != bound):
+                        targets[importer] = self._target(importer, SHIM, bound)
+                        if importer not in queued:
+                            following.append(importer)
+                            queued.add(importer)
+            wave = following
         return result
+
+    @staticmethod
+    def _needs(target: Target) -> tuple[str, list[str], bool]:
+        """What must be read before asking who imports ``target``: its module, the names that
+        matter (none: every importer, for the implementation), whether it is a shim."""
+        names = [] if target.role == IMPLEMENTATION else [*target.bindings, "import *"]
+        return target.module, names, target.role == SHIM
 
     def _target(self, module: str, role: str, names: dict[str, ObjectRef]) -> Target:
         public = [name for name in names if not name.startswith("_")]
