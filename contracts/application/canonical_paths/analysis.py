@@ -114,8 +114,7 @@ class CanonicalImportAnalysis:
         self.records = self.context.prefilter(self.root_packages, self.prefilter.request)
 
     def _read_candidates(self, exports: ExportSet) -> None:
-        """Have the graph read the targets and every file that can import one (a scoped graph
-        does it in the background while the string candidates are parsed)."""
+        """Have the graph read the targets and every file that can import one."""
         canonical = self.options.canonical_module
         self.scope.start(
             self.records,
@@ -124,7 +123,6 @@ class CanonicalImportAnalysis:
             self.import_words,
             [canonical, *self.graph.find_descendants(canonical), *self.implementations],
         )
-        self._parse_ahead()
         if self.scope.graph is not None:
             self.scope.wait()
             self._validate_imports()
@@ -212,15 +210,6 @@ class CanonicalImportAnalysis:
             extra=self.options.extra_exports,
             preferred=self.options.preferred_names,
         )
-
-    def _parse_ahead(self) -> None:
-        """Parse the files the string check will read; with a scoped graph this overlaps with
-        the background scan (grimp's scanner lets go of the interpreter lock)."""
-        if self.scope.graph is None or not self.options.check_string_references:
-            return
-        for path, record in self.records.items():
-            if self.prefilter.spells_string(record.words):
-                self.sources.parse_ahead(path)
 
     # Prefilter ----------------------------------------------------------------------------------
 

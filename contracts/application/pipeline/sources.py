@@ -7,7 +7,9 @@ exception from a bad file and never report the same file twice.
 from __future__ import annotations
 
 import ast
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from ...domain.findings import Diagnostic
 from ...domain.parsing import (
@@ -24,16 +26,38 @@ from ...domain.statements import ImportStatement, Placement, iter_file_imports
 from ..context import RunContext
 from ..ports import ModuleIndex
 
+# How many files' text, masks and syntax trees are kept at once. Each file is analysed in one
+# go (the shim finder reads an importer's lines together, the file scan parses a file once),
+# so a few suffice; a syntax tree of a 20 KB file takes about 350 KB.
+KEPT_FILES = 16
+
+
+class _Recent(OrderedDict):
+    """A dictionary that forgets its least recently used entries beyond ``KEPT_FILES``."""
+
+    def remember(self, key: Path, value: Any) -> Any:
+        self[key] = value
+        if len(self) > KEPT_FILES:
+            self.popitem(last=False)
+        return value
+
+    def recall(self, key: Path) -> Any:
+        self.move_to_end(key)
+        return self[key]
+
 
 class SourceCache:
+    """Files of a run as text, line masks and syntax trees, read when needed and kept only
+    for the few files being analysed; a file that cannot be read is reported once."""
+
     def __init__(self, index: ModuleIndex, context: RunContext) -> None:
         self.index = index
         self.context = context
         self.files = context.ports.files
         self.diagnostics: list[Diagnostic] = []
-        self._files: dict[Path, SourceFile | None] = {}
-        self._masks: dict[Path, list[bool]] = {}
-        self._trees: dict[Path, ast.Module | None] = {}
+        self._files: _Recent = _Recent()
+        self._masks: _Recent = _Recent()
+        self._trees: _Recent = _Recent()
         self._statements: dict[tuple[str, int], list[ImportStatement]] = {}
         self.failed: dict[Path, Rule] = {}
 
@@ -41,45 +65,36 @@ class SourceCache:
         return self.context.display_path(path)
 
     def file(self, path: Path) -> SourceFile | None:
-        if path not in self._files:
-            try:
-                self._files[path] = self.files.read_source(path)
-            except SourceError as error:
-                self._fail(error)
-                self._files[path] = None
-        return self._files[path]
+        if path in self._files:
+            return self._files.recall(path)
+        if path in self.failed:
+            return None
+        try:
+            return self._files.remember(path, self.files.read_source(path))
+        except SourceError as error:
+            self._fail(error)
+            return None
 
     def module_file(self, module: str) -> SourceFile | None:
         path = self.index.path_of(module)
         return None if path is None else self.file(path)
 
     def mask(self, source: SourceFile) -> list[bool]:
-        if source.path not in self._masks:
-            self._masks[source.path] = string_mask(source.lines)
-        return self._masks[source.path]
+        if source.path in self._masks:
+            return self._masks.recall(source.path)
+        return self._masks.remember(source.path, string_mask(source.lines))
 
     def tree(self, source: SourceFile) -> ast.Module | None:
         """The whole file parsed (newer syntax tolerated); None, with a diagnostic, if broken."""
-        if source.path not in self._trees:
-            try:
-                self._trees[source.path] = parse_module(source)
-            except SourceError as error:
-                self._fail(error)
-                self._trees[source.path] = None
-        return self._trees[source.path]
-
-    def parse_ahead(self, path: Path) -> None:
-        """Read and parse a file before it is needed; a failure is left for the read that
-        needs it to report (or not, if none does)."""
-        if path in self._files:
-            return
+        if source.path in self._trees:
+            return self._trees.recall(source.path)
+        if source.path in self.failed:
+            return None
         try:
-            source = self.files.read_source(path)
-            tree = parse_module(source)
-        except SourceError:
-            return
-        self._files[path] = source
-        self._trees[path] = tree
+            return self._trees.remember(source.path, parse_module(source))
+        except SourceError as error:
+            self._fail(error)
+            return None
 
     def file_imports(self, source: SourceFile, module: str) -> list[ImportStatement]:
         tree = self.tree(source)
