@@ -7,8 +7,9 @@ it). Docstrings are skipped, and prose that merely mentions the path never match
 from __future__ import annotations
 
 import ast
+import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -33,66 +34,96 @@ def string_pattern(modules: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"({alternatives})((?:\.{name})*)(?::({name}(?:\.{name})*))?")
 
 
-def find_string_references(tree: ast.Module, pattern: re.Pattern[str]) -> Iterator[StringReference]:
-    docstrings = _docstring_ids(tree)
-    calls = _call_names(tree)
-    formatted = {
-        id(value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.JoinedStr)
-        for value in node.values
-    }
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
-            continue
-        if id(node) in docstrings or id(node) in formatted:
-            continue
-        match = pattern.fullmatch(node.value)
-        if match is None:
-            continue
-        dotted, qualified = match.group(2), match.group(3)
-        if qualified and dotted:
-            continue  # "pkg.impl.sub:Name" names a submodule we do not map
-        text = qualified if qualified else dotted
-        yield StringReference(
-            value=node.value,
-            line=node.lineno,
-            column=node.col_offset,
-            module=match.group(1),
-            attributes=tuple(part for part in text.split(".") if part),
-            call=calls.get(id(node)),
-            colon=bool(qualified),
-        )
+def find_string_references(
+    tree: ast.Module, pattern: re.Pattern[str], lines: Collection[int] | None = None
+) -> Iterator[StringReference]:
+    """Every string constant that is exactly a path ``pattern`` matches, with the call it is
+    passed to; docstrings and the literal parts of f-strings are not references.
 
+    With ``lines`` (the lines where such a string can start), only the statements and
+    expressions spanning one of them are visited, not the whole tree.
+    """
+    wanted = sorted(set(lines)) if lines is not None else None
 
-def _docstring_ids(tree: ast.Module) -> set[int]:
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
+    def spans_wanted(node: ast.AST) -> bool:
+        if wanted is None:
+            return True
+        start = getattr(node, "lineno", None)
+        if start is None:
+            return True
+        end = getattr(node, "end_lineno", None) or start
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:  # a decorated definition's line is its `def`, below its decorators
+            start = min(start, *(decorator.lineno for decorator in decorators))
+        position = bisect.bisect_left(wanted, start)
+        return position < len(wanted) and wanted[position] <= end
+
+    def visit(node: ast.AST, parent: ast.AST | None, grandparent: ast.AST | None) -> Iterator:
+        if isinstance(node, ast.Constant):
             if (
-                body
-                and isinstance(body[0], ast.Expr)
-                and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)
+                isinstance(node.value, str)
+                and not isinstance(parent, ast.JoinedStr)
+                and not _is_docstring(node, parent, grandparent)
             ):
-                found.add(id(body[0].value))
-    return found
+                reference = _reference(node, pattern, _call_name(node, parent, grandparent))
+                if reference is not None:
+                    yield reference
+            return
+        for child in ast.iter_child_nodes(node):
+            if spans_wanted(child):
+                yield from visit(child, node, parent)
+
+    yield from visit(tree, None, None)
 
 
-def _call_names(tree: ast.Module) -> dict[int, str]:
-    """For each string argument, the call (or subscript) it is passed to."""
-    names: dict[int, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            name = dotted_name(node.func)
-            for argument in [*node.args, *(keyword.value for keyword in node.keywords)]:
-                names.setdefault(id(argument), f"{name}(…)" if name else "call")
-        elif isinstance(node, ast.Subscript):
-            name = dotted_name(node.value)
-            if name:
-                names.setdefault(id(node.slice), f"{name}[…]")
-    return names
+def _reference(
+    node: ast.Constant, pattern: re.Pattern[str], call: str | None
+) -> StringReference | None:
+    match = pattern.fullmatch(node.value)
+    if match is None:
+        return None
+    dotted, qualified = match.group(2), match.group(3)
+    if qualified and dotted:
+        return None  # "pkg.impl.sub:Name" names a submodule we do not map
+    text = qualified if qualified else dotted
+    return StringReference(
+        value=node.value,
+        line=node.lineno,
+        column=node.col_offset,
+        module=match.group(1),
+        attributes=tuple(part for part in text.split(".") if part),
+        call=call,
+        colon=bool(qualified),
+    )
+
+
+def _is_docstring(node: ast.Constant, parent: ast.AST | None, grandparent: ast.AST | None) -> bool:
+    """The first statement of a module, class or function body, when it is a bare string."""
+    return (
+        isinstance(parent, ast.Expr)
+        and isinstance(grandparent, _DOCUMENTED)
+        and bool(grandparent.body)
+        and grandparent.body[0] is parent
+    )
+
+
+_DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _call_name(node: ast.AST, parent: ast.AST | None, grandparent: ast.AST | None) -> str | None:
+    """The call (or subscript) a string is passed to, as ``name(…)``/``name[…]``."""
+    if isinstance(parent, ast.keyword):
+        parent, node = grandparent, parent.value
+    if isinstance(parent, ast.Call) and (
+        any(argument is node for argument in parent.args)
+        or any(keyword.value is node for keyword in parent.keywords)
+    ):
+        name = dotted_name(parent.func)
+        return f"{name}(…)" if name else "call"
+    if isinstance(parent, ast.Subscript) and parent.slice is node:
+        name = dotted_name(parent.value)
+        return f"{name}[…]" if name else None
+    return None
 
 
 def dotted_name(node: ast.expr) -> str | None:

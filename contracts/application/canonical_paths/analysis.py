@@ -342,7 +342,8 @@ class CanonicalImportAnalysis:
         if check_strings:
             tree = self.sources.tree(source)
             pattern = string_pattern(self.implementations)
-            for reference in find_string_references(tree, pattern) if tree else ():
+            lines = self.prefilter.string_lines(source.text)
+            for reference in find_string_references(tree, pattern, lines) if tree else ():
                 line = source.lines[reference.line - 1]
                 target = shim_map.targets[reference.module]
                 violations.append(

@@ -56,3 +56,13 @@ class Prefilter:
     def spells_string(self, words: frozenset[str]) -> bool:
         """Whether a file's words hold a quoted implementation path (a string reference)."""
         return not words.isdisjoint(self.string_markers)
+
+    def string_lines(self, text: str) -> list[int]:
+        """The lines of ``text`` where a quoted implementation path starts (1-based)."""
+        lines = []
+        for marker in self.string_markers:
+            position = text.find(marker)
+            while position != -1:
+                lines.append(text.count("\n", 0, position) + 1)
+                position = text.find(marker, position + 1)
+        return lines
