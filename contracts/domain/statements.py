@@ -241,3 +241,24 @@ def child_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield handler.body
     for case in getattr(node, "cases", ()) or ():
         yield case.body
+
+
+# Where an import statement can start: at the start of a line, after `;`, or after the colon
+# of a one-line block (`if x: import y`, `try: import y`).
+_IMPORT_START = re.compile(
+    r"^[ \t]*(?:(?:if|elif|else|try|except|finally|with|for|while)\b[^\n#]*:[ \t]*)?"
+    r"(?:[^\n#'\"]*;[ \t]*)*(?:from|import)\b",
+    re.MULTILINE,
+)
+
+
+def import_lines(text: str) -> list[int]:
+    """The 1-based lines on which an import statement may start (a superset: a line of a
+    triple-quoted string that looks like an import is listed too; the caller masks those)."""
+    lines = []
+    last, count = 0, 1
+    for match in _IMPORT_START.finditer(text):
+        count += text.count("\n", last, match.start())
+        last = match.start()
+        lines.append(count)
+    return lines

@@ -276,7 +276,8 @@ class CanonicalImportAnalysis:
             if not any(wanted) or self._is_exempt(item.module):
                 walk.checked()
                 continue
-            source = walk.parse(item.path)
+            # Strings need the whole syntax tree; imports are read statement by statement.
+            source = walk.parse(item.path) if wanted[2] else walk.read(item.path)
             if source is not None:
                 violations += self._file_violations(
                     source, item.module, shim_map, classifier, *wanted
@@ -332,7 +333,7 @@ class CanonicalImportAnalysis:
         if check_targets or check_rebinding:
             is_package = source.path.name == "__init__.py"
             facts = SourceFacts(self.sources, source.path)
-            for statement in self.sources.file_imports(source, module):
+            for statement in self.sources.import_statements(source, module):
                 site = Site(module, is_package, display, statement, facts)
                 for binding in statement.bindings:
                     target = self._target_of(binding, shim_map)

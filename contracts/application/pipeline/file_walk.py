@@ -70,6 +70,16 @@ class FileWalk:
         """The file needed no closer look: the prefilter already rules everything out."""
         self.coverage.checked += 1
 
+    def read(self, path: Path) -> SourceFile | None:
+        """Read a file (its statements are then read one by one); a file that cannot be read
+        or decoded is skipped with why."""
+        source = self.sources.file(path)
+        if source is None:
+            self._skip(self.sources.failed[path].name)
+            return None
+        self.coverage.checked += 1
+        return source
+
     def parse(self, path: Path) -> SourceFile | None:
         """Read and parse a file; a file that cannot be read or parsed is skipped with why."""
         source = self.sources.file(path)

@@ -22,7 +22,7 @@ from ...domain.parsing import (
 )
 from ...domain.rules import Rule
 from ...domain.scopes import scope_of, string_mask
-from ...domain.statements import ImportStatement, Placement, iter_file_imports
+from ...domain.statements import ImportStatement, Placement, import_lines, iter_file_imports
 from ..context import RunContext
 from ..ports import ModuleIndex
 
@@ -113,14 +113,26 @@ class SourceCache:
         """The import statements that start on ``line`` of ``module``, read on their own."""
         key = (module, line)
         if key not in self._statements:
-            self._statements[key] = self._read_statements(module, line)
+            source = self.module_file(module)
+            found = [] if source is None else self.statements_in(source, module, line)
+            self._statements[key] = found
         return self._statements[key]
 
-    def _read_statements(self, module: str, line: int) -> list[ImportStatement]:
-        source = self.module_file(module)
-        if source is None or not 0 < line <= len(source.lines):
+    def import_statements(self, source: SourceFile, module: str) -> list[ImportStatement]:
+        """Every import statement of a file, each read on its own from the lines where one
+        can start (lines inside triple-quoted strings are not): no whole-file parse."""
+        mask = self.mask(source)
+        statements = []
+        for line in import_lines(source.text):
+            if not mask[line - 1]:
+                statements += self.statements_in(source, module, line)
+        return statements
+
+    def statements_in(self, source: SourceFile, module: str, line: int) -> list[ImportStatement]:
+        """The import statements that start on ``line`` of ``source`` (the whole file is parsed
+        only when the statement cannot be read on its own)."""
+        if not 0 < line <= len(source.lines):
             return []
-        is_package = self.index.is_package(module)
         snippet = single_line(source.lines, line) or logical_line(source.lines, line)
         tree = parse_logical_line(snippet)
         if tree is None:
@@ -133,16 +145,15 @@ class SourceCache:
             type_checking=scope.type_checking,
             conditional=scope.conditional,
         )
-        statements = list(
+        return list(
             iter_file_imports(
                 tree,
                 importer=module,
-                importer_is_package=is_package,
+                importer_is_package=source.path.name == "__init__.py",
                 lines=snippet.text.splitlines(keepends=True),
                 placement=placement,
             )
         )
-        return statements
 
     def _fail(self, error: SourceError) -> None:
         if error.path in self.failed:
