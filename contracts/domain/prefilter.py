@@ -68,12 +68,31 @@ class Request:
 
 
 class FactFinder:
-    """Works out a file's record from its bytes, for one request."""
+    """Works out a file's record from its bytes, for one request.
+
+    Every search is a pass over the file, so a search whose answer is already known is not
+    made: a word is looked for only if each shorter searched-for text it contains was found
+    (``UnifiedManager`` cannot occur where ``Manager`` does not), and a pattern's trigger
+    likewise. The quoted forms of a path (``"pkg.mod`` and ``'pkg.mod``) share one search for
+    the path itself.
+    """
 
     def __init__(self, request: Request) -> None:
-        self.words = [(word, word.encode()) for word in request.words]
+        words = [word.encode() for word in request.words]
+        # The bare path of each quoted word: searched for once, reported never.
+        quoted = {word[1:] for word in words if word[:1] in (b'"', b"'") and len(word) > 1}
+        searched = sorted({*words, *quoted}, key=len)
+        self._searches = [
+            (raw, [other for other in searched if other != raw and other in raw])
+            for raw in searched
+        ]
+        self._reported = {raw: raw.decode() for raw in words}
         self.patterns = [
-            (label, re.compile(regex.encode()), [t.encode() for t in triggers])
+            (
+                label,
+                re.compile(regex.encode()),
+                [(t.encode(), [w for w in searched if w in t.encode()]) for t in triggers],
+            )
             for label, regex, triggers in request.patterns
         ]
         self.import_words = [
@@ -83,9 +102,16 @@ class FactFinder:
     def facts(self, data: bytes) -> tuple[list[str], list[str], list[str]]:
         """The requested words a file contains, the first names of its imports, and every
         name its import statements take or bind."""
-        found = [word for word, raw in self.words if raw in data]
+        present: set[bytes] = set()
+        for raw, contained in self._searches:
+            if all(part in present for part in contained) and raw in data:
+                present.add(raw)
+        found = [self._reported[raw] for raw in present if raw in self._reported]
         for label, pattern, triggers in self.patterns:
-            if not any(trigger in data for trigger in triggers):
+            if not any(
+                all(part in present for part in contained) and trigger in data
+                for trigger, contained in triggers
+            ):
                 continue
             for match in pattern.finditer(data):
                 # A pattern with a group records what it captured: ``label:captured``

@@ -42,17 +42,29 @@ def string_mask(lines: list[str]) -> list[bool]:
     A line that opens or closes a string is not masked (it may hold code too); lines
     strictly between the quotes are.
     """
+    text = "".join(lines)
     mask = [False] * len(lines)
     inside: str | None = None
-    for index, line in enumerate(lines):
-        started_inside = inside is not None
-        for match in _TRIPLE_QUOTE.finditer(line):
-            quote = match.group()
-            if inside is None:
-                inside = quote
-            elif quote == inside:
-                inside = None
-        mask[index] = started_inside and inside is not None
+    line = 0  # the line being followed, and whether it started inside a string
+    started_inside = False
+    line_of, counted = 0, 0
+    for match in _TRIPLE_QUOTE.finditer(text):
+        line_of += text.count("\n", counted, match.start())
+        counted = match.start()
+        if line_of > line:
+            mask[line] = started_inside and inside is not None
+            if inside is not None:
+                mask[line + 1 : line_of] = [True] * (line_of - line - 1)
+            line, started_inside = line_of, inside is not None
+        quote = match.group()
+        if inside is None:
+            inside = quote
+        elif quote == inside:
+            inside = None
+    if lines:
+        mask[line] = started_inside and inside is not None
+        if inside is not None:
+            mask[line + 1 :] = [True] * (len(lines) - line - 1)
     return mask
 
 

@@ -244,21 +244,33 @@ def child_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
 
 
 # Where an import statement can start: at the start of a line, after `;`, or after the colon
-# of a one-line block (`if x: import y`, `try: import y`).
+# of a one-line block (`if x: import y`, `try: import y`). Tried only on the lines that hold
+# the word `import` (found by a fast literal search), or that a backslash continues onto one.
 _IMPORT_START = re.compile(
-    r"^[ \t]*(?:(?:if|elif|else|try|except|finally|with|for|while)\b[^\n#]*:[ \t]*)?"
-    r"(?:[^\n#'\"]*;[ \t]*)*(?:from|import)\b",
-    re.MULTILINE,
+    r"[ \t]*(?:(?:if|elif|else|try|except|finally|with|for|while)\b[^\n#]*:[ \t]*)?"
+    r"(?:[^\n#'\"]*;[ \t]*)*(?:from|import)\b"
 )
+_IMPORT_WORD = re.compile(r"import\b")
 
 
 def import_lines(text: str) -> list[int]:
     """The 1-based lines on which an import statement may start (a superset: a line of a
     triple-quoted string that looks like an import is listed too; the caller masks those)."""
-    lines = []
-    last, count = 0, 1
-    for match in _IMPORT_START.finditer(text):
-        count += text.count("\n", last, match.start())
-        last = match.start()
-        lines.append(count)
+    lines: list[int] = []
+    seen_start = -1
+    line, counted = 1, 0
+    for match in _IMPORT_WORD.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if start == seen_start:
+            continue
+        seen_start = start
+        line += text.count("\n", counted, start)
+        counted = start
+        first, first_start = line, start
+        # `from x \` continued onto this line: the statement starts on the first line.
+        while first_start > 0 and text.endswith("\\", 0, first_start - 1):
+            first_start = text.rfind("\n", 0, first_start - 1) + 1
+            first -= 1
+        if _IMPORT_START.match(text, first_start) and (not lines or lines[-1] != first):
+            lines.append(first)
     return lines
