@@ -132,9 +132,7 @@ class FactFinder:
                 name = _NAME.match(part.strip())
                 if name:
                     tops.add(name.group())
-        imported = {
-            name for listed in _IMPORTED.findall(data) for name in _IMPORTED_NAME.findall(listed)
-        }
+        imported = set(_IMPORTED_NAME.findall(b" ".join(_IMPORTED.findall(data))))
         imported.discard(b"as")
         return (
             sorted(set(found)),
