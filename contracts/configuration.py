@@ -16,6 +16,7 @@ from .adapters.files import LocalFiles
 from .adapters.graphs import GrimpGraphs
 from .adapters.installed_packages import InstalledPackages
 from .adapters.locator import ModuleLocator
+from .adapters.memo_files import MemoFiles
 from .adapters.prefilter_reader import PrefilterReader
 from .application.context import RunContext
 from .application.ports import Ports
@@ -36,14 +37,16 @@ def default_context() -> RunContext:
 
 
 def _ports(cache: Path | None, display) -> Ports:  # type: ignore[no-untyped-def]
+    ours = None if cache is None else cache / "ssot-imports"
     return Ports(
         files=LocalFiles(),
         locate=ModuleLocator,
-        prefilter=PrefilterReader(None if cache is None else cache / "ssot-imports"),
+        prefilter=PrefilterReader(ours),
         graphs=GrimpGraphs(cache, display),
         configs=ConfigFiles(),
         contract_types=ContractClasses(),
         builtin_findings=BuiltinContractFindings(),
         installed=InstalledPackages(),
         environment=ProcessEnvironment(),
+        memo=MemoFiles(ours),
     )

@@ -28,6 +28,9 @@ class ProcessEnvironment:
                 sys.path.remove(entry)
             importlib.invalidate_caches()
 
+    def fingerprint(self) -> str:
+        return "\n".join([sys.version, *sys.path])
+
     def is_package(self, name: str) -> bool:
         spec = importlib.util.find_spec(name)
         return spec is not None and bool(spec.submodule_search_locations)

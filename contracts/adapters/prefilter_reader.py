@@ -16,14 +16,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..domain.prefilter import UNREADABLE_RECORD, FactFinder, Record, Request
+from ..domain.prefilter import UNREADABLE_RECORD, FactFinder, Record, Request, content_digest
 from .files import write_atomically
 
-CACHE_VERSION = 5
-# What became of one file: (state, [mtime_ns, size], words, tops, imported names).
+CACHE_VERSION = 6
+# What became of one file: (state, [mtime_ns, size, inode], words, tops, imported, digest).
 _UNREADABLE, _CACHED, _READ = 0, 1, 2
-_Result = tuple[int, list[int], list[str], list[str], list[str]]
-_NOTHING: _Result = (_UNREADABLE, [], [], [], [])
+_Result = tuple[int, list[int], list[str], list[str], list[str], str]
+_NOTHING: _Result = (_UNREADABLE, [], [], [], [], "")
 # Below this many files a second process costs more than it saves.
 PARALLEL_MINIMUM = 500
 
@@ -46,25 +46,28 @@ class PrefilterReader:
 
     def __init__(self, cache_dir: Path | None) -> None:
         self.cache_dir = cache_dir
+        self.problems: list[tuple[Path, str]] = []
 
     def scan(self, files: Iterable[Path], request: Request) -> dict[Path, Record]:
         """The record of every file, from the cache where the file has not changed."""
         paths = list(files)
         cache_file = self._file(f"prescan-{request_key(request)}.json")
-        cached = _load(cache_file)
+        cached = _load(cache_file, self.problems)
         reader = _Reader(request, cached)
         results = _read_all(reader, [str(path) for path in paths])
         records: dict[Path, Record] = {}
         entries: dict[str, list] = {}
         changed = False
-        for path, (state, stamp, words, tops, imported) in zip(paths, results, strict=True):
+        for path, (state, stamp, words, tops, imported, digest) in zip(paths, results, strict=True):
             if state == _UNREADABLE:
                 records[path] = UNREADABLE_RECORD
                 continue
-            records[path] = Record(frozenset(words), frozenset(tops), frozenset(imported))
+            records[path] = Record(
+                frozenset(words), frozenset(tops), frozenset(imported), digest=digest
+            )
             changed = changed or state == _READ
             if cache_file is not None:
-                entries[str(path)] = [*stamp, words, tops, imported]
+                entries[str(path)] = [*stamp, words, tops, imported, digest]
         if cache_file is not None and (changed or len(entries) != len(cached)):
             _store(cache_file, entries)
         return records
@@ -90,16 +93,16 @@ class _Reader:
             return _NOTHING
         try:  # os.open/os.read: a third of the cost of open().read() for small files
             status = os.fstat(descriptor)
-            stamp = [status.st_mtime_ns, status.st_size]
+            stamp = [status.st_mtime_ns, status.st_size, status.st_ino]
             entry = self.cached.get(name)
-            if entry is not None and entry[:2] == stamp and len(entry) == 5:
-                return (_CACHED, stamp, entry[2], entry[3], entry[4])
+            if isinstance(entry, list) and entry[:3] == stamp and len(entry) == 7:
+                return (_CACHED, stamp, entry[3], entry[4], entry[5], entry[6])
             data = os.read(descriptor, status.st_size + 1)
         except OSError:
             return _NOTHING
         finally:
             os.close(descriptor)
-        return (_READ, stamp, *self.finder.facts(data))
+        return (_READ, stamp, *self.finder.facts(data), content_digest(data))
 
 
 def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
@@ -147,17 +150,25 @@ def read_one_process(request: Request, paths: list[Path]) -> list[tuple[list[str
     """Every file's (words, tops, imported names), read in this process only: the reference
     for the forked read."""
     results = _Reader(request, {}).read([str(path) for path in paths])
-    return [(words, tops, imported) for _, _, words, tops, imported in results]
+    return [(words, tops, imported) for _, _, words, tops, imported, _ in results]
 
 
-def _load(cache_file: Path | None) -> dict[str, Any]:
+def _load(cache_file: Path | None, problems: list[tuple[Path, str]]) -> dict[str, Any]:
+    """The cached records; none when there is no cache yet, or an unusable one (said in
+    ``problems``): then every file is read."""
     if cache_file is None:
         return {}
     try:
         data = json.loads(cache_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # no cache yet, or an unusable one: scan everything
-    return data if isinstance(data, dict) else {}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        problems.append((cache_file, f"cannot be used ({error}); it was ignored"))
+        return {}
+    if not isinstance(data, dict):
+        problems.append((cache_file, "not a JSON object; it was ignored"))
+        return {}
+    return data
 
 
 def _store(cache_file: Path, entries: dict[str, Any]) -> None:

@@ -98,9 +98,28 @@ class ModuleIndex(Protocol):
 
 
 class Prefilter(Protocol):
-    """Records of every file's bytes, cached between runs."""
+    """Records of every file's bytes, cached between runs (``problems``: cache files that
+    could not be used and were ignored)."""
+
+    problems: list[tuple[Path, str]]
 
     def scan(self, files: Iterable[Path], request: Request) -> dict[Path, Record]: ...
+
+
+class Memo(Protocol):
+    """JSON documents kept between runs (a run's findings), each under a name.
+
+    ``problems`` lists what made a stored document unusable (it is then ignored)."""
+
+    problems: list[tuple[Path, str]]
+
+    def load(self, name: str) -> dict[str, Any] | None: ...
+
+    def store(self, name: str, data: dict[str, Any]) -> None: ...
+
+    def ignore(self, name: str, why: str) -> None:
+        """Note that the document under ``name`` could not be used."""
+        ...
 
 
 @runtime_checkable
@@ -161,6 +180,10 @@ class Environment(Protocol):
         """Whether ``name`` can be found as a package (its ``__init__`` is not run)."""
         ...
 
+    def fingerprint(self) -> str:
+        """What installed packages the run sees: interpreter and module search path."""
+        ...
+
 
 @dataclass
 class Ports:
@@ -173,3 +196,4 @@ class Ports:
     builtin_findings: BuiltinFindings
     installed: InstalledPackages
     environment: Environment
+    memo: Memo

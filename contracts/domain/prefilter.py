@@ -9,6 +9,7 @@ prefilter reader's job (an adapter); here the bytes are given.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -38,9 +39,23 @@ class Record:
     # the module itself, spells one of these; prose after the word `import` only adds names.
     imported: frozenset[str] = frozenset()
     readable: bool = True
+    # The file's content, as a digest: what a warm run compares to know a file is unchanged.
+    digest: str = ""
+
+    def summary(self) -> str:
+        """A short, stable digest of what the prefilter saw (not of the whole content): two
+        files with equal summaries are the same to every check that did not read them."""
+        text = "\x1f".join(
+            ["\x1e".join(sorted(part)) for part in (self.words, self.tops, self.imported)]
+        )
+        return hashlib.blake2b(f"{self.readable}{text}".encode(), digest_size=8).hexdigest()
 
 
 UNREADABLE_RECORD = Record(frozenset(), frozenset(), readable=False)
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)

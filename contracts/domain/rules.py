@@ -303,6 +303,18 @@ UNREADABLE_FILE = Rule(
     is_diagnostic=True,
 )
 
+CACHE_IGNORED = Rule(
+    "D006",
+    "cache-ignored",
+    "A file of the cache (`.import_linter_cache/ssot-imports/`) could not be used and was "
+    "ignored; everything it held was worked out again.",
+    why="A cache is only a shortcut: a damaged one must never change a result, so it is set "
+    "aside, and said so.",
+    how_to_fix="Nothing is needed: the next run writes it again. Delete the folder if the "
+    "diagnostic comes back.",
+    is_diagnostic=True,
+)
+
 ALL_RULES: tuple[Rule, ...] = (
     IMPLEMENTATION_IMPORT,
     IMPLEMENTATION_MODULE_IMPORT,
@@ -324,6 +336,7 @@ ALL_RULES: tuple[Rule, ...] = (
     UNCHECKED_FILE,
     UNMATCHED_IGNORE,
     UNREADABLE_FILE,
+    CACHE_IGNORED,
 )
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in ALL_RULES}
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

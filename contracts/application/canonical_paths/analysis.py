@@ -26,6 +26,7 @@ from ...domain.statements import Binding
 from ...domain.strings import dotted_name, find_string_references, string_pattern
 from ..context import RunContext
 from ..pipeline.file_walk import FileWalk
+from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
 from ..ports import ContractFindings
 from .classify import AttributeUses, Classifier, Site, Target
@@ -74,6 +75,26 @@ class CanonicalImportAnalysis:
         self._validate()
         exports = self._derive_exports()
         self._prefilter_files(exports)
+        memo = FindingsMemo(
+            self.context,
+            f"findings-canonical-{self.options.canonical_module}",
+            [repr(self.options), self.root_packages, self.scope.graph is not None],
+            self.records,
+        )
+        kept = memo.recall()
+        if kept is not None:
+            return kept
+        findings = self._analyse(exports)
+        read = set(self.sources.consulted)
+        if self.scope.graph is None:
+            read.update(self.records)  # grimp's whole graph read every file
+        else:
+            paths = (self.locator.path_of(module) for module in self.scope.graph.scanned)
+            read.update(path for path in paths if path is not None)
+        memo.keep(findings, read, self.context.excluded_files)
+        return findings
+
+    def _analyse(self, exports: ExportSet) -> ContractFindings:
         self._read_candidates(exports)
         shim_map = ShimFinder(
             self.graph,

@@ -26,6 +26,7 @@ from ...domain.prefilter import Request
 from ...domain.statements import ImportStatement
 from ..context import RunContext
 from ..pipeline.file_walk import FileWalk
+from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
 from ..ports import ContractFindings
 
@@ -70,6 +71,22 @@ class ShadowRootAnalysis:
         # Names a shadow import can start with: first parts of the trailing names, never a
         # root package itself (those imports are the canonical spelling).
         self.tops = {suffix.partition(".")[0] for suffix in self.index} - set(self.root_packages)
+        self.records = self.context.prefilter(self.root_packages, Request(()))
+        memo = FindingsMemo(
+            self.context,
+            f"findings-identity-{'-'.join(roots)}",
+            [
+                repr(self.options),
+                self.root_packages,
+                # Which installed packages provide a name is read from the environment.
+                self.context.ports.environment.fingerprint(),
+                sorted((str(p), d.kind) for p, d in self.context.excluded_files.items()),
+            ],
+            self.records,
+        )
+        kept = memo.recall()
+        if kept is not None:
+            return kept
         walk = FileWalk(
             self.locator,
             self.graph.modules,
@@ -78,14 +95,16 @@ class ShadowRootAnalysis:
             self.options.check_unreachable_files,
         )
         violations = self._scan(walk)
-        return ContractFindings(
+        findings = ContractFindings(
             sorted(violations, key=Violation.sort_key), self.sources.diagnostics, walk.coverage
         )
+        memo.keep(findings, self.sources.consulted, {})
+        return findings
 
     def _scan(self, walk: FileWalk) -> list[Violation]:
         """Every file whose import lines start with a candidate name is parsed and checked."""
         violations: list[Violation] = []
-        records = self.context.prefilter(self.root_packages, Request(()))
+        records = self.records
         for item in walk:
             candidates = records[item.path].tops & self.tops
             if not candidates:

@@ -84,6 +84,10 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         if isinstance(graph, OnDemandGraph):
             graph.wait()
         diagnostics += built.excluded.values()  # an on-demand graph finds them as it reads
+        diagnostics += [
+            Diagnostic(rules.CACHE_IGNORED, context.display_path(path), problem)
+            for path, problem in [*ports.prefilter.problems, *ports.memo.problems]
+        ]
         _, unreachable = graph_coverage.get()
 
     if any(not result.checks_unreachable for result in results):

@@ -60,6 +60,7 @@ class SourceCache:
         self._trees: _Recent = _Recent()
         self._statements: dict[tuple[str, int], list[ImportStatement]] = {}
         self.failed: dict[Path, Rule] = {}
+        self.consulted: set[Path] = set()  # every file whose content was read
 
     def display(self, path: Path) -> str:
         return self.context.display_path(path)
@@ -69,6 +70,7 @@ class SourceCache:
             return self._files.recall(path)
         if path in self.failed:
             return None
+        self.consulted.add(path)
         try:
             return self._files.remember(path, self.files.read_source(path))
         except SourceError as error:

@@ -1,0 +1,73 @@
+"""Findings as plain JSON values and back, for the cache of a run's findings.
+
+Only JSON is written and read (never pickle): a cache folder inside a checked repository may
+come from anyone, and reading it must not run code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
+from .findings import Coverage, Diagnostic, Violation
+from .rules import rule_named
+
+_EDITS: dict[str, type[Edit]] = {
+    cls.__name__: cls  # type: ignore[misc]
+    for cls in (FromImportEdit, ModuleEdit, StringEdit)
+}
+
+
+def edit_to_json(edit: Edit | None) -> dict[str, Any] | None:
+    if edit is None:
+        return None
+    data: dict[str, Any] = {"type": type(edit).__name__}
+    for field in dataclasses.fields(edit):
+        value = getattr(edit, field.name)
+        if field.name == "names":
+            value = [[name.name, name.local] for name in value]
+        data[field.name] = value
+    return data
+
+
+def edit_from_json(data: dict[str, Any] | None) -> Edit | None:
+    if data is None:
+        return None
+    values = dict(data)
+    cls = _EDITS[values.pop("type")]
+    if "names" in values:
+        values["names"] = tuple(ImportedName(name, local) for name, local in values["names"])
+    return cls(**values)
+
+
+def violation_to_json(violation: Violation) -> dict[str, Any]:
+    data = {field.name: getattr(violation, field.name) for field in dataclasses.fields(violation)}
+    data["rule"] = violation.rule.name
+    data["edit"] = edit_to_json(violation.edit)
+    data["identity"] = list(violation.identity)
+    return data
+
+
+def violation_from_json(data: dict[str, Any]) -> Violation:
+    values = dict(data)
+    values["rule"] = rule_named(values["rule"])
+    values["edit"] = edit_from_json(values["edit"])
+    values["identity"] = tuple(values["identity"])
+    return Violation(**values)
+
+
+def diagnostic_to_json(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {**dataclasses.asdict(diagnostic), "rule": diagnostic.rule.name}
+
+
+def diagnostic_from_json(data: dict[str, Any]) -> Diagnostic:
+    return Diagnostic(**{**data, "rule": rule_named(data["rule"])})
+
+
+def coverage_to_json(coverage: Coverage) -> dict[str, Any]:
+    return dataclasses.asdict(coverage)
+
+
+def coverage_from_json(data: dict[str, Any]) -> Coverage:
+    return Coverage(**data)
