@@ -106,11 +106,31 @@ class _Reader:
 
 
 def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
-    """All results, in order; on Linux with two CPUs or more, a forked child reads the second
-    half of a large tree while this process reads the first."""
+    """All results, in order. On Linux with two CPUs or more, a tree of ``PARALLEL_MINIMUM``
+    files or more is cut into shares, one per CPU (fewer when the shares would be small):
+    forked children read all shares but the first, which this process reads meanwhile."""
     if len(names) < PARALLEL_MINIMUM or not can_fork():
         return reader.read(names)
-    half = len(names) // 2
+    workers = min(len(os.sched_getaffinity(0)), max(2, len(names) // PARALLEL_MINIMUM))
+    size = -(-len(names) // workers)
+    shares = [names[start : start + size] for start in range(0, len(names), size)]
+    children = [_fork_reader(reader, share) for share in shares[1:]]
+    results = reader.read(shares[0])
+    for share, (child, incoming) in zip(shares[1:], children, strict=True):
+        try:
+            with os.fdopen(incoming, "rb") as stream:
+                read = pickle.load(stream)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            read = None
+        _, status = os.waitpid(child, 0)
+        if read is None or status != 0 or len(read) != len(share):
+            read = reader.read(share)  # the child failed: do its share here
+        results += read
+    return results
+
+
+def _fork_reader(reader: _Reader, names: list[str]) -> tuple[int, int]:
+    """A child reading ``names``; returns its process id and the pipe its results come on."""
     incoming, outgoing = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
@@ -118,21 +138,12 @@ def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
         try:
             os.close(incoming)
             with os.fdopen(outgoing, "wb") as stream:
-                pickle.dump(reader.read(names[half:]), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(reader.read(names), stream, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
         finally:
             os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
     os.close(outgoing)
-    first = reader.read(names[:half])
-    try:
-        with os.fdopen(incoming, "rb") as stream:
-            second = pickle.load(stream)
-    except (OSError, EOFError, pickle.UnpicklingError):
-        second = None
-    _, status = os.waitpid(child, 0)
-    if second is None or status != 0 or len(second) != len(names) - half:
-        second = reader.read(names[half:])  # the child failed: do its share here
-    return first + second
+    return child, incoming
 
 
 def can_fork() -> bool:
