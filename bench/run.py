@@ -1,16 +1,27 @@
 """Benchmark ssot-imports against lint-imports and ruff on synthetic monorepos.
 
-    python bench/run.py                       # N = 1,000, 10,000 and 50,000; 5 runs each
-    python bench/run.py --sizes 200 --runs 5  # the smoke run the test suite uses
+    python bench/run.py                                      # both profiles, default sizes, 5 runs
+    python bench/run.py --profile sparse                     # N = 1,000, 10,000 and 50,000
+    python bench/run.py --profile dense                      # N = 1,000, 8,353 and 50,000
+    python bench/run.py --profile sparse --sizes 200 --runs 5  # the smoke run the test suite uses
 
-For each size, in the same run and alternating the tools, after one warm-up run of each:
+Two tree profiles (``bench/generate.py``): *sparse*, small modules in one root package ``mono``
+(the original benchmark), and *dense*, five root packages shaped like the real codebase
+(19.8 KB per file). A dense tree is checked with its largest root (``backend``) as the only
+root package and, from ``--five-roots-from`` files on (default 5,000), also with all five roots;
+lint-imports' ``protected`` contract runs on the same roots and ruff on the same folders.
+
+For each tree and configuration, in the same run and alternating the tools, after one warm-up
+run of each:
 
 * cold: no cache (``--no-cache`` for all three tools);
 * warm: the tool's cache present and one file touched (its content changed);
 * wall time (median of the runs) and peak RSS of each process (``os.wait4``);
-* what each tool found, against the violations the generator planted.
+* what each tool found, against what the generator planted for those roots;
+* ``ssot-imports fix --no-cache``, once, on a fresh copy of the tree (it rewrites files): wall
+  time, peak RSS, and its ratio to the cold check.
 
-Results go to ``bench/out/results.json`` and a Markdown table is printed.
+Results go to ``bench/out/results.json`` and Markdown tables are printed.
 """
 
 from __future__ import annotations
@@ -19,80 +30,130 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import CANONICAL, IMPLEMENTATION, generate
+import dense
+from generate import CANONICAL, IMPLEMENTATION, ROOT, generate
 
 BIN = Path(sys.executable).parent
 TOOLS = ("ssot-imports", "lint-imports", "ruff")
+PROFILES = ("sparse", "dense")
+DEFAULT_SIZES = {"sparse": [1_000, 10_000, 50_000], "dense": [1_000, 8_353, 50_000]}
+CACHES = (".import_linter_cache", ".ruff_cache")
 
-SSOT_CONFIG = f"""\
+
+@dataclass(frozen=True)
+class Setup:
+    """One configuration of the three tools on a tree: which roots, which module pair."""
+
+    name: str  # "mono", "one-root" or "five-root"
+    roots: tuple[str, ...]
+    canonical: str
+    implementation: str
+    touch: str  # the module the warm runs change
+
+
+SPARSE = Setup("mono", (ROOT,), CANONICAL, IMPLEMENTATION, f"{ROOT}/pkg000/sub00/mod00.py")
+DENSE_ONE = Setup(
+    "one-root", (dense.LARGEST_ROOT,), dense.CANONICAL, dense.IMPLEMENTATION, dense.TOUCH_FILE
+)
+DENSE_FIVE = Setup(
+    "five-root", dense.ROOTS, dense.CANONICAL, dense.IMPLEMENTATION, dense.TOUCH_FILE
+)
+
+
+def setups(profile: str, size: int, five_roots_from: int) -> list[Setup]:
+    if profile == "sparse":
+        return [SPARSE]
+    return [DENSE_ONE, DENSE_FIVE] if size >= five_roots_from else [DENSE_ONE]
+
+
+def _roots(setup: Setup) -> str:
+    return "".join(f"    {root}\n" for root in setup.roots)
+
+
+def ssot_config(setup: Setup) -> str:
+    return f"""\
 [importlinter]
 root_packages =
-    mono
-contract_types =
+{_roots(setup)}contract_types =
     canonical_import: ssot_imports.canonical_import.CanonicalImportContract
     single_module_identity: ssot_imports.single_module_identity.SingleModuleIdentityContract
 
 [importlinter:contract:ssot]
 name = SSOT
 type = canonical_import
-canonical_module = {CANONICAL}
+canonical_module = {setup.canonical}
 implementation_modules =
-    {IMPLEMENTATION}
+    {setup.implementation}
 
 [importlinter:contract:identity]
 name = One name per module
 type = single_module_identity
 """
 
-PROTECTED_CONFIG = f"""\
+
+def protected_config(setup: Setup) -> str:
+    return f"""\
 [importlinter]
 root_packages =
-    mono
-
+{_roots(setup)}
 [importlinter:contract:protected]
 name = Protected
 type = protected
 protected_modules =
-    {IMPLEMENTATION}
+    {setup.implementation}
 allowed_importers =
-    {CANONICAL}
+    {setup.canonical}
 """
 
-RUFF_CONFIG = f"""\
+
+def ruff_config(setup: Setup) -> str:
+    return f"""\
 [lint]
 select = ["TID251"]
 [lint.flake8-tidy-imports.banned-api]
-"{IMPLEMENTATION}".msg = "import it from {CANONICAL}"
+"{setup.implementation}".msg = "import it from {setup.canonical}"
 [lint.per-file-ignores]
-"{CANONICAL.replace(".", "/")}.py" = ["TID251"]
+"{setup.canonical.replace(".", "/")}.py" = ["TID251"]
 """
 
 
-def commands(tree: Path, cold: bool) -> dict[str, list[str]]:
+# The sparse profile's configs, as before (the scoped-graph tests write the same).
+SSOT_CONFIG, PROTECTED_CONFIG, RUFF_CONFIG = (f(SPARSE) for f in (ssot_config, protected_config,
+                                                                   ruff_config))  # fmt: skip
+
+
+def commands(setup: Setup, cold: bool) -> dict[str, list[str]]:
     no_cache = ["--no-cache"] if cold else []
+    folders = ["."] if setup is SPARSE else list(setup.roots)
     return {
         "ssot-imports": [
-            str(BIN / "ssot-imports"), "check", "--config", "ssot.ini", "--format", "json",
-            "--output", "ssot.json", *no_cache,
+            str(BIN / "ssot-imports"), "check", "--config", f"ssot-{setup.name}.ini",
+            "--format", "json", "--output", "ssot.json", *no_cache,
         ],
         "lint-imports": [
-            str(BIN / "lint-imports"), "--no-logo", *no_cache, "--config", "protected.ini",
+            str(BIN / "lint-imports"), "--no-logo", *no_cache,
+            "--config", f"protected-{setup.name}.ini",
         ],
         "ruff": [
-            str(BIN / "ruff"), "check", "--config", "ruff.toml", "--output-format", "json",
-            "--exit-zero", *no_cache, ".",
+            str(BIN / "ruff"), "check", "--config", f"ruff-{setup.name}.toml",
+            "--output-format", "json", "--exit-zero", *no_cache, *folders,
         ],
     }  # fmt: skip
+
+
+def fix_command(setup: Setup) -> list[str]:
+    return [str(BIN / "ssot-imports"), "fix", "--config", f"ssot-{setup.name}.ini", "--no-cache"]
 
 
 # The tools run as they would on a developer's machine: Python writes bytecode. (Some sandboxes
@@ -116,6 +177,11 @@ def measure(command: list[str], cwd: Path) -> tuple[float, int, str]:
     return elapsed, usage.ru_maxrss, (cwd / ".stdout").read_text()
 
 
+# lint-imports lists each illegal import as "- a -> b (l.3, 9)"; long lines wrap, so the line
+# numbers are counted wherever they are, not per line of output.
+LINE_NUMBERS = re.compile(r"\(l\.([\d,\s]+)\)")
+
+
 def found(tool: str, tree: Path, stdout: str) -> dict[str, int]:
     """What a tool reported, by kind (ours) or as a count of banned imports (the others)."""
     if tool == "ssot-imports":
@@ -125,53 +191,71 @@ def found(tool: str, tree: Path, stdout: str) -> dict[str, int]:
         return counts
     if tool == "ruff":
         return {"implementation-import": len(json.loads(stdout or "[]"))}
-    lines = [line for line in stdout.splitlines() if line.strip().startswith("- ")]
-    total = sum(line.count(",") + 1 for line in lines)  # "(l.3, 9)" lists two imports
+    total = sum(len(group.split(",")) for group in LINE_NUMBERS.findall(stdout))
     return {"implementation-import": total}
 
 
-def touch(tree: Path, run: int) -> None:
+def touch(tree: Path, setup: Setup, run: int) -> None:
     """Change one module, as a developer would between two commits."""
-    path = tree / "mono" / "pkg000" / "sub00" / "mod00.py"
-    with path.open("a") as stream:
+    with (tree / setup.touch).open("a") as stream:
         stream.write(f"# touched {run}\n")
 
 
-def bench_size(size: int, runs: int, workdir: Path) -> dict:
-    tree = workdir / f"tree-{size}"
-    if tree.exists():
-        shutil.rmtree(tree)
-    tree.mkdir(parents=True)
-    planted = generate(tree, size, seed=size)
-    (tree / "ssot.ini").write_text(SSOT_CONFIG)
-    (tree / "protected.ini").write_text(PROTECTED_CONFIG)
-    (tree / "ruff.toml").write_text(RUFF_CONFIG)
+def clear_caches(tree: Path) -> None:
+    for name in CACHES:
+        shutil.rmtree(tree / name, ignore_errors=True)
 
+
+def time_fix(tree: Path, setup: Setup, workdir: Path) -> dict:
+    """``ssot-imports fix`` once, cold, on a copy of the tree (it rewrites files)."""
+    copy = workdir / f"{tree.name}-fix"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(tree, copy, ignore=shutil.ignore_patterns(*CACHES, "ssot.json", ".stdout"))
+    try:
+        seconds, rss, stdout = measure(fix_command(setup), copy)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    fixed = re.search(r"fixed (\d+) violations? in (\d+) files?", stdout)
+    left = re.search(r"(\d+) violation\(s\) left", stdout)
+    return {
+        "s": seconds,
+        "peak_rss_mib": rss / 1024,
+        "fixed": int(fixed.group(1)) if fixed else 0,
+        "files_changed": int(fixed.group(2)) if fixed else 0,
+        "left": int(left.group(1)) if left else 0,
+    }
+
+
+def bench_setup(tree: Path, setup: Setup, runs: int, workdir: Path) -> dict:
+    """Every tool on one configuration of ``tree``: warm-up, cold and warm runs, then fix."""
+    (tree / f"ssot-{setup.name}.ini").write_text(ssot_config(setup))
+    (tree / f"protected-{setup.name}.ini").write_text(protected_config(setup))
+    (tree / f"ruff-{setup.name}.toml").write_text(ruff_config(setup))
+    clear_caches(tree)  # a cache written for another configuration must not serve this one
     samples: dict[str, dict[str, list]] = {
         tool: {"cold": [], "warm": [], "cold_rss": [], "warm_rss": []} for tool in TOOLS
     }
     results: dict[str, dict[str, int]] = {}
     for tool in TOOLS:  # warm-up: fills the OS cache and each tool's own cache
-        measure(commands(tree, cold=False)[tool], tree)
+        measure(commands(setup, cold=False)[tool], tree)
     for run in range(runs):
         order = TOOLS[run % 3 :] + TOOLS[: run % 3]  # alternate which tool goes first
         for tool in order:
-            seconds, rss, stdout = measure(commands(tree, cold=True)[tool], tree)
+            seconds, rss, stdout = measure(commands(setup, cold=True)[tool], tree)
             samples[tool]["cold"].append(seconds)
             samples[tool]["cold_rss"].append(rss)
             results[tool] = found(tool, tree, stdout)
         for tool in order:
             # The warm-up and every warm run leave the tool's cache current, except for the
             # file touched now.
-            touch(tree, run)
-            seconds, rss, _ = measure(commands(tree, cold=False)[tool], tree)
+            touch(tree, setup, run)
+            seconds, rss, _ = measure(commands(setup, cold=False)[tool], tree)
             samples[tool]["warm"].append(seconds)
             samples[tool]["warm_rss"].append(rss)
-
-    summary = {"size": size, "files": planted.modules, "planted": asdict(planted), "tools": {}}
+    tools = {}
     for tool in TOOLS:
         s = samples[tool]
-        summary["tools"][tool] = {
+        tools[tool] = {
             "cold_s": statistics.median(s["cold"]),
             "warm_s": statistics.median(s["warm"]),
             "peak_rss_mib": max(s["cold_rss"] + s["warm_rss"]) / 1024,
@@ -179,52 +263,113 @@ def bench_size(size: int, runs: int, workdir: Path) -> dict:
             "warm_runs_s": [round(x, 3) for x in s["warm"]],
             "found": results[tool],
         }
-    ours = summary["tools"]["ssot-imports"]
-    for other in ("lint-imports", "ruff"):
-        theirs = summary["tools"][other]
-        summary[f"ratio_vs_{other}"] = {
-            "cold": ours["cold_s"] / theirs["cold_s"],
-            "warm": ours["warm_s"] / theirs["warm_s"],
-            "peak_rss": ours["peak_rss_mib"] / theirs["peak_rss_mib"],
+    fix = time_fix(tree, setup, workdir)
+    fix["ratio_to_check_cold"] = fix["s"] / tools["ssot-imports"]["cold_s"]
+    fix["rss_ratio_to_check"] = fix["peak_rss_mib"] / tools["ssot-imports"]["peak_rss_mib"]
+    return {"tools": tools, "fix": fix}
+
+
+def bench_size(
+    size: int, runs: int, workdir: Path, profile: str = "sparse", five_roots_from: int = 5_000
+) -> list[dict]:
+    """One tree of ``size`` modules, benchmarked in each of its configurations."""
+    tree = workdir / f"tree-{profile}-{size}"
+    if tree.exists():
+        shutil.rmtree(tree)
+    tree.mkdir(parents=True)
+    planted = generate(tree, size, seed=size, profile=profile)
+    summaries = []
+    for setup in setups(profile, size, five_roots_from):
+        summary = {
+            "profile": profile,
+            "setup": setup.name,
+            "roots": list(setup.roots),
+            "size": size,
+            "files": planted.modules,
+            "files_in_roots": sum(1 for root in setup.roots for _ in (tree / root).rglob("*.py")),
+            "planted": asdict(planted),
+            "expected": planted.expected(list(setup.roots)),
         }
+        summary.update(bench_setup(tree, setup, runs, workdir))
+        for tool, result in summary["tools"].items():
+            result["matches_planted"] = result["found"] == summary["expected"][tool]
+        ours = summary["tools"]["ssot-imports"]
+        for other in ("lint-imports", "ruff"):
+            theirs = summary["tools"][other]
+            summary[f"ratio_vs_{other}"] = {
+                "cold": ours["cold_s"] / theirs["cold_s"],
+                "warm": ours["warm_s"] / theirs["warm_s"],
+                "peak_rss": ours["peak_rss_mib"] / theirs["peak_rss_mib"],
+            }
+        summaries.append(summary)
     shutil.rmtree(tree)
-    return summary
+    return summaries
+
+
+def _label(summary: dict) -> str:
+    return f"| {summary.get('profile', 'sparse')} | {summary['size']:,} | {summary['files']:,} | "
 
 
 def table(summaries: list[dict]) -> str:
     lines = [
-        "| N | files | tool | cold (s) | warm (s) | peak RSS (MiB) | found |",
-        "| ---: | ---: | --- | ---: | ---: | ---: | --- |",
+        "| profile | N | files | roots | tool | cold (s) | warm (s) | peak RSS (MiB) | found |",
+        "| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |",
     ]
     for summary in summaries:
+        roots = summary.get("setup", "mono")
         for tool in TOOLS:
             t = summary["tools"][tool]
             found_text = ", ".join(f"{k} {v}" for k, v in sorted(t["found"].items()))
+            mark = {True: " (= planted)", False: " (≠ planted)"}.get(t.get("matches_planted"), "")
             lines.append(
-                f"| {summary['size']:,} | {summary['files']:,} | {tool} | {t['cold_s']:.2f} | "
-                f"{t['warm_s']:.2f} | {t['peak_rss_mib']:.0f} | {found_text} |"
+                f"{_label(summary)}{roots} | {tool} | {t['cold_s']:.2f} | "
+                f"{t['warm_s']:.2f} | {t['peak_rss_mib']:.0f} | {found_text}{mark} |"
             )
     lines += [
         "",
-        "| N | ours / lint-imports cold | warm | peak RSS | ours / ruff cold | warm | peak RSS |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| profile | N | files | roots | ours / lint-imports cold | warm | peak RSS "
+        "| ours / ruff cold | warm | peak RSS |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for summary in summaries:
         a, b = summary["ratio_vs_lint-imports"], summary["ratio_vs_ruff"]
         lines.append(
-            f"| {summary['size']:,} | {a['cold']:.2f} | {a['warm']:.2f} | {a['peak_rss']:.2f} | "
-            f"{b['cold']:.1f} | {b['warm']:.1f} | {b['peak_rss']:.1f} |"
+            f"{_label(summary)}{summary.get('setup', 'mono')} | {a['cold']:.2f} | "
+            f"{a['warm']:.2f} | {a['peak_rss']:.2f} | {b['cold']:.1f} | {b['warm']:.1f} | "
+            f"{b['peak_rss']:.1f} |"
         )
-    sizes = {s["size"]: s for s in summaries}
-    if 10_000 in sizes and 50_000 in sizes:
-        growth = {
-            tool: sizes[50_000]["tools"][tool]["cold_s"] / sizes[10_000]["tools"][tool]["cold_s"]
-            for tool in TOOLS
-        }
+    fixes = [s for s in summaries if "fix" in s]
+    if fixes:
         lines += [
             "",
-            "Cold time 50k / 10k: " + ", ".join(f"{t} {g:.2f}" for t, g in growth.items()),
+            "| profile | N | files | roots | fix (s) | fix peak RSS (MiB) | fix / check cold "
+            "| fix / check RSS | fixed | files changed | left |",
+            "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
+        for summary in fixes:
+            f = summary["fix"]
+            lines.append(
+                f"{_label(summary)}{summary['setup']} | {f['s']:.2f} | {f['peak_rss_mib']:.0f} | "
+                f"{f['ratio_to_check_cold']:.2f} | {f['rss_ratio_to_check']:.2f} | {f['fixed']} | "
+                f"{f['files_changed']} | {f['left']} |"
+            )
+    for profile, (small, large) in (("sparse", (10_000, 50_000)), ("dense", (8_353, 50_000))):
+        sizes = {
+            s["size"]: s
+            for s in summaries
+            if s.get("profile", "sparse") == profile
+            and s.get("setup") in (None, "mono", "one-root")
+        }
+        if small in sizes and large in sizes:
+            growth = {
+                tool: sizes[large]["tools"][tool]["cold_s"] / sizes[small]["tools"][tool]["cold_s"]
+                for tool in TOOLS
+            }
+            lines += [
+                "",
+                f"Cold time ({profile}) {large // 1000}k / {small / 1000:g}k: "
+                + ", ".join(f"{t} {g:.2f}" for t, g in growth.items()),
+            ]
     return "\n".join(lines)
 
 
@@ -246,20 +391,38 @@ def versions() -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
+    parser.add_argument(
+        "--profile", choices=(*PROFILES, "both"), default="both",
+        help="tree profile (default: both)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=None,
+        help="modules per tree (default: sparse 1000 10000 50000, dense 1000 8353 50000)",
+    )  # fmt: skip
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--five-roots-from", type=int, default=5_000, metavar="N",
+        help="dense trees of at least N modules are also checked with all five roots "
+        "(default: 5000)",
+    )  # fmt: skip
     parser.add_argument("--workdir", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--output", type=Path, default=None)
     arguments = parser.parse_args(argv)
     if arguments.runs < 1:
         parser.error("--runs must be at least 1")
+    profiles = PROFILES if arguments.profile == "both" else (arguments.profile,)
     arguments.workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     summaries = []
-    for size in arguments.sizes:
-        summary = bench_size(size, arguments.runs, arguments.workdir)
-        summaries.append(summary)
-        print(f"N={size:,} done after {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    for profile in profiles:
+        for size in arguments.sizes or DEFAULT_SIZES[profile]:
+            summaries += bench_size(
+                size, arguments.runs, arguments.workdir, profile, arguments.five_roots_from
+            )
+            print(
+                f"{profile} N={size:,} done after {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
     report = {
         "date": date.today().isoformat(),
         "machine": {
@@ -269,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "versions": versions(),
         "runs": arguments.runs,
+        "profiles": list(profiles),
         "duration_s": round(time.perf_counter() - started, 1),
         "results": summaries,
     }

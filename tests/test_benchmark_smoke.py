@@ -1,4 +1,4 @@
-"""The benchmark stays runnable: a small run (N = 200) of the real script and tools."""
+"""The benchmark stays runnable: small runs of the real script and tools, both tree profiles."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
         [
             sys.executable,
             str(REPO / "bench" / "run.py"),
+            "--profile",
+            "sparse",
             "--sizes",
             "200",
             "--runs",
@@ -30,6 +32,7 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     report = json.loads(output.read_text())
     assert report["runs"] == 5
     (summary,) = report["results"]
+    assert summary["profile"] == "sparse" and summary["setup"] == "mono"
     planted = summary["planted"]
     tools = summary["tools"]
     assert set(tools) == {"ssot-imports", "lint-imports", "ruff"}
@@ -45,10 +48,58 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
         "string-reference": planted["string_reference"],
         "shadow-root": planted["shadow_root"],
     }
-    # The others see module-level imports only: lint-imports those in the graph, ruff all.
+    # The others see import statements of the implementation: lint-imports those in the
+    # graph, ruff all (in this tree, one name per statement, all at module level).
     assert tools["lint-imports"]["found"] == {
         "implementation-import": planted["implementation_import_in_graph"]
     }
     assert tools["ruff"]["found"] == {"implementation-import": planted["implementation_import"]}
+    assert summary["expected"]["ssot-imports"] == tools["ssot-imports"]["found"]
     assert set(summary["ratio_vs_lint-imports"]) == {"cold", "warm", "peak_rss"}
+    assert summary["fix"]["s"] > 0 and summary["fix"]["fixed"] > 0
     assert "| 200 |" in result.out and "ours / lint-imports cold" in result.out
+
+
+def test_benchmark_smoke_run_dense(tmp_path: Path) -> None:
+    """A dense tree, checked with its largest root and with all five (forced at this size)."""
+    output = tmp_path / "results.json"
+    result = run_tool(
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--profile",
+            "dense",
+            "--sizes",
+            "300",
+            "--runs",
+            "1",
+            "--five-roots-from",
+            "0",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--output",
+            str(output),
+        ],
+        cwd=REPO,
+    )
+    assert result.code == 0, result.err
+    report = json.loads(output.read_text())
+    assert report["profiles"] == ["dense"]
+    one, five = report["results"]
+    assert (one["setup"], one["roots"]) == ("one-root", ["backend"])
+    assert five["setup"] == "five-root" and len(five["roots"]) == 5
+    assert one["files_in_roots"] < five["files_in_roots"] == five["files"]
+    for summary in (one, five):
+        assert summary["profile"] == "dense"
+        for tool, measured in summary["tools"].items():
+            # Every tool finds exactly what was planted in the configured roots.
+            assert measured["found"] == summary["expected"][tool], (summary["setup"], tool)
+            assert measured["matches_planted"]
+        assert summary["fix"]["s"] > 0 and summary["fix"]["peak_rss_mib"] > 0
+        assert summary["fix"]["fixed"] > 0 and summary["fix"]["ratio_to_check_cold"] > 0
+    # Five roots hold every kind the dense profile plants.
+    assert set(five["expected"]["ssot-imports"]) == {
+        "implementation-import", "implementation-module-import", "shim-import",
+        "renamed-import", "secondary-name", "name-rebound", "string-reference", "shadow-root",
+    }  # fmt: skip
+    assert "| dense | 300 |" in result.out and "fix / check cold" in result.out
