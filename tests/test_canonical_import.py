@@ -310,6 +310,37 @@ def test_name_rebound_to_another_object(project: Project) -> None:
     assert by_path(project.check(), "pkg/app/test_like.py") == []
 
 
+def test_star_import_of_an_ordinary_module_beside_a_rebinding_is_not_a_shim_import(
+    project: Project,
+) -> None:
+    """A star import of a module that binds no canonical object is no finding, even in a file
+    that is read because it also rebinds a canonical name (a false positive found by the
+    dense benchmark profile)."""
+    project.tree(
+        {
+            "pkg/consts.py": "LIMIT = 3\n",
+            "pkg/app/fakes.py": "class FakeManager:\n    pass\n",
+            "pkg/app/star_user.py": """\
+                from pkg.consts import *
+                from pkg.app.fakes import FakeManager as Manager
+                """,
+            "pkg/loose/star_user.py": """\
+                def build():
+                    from pkg.app.fakes import FakeManager as Manager
+                    return Manager
+                from pkg.consts import *
+                """,
+        }
+    )
+    report = project.check()
+    assert [(v.line, v.kind) for v in by_path(report, "pkg/app/star_user.py")] == [
+        (2, "name-rebound")
+    ]
+    assert [(v.line, v.kind) for v in by_path(report, "pkg/loose/star_user.py")] == [
+        (2, "name-rebound")
+    ]
+
+
 def test_allowed_importers_and_ignore_imports(project: Project) -> None:
     project.tree(
         {

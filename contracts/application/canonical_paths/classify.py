@@ -197,8 +197,8 @@ class Classifier:
         ]
 
     def _star(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
-        if target.role == CANONICAL:
-            return []
+        if target.role not in (IMPLEMENTATION, SHIM):
+            return []  # the canonical module itself, or a module that binds no canonical object
         public = sorted(target.star_names)
         if target.role == SHIM and not public:
             return []
