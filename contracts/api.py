@@ -49,14 +49,16 @@ def fix(
         if not resolved.exists():
             raise UsageError(f"{given}: no such file or directory")
         roots.append(resolved)
+    contexts: list = []
+
+    def new_context():  # type: ignore[no-untyped-def]
+        # The check after the rewrite reads again only the files whose size or time changed.
+        after = contexts[-1] if contexts else None
+        contexts.append(run_context(root, use_cache=request.use_cache, after=after))
+        return contexts[-1]
+
     with _collector_paused():
-        return run_fix(
-            request,
-            lambda: run_context(root, use_cache=request.use_cache),
-            roots,
-            diff_only,
-            before_write,
-        )
+        return run_fix(request, new_context, roots, diff_only, before_write)
 
 
 def load_baseline(path: Path) -> baselines.Baseline:

@@ -24,10 +24,16 @@ from .application.ports import Ports
 CACHE_FOLDER = ".import_linter_cache"  # import-linter's own; ours is a folder inside it
 
 
-def run_context(project_root: Path, *, use_cache: bool) -> RunContext:
-    """A context for one run over the (resolved) ``project_root``."""
+def run_context(
+    project_root: Path, *, use_cache: bool, after: RunContext | None = None
+) -> RunContext:
+    """A context for one run over the (resolved) ``project_root``; ``after``: an earlier run
+    of this process over the same tree, whose prefilter records it may reuse."""
     cache = project_root / CACHE_FOLDER if use_cache else None
     context = RunContext(_ports(cache, lambda path: context.display_path(path)), project_root)
+    if after is not None:
+        context.ports.prefilter = after.ports.prefilter
+        context.ports.prefilter.problems.clear()
     return context
 
 

@@ -47,12 +47,19 @@ class PrefilterReader:
     def __init__(self, cache_dir: Path | None) -> None:
         self.cache_dir = cache_dir
         self.problems: list[tuple[Path, str]] = []
+        # The entries of the last scan, for a later scan by the same process (``fix`` checks
+        # twice): used when there is no cache file.
+        self._last: tuple[str, dict[str, list]] = ("", {})
 
     def scan(self, files: Iterable[Path], request: Request) -> dict[Path, Record]:
         """The record of every file, from the cache where the file has not changed."""
         paths = list(files)
-        cache_file = self._file(f"prescan-{request_key(request)}.json")
-        cached = _load(cache_file, self.problems)
+        key = request_key(request)
+        cache_file = self._file(f"prescan-{key}.json")
+        if cache_file is not None:
+            cached = _load(cache_file, self.problems)
+        else:
+            cached = self._last[1] if self._last[0] == key else {}
         reader = _Reader(request, cached)
         results = _read_all(reader, [str(path) for path in paths])
         records: dict[Path, Record] = {}
@@ -66,8 +73,8 @@ class PrefilterReader:
                 frozenset(words), frozenset(tops), frozenset(imported), digest=digest
             )
             changed = changed or state == _READ
-            if cache_file is not None:
-                entries[str(path)] = [*stamp, words, tops, imported, digest]
+            entries[str(path)] = [*stamp, words, tops, imported, digest]
+        self._last = (key, entries)
         if cache_file is not None and (changed or len(entries) != len(cached)):
             _store(cache_file, entries)
         return records

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import ast
 import difflib
+import io
+import tokenize
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
 import libcst
 
+from ...domain.edits import Edit
 from ...domain.findings import Violation
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
 from ...domain.rules import UNREADABLE
+from ...domain.span_edits import SpanPlan, plan_span_edits
 from ..context import RunContext
 from ..ports import Files
 from .checking import CheckRequest, run_check
@@ -100,26 +104,24 @@ def _fix_file(
         snapshot = files.snapshot(path)
     except OSError as error:
         return give_up(f"cannot read the file ({error.strerror})")
-    try:
-        module = libcst.parse_module(snapshot.data)
-    except Exception:  # libcst raises several error types for unparsable input
-        return give_up("the file does not parse; it was left untouched")
-
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
-    result = apply_edits(module, edits)
+    try:
+        rewritten = rewrite_source(snapshot.data, edits)
+    except _Unparsable:
+        return give_up("the file does not parse; it was left untouched")
+    new_data, applied = rewritten
     missed = {
         key: "the statement was not found where it was reported"
         for key, _ in edits
-        if key not in result.applied
+        if key not in applied
     }
-    new_data = result.module.bytes
     if new_data == snapshot.data:
         return outcome, missed
     if not _still_parses(snapshot.data, new_data):
         return give_up("the rewritten file would not parse; it was left untouched")
-    outcome.fixed = len(result.applied)
+    outcome.fixed = len(applied)
     if diff_only:
-        outcome.diff = _unified_diff(relative, module, result.module)
+        outcome.diff = _unified_diff(relative, snapshot.data, new_data)
         return outcome, missed
     before_write(path)
     if not files.unchanged_since(snapshot):
@@ -131,15 +133,99 @@ def _fix_file(
     return outcome, missed
 
 
-def _still_parses(old: bytes, new: bytes) -> bool:
+class _Unparsable(Exception):
+    """The file does not parse: it is left as it is."""
+
+
+def rewrite_source(data: bytes, edits: list[tuple[str, Edit]]) -> tuple[bytes, set[str]]:
+    """The file with the edits applied, and the keys of those that found their place.
+
+    In a UTF-8 file that ``ast`` reads, edits are made on exact spans where that is all they
+    need; the others go through the libcst codemod, run on the part of the file from its start
+    to the end of the last top-level statement holding one of them (a name may join an
+    earlier import; nothing after that statement can change). Other files go through the
+    codemod whole.
+    """
+    text = _utf8_text(data)
+    tree = None
+    if text is not None:
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            tree = None  # newer syntax, perhaps: libcst decides
+    if tree is None or text is None:
+        try:
+            module = libcst.parse_module(data)
+        except Exception:  # libcst raises several error types for unparsable input
+            raise _Unparsable from None
+        result = apply_edits(module, edits)
+        return result.module.bytes, result.applied
+    plan = plan_span_edits(text, tree, edits)
+    lines = {key: edit.line for key, edit in edits}
+    cut = max((_statement_end(tree, lines[key]) for key in plan.needs_codemod), default=0)
+    below = {key: found for key, found in plan.changes.items() if lines[key] > cut}
+    rewritten = SpanPlan.apply(text, below)
+    if rewritten is None:
+        raise _Unparsable  # two edits on one span: cannot happen for findings of one check
+    applied = set(below)
+    if cut:
+        head, tail = _split_lines(rewritten, cut)
+        try:
+            module = libcst.parse_module(head)
+        except Exception:
+            raise _Unparsable from None
+        result = apply_edits(module, [(k, e) for k, e in edits if k not in below])
+        rewritten = result.module.code + tail
+        applied |= result.applied
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    return bom + rewritten.encode("utf-8"), applied
+
+
+def _statement_end(tree: ast.Module, line: int) -> int:
+    """The last line of the top-level statement that holds ``line``."""
+    for node in tree.body:
+        decorators = getattr(node, "decorator_list", None) or ()
+        start = min([node.lineno, *(d.lineno for d in decorators)])
+        end = node.end_lineno or node.lineno
+        if start <= line <= end:
+            return end
+    return len(tree.body) and max(node.end_lineno or node.lineno for node in tree.body)
+
+
+def _split_lines(text: str, count: int) -> tuple[str, str]:
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:count]), "".join(lines[count:])
+
+
+def _utf8_text(data: bytes) -> str | None:
+    """The text of a file in UTF-8 (the default, with or without a BOM), else None."""
+    encoding = _encoding(data)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return None
     try:
-        libcst.parse_module(new)
-    except Exception:
-        return False
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _encoding(data: bytes) -> str:
+    try:
+        return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except SyntaxError:
+        return "utf-8"
+
+
+def _still_parses(old: bytes, new: bytes) -> bool:
+    """Whether the rewritten file parses: with ``ast`` when the original did (the running
+    Python's own parser), else with libcst (newer syntax than this Python reads)."""
     try:
         ast.parse(old)
     except SyntaxError:
-        return True  # newer syntax than this Python reads: libcst's parse has to do
+        try:
+            libcst.parse_module(new)
+        except Exception:  # libcst raises several error types for unparsable input
+            return False
+        return True
     try:
         ast.parse(new)
     except SyntaxError:
@@ -147,11 +233,11 @@ def _still_parses(old: bytes, new: bytes) -> bool:
     return True
 
 
-def _unified_diff(relative: str, old: libcst.Module, new: libcst.Module) -> str:
+def _unified_diff(relative: str, old: bytes, new: bytes) -> str:
     return "".join(
         difflib.unified_diff(
-            old.code.splitlines(keepends=True),
-            new.code.splitlines(keepends=True),
+            old.decode(_encoding(old), errors="replace").splitlines(keepends=True),
+            new.decode(_encoding(new), errors="replace").splitlines(keepends=True),
             fromfile=f"a/{relative}",
             tofile=f"b/{relative}",
         )

@@ -1,0 +1,134 @@
+"""Edits on exact spans write exactly what the libcst codemod writes, wherever they apply; on
+the demo and on a dense benchmark tree they apply to most files."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import libcst
+import pytest
+from conftest import EXAMPLES, REPO
+from ssot_imports import api
+from ssot_imports.api import CheckRequest
+from ssot_imports.application.pipeline.fixing import rewrite_source
+from ssot_imports.domain.edits import FromImportEdit, ImportedName, ModuleEdit, StringEdit
+from ssot_imports.domain.rewrite import apply_edits
+from ssot_imports.domain.span_edits import apply_span_edits
+
+sys.path.insert(0, str(REPO / "bench"))
+import dense
+from generate import generate
+
+
+def _both(text: str, edits: list) -> tuple[str | None, str, set[str]]:
+    keyed = [(str(index), edit) for index, edit in enumerate(edits)]
+    spans = apply_span_edits(text, ast.parse(text), keyed)
+    codemod = apply_edits(libcst.parse_module(text), keyed)
+    return spans, codemod.module.code, codemod.applied
+
+
+@pytest.mark.parametrize(
+    ("text", "edits", "applies"),
+    [
+        (
+            "import os\nfrom pkg.impl import Impl  # keep\n",
+            [FromImportEdit(2, "Impl", "Impl", "pkg.api", (ImportedName("Manager", "Impl"),))],
+            True,
+        ),
+        (
+            "from pkg.api import Other\nfrom pkg.impl import Impl\n",  # joins the earlier import
+            [FromImportEdit(2, "Impl", "Impl", "pkg.api", (ImportedName("Manager", "Impl"),))],
+            False,
+        ),
+        (
+            "from pkg.impl import Impl, helper\n",  # a split
+            [FromImportEdit(1, "Impl", "Impl", "pkg.api", (ImportedName("Manager", "Impl"),))],
+            False,
+        ),
+        (
+            "from pkg.api import Alias  as  Local\n",  # renamed in place, spacing kept
+            [FromImportEdit(1, "Alias", "Local", "pkg.api", (ImportedName("Manager", "Local"),))],
+            True,
+        ),
+        (
+            "from ..core import impl as um\n",
+            [FromImportEdit(1, "impl", "um", "..core", (ImportedName("api", "um"),))],
+            True,
+        ),
+        (
+            "import pkg.impl as um, os\n",
+            [ModuleEdit(1, "pkg.impl", "pkg.api", alias="um")],
+            True,
+        ),
+        (
+            "from app.x import (a,\n    b)\n",
+            [ModuleEdit(1, "app.x", "root.app.x", names=(ImportedName("a", "a"),))],
+            True,
+        ),
+        (
+            "def test():\n    with patch(r'pkg.impl.Impl'):\n        pass\n",
+            [StringEdit(2, "pkg.impl.Impl", "pkg.api.Manager")],
+            True,
+        ),
+        ("x = 'pkg.impl' 'Impl'\n", [StringEdit(1, "pkg.implImpl", "pkg.api")], False),
+        (
+            "x = 1; from pkg.impl import Impl\n",  # two statements on one line
+            [FromImportEdit(1, "Impl", "Impl", "pkg.api", (ImportedName("Manager", "Impl"),))],
+            False,
+        ),
+    ],
+)
+def test_span_edits_match_the_codemod_or_step_aside(text: str, edits: list, applies: bool) -> None:
+    spans, codemod, applied = _both(text, edits)
+    assert (spans is not None) is applies
+    if spans is not None:
+        assert spans == codemod
+        assert len(applied) == len(edits)
+
+
+def test_span_edits_on_real_shaped_trees(tmp_path: Path) -> None:
+    """Every fixable finding of the demo and of a dense tree: grouped by file, the span edits
+    (where they apply) give the codemod's bytes, and they apply to most files."""
+    demo = tmp_path / "demo"
+    shutil.copytree(EXAMPLES, demo)
+    tree = tmp_path / "dense"
+    generate(tree, 900, seed=2, profile="dense")
+    roots = "".join(f"    {root}\n" for root in dense.ROOTS)
+    (tree / ".importlinter").write_text(
+        "[importlinter]\nroot_packages =\n" + roots + "contract_types =\n"
+        "    canonical_import: ssot_imports.canonical_import.CanonicalImportContract\n"
+        "    single_module_identity: ssot_imports.single_module_identity."
+        "SingleModuleIdentityContract\n\n"
+        "[importlinter:contract:ssot]\nname = SSOT\ntype = canonical_import\n"
+        f"canonical_module = {dense.CANONICAL}\n"
+        f"implementation_modules =\n    {dense.IMPLEMENTATION}\n\n"
+        "[importlinter:contract:identity]\nname = Identity\ntype = single_module_identity\n"
+    )
+    compared = fast = 0
+    for root in (demo, tree):
+        report = api.check(
+            CheckRequest(config=str(root / ".importlinter"), project_root=root, use_cache=False)
+        )
+        by_file: dict[str, list] = defaultdict(list)
+        for violation in report.violations:
+            if violation.fixable:
+                by_file[violation.path].append(violation.edit)
+        for relative, edits in sorted(by_file.items()):
+            text = (root / relative).read_text()
+            spans, codemod, applied = _both(text, edits)
+            compared += 1
+            if spans is not None:
+                fast += 1
+                assert spans == codemod, relative
+            # What fix writes (span edits, the codemod on the head of the file for the rest)
+            # is what the codemod writes on the whole file.
+            keyed = [(str(index), edit) for index, edit in enumerate(edits)]
+            written, written_applied = rewrite_source(text.encode(), keyed)
+            assert (written.decode(), written_applied) == (codemod, applied), relative
+    assert compared > 50
+    assert fast > compared * 0.6, (fast, compared)
+    print(f"{fast} of {compared} files by span edits")
