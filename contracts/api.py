@@ -71,6 +71,8 @@ def write_baseline(path: Path, entries: list[dict[str, Any]]) -> None:
 
 def _project_root(request: CheckRequest) -> Path:
     root = request.project_root.resolve()
+    if root.is_file():
+        raise UsageError(f"--path {request.project_root}: a file; give the project's directory")
     if not root.is_dir():
         raise UsageError(f"--path {request.project_root}: no such directory")
     return root

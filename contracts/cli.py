@@ -7,6 +7,7 @@ configuration error, reported as one line on stderr, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import os
 import sys
@@ -25,6 +26,7 @@ from .application.pipeline.checking import CheckRequest
 from .domain import rules
 from .domain.errors import UsageError
 from .domain.report import CheckReport
+from .output.text import printable
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
@@ -156,20 +158,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return arguments.handler(arguments)
     except UsageError as error:
-        print(f"ssot-imports: error: {error}", file=sys.stderr)
+        _clear_progress()
+        print(f"ssot-imports: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`ssot-imports fix --diff | head -1`): stop quietly, and keep
+        # Python from complaining when it flushes stdout at exit.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
+        _clear_progress()
         print("ssot-imports: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # a bug, not bad input: say so in one line
-        if os.environ.get("SSOT_IMPORTS_DEBUG"):
+    except BaseException as error:
+        # A bug, not bad input (or a panic in a compiled library, which Python raises as a
+        # BaseException): one line, never a traceback.
+        if isinstance(error, SystemExit | GeneratorExit) or os.environ.get("SSOT_IMPORTS_DEBUG"):
             raise
+        _clear_progress()
         print(
-            f"ssot-imports: internal error: {type(error).__name__}: {error} "
+            f"ssot-imports: internal error: {type(error).__name__}: "
+            f"{printable(str(error).splitlines()[0] if str(error) else '')} "
             "(set SSOT_IMPORTS_DEBUG=1 for the traceback, and please report it)",
             file=sys.stderr,
         )
         return EXIT_USAGE
+
+
+def _clear_progress() -> None:
+    """Remove a progress line from the terminal before anything else is printed."""
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def _progress(verbose: bool) -> Callable[[str], None]:
@@ -199,8 +219,7 @@ def _request(arguments: argparse.Namespace) -> CheckRequest:
 
 def _check(arguments: argparse.Namespace) -> int:
     report = api.check(_request(arguments))
-    if sys.stderr.isatty() and not arguments.verbose:
-        print("\r\033[K", end="", file=sys.stderr)
+    _clear_progress()
     baseline_path = _baseline_path(arguments.baseline, report, for_writing=False)
     if baseline_path is not None:
         apply_baseline(report, api.load_baseline(baseline_path))
@@ -243,6 +262,7 @@ def _baseline(arguments: argparse.Namespace) -> int:
     if arguments.add_new and not arguments.update:
         raise UsageError("--add-new only makes sense with --update")
     report = api.check(_request(arguments))
+    _clear_progress()
     path = _baseline_path(arguments.output, report, for_writing=True)
     assert path is not None
     existing = api.load_baseline(path) if arguments.update else None
@@ -267,6 +287,7 @@ def _baseline(arguments: argparse.Namespace) -> int:
 
 def _fix(arguments: argparse.Namespace) -> int:
     report = api.fix(_request(arguments), arguments.paths, arguments.diff)
+    _clear_progress()
     for outcome in report.files:
         if arguments.diff and outcome.diff:
             sys.stdout.write(outcome.diff)

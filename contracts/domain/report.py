@@ -21,6 +21,8 @@ class ContractResult:
     ignored_imports: int = 0
     duration_ms: float = 0.0
     checks_unreachable: bool = False
+    # What the config says to do when this contract is broken (its broken_contract_guidance).
+    guidance: str = ""
 
     @property
     def new_violations(self) -> list[Violation]:

@@ -22,7 +22,16 @@ def render_text(report: CheckReport) -> str:
     lines += _fixed_block(report)
     lines += _diagnostics_block(report.diagnostics)
     lines.append(summary_line(report))
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
+
+
+def printable(text: str) -> str:
+    """A line with its control characters (a NUL byte from a file) escaped, never raw."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() or char == "\t" else repr(char)[1:-1] for char in text
+    )
 
 
 def _contract_block(contract: ContractResult) -> list[str]:
@@ -69,6 +78,8 @@ def _contract_block(contract: ContractResult) -> list[str]:
     rules = sorted({v.rule for v in new}, key=lambda r: r.code)
     for rule in rules:
         lines.append(f"  {rule.code} {rule.kind}: {rule.help_uri}")
+    if contract.guidance and not contract.passed:
+        lines += ["", *(f"  {line}" for line in contract.guidance.splitlines())]
     if rules:
         lines.append("")
     return lines

@@ -205,6 +205,7 @@ def _run_contract(
         warnings=findings.warnings,
         ignored_imports=findings.ignored_imports,
         checks_unreachable="unreachable" not in findings.coverage.skipped,
+        guidance=_text(options.get("broken_contract_guidance")),
     )
     diagnostics = [
         replace(d, contract_id=d.contract_id or contract_id) for d in findings.diagnostics
@@ -254,6 +255,13 @@ def _select(config: Config, ids: tuple[str, ...]) -> list[dict[str, Any]]:
             f"--contract {missing[0]}: no such contract in {config.path} (ids: {', '.join(known)})"
         )
     return [known[i] for i in dict.fromkeys(ids)]
+
+
+def _text(value: Any) -> str:
+    """An option's text; import-linter reads a value of several lines as a list of lines."""
+    if isinstance(value, list | tuple):
+        return "\n".join(str(line) for line in value)
+    return str(value or "").strip()
 
 
 def _flag(config: Config, option: str) -> bool:

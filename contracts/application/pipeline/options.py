@@ -10,11 +10,23 @@ from importlinter.domain import fields
 
 
 def root_packages_of(session_options: Mapping[str, Any]) -> list[str]:
-    """``root_packages`` as a list, whichever way the config spelled it."""
+    """``root_packages`` as a list of names, whichever way the config spelled it: import-linter
+    turns ``root_package`` into a one-item ``root_packages``, whose item is a list when the
+    value had several lines."""
     value = session_options.get("root_packages", session_options.get("root_package", []))
-    if isinstance(value, str):
-        return [part for part in value.split() if part]
-    return list(value)
+    names: list[str] = []
+
+    def add(item: Any) -> None:
+        if isinstance(item, str):
+            names.extend(part for part in item.split() if part)
+        elif isinstance(item, list | tuple):
+            for part in item:
+                add(part)
+        else:
+            names.append(str(item))
+
+    add(value)
+    return list(dict.fromkeys(names))
 
 
 def unrecognized_options(cls: type, options: Mapping[str, Any]) -> dict[str, str]:
