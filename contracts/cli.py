@@ -225,6 +225,14 @@ def _check(arguments: argparse.Namespace) -> int:
         apply_baseline(report, api.load_baseline(baseline_path))
     exit_code = EXIT_BROKEN if report.broken else EXIT_OK
     exit_code = max(exit_code, _coverage_gate(report, arguments.min_coverage))
+    if report.blocking:
+        first = report.blocking[0]
+        print(
+            f"ssot-imports: {len(report.blocking)} file(s) could not be checked and may hide "
+            f"violations; the first: {printable(first.path)}: {printable(first.message)}",
+            file=sys.stderr,
+        )
+        exit_code = EXIT_BROKEN
     if arguments.strict_baseline and report.fixed:
         print(
             f"ssot-imports: {len(report.fixed)} baselined violation(s) no longer occur and "

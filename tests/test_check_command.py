@@ -223,7 +223,8 @@ def test_github_format_and_step_summary(
         "`pkg.core.api.Manager` (the file calls it `Impl`%3A rename its uses to `Manager` to drop "
         "the `as`)%0Afix: from pkg.core.api import Manager as Impl".replace("%3A", ":")
     )
-    assert "::warning file=project/pkg/broken.py,line=1,title=D001 syntax-error::" in result.out
+    # The config has built-in contracts, which need every file: a broken one fails the run.
+    assert "::error file=project/pkg/broken.py,line=1,title=D001 syntax-error::" in result.out
     assert any(line.startswith("::notice title=unchecked files::1 Python files") for line in lines)
     text = summary.read_text()
     assert text.startswith("existing\n## ssot-imports: 6 contracts broken\n")

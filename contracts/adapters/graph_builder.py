@@ -8,7 +8,7 @@ tree with a few broken files is still checked everywhere else.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,33 +21,67 @@ from ..domain.findings import Diagnostic
 from .grimp_internals import FoundPackage, ModuleFinder, module_finder, use_module_finder
 
 _DECODE_FAILURE = re.compile(r"Failed to decode file (?P<path>.+?) as UTF-8: (?P<reason>.*)")
+_READ_FAILURE = re.compile(r"Failed to read file (?P<path>.+?): (?P<reason>.*)")
 _MAX_EXCLUSIONS = 10_000
+# What grimp raises for a file it cannot take: a syntax error, bytes that are not UTF-8, a file
+# it cannot read, and (from its compiled scanner) a panic, which Python sees as BaseException.
+GRIMP_FILE_FAILURES = (grimp.exceptions.SourceSyntaxError, UnicodeError, OSError)
+
+
+def is_panic(error: BaseException) -> bool:
+    """A panic in grimp's compiled scanner (``pyo3_runtime.PanicException``)."""
+    return type(error).__name__ == "PanicException"
+
+
+class _TolerantFileSystem:
+    """grimp's file system, except that a file whose time cannot be read (a link to nothing)
+    has time 0 instead of stopping the walk; the file itself is left out by name."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def get_mtime(self, file_name: str) -> float:
+        try:
+            return self._inner.get_mtime(file_name)  # type: ignore[attr-defined]
+        except OSError:
+            return 0.0
 
 
 class _FilteringModuleFinder(ModuleFinder):
-    """grimp's module finder, minus the files already known to be unreadable."""
+    """grimp's module finder, minus the modules already known to be unreadable."""
 
-    def __init__(self, excluded: set[Path]) -> None:
+    def __init__(self, excluded: set[str]) -> None:
         super().__init__()
         self.excluded = excluded
 
     def find_package(self, package_name, package_directory, file_system) -> FoundPackage:
-        found = super().find_package(package_name, package_directory, file_system)
-        if not self.excluded:
-            return found
-        keep = frozenset(
-            module_file
-            for module_file in found.module_files
-            if _module_path(found, module_file.module.name) not in self.excluded
+        found = super().find_package(
+            package_name, package_directory, _TolerantFileSystem(file_system)
         )
-        return replace(found, module_files=keep)
+        return without_modules(found, self.excluded)
 
 
-def _module_path(package: FoundPackage, module: str) -> Path:
-    parts = module.split(".")[1:]
-    base = Path(package.directory).joinpath(*parts)
-    init = base / "__init__.py"
-    return (init if init.is_file() else base.with_suffix(".py")).resolve()
+def without_modules(package: FoundPackage, excluded: set[str]) -> FoundPackage:
+    if not excluded:
+        return package
+    keep = frozenset(m for m in package.module_files if m.module.name not in excluded)
+    return replace(package, module_files=keep)
+
+
+def left_out_at_start(index: ModuleIndex, display: Callable[[Path], str]) -> dict[Path, Diagnostic]:
+    """What the walk of the tree could not look at (unreadable folders, links to nothing):
+    left out of any graph, each with a diagnostic."""
+    return {
+        path: Diagnostic(rules.UNREADABLE_FILE, display(path), message)
+        for path, message in index.problems
+    }
+
+
+def excluded_modules(index: ModuleIndex, paths: Iterable[Path]) -> set[str]:
+    return {module for module in map(index.module_of, paths) if module is not None}
 
 
 def build_graph(
@@ -62,12 +96,13 @@ def build_graph(
 
     The files left out are keyed by the index's own paths.
     """
-    excluded: dict[Path, Diagnostic] = {}
-    resolved: set[Path] = set()  # the same files, as grimp names them
+    excluded = left_out_at_start(index, display)
+    modules = excluded_modules(index, excluded)
+    resolved: set[Path] = set()  # the files grimp stopped at, as grimp names them
     original_finder = module_finder()
     try:
         while True:
-            use_module_finder(_FilteringModuleFinder(set(resolved)))
+            use_module_finder(_FilteringModuleFinder(modules))
             try:
                 graph = grimp.build_graph(
                     *index.roots,
@@ -76,13 +111,24 @@ def build_graph(
                     exclude_type_checking_imports=exclude_type_checking_imports,
                 )
                 return BuiltGraph(graph, excluded)
-            except (grimp.exceptions.SourceSyntaxError, UnicodeError) as error:
+            except GRIMP_FILE_FAILURES as error:
                 path, diagnostic = unreadable_file(error, display)
-            except (ValueError, grimp.exceptions.GrimpException) as error:
+            except ValueError as error:
                 raise UsageError(f"root_packages: {error}") from None
-            if path in resolved or len(resolved) >= _MAX_EXCLUSIONS:
+            except grimp.exceptions.GrimpException as error:
+                raise UsageError(f"root_packages: {error}") from None
+            except BaseException as error:
+                if not is_panic(error):
+                    raise
+                raise UsageError(
+                    f"import graph: grimp's scanner failed ({str(error).splitlines()[0]}); "
+                    "run `lint-imports` to see which file it stops at"
+                ) from None
+            module = index.module_of(path)
+            if path in resolved or module is None or len(resolved) >= _MAX_EXCLUSIONS:
                 raise UsageError(f"import graph: cannot leave out {path} ({diagnostic.message})")
             resolved.add(path)
+            modules.add(module)
             excluded[index_path(index, path)] = diagnostic
     finally:
         use_module_finder(original_finder)
@@ -96,19 +142,27 @@ def index_path(index: ModuleIndex, resolved: Path) -> Path:
 
 
 def unreadable_file(
-    error: grimp.exceptions.SourceSyntaxError | UnicodeError, display
+    error: BaseException, display: Callable[[Path], str]
 ) -> tuple[Path, Diagnostic]:
-    """The file grimp's scanner stopped at, and the diagnostic that says why."""
+    """The file grimp stopped at, and the diagnostic that says why (a one-line usage error
+    when grimp does not say which file it was)."""
     if isinstance(error, grimp.exceptions.SourceSyntaxError):
         path = Path(error.filename).resolve()
         message = f"syntax error: {(error.text or '').strip() or 'invalid syntax'}"
         return path, Diagnostic(rules.SYNTAX_ERROR, display(path), message, error.lineno)
-    match = _DECODE_FAILURE.search(str(error))
-    if match is None:
-        raise UsageError(f"import graph: {error}") from None
-    path = Path(match.group("path")).resolve()
-    return path, Diagnostic(
-        rules.UNDECODABLE_FILE,
-        display(path),
-        f"cannot decode file as UTF-8: {match.group('reason')}",
-    )
+    text = str(error)
+    decoding = _DECODE_FAILURE.search(text)
+    if decoding is not None:
+        path = Path(decoding.group("path")).resolve()
+        message = f"cannot decode file as UTF-8: {decoding.group('reason')}"
+        return path, Diagnostic(rules.UNDECODABLE_FILE, display(path), message)
+    reading = _READ_FAILURE.search(text)
+    if reading is not None:
+        path = Path(reading.group("path")).resolve()
+        message = f"cannot read file: {reading.group('reason')}"
+        return path, Diagnostic(rules.UNREADABLE_FILE, display(path), message)
+    if isinstance(error, OSError) and error.filename:
+        path = Path(error.filename).resolve()
+        message = f"cannot read file: {error.strerror}"
+        return path, Diagnostic(rules.UNREADABLE_FILE, display(path), message)
+    raise UsageError(f"import graph: {type(error).__name__}: {text}") from None

@@ -28,6 +28,8 @@ class ModuleLocator:
             self.roots[package] = [Path(location) for location in locations]
         self._files: list[Path] | None = None
         self.linked_directories: list[str] = []  # symbolic links the walk did not follow
+        # What the walk could not look at: unreadable folders, links to nothing.
+        self.problems: list[tuple[Path, str]] = []
         self._index: dict[str, Path] | None = None
         self._modules: dict[Path, str] = {}
 
@@ -38,7 +40,9 @@ class ModuleLocator:
     def files(self) -> list[Path]:
         """Every Python file under the roots, in a stable order (walked once)."""
         if self._files is None:
-            self._files = list(python_files(self.directories, self.linked_directories))
+            self._files = list(
+                python_files(self.directories, self.linked_directories, self.problems)
+            )
         return self._files
 
     def _build_index(self) -> dict[str, Path]:

@@ -21,9 +21,18 @@ from typing import Any
 from grimp import exceptions as grimp_exceptions
 
 from ..application.ports import ModuleIndex
+from ..domain import rules
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
-from .graph_builder import index_path, unreadable_file
+from .graph_builder import (
+    GRIMP_FILE_FAILURES,
+    excluded_modules,
+    index_path,
+    is_panic,
+    left_out_at_start,
+    unreadable_file,
+    without_modules,
+)
 from .grimp_internals import FileSystem, FoundPackage, Module, ModuleFile, find_packages, scanner
 
 
@@ -97,10 +106,14 @@ class ScopedGraph:
         self._index = index
         root_packages = list(index.roots)
         packages = packages_from_walk(index.roots, index.files(), index.linked_directories)
+        # Files left out because they cannot be read, by the index's paths (filled as it reads).
+        self.excluded: dict[Path, Diagnostic] = left_out_at_start(index, display)
         try:
-            self._packages = packages or find_packages(_NoTimesFileSystem(), root_packages)
+            found = packages or find_packages(_NoTimesFileSystem(), root_packages)
         except (ValueError, grimp_exceptions.GrimpException) as error:
             raise UsageError(f"root_packages: {error}") from None
+        modules = excluded_modules(index, self.excluded)
+        self._packages = {without_modules(package, modules) for package in found}
         self._exclude_type_checking = exclude_type_checking_imports
         self._display = display
         self._files = {
@@ -111,8 +124,6 @@ class ScopedGraph:
         namespaces = {name for package in self._packages for name in package.namespace_packages}
         self.modules: set[str] = set(self._files) | namespaces
         self.scanned: set[str] = set()
-        # Files left out because they cannot be read, by the index's paths (filled as it reads).
-        self.excluded: dict[Path, Diagnostic] = {}
         self._importers: dict[str, set[str]] = defaultdict(set)
         self._details: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self._worker: threading.Thread | None = None
@@ -153,8 +164,12 @@ class ScopedGraph:
             self._failure = error
 
     def _read(self, wanted: set[str]) -> None:
-        while wanted:
-            module_files = [self._files[m] for m in sorted(wanted)]
+        """Scan ``wanted``; a file grimp cannot take is left out, with a diagnostic, and the
+        rest scanned again (a panic names no file: halves are tried until one is found)."""
+        pending = [sorted(wanted)]
+        while pending:
+            batch = pending.pop()
+            module_files = [self._files[m] for m in batch]
             try:
                 found = scanner()(
                     module_files,
@@ -162,32 +177,52 @@ class ScopedGraph:
                     include_external_packages=False,
                     exclude_type_checking_imports=self._exclude_type_checking,
                 )
-            except (grimp_exceptions.SourceSyntaxError, UnicodeError) as error:
+            except GRIMP_FILE_FAILURES as error:
                 path, diagnostic = unreadable_file(error, self._display)
                 module = self._index.module_of(path)
                 own = index_path(self._index, path)
-                if module is None or module not in wanted or own in self.excluded:
+                if module is None or module not in batch or own in self.excluded:
                     raise UsageError(
                         f"import graph: cannot leave out {path} ({diagnostic.message})"
                     ) from None
                 self.excluded[own] = diagnostic
-                wanted.discard(module)
+                pending.append([m for m in batch if m != module])
                 continue
-            for imports in found.values():
-                for direct in imports:
-                    importer, imported = direct.importer.name, direct.imported.name
-                    self._importers[imported].add(importer)
-                    self._details[(importer, imported)].append(
-                        {
-                            "importer": importer,
-                            "imported": imported,
-                            "line_number": direct.line_number,
-                            "line_contents": direct.line_contents,
-                        }
-                    )
-            break
+            except BaseException as error:
+                if not is_panic(error):
+                    raise
+                if len(batch) > 1:
+                    pending += [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
+                    continue
+                path = self._index.path_of(batch[0])
+                if path is None:
+                    raise UsageError(
+                        f"import graph: grimp's scanner failed on {batch[0]}"
+                    ) from None
+                first = str(error).splitlines()[0] if str(error) else "a panic"
+                self.excluded[path] = Diagnostic(
+                    rules.UNREADABLE_FILE,
+                    self._display(path),
+                    f"grimp's scanner could not read it ({first})",
+                )
+                continue
+            self._record(found)
         for key in self._details:
             self._details[key].sort(key=lambda detail: detail["line_number"])
+
+    def _record(self, found: dict[Any, Any]) -> None:
+        for imports in found.values():
+            for direct in imports:
+                importer, imported = direct.importer.name, direct.imported.name
+                self._importers[imported].add(importer)
+                self._details[(importer, imported)].append(
+                    {
+                        "importer": importer,
+                        "imported": imported,
+                        "line_number": direct.line_number,
+                        "line_contents": direct.line_contents,
+                    }
+                )
 
     # The grimp.ImportGraph methods the contracts call -------------------------------------------
 

@@ -53,6 +53,9 @@ class ContractFindings:
     coverage: Coverage
     warnings: list[str] = field(default_factory=list)
     ignored_imports: int = 0
+    # The files this check needed (it read them, or their bytes show they may hold a finding):
+    # any of them that could not be read makes the run fail. None: it needs every file.
+    needed: set[Path] | None = None
 
     @property
     def kept(self) -> bool:
@@ -84,6 +87,9 @@ class ModuleIndex(Protocol):
 
     roots: dict[str, list[Path]]
     linked_directories: list[str]
+    # What could not be looked at (an unreadable folder, a link to nothing), with why; known
+    # once ``files`` has been called.
+    problems: list[tuple[Path, str]]
 
     @property
     def directories(self) -> list[Path]: ...

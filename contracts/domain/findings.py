@@ -71,6 +71,8 @@ class Diagnostic:
     message: str
     line: int | None = None
     contract_id: str = ""
+    # The file may hold a finding that could not be looked for: the run cannot pass.
+    blocking: bool = False
 
     @property
     def kind(self) -> str:

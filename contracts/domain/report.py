@@ -57,6 +57,11 @@ class CheckReport:
     def broken(self) -> list[ContractResult]:
         return [contract for contract in self.contracts if not contract.passed]
 
+    @property
+    def blocking(self) -> list[Diagnostic]:
+        """Files that may hold a finding but could not be checked: green would be a lie."""
+        return [diagnostic for diagnostic in self.diagnostics if diagnostic.blocking]
+
 
 @dataclass
 class FileOutcome:

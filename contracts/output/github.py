@@ -42,7 +42,8 @@ def render_github(report: CheckReport) -> str:
         if diagnostic.line:
             properties.append(f"line={diagnostic.line}")
         properties.append(f"title={_escape_property(f'{diagnostic.code} {diagnostic.kind}')}")
-        lines.append(f"::warning {','.join(properties)}::{_escape_data(diagnostic.message)}")
+        level = "error" if diagnostic.blocking else "warning"
+        lines.append(f"::{level} {','.join(properties)}::{_escape_data(diagnostic.message)}")
     if unchecked:
         lines.append(
             f"::notice title=unchecked files::{unchecked} Python files are outside the import "

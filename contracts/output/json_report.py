@@ -60,6 +60,7 @@ def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
         "line": diagnostic.line,
         "message": diagnostic.message,
         "contract": diagnostic.contract_id or None,
+        "blocking": diagnostic.blocking,
     }
 
 
@@ -84,6 +85,7 @@ def report_data(report: CheckReport, exit_code: int) -> dict[str, Any]:
             "fixed": len(fixed),
             "fixable": sum(1 for v in new if v.fixable),
             "diagnostics": len(report.diagnostics),
+            "unchecked": len(report.blocking),
             "files": report.files_in_scope,
         },
         "contracts": [

@@ -81,7 +81,7 @@ def sarif_data(report: CheckReport, include_baselined: bool = True) -> dict[str,
     violations = [v for v in report.violations if include_baselined or v.baseline_state == "new"]
     notifications = [
         {
-            "level": "warning",
+            "level": "error" if d.blocking else "warning",
             "descriptor": {"id": d.code, "index": rule_index[d.code]},
             "message": {"text": f"{d.kind}: {d.message}"},
             "locations": [

@@ -107,7 +107,10 @@ def _diagnostics_block(diagnostics: list[Diagnostic]) -> list[str]:
         if diagnostic.rule is UNCHECKED_FILE:
             continue
         where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
-        lines.append(f"  {where}: {diagnostic.code} {diagnostic.kind}: {diagnostic.message}")
+        blocking = " [not checked: may hide violations]" if diagnostic.blocking else ""
+        lines.append(
+            f"  {where}: {diagnostic.code} {diagnostic.kind}: {diagnostic.message}{blocking}"
+        )
     if unchecked:
         folders = Counter(d.path.rpartition("/")[0] or "." for d in unchecked)
         lines.append(
@@ -156,5 +159,7 @@ def summary_line(report: CheckReport) -> str:
     parts.append(
         f"{len(report.diagnostics)} diagnostic{'s' if len(report.diagnostics) != 1 else ''}"
     )
+    if report.blocking:
+        parts.append(f"{len(report.blocking)} not checked")
     parts.append(f"{report.files_in_scope} files")
     return "Summary: " + " · ".join(parts)

@@ -124,7 +124,26 @@ class CanonicalImportAnalysis:
             violations=sorted(violations, key=Violation.sort_key),
             diagnostics=self.sources.diagnostics,
             coverage=walk.coverage,
+            needed=self._needed(),
         )
+
+    def _needed(self) -> set[Path]:
+        """The files that could not be read and may hold a finding: read because the check
+        needed them, or left out of the graph while their bytes show they may matter."""
+        needed = set(self.sources.failed)
+        targets = {self.options.canonical_module, *self.implementations}
+        for path in self.context.excluded_files:
+            record = self.records.get(path)
+            module = self.locator.module_of(path)
+            if (
+                record is None
+                or not record.readable
+                or module in targets
+                or self.scope.is_candidate(record, self.late_names)
+                or any(self._wanted(path, in_graph=False))
+            ):
+                needed.add(path)
+        return needed
 
     def _prefilter_files(self, exports: ExportSet) -> None:
         """Read every file once (or take its record from the cache)."""

@@ -95,8 +95,18 @@ class ShadowRootAnalysis:
             self.options.check_unreachable_files,
         )
         violations = self._scan(walk)
+        needed = set(self.sources.failed) | {
+            path
+            for path in self.context.excluded_files
+            if path not in self.records
+            or not self.records[path].readable
+            or not self.records[path].tops.isdisjoint(self.tops)
+        }
         findings = ContractFindings(
-            sorted(violations, key=Violation.sort_key), self.sources.diagnostics, walk.coverage
+            sorted(violations, key=Violation.sort_key),
+            self.sources.diagnostics,
+            walk.coverage,
+            needed=needed,
         )
         memo.keep(findings, self.sources.consulted, {})
         return findings

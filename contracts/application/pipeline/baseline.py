@@ -102,9 +102,15 @@ def write_baseline(files: Files, path: Path, entries: list[dict[str, Any]]) -> N
 
 
 def _checked_entries(report: CheckReport, baseline: Baseline) -> list[dict[str, Any]]:
-    """Entries of the contracts this run checked (``--contract`` may select a few)."""
+    """Entries of the contracts this run checked (``--contract`` may select a few), in files it
+    could check: an entry of a file that could not be read is neither fixed nor dropped."""
     checked = {contract.id for contract in report.contracts}
-    return [entry for entry in baseline.entries if entry["contract"] in checked]
+    unchecked = {diagnostic.path for diagnostic in report.blocking}
+    return [
+        entry
+        for entry in baseline.entries
+        if entry["contract"] in checked and entry["path"] not in unchecked
+    ]
 
 
 def apply_baseline(report: CheckReport, baseline: Baseline) -> None:

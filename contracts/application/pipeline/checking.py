@@ -71,12 +71,14 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
 
         results: list[ContractResult] = []
         diagnostics: list[Diagnostic] = []
+        needed: set[Path] | None = set()  # the files some contract needed (None: all)
         for number, (options, contract) in enumerate(zip(selected, contracts, strict=True), 1):
             request.progress(f"checking contract {number}/{len(selected)}: {options['name']}")
             contract_started = time.perf_counter()
-            result, found = _run_contract(
+            result, found, wanted = _run_contract(
                 config, options, contract, graph, index, graph_coverage, context
             )
+            needed = None if needed is None or wanted is None else needed | wanted
             result.duration_ms = 1000 * (time.perf_counter() - contract_started)
             timings[f"contract {options['id']}"] = result.duration_ms / 1000
             results.append(result)
@@ -99,6 +101,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
             )
             for path in unreachable
         ]
+    diagnostics = _mark_blocking(diagnostics, needed, set(built.excluded), index, context)
     timings["total"] = time.perf_counter() - started
     return CheckReport(
         config_path=config.path,
@@ -110,6 +113,26 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         files_in_scope=len(files),
         session_options=config.session_options,
     )
+
+
+def _mark_blocking(
+    diagnostics: list[Diagnostic],
+    needed: set[Path] | None,
+    left_out: set[Path],
+    index: ModuleIndex,
+    context: RunContext,
+) -> list[Diagnostic]:
+    """A file that could not be read fails the run when some contract needed it; so does
+    whatever the walk could not look at (an unreadable folder may hold anything)."""
+    walk_problems = {context.display_path(path) for path, _ in index.problems}
+    wanted = None if needed is None else {context.display_path(path) for path in needed}
+    marked = []
+    for diagnostic in diagnostics:
+        blocking = diagnostic.path in walk_problems or (
+            diagnostic.rule in rules.UNREADABLE and (wanted is None or diagnostic.path in wanted)
+        )
+        marked.append(replace(diagnostic, blocking=True) if blocking else diagnostic)
+    return marked
 
 
 def _graph_for(
@@ -172,7 +195,7 @@ def _run_contract(
     index: ModuleIndex,
     graph_coverage: _LazyCoverage,
     context: RunContext,
-) -> tuple[ContractResult, list[Diagnostic]]:
+) -> tuple[ContractResult, list[Diagnostic], set[Path] | None]:
     contract_id, contract_type = options["id"], options["type"]
     where = f"{config.path}: contract '{contract_id}'"
     try:
@@ -210,7 +233,7 @@ def _run_contract(
     diagnostics = [
         replace(d, contract_id=d.contract_id or contract_id) for d in findings.diagnostics
     ]
-    return result, diagnostics
+    return result, diagnostics, findings.needed
 
 
 def _builtin_findings(

@@ -66,6 +66,7 @@ class FindingsMemo:
                 ignored_imports=int(data["ignored_imports"]),
             )
             excluded = {Path(p): diagnostic_from_json(d) for p, d in data["excluded"].items()}
+            findings.needed = {Path(p) for p in data["needed"]}
         except (KeyError, TypeError, ValueError, AttributeError):
             self.context.ports.memo.ignore(self.name, "unexpected content")
             return None
@@ -91,5 +92,6 @@ class FindingsMemo:
             "warnings": findings.warnings,
             "ignored_imports": findings.ignored_imports,
             "excluded": {str(p): diagnostic_to_json(d) for p, d in excluded.items()},
+            "needed": sorted(map(str, findings.needed or ())),
         }
         self.context.ports.memo.store(self.name, data)
