@@ -55,11 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PCT",
         help="fail when a contract checked less than PCT%% of the files under its roots",
     )
-    check.add_argument(
+    baseline_choice = check.add_mutually_exclusive_group()
+    baseline_choice.add_argument(
         "--baseline",
         metavar="FILE",
-        help="accept the violations listed in FILE; only new ones fail "
-        f"(default: the config's '{CONFIG_OPTION}' option)",
+        help="accept the violations listed in FILE; only new ones fail (default: the "
+        f"config's '{CONFIG_OPTION}' option, else {DEFAULT_BASELINE} beside the config, "
+        "when it exists)",
+    )
+    baseline_choice.add_argument(
+        "--no-baseline", action="store_true", help="ignore any baseline: report every violation"
     )
     check.add_argument(
         "--strict-baseline",
@@ -76,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="FILE",
         help=f"baseline file (default: the config's '{CONFIG_OPTION}' option, "
-        f"else {DEFAULT_BASELINE} in --path)",
+        f"else {DEFAULT_BASELINE} beside the config)",
     )
     baseline.add_argument(
         "--update",
@@ -220,7 +225,15 @@ def _request(arguments: argparse.Namespace) -> CheckRequest:
 def _check(arguments: argparse.Namespace) -> int:
     report = api.check(_request(arguments))
     _clear_progress()
-    baseline_path = _baseline_path(arguments.baseline, report, for_writing=False)
+    baseline_path = (
+        None if arguments.no_baseline else _baseline_path(arguments.baseline, report, False)
+    )
+    if arguments.strict_baseline and baseline_path is None:
+        raise UsageError(
+            "--strict-baseline: no baseline to be strict about (none given with --baseline, "
+            f"none configured with '{CONFIG_OPTION}', no {DEFAULT_BASELINE} beside "
+            f"{report.config_path})"
+        )
     if baseline_path is not None:
         apply_baseline(report, api.load_baseline(baseline_path))
     exit_code = EXIT_BROKEN if report.broken else EXIT_OK
@@ -257,13 +270,15 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _baseline_path(explicit: str | None, report: CheckReport, for_writing: bool) -> Path | None:
-    """The baseline file: the flag, else the config option (relative to the config file)."""
+    """The baseline file: the flag, else the config option (relative to the config file),
+    else the default name beside the config file (read only when it exists)."""
     if explicit:
         return Path(explicit)
     configured = report.session_options.get(CONFIG_OPTION)
     if configured:
         return report.config_path.parent / str(configured)
-    return report.project_root / DEFAULT_BASELINE if for_writing else None
+    default = report.config_path.parent / DEFAULT_BASELINE
+    return default if for_writing or default.is_file() else None
 
 
 def _baseline(arguments: argparse.Namespace) -> int:

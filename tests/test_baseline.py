@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Project
+from conftest import REPO, Project, run_tool, script
 
 
 @pytest.fixture
@@ -231,3 +231,38 @@ def test_unreadable_baseline(project: Project) -> None:
     result = project.cli("check", "--no-cache", "--baseline", "dir.json")
     assert result.code == 2
     assert "baseline dir.json: cannot read" in result.err
+
+
+def test_the_readme_recipe_works_verbatim(project: Project) -> None:
+    """The three commands of the README's baseline section, as written, in a git checkout."""
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Adopting on a legacy codebase", 1)[1]
+    block = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].split() for line in block.splitlines() if line.strip()]
+    assert [command[0] for command in commands] == ["ssot-imports", "git", "ssot-imports"]
+    project.write("pkg/app/old.py", "from pkg.core.impl import Impl\n")
+    assert run_tool(["git", "init", "-q"], cwd=project.root).code == 0
+    results = []
+    for command in commands:
+        tool = script(command[0]) if command[0] == "ssot-imports" else command[0]
+        results.append(run_tool([tool, *command[1:]], cwd=project.root))
+    assert [result.code for result in results] == [0, 0, 0], [r.err for r in results]
+    assert results[0].out == (
+        f"wrote 1 baseline entries to {project.root / '.ssot-imports-baseline.json'}\n"
+    )
+    assert "1 baselined" in results[2].out
+    # A new violation fails the run; fixing the old one makes the baseline stale.
+    project.write("pkg/app/new.py", "from pkg.core.impl import Impl\n")
+    assert run_tool([script("ssot-imports"), *commands[2][1:]], cwd=project.root).code == 1
+    (project.root / "pkg/app/new.py").unlink()
+    project.write("pkg/app/old.py", "from pkg.core.api import Manager\n")
+    stale = run_tool([script("ssot-imports"), *commands[2][1:]], cwd=project.root)
+    assert stale.code == 1 and "--strict-baseline is set" in stale.err
+    assert run_tool([script("ssot-imports"), "check", "--no-baseline"], cwd=project.root).code == 0
+
+
+def test_strict_baseline_without_a_baseline_is_a_usage_error(project: Project) -> None:
+    result = project.cli("check", "--no-cache", "--strict-baseline")
+    assert result.code == 2
+    assert result.err.startswith("ssot-imports: error: --strict-baseline: no baseline to be ")
+    assert result.err.count("\n") == 1
