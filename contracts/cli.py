@@ -238,14 +238,7 @@ def _check(arguments: argparse.Namespace) -> int:
         apply_baseline(report, api.load_baseline(baseline_path))
     exit_code = EXIT_BROKEN if report.broken else EXIT_OK
     exit_code = max(exit_code, _coverage_gate(report, arguments.min_coverage))
-    if report.blocking:
-        first = report.blocking[0]
-        print(
-            f"ssot-imports: {len(report.blocking)} file(s) could not be checked and may hide "
-            f"violations; the first: {printable(first.path)}: {printable(first.message)}",
-            file=sys.stderr,
-        )
-        exit_code = EXIT_BROKEN
+    exit_code = max(exit_code, _report_unchecked(report))
     if arguments.strict_baseline and report.fixed:
         print(
             f"ssot-imports: {len(report.fixed)} baselined violation(s) no longer occur and "
@@ -291,9 +284,10 @@ def _baseline(arguments: argparse.Namespace) -> int:
     existing = api.load_baseline(path) if arguments.update else None
     entries, change = updated_entries(report, existing, arguments.add_new)
     api.write_baseline(path, entries)
+    unchecked = _report_unchecked(report)
     if existing is None:
         print(f"wrote {len(entries)} baseline entries to {path}")
-        return EXIT_OK
+        return unchecked
     print(
         f"updated {path}: {change.kept} kept, {change.removed} removed as fixed, "
         f"{change.added} added"
@@ -305,7 +299,7 @@ def _baseline(arguments: argparse.Namespace) -> int:
             "accept them)",
             file=sys.stderr,
         )
-    return EXIT_OK
+    return unchecked
 
 
 def _fix(arguments: argparse.Namespace) -> int:
@@ -324,20 +318,40 @@ def _fix(arguments: argparse.Namespace) -> int:
     stream = sys.stderr if arguments.diff else sys.stdout
     for diagnostic in report.unreadable:
         where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
-        print(f"  not checked, left untouched: {where}: {diagnostic.message}", file=stream)
+        print(
+            printable(f"  not checked, left untouched: {where}: {diagnostic.message}"),
+            file=stream,
+        )
     for outcome in report.files:
         if outcome.skipped:
-            print(f"  skipped {outcome.path}: {outcome.skipped}", file=stream)
+            print(printable(f"  skipped {outcome.path}: {outcome.skipped}"), file=stream)
         elif outcome.fixed and not arguments.diff:
-            print(f"  {outcome.path}: {outcome.fixed} fixed", file=stream)
+            print(printable(f"  {outcome.path}: {outcome.fixed} fixed"), file=stream)
     if report.left:
         print(f"{len(report.left)} violation(s) left:", file=stream)
         for violation, reason in report.left:
             print(
-                f"  {violation.path}:{violation.line}: {violation.code} {violation.kind}: {reason}",
+                printable(
+                    f"  {violation.path}:{violation.line}: {violation.code} {violation.kind}: "
+                    f"{reason}"
+                ),
                 file=stream,
             )
-    return EXIT_BROKEN if report.left or (arguments.diff and report.fixed) else EXIT_OK
+    blocked = [d for d in report.unreadable if d.blocking]
+    return EXIT_BROKEN if report.left or blocked or (arguments.diff and report.fixed) else EXIT_OK
+
+
+def _report_unchecked(report: CheckReport) -> int:
+    """Say so, and fail, when files that may hold a finding could not be checked."""
+    if not report.blocking:
+        return EXIT_OK
+    first = report.blocking[0]
+    print(
+        f"ssot-imports: {len(report.blocking)} file(s) could not be checked and may hide "
+        f"violations; the first: {printable(first.path)}: {printable(first.message)}",
+        file=sys.stderr,
+    )
+    return EXIT_BROKEN
 
 
 def _coverage_gate(report: CheckReport, minimum: float | None) -> int:

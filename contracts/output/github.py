@@ -5,11 +5,12 @@ from __future__ import annotations
 from ..domain.findings import Violation
 from ..domain.report import CheckReport
 from ..domain.rules import UNCHECKED_FILE
-from .text import coverage_text, summary_line
+from .text import coverage_text, printable, summary_line
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(escaped)
 
 
 def _escape_property(text: str) -> str:
