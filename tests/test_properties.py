@@ -1,0 +1,121 @@
+"""Property-based tests: on random files, the statement reader finds exactly the imports `ast`
+finds, and the prefilter never drops a file that `ast` shows imports a name it looks for."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ssot_imports.adapters.locator import ModuleLocator
+from ssot_imports.application.pipeline.sources import SourceCache
+from ssot_imports.configuration import run_context
+from ssot_imports.domain.parsing import SourceFile
+from ssot_imports.domain.prefilter import FactFinder, Request
+from ssot_imports.domain.statements import ImportStatement, iter_file_imports
+
+NAMES = st.sampled_from(["os", "pkg", "impl", "Manager", "Impl", "core", "json", "x", "y_2"])
+DOTTED = st.lists(NAMES, min_size=1, max_size=3).map(".".join)
+
+
+@st.composite
+def aliases(draw: st.DrawFn, dotted: bool) -> str:
+    name = draw(DOTTED if dotted else NAMES)
+    alias = draw(st.none() | NAMES)
+    spacing = draw(st.sampled_from([" ", "  "]))
+    return name if alias is None else f"{name}{spacing}as{spacing}{alias}"
+
+
+@st.composite
+def import_statement(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        names = draw(st.lists(aliases(dotted=True), min_size=1, max_size=3))
+        return "import " + ", ".join(names)
+    level = draw(st.integers(0, 2))
+    module = draw(st.none() | DOTTED) if level else draw(DOTTED)
+    names = draw(st.lists(aliases(dotted=False), min_size=1, max_size=3))
+    source = "." * level + (module or "")
+    form = draw(st.sampled_from(["plain", "parenthesised", "multiline", "comment"]))
+    if form == "parenthesised":
+        return f"from {source} import ({', '.join(names)})"
+    if form == "multiline":
+        inner = "".join(f"    {name},\n" for name in names)
+        return f"from {source} import (\n{inner})"
+    if form == "comment":
+        return f"from {source} import {', '.join(names)}  # note"
+    return f"from {source} import {', '.join(names)}"
+
+
+@st.composite
+def python_file(draw: st.DrawFn) -> str:
+    """A file of imports at module level, in functions, in `if TYPE_CHECKING:` and `try:`
+    blocks, after `;`, with docstrings that contain import-looking lines."""
+    parts = ['"""Module docstring.\n\nfrom pasted.example import Nothing\n"""\n']
+    for _ in range(draw(st.integers(1, 8))):
+        statement = draw(import_statement())
+        place = draw(st.sampled_from(["top", "function", "type_checking", "try", "semicolon"]))
+        indented = "\n".join("    " + line for line in statement.splitlines())
+        if place == "top":
+            parts.append(statement + "\n")
+        elif place == "function":
+            parts.append(f"def f():\n    '''import not_a_statement'''\n{indented}\n    return 1\n")
+        elif place == "type_checking":
+            parts.append(f"if TYPE_CHECKING:\n{indented}\n")
+        elif place == "try":
+            parts.append(f"try:\n{indented}\nexcept ImportError:\n    pass\n")
+        else:
+            parts.append(f"value = 1; {statement}\n" if "\n" not in statement else statement + "\n")
+        parts.append(draw(st.sampled_from(["", "\n", "x = 'from a import b'\n"])))
+    return "".join(parts)
+
+
+def _key(statement: ImportStatement) -> tuple:
+    return (
+        statement.line,
+        statement.is_from,
+        statement.level,
+        statement.module,
+        statement.module_level,
+        statement.type_checking,
+        statement.conditional,
+        tuple((b.source, b.name, b.local, b.line, b.column) for b in statement.bindings),
+    )
+
+
+def _read_one_by_one(text: str) -> list[ImportStatement]:
+    """What the statement reader finds: each statement read on its own from the lines where
+    one can start (as files outside the graph are read)."""
+    source = SourceFile(Path("/project/pkg/app/mod.py"), text, text.splitlines(True), "utf-8")
+    cache = SourceCache(ModuleLocator([]), run_context(Path("/"), use_cache=False))
+    return cache.import_statements(source, "pkg.app.mod")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(python_file())
+def test_the_statement_reader_finds_what_ast_finds(text: str) -> None:
+    tree = ast.parse(text)
+    expected = list(
+        iter_file_imports(
+            tree, importer="pkg.app.mod", importer_is_package=False, lines=text.splitlines(True)
+        )
+    )
+    assert sorted(map(_key, _read_one_by_one(text))) == sorted(map(_key, expected))
+
+
+@settings(max_examples=300, deadline=None)
+@given(python_file(), NAMES)
+def test_the_prefilter_never_drops_a_file_that_imports_a_name(text: str, name: str) -> None:
+    request = Request(words=(name, "import *"), import_words=(name,))
+    words, tops, imported = FactFinder(request).facts(text.encode())
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                taken = {*alias.name.split("."), *([alias.asname] if alias.asname else [])}
+                assert taken <= set(imported), (alias.name, alias.asname, imported)
+                if name in taken:
+                    assert name in words
+            if isinstance(node, ast.ImportFrom) and node.module and name in node.module.split("."):
+                assert f"import:{name}" in words or name in words
+            if node.col_offset == 0 and isinstance(node, ast.Import):
+                assert {alias.name.split(".")[0] for alias in node.names} <= set(tops)
