@@ -19,26 +19,9 @@ from ssot_imports.domain.report import CheckReport
 sys.path.insert(0, str(REPO / "bench"))
 import dense
 from generate import generate
+from run import DENSE_FIVE, ssot_config
 
-ROOT_LINES = "".join(f"    {root}\n" for root in dense.ROOTS)
-CONFIG = f"""\
-[importlinter]
-root_packages =
-{ROOT_LINES}contract_types =
-    canonical_import: ssot_imports.canonical_import.CanonicalImportContract
-    single_module_identity: ssot_imports.single_module_identity.SingleModuleIdentityContract
-
-[importlinter:contract:ssot]
-name = SSOT
-type = canonical_import
-canonical_module = {dense.CANONICAL}
-implementation_modules =
-    {dense.IMPLEMENTATION}
-
-[importlinter:contract:identity]
-name = One name per module
-type = single_module_identity
-"""
+CONFIG = ssot_config(DENSE_FIVE)  # the benchmark's own configuration of a dense tree
 
 Outcome = tuple[list[tuple], list[tuple], list[tuple]]
 

@@ -20,8 +20,8 @@ from ssot_imports.domain.rewrite import apply_edits
 from ssot_imports.domain.span_edits import apply_span_edits
 
 sys.path.insert(0, str(REPO / "bench"))
-import dense
 from generate import generate
+from run import DENSE_FIVE, ssot_config
 
 
 def _both(text: str, edits: list) -> tuple[str | None, str, set[str]]:
@@ -97,17 +97,7 @@ def test_span_edits_on_real_shaped_trees(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES, demo)
     tree = tmp_path / "dense"
     generate(tree, 900, seed=2, profile="dense")
-    roots = "".join(f"    {root}\n" for root in dense.ROOTS)
-    (tree / ".importlinter").write_text(
-        "[importlinter]\nroot_packages =\n" + roots + "contract_types =\n"
-        "    canonical_import: ssot_imports.canonical_import.CanonicalImportContract\n"
-        "    single_module_identity: ssot_imports.single_module_identity."
-        "SingleModuleIdentityContract\n\n"
-        "[importlinter:contract:ssot]\nname = SSOT\ntype = canonical_import\n"
-        f"canonical_module = {dense.CANONICAL}\n"
-        f"implementation_modules =\n    {dense.IMPLEMENTATION}\n\n"
-        "[importlinter:contract:identity]\nname = Identity\ntype = single_module_identity\n"
-    )
+    (tree / ".importlinter").write_text(ssot_config(DENSE_FIVE))
     compared = fast = 0
     for root in (demo, tree):
         report = api.check(

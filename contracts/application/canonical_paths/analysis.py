@@ -352,8 +352,8 @@ class CanonicalImportAnalysis:
                 return True
             level = len(text) - len(text.lstrip("."))
             source = resolve_relative(module, is_package, level, text.lstrip(".") or None)
-            if source is None or source in self.shim_map.targets:
-                continue
+            if source is None or (module, source) in self.shim_map.edges:
+                continue  # classified through the graph
             if any(is_same_or_descendant(source, root) for root in self.root_packages):
                 return True
         return False
@@ -377,8 +377,18 @@ class CanonicalImportAnalysis:
                 site = Site(module, is_package, display, statement, facts)
                 for binding in statement.bindings:
                     target = self._target_of(binding, shim_map)
-                    wanted = check_rebinding if target and target.role == OTHER else check_targets
-                    if target is not None and wanted:
+                    if target is None:
+                        continue
+                    if target.role == OTHER or not check_targets:
+                        # Only a rebinding is looked for here; an import of a target was
+                        # classified through the graph, unless the graph passed over it (the
+                        # file names none of that module's canonical names).
+                        wanted = check_rebinding and (
+                            target.role == OTHER or (module, target.module) not in shim_map.edges
+                        )
+                    else:
+                        wanted = True
+                    if wanted:
                         violations += classifier.classify(site, binding, target)
         if check_strings:
             tree = self.sources.tree(source)
