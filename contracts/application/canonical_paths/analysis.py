@@ -85,12 +85,13 @@ class CanonicalImportAnalysis:
         if kept is not None:
             return kept
         findings = self._analyse(exports)
-        read = set(self.sources.consulted)
-        if self.scope.graph is None:
-            read.update(self.records)  # grimp's whole graph read every file
-        else:
-            paths = (self.locator.path_of(module) for module in self.scope.graph.scanned)
-            read.update(path for path in paths if path is not None)
+        # The files whose content the findings rest on: those read here, the targets, and
+        # every module whose imports of a target were classified. Any other file mattered
+        # only through what its prefilter record shows (it does not import a target; to start
+        # to, it must spell a canonical name, an implementation's name or a shim's name).
+        modules = {*self.shim_map.targets, *(importer for importer, _ in self.shim_map.edges)}
+        paths = (self.locator.path_of(module) for module in modules)
+        read = self.sources.consulted | {path for path in paths if path is not None}
         memo.keep(findings, read, self.context.excluded_files)
         return findings
 
