@@ -60,7 +60,7 @@ class PrefilterReader:
             cached = _load(cache_file, self.problems)
         else:
             cached = self._last[1] if self._last[0] == key else {}
-        reader = _Reader(request, cached)
+        reader = _Reader(request, cached, digests=cache_file is not None)
         results = _read_all(reader, [str(path) for path in paths])
         records: dict[Path, Record] = {}
         entries: dict[str, list] = {}
@@ -86,9 +86,11 @@ class PrefilterReader:
 class _Reader:
     """Reads files and works out their records; picklable results, so a child can help."""
 
-    def __init__(self, request: Request, cached: dict[str, list]) -> None:
+    def __init__(self, request: Request, cached: dict[str, list], digests: bool = True) -> None:
         self.cached = cached
         self.finder = FactFinder(request)
+        # A content digest is only worth its time where a later run compares it (a cache).
+        self.digests = digests
 
     def read(self, names: list[str]) -> list[_Result]:
         return [self._one(name) for name in names]
@@ -109,7 +111,8 @@ class _Reader:
             return _NOTHING
         finally:
             os.close(descriptor)
-        return (_READ, stamp, *self.finder.facts(data), content_digest(data))
+        digest = content_digest(data) if self.digests else ""
+        return (_READ, stamp, *self.finder.facts(data), digest)
 
 
 def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
