@@ -3,6 +3,7 @@ file (fixed source, caches, baselines) without ever leaving one half-written."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import tempfile
@@ -39,6 +40,18 @@ def write_atomically(
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def store_json(path: Path, data: object) -> None:
+    """Write a JSON document of the cache atomically; a cache that cannot be written is
+    simply not written (the next run works it out again)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # json.dumps, not json.dump: only the one-shot form uses the C encoder.
+        text = json.dumps(data, separators=(",", ":"))
+        write_atomically(path, text.encode("utf-8"), durable=False)
+    except OSError:
+        pass
 
 
 class LocalFiles:

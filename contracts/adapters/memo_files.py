@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .files import write_atomically
+from .files import store_json
 
 
 class MemoFiles:
@@ -46,14 +46,8 @@ class MemoFiles:
     def store(self, name: str, data: dict[str, Any]) -> None:
         """Write ``data`` (a cache that cannot be written is simply not written)."""
         path = self._path(name)
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(data, separators=(",", ":"))
-            write_atomically(path, text.encode("utf-8"), durable=False)
-        except OSError:
-            pass
+        if path is not None:
+            store_json(path, data)
 
     def _path(self, name: str) -> Path | None:
         if self.folder is None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.prefilter import UNREADABLE_RECORD, FactFinder, Record, Request, content_digest
-from .files import write_atomically
+from .files import store_json
 
 CACHE_VERSION = 6
 # What became of one file: (state, [mtime_ns, size, inode], words, tops, imported, digest).
@@ -76,7 +76,7 @@ class PrefilterReader:
             entries[str(path)] = [*stamp, words, tops, imported, digest]
         self._last = (key, entries)
         if cache_file is not None and (changed or len(entries) != len(cached)):
-            _store(cache_file, entries)
+            store_json(cache_file, entries)
         return records
 
     def _file(self, name: str) -> Path | None:
@@ -190,14 +190,3 @@ def _load(cache_file: Path | None, problems: list[tuple[Path, str]]) -> dict[str
         problems.append((cache_file, "not a JSON object; it was ignored"))
         return {}
     return data
-
-
-def _store(cache_file: Path, entries: dict[str, Any]) -> None:
-    """Write the cache atomically; a cache that cannot be written is simply not written."""
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        # json.dumps, not json.dump: only the one-shot form uses the C encoder.
-        text = json.dumps(entries, separators=(",", ":"))
-        write_atomically(cache_file, text.encode("utf-8"), durable=False)
-    except OSError:
-        pass

@@ -26,7 +26,7 @@ def edit_to_json(edit: Edit | None) -> dict[str, Any] | None:
     for field in dataclasses.fields(edit):
         value = getattr(edit, field.name)
         if field.name == "names":
-            value = [[name.name, name.local] for name in value]
+            value = [{"name": name.name, "local": name.local} for name in value]
         data[field.name] = value
     return data
 
@@ -37,7 +37,7 @@ def edit_from_json(data: dict[str, Any] | None) -> Edit | None:
     values = dict(data)
     cls = _EDITS[values.pop("type")]
     if "names" in values:
-        values["names"] = tuple(ImportedName(name, local) for name, local in values["names"])
+        values["names"] = tuple(ImportedName(n["name"], n["local"]) for n in values["names"])
     return cls(**values)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
 from .. import __version__
+from ..domain.codec import edit_to_json
 from ..domain.findings import Diagnostic, Violation
 from ..domain.report import CheckReport
 
@@ -29,27 +29,13 @@ def violation_record(violation: Violation) -> dict[str, Any]:
         "statement": violation.statement,
         "message": violation.message,
         "suggestion": violation.suggestion,
-        "edit": _edit_record(violation),
+        "edit": edit_to_json(violation.edit),
         "fixable": violation.fixable,
         "unfixable_reason": violation.unfixable_reason,
         "fingerprint": violation.fingerprint,
         "baseline_state": violation.baseline_state,
         "help_uri": violation.rule.help_uri,
     }
-
-
-def _edit_record(violation: Violation) -> dict[str, Any] | None:
-    """The fix as data, for tools that apply it themselves (``type`` names the edit)."""
-    edit = violation.edit
-    if edit is None:
-        return None
-    record: dict[str, Any] = {"type": type(edit).__name__}
-    for field in dataclasses.fields(edit):
-        value = getattr(edit, field.name)
-        if field.name == "names":
-            value = [{"name": n.name, "local": n.local} for n in value]
-        record[field.name] = value
-    return record
 
 
 def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
