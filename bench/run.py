@@ -162,8 +162,18 @@ def fix_command(setup: Setup) -> list[str]:
 TOOL_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+# GNU time forks (never vforks) the tool, so the peak it reports is the tool's own. The
+# ``ru_maxrss`` that ``os.wait4`` gives for a child of this process would include this
+# process's memory: Python starts children with vfork, and Linux carries the parent's peak
+# into the child's at exec. It is the fallback where GNU time is missing.
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() else None
+
+
 def measure(command: list[str], cwd: Path) -> tuple[float, int, str]:
     """Wall time (s), peak RSS (KiB) and stdout of one run of ``command``."""
+    peak_file = cwd / ".peak"
+    if GNU_TIME is not None:
+        command = [GNU_TIME, "-f", "%M", "-o", str(peak_file), *command]
     started = time.perf_counter()
     with open(cwd / ".stdout", "w") as out:
         process = subprocess.Popen(
@@ -174,7 +184,11 @@ def measure(command: list[str], cwd: Path) -> tuple[float, int, str]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         raise RuntimeError(f"{command[0]} failed with exit code {process.returncode} in {cwd}")
-    return elapsed, usage.ru_maxrss, (cwd / ".stdout").read_text()
+    peak = usage.ru_maxrss
+    if GNU_TIME is not None:
+        # GNU time passes the tool's exit code on, and notes it first when it is not 0.
+        peak = int(peak_file.read_text().split()[-1])
+    return elapsed, peak, (cwd / ".stdout").read_text()
 
 
 # lint-imports lists each illegal import as "- a -> b (l.3, 9)"; long lines wrap, so the line
