@@ -307,10 +307,12 @@ class CanonicalImportAnalysis:
         """
         # A file outside the graph imports a target only if it spells what a graph importer
         # would (``ImporterScope.start``), or imports a name a shim binds, or a shim by name.
-        self.late_names = {
-            *(name for target in shim_map.targets.values() for name in target.bindings),
-            *(module.rpartition(".")[2] for module in shim_map.shims),
-        }
+        self.late_names = frozenset(
+            {
+                *(name for target in shim_map.targets.values() for name in target.bindings),
+                *(module.rpartition(".")[2] for module in shim_map.shims),
+            }
+        )
         violations: list[Violation] = []
         for item in walk:
             wanted = self._wanted(item.path, item.in_graph)

@@ -64,11 +64,11 @@ class ImporterScope:
             ],
         )
 
-    def is_candidate(self, record: Record, late_names: Collection[str] = ()) -> bool:
+    def is_candidate(self, record: Record, late_names: frozenset[str] = frozenset()) -> bool:
         """Whether a file can import a target: it spells a trigger, or imports a name met
         later (a shim's own names, a shim module's name)."""
-        return not record.words.isdisjoint(self.triggers) or not record.imported.isdisjoint(
-            late_names
+        return not record.words.isdisjoint(self.triggers) or not late_names.isdisjoint(
+            record.imported
         )
 
     def wait(self) -> None:

@@ -100,7 +100,7 @@ class ShadowRootAnalysis:
             for path in self.context.excluded_files
             if path not in self.records
             or not self.records[path].readable
-            or not self.records[path].tops.isdisjoint(self.tops)
+            or not self.tops.isdisjoint(self.records[path].tops)
         }
         findings = ContractFindings(
             sorted(violations, key=Violation.sort_key),
@@ -116,7 +116,7 @@ class ShadowRootAnalysis:
         violations: list[Violation] = []
         records = self.records
         for item in walk:
-            candidates = records[item.path].tops & self.tops
+            candidates = self.tops.intersection(records[item.path].tops)
             if not candidates:
                 walk.checked()
                 continue

@@ -29,7 +29,7 @@ from ..ports import ModuleIndex
 # How many files' text, masks and syntax trees are kept at once. Each file is analysed in one
 # go (the shim finder reads an importer's lines together, the file scan parses a file once),
 # so a few suffice; a syntax tree of a 20 KB file takes about 350 KB.
-KEPT_FILES = 16
+KEPT_FILES = 4
 
 
 class _Recent(OrderedDict):
