@@ -103,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     rule = commands.add_parser("rule", help="explain a rule (finding code) from the catalogue")
     shown = rule.add_mutually_exclusive_group(required=True)
-    shown.add_argument("code", nargs="?", metavar="CODE", help="a rule code, e.g. SSOT001")
+    shown.add_argument(
+        "code", nargs="?", metavar="CODE", help="a rule code or name: SSOT001, shim-import"
+    )
     shown.add_argument("--all", action="store_true", help="list every rule: code, name, summary")
     shown.add_argument(
         "--markdown", action="store_true", help="print docs/rules.md (every rule, in full)"
@@ -119,7 +121,8 @@ def _rule(arguments: argparse.Namespace) -> int:
         for known in rules.ALL_RULES:
             print(f"{known.code:8} {known.name:28} {known.summary}")
     else:
-        code = arguments.code.upper()
+        named = rules.RULES_BY_NAME.get(arguments.code)
+        code = named.code if named else arguments.code.upper()
         if code not in rules.RULES_BY_CODE:
             close = difflib.get_close_matches(code, list(rules.RULES_BY_CODE), n=1)
             hint = f" (did you mean {close[0]}?)" if close else " (see `ssot-imports rule --all`)"
@@ -271,6 +274,8 @@ def _baseline_path(explicit: str | None, report: CheckReport, for_writing: bool)
     if configured:
         return report.config_path.parent / str(configured)
     default = report.config_path.parent / DEFAULT_BASELINE
+    if default.is_dir():
+        raise UsageError(f"baseline {default}: a directory, not a baseline file")
     return default if for_writing or default.is_file() else None
 
 

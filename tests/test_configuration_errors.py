@@ -148,3 +148,52 @@ def test_canonical_module_with_a_syntax_error(project: Project) -> None:
     result = project.cli("check", "--no-cache")
     assert result.code == 2
     assert "option 'canonical_module' = 'pkg.core.api': cannot be read" in result.err
+
+
+def test_no_root_packages_option_at_all(project: Project) -> None:
+    text = (project.root / ".importlinter").read_text().replace("root_packages =", "root_pakages =")
+    project.write(".importlinter", text)
+    line = assert_usage_error(project, ".importlinter: [importlinter] sets no root_packages")
+    assert "internal error" not in line
+
+
+def test_toml_value_of_the_wrong_type(project: Project) -> None:
+    (project.root / ".importlinter").unlink()
+    project.write(
+        "pyproject.toml",
+        """\
+        [tool.importlinter]
+        root_packages = ["pkg"]
+        contract_types = ["canonical_import: ssot_imports.canonical_import.CanonicalImportContract"]
+
+        [[tool.importlinter.contracts]]
+        name = "SSOT"
+        type = "canonical_import"
+        canonical_module = "pkg.core.api"
+        implementation_modules = ["pkg.core.impl"]
+        check_string_references = 1
+        """,
+    )
+    assert_usage_error(
+        project,
+        "pyproject.toml: contract 'ssot': option 'check_string_references' = 1: expected text",
+    )
+
+
+def test_config_that_is_a_directory_or_has_no_section(project: Project) -> None:
+    (project.root / "folder").mkdir()
+    result = project.cli("check", "--config", "folder")
+    assert (result.code, result.err) == (
+        2,
+        "ssot-imports: error: --config folder: a directory; give the config file\n",
+    )
+    project.write(".importlinter", "")
+    assert_usage_error(project, ".importlinter has no [importlinter] section")
+
+
+def test_baselines_that_are_not_baselines(project: Project) -> None:
+    project.write(".ssot-imports-baseline.json", "[]")
+    assert_usage_error(project, "not a baseline (a JSON object with 'version'", "not a list)")
+    (project.root / ".ssot-imports-baseline.json").unlink()
+    (project.root / ".ssot-imports-baseline.json").mkdir()
+    assert_usage_error(project, ".ssot-imports-baseline.json: a directory, not a baseline file")

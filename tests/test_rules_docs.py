@@ -64,6 +64,7 @@ def test_rule_command_prints_one_rule_every_rule_or_the_docs(project: Project) -
     one = project.cli("rule", "ssot003")
     assert one.code == 0
     assert one.out.startswith("## SSOT003 shim-import\n\n**What it flags.** A canonical object")
+    assert project.cli("rule", "shim-import").out == one.out  # by name too
     listing = project.cli("rule", "--all")
     assert listing.code == 0
     assert [line.split()[0] for line in listing.out.splitlines()] == [r.code for r in ALL_RULES]

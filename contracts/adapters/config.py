@@ -39,18 +39,28 @@ class ConfigFiles:
 def find_config(explicit: str | None, search: list[Path]) -> Path:
     if explicit:
         path = Path(explicit)
+        if path.is_dir():
+            raise UsageError(f"--config {explicit}: a directory; give the config file")
         if not path.is_file():
             raise UsageError(f"--config {explicit}: no such file")
         return path
+    without_section = []
     for directory in search:
         for name in CANDIDATES:
             candidate = directory / name
-            if candidate.is_file() and _has_section(candidate):
-                return candidate
+            if candidate.is_file():
+                if _has_section(candidate):
+                    return candidate
+                without_section.append(candidate)
     places = ", ".join(str(d) for d in search)
+    seen = (
+        f"; {', '.join(map(str, without_section))} has no [importlinter] section"
+        if without_section
+        else ""
+    )
     raise UsageError(
         f"no import-linter configuration found in {places} "
-        "(looked for setup.cfg, .importlinter, pyproject.toml); pass --config FILE"
+        f"(looked for setup.cfg, .importlinter, pyproject.toml{seen}); pass --config FILE"
     )
 
 
@@ -72,6 +82,11 @@ def read_config(path: Path) -> Config:
         raise UsageError(f"{path}: malformed configuration: {first_line}") from None
     except (FileNotFoundError, UnicodeDecodeError, OSError) as error:
         raise UsageError(f"{path}: cannot read an [importlinter] section ({error})") from None
+    except KeyError as error:  # import-linter's reader, without root_packages or root_package
+        raise UsageError(
+            f"{path}: [importlinter] sets no root_packages (one package per line; "
+            f"missing: {error.args[0]!r})"
+        ) from None
     contracts = list(options["contracts_options"])
     if not contracts:
         raise UsageError(
@@ -83,7 +98,21 @@ def read_config(path: Path) -> Config:
         for required in ("name", "type"):
             if not contract.get(required):
                 raise UsageError(f"{path}: contract '{contract['id']}' has no '{required}' option")
+        for option, value in contract.items():
+            if not _is_text(value):
+                raise UsageError(
+                    f"{path}: contract '{contract['id']}': option '{option}' = {value!r}: "
+                    "expected text or a list of texts (in TOML, quote it)"
+                )
     return Config(path, dict(options["session_options"]), contracts)
+
+
+def _is_text(value: object) -> bool:
+    """What import-linter's fields read: a string, or a list of strings (TOML booleans are
+    turned into strings by import-linter's own reader)."""
+    if isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return isinstance(value, str)
 
 
 def _slug(name: object) -> str:

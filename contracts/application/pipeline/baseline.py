@@ -70,10 +70,15 @@ def load_baseline(files: Files, path: Path) -> Baseline:
         raise UsageError(
             f"baseline {path}: not JSON ({error.msg} at line {error.lineno})"
         ) from None
-    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
-        found = data.get("version") if isinstance(data, dict) else type(data).__name__
+    if not isinstance(data, dict):
         raise UsageError(
-            f"baseline {path}: unsupported version {found!r} (expected {BASELINE_VERSION})"
+            f"baseline {path}: not a baseline (a JSON object with 'version' and 'violations' "
+            f"was expected, not a {type(data).__name__})"
+        )
+    if data.get("version") != BASELINE_VERSION:
+        raise UsageError(
+            f"baseline {path}: unsupported version {data.get('version')!r} "
+            f"(expected {BASELINE_VERSION})"
         )
     entries = data.get("violations")
     if not isinstance(entries, list) or not all(
