@@ -209,7 +209,10 @@ def test_every_format_marks_new_and_baselined(legacy: Project, tmp_path) -> None
         (None, "no such file"),
         ("{not json", "not JSON"),
         ('{"version": 99, "violations": []}', "unsupported version 99"),
-        ("[1, 2]", "not a baseline (a JSON object with 'version' and 'violations' was expected, not a list)"),
+        (
+            "[1, 2]",
+            "not a baseline (a JSON object with 'version' and 'violations' was expected, not a list)",
+        ),
         (
             '{"version": 1, "violations": [{"fingerprint": 1}]}',
             "'violations' must be a list of entries",
