@@ -109,7 +109,7 @@ def _fix_file(
         rewritten = rewrite_source(snapshot.data, edits)
     except _Unparsable:
         return give_up("the file does not parse; it was left untouched")
-    new_data, applied = rewritten
+    new_data, applied, original_parsed = rewritten
     missed = {
         key: "the statement was not found where it was reported"
         for key, _ in edits
@@ -117,7 +117,7 @@ def _fix_file(
     }
     if new_data == snapshot.data:
         return outcome, missed
-    if not _still_parses(snapshot.data, new_data):
+    if not _still_parses(snapshot.data, new_data, original_parsed):
         return give_up("the rewritten file would not parse; it was left untouched")
     outcome.fixed = len(applied)
     if diff_only:
@@ -137,8 +137,9 @@ class _Unparsable(Exception):
     """The file does not parse: it is left as it is."""
 
 
-def rewrite_source(data: bytes, edits: list[tuple[str, Edit]]) -> tuple[bytes, set[str]]:
-    """The file with the edits applied, and the keys of those that found their place.
+def rewrite_source(data: bytes, edits: list[tuple[str, Edit]]) -> tuple[bytes, set[str], bool]:
+    """The file with the edits applied, the keys of those that found their place, and
+    whether ``ast`` parsed the original.
 
     In a UTF-8 file that ``ast`` reads, edits are made on exact spans where that is all they
     need; the others go through the libcst codemod, run on the part of the file from its start
@@ -159,7 +160,7 @@ def rewrite_source(data: bytes, edits: list[tuple[str, Edit]]) -> tuple[bytes, s
         except Exception:  # libcst raises several error types for unparsable input
             raise _Unparsable from None
         result = apply_edits(module, edits)
-        return result.module.bytes, result.applied
+        return result.module.bytes, result.applied, False
     plan = plan_span_edits(text, tree, edits)
     lines = {key: edit.line for key, edit in edits}
     cut = max((_statement_end(tree, lines[key]) for key in plan.needs_codemod), default=0)
@@ -178,7 +179,7 @@ def rewrite_source(data: bytes, edits: list[tuple[str, Edit]]) -> tuple[bytes, s
         rewritten = result.module.code + tail
         applied |= result.applied
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    return bom + rewritten.encode("utf-8"), applied
+    return bom + rewritten.encode("utf-8"), applied, True
 
 
 def _statement_end(tree: ast.Module, line: int) -> int:
@@ -215,20 +216,23 @@ def _encoding(data: bytes) -> str:
         return "utf-8"
 
 
-def _still_parses(old: bytes, new: bytes) -> bool:
-    """Whether the rewritten file parses: with ``ast`` when the original did (the running
-    Python's own parser), else with libcst (newer syntax than this Python reads)."""
+def _still_parses(old: bytes, new: bytes, original_parsed: bool) -> bool:
+    """Whether the rewritten file parses: with ``ast`` when the original does (the running
+    Python's own parser; ``original_parsed``: the rewrite already found it does), else with
+    libcst (newer syntax than this Python reads)."""
+    if original_parsed or _ast_parses(old):
+        return _ast_parses(new)
     try:
-        ast.parse(old)
-    except SyntaxError:
-        try:
-            libcst.parse_module(new)
-        except Exception:  # libcst raises several error types for unparsable input
-            return False
-        return True
+        libcst.parse_module(new)
+    except Exception:  # libcst raises several error types for unparsable input
+        return False
+    return True
+
+
+def _ast_parses(data: bytes) -> bool:
     try:
-        ast.parse(new)
-    except SyntaxError:
+        ast.parse(data)
+    except (SyntaxError, ValueError):
         return False
     return True
 
