@@ -13,11 +13,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-# Both run on the text with a newline in front: a pattern that starts with a literal
-# character is searched for quickly, where a line-start anchor is tried at every position.
-_IMPORT_TOP = re.compile(rb"\n[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
-# `import a, b.c as d`: the names after the first comma (rare, so a second, narrow pass).
-_MULTIPLE_IMPORT = re.compile(rb"\n[ \t]*import[ \t]+[^\n#;]*,[^\n#;]*")
+# Patterns that start with a literal are searched for fast; whether a match starts its line
+# is checked afterwards, on the few matches there are.
+_FROM = re.compile(rb"from[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # What follows each `import`: a parenthesised list, or the rest of the statement (a backslash
 # continues it; `;` and `#` end it).
@@ -141,20 +139,32 @@ class FactFinder:
         for label, raw in self.import_words:
             if raw in data and in_import_context(data, raw):
                 found.append(label)
-        lines = b"\n" + data
-        tops = set(_IMPORT_TOP.findall(lines))
-        for line in _MULTIPLE_IMPORT.findall(lines):
-            for part in line.split(b",")[1:]:
-                name = _NAME.match(part.strip())
-                if name:
-                    tops.add(name.group())
-        imported = set(_IMPORTED_NAME.findall(b" ".join(_IMPORTED.findall(data))))
+        # The first name of each import at the start of a line: `from X` and `import X, Y`.
+        tops = {
+            match.group(1) for match in _FROM.finditer(data) if _at_line_start(data, match.start())
+        }
+        listed = []
+        for match in _IMPORTED.finditer(data):
+            names = match.group(1)
+            listed.append(names)
+            if names[:1] != b"(" and _at_line_start(data, match.start()):
+                for part in names.split(b","):
+                    name = _NAME.match(part.strip())
+                    if name:
+                        tops.add(name.group())
+        imported = set(_IMPORTED_NAME.findall(b" ".join(listed)))
         imported.discard(b"as")
         return (
             sorted(set(found)),
             sorted(map(bytes.decode, tops)),
             sorted(name.decode() for name in imported),
         )
+
+
+def _at_line_start(data: bytes, position: int) -> bool:
+    """Whether only blanks come before ``position`` on its line."""
+    start = data.rfind(b"\n", 0, position) + 1
+    return not data[start:position].strip(b" \t")
 
 
 def in_import_context(data: bytes, word: bytes) -> bool:
