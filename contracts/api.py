@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,19 @@ from .adapters.environment import workspace_prefix
 from .adapters.files import LocalFiles
 from .application.pipeline import baseline as baselines
 from .application.pipeline.checking import CheckRequest, run_check
+from .application.pipeline.since import check_since as check_since_reference
 from .configuration import run_context
 from .domain.errors import UsageError
 from .domain.report import CheckReport, FixReport
 
-__all__ = ["CheckRequest", "check", "fix", "load_baseline", "write_baseline"]
+__all__ = [
+    "CheckRequest",
+    "check",
+    "check_since",
+    "fix",
+    "load_baseline",
+    "write_baseline",
+]
 
 
 def check(request: CheckRequest) -> CheckReport:
@@ -30,6 +39,25 @@ def check(request: CheckRequest) -> CheckReport:
         report = run_check(request, run_context(root, use_cache=request.use_cache))
     report.workspace_prefix = workspace_prefix(root)
     return report
+
+
+def check_since(request: CheckRequest, reference: str) -> CheckReport:
+    """Like ``check``, with the violations the merge base with ``reference`` already had
+    marked existing: only the new ones fail."""
+    from .adapters.git import GitRevisions
+
+    root = _project_root(request)
+    quiet = replace(request, progress=lambda message: None)
+
+    def check_base(base_root: Path, config: Path) -> CheckReport:
+        request.progress(f"checking the merge base with {reference}")
+        base_request = replace(
+            quiet, config=str(config), project_root=base_root, use_cache=False, scope=None
+        )
+        with _collector_paused():
+            return run_check(base_request, run_context(base_root, use_cache=False))
+
+    return check_since_reference(reference, GitRevisions(root), lambda: check(request), check_base)
 
 
 def fix(

@@ -26,6 +26,7 @@ from .application.pipeline.checking import CheckRequest
 from .domain import rules
 from .domain.errors import UsageError
 from .domain.report import CheckReport
+from .domain.selection import PathScope, ReportScope, rule_selection
 from .output.text import printable
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
@@ -42,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="run every contract of the config")
     _common_options(check)
+    check.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="report only findings in these files or folders (the whole tree is still "
+        "analysed); pre-commit passes the staged files",
+    )
+    _selection_options(check)
     check.add_argument("--format", choices=FORMATS, default="text", help="output format")
     check.add_argument("--output", metavar="FILE", help="write the report here, not stdout")
     check.add_argument(
@@ -66,10 +75,34 @@ def build_parser() -> argparse.ArgumentParser:
     baseline_choice.add_argument(
         "--no-baseline", action="store_true", help="ignore any baseline: report every violation"
     )
+    baseline_choice.add_argument(
+        "--since",
+        metavar="REF",
+        help="report only violations that are new since the merge base with the git REF "
+        "(origin/main); replaces the baseline",
+    )
     check.add_argument(
         "--strict-baseline",
         action="store_true",
         help="also fail while the baseline lists violations that are fixed",
+    )
+    check.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when violations are found (2 still means a usage error)",
+    )
+    check.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print the findings only: no header, coverage, summary or progress",
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report (auto: on a terminal, unless NO_COLOR is set; "
+        "FORCE_COLOR forces it)",
     )
     check.set_defaults(handler=_check)
 
@@ -97,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         "fix", help="rewrite fixable violations to the canonical import or string"
     )
     _common_options(fix)
+    _selection_options(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     fix.add_argument("paths", nargs="*", metavar="PATHS", help="only fix under these paths")
     fix.set_defaults(handler=_fix)
@@ -148,6 +182,29 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-cache", action="store_true", help="do not use the graph cache")
     parser.add_argument("--verbose", action="store_true", help="print timings per phase")
+
+
+def _selection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="only these rule codes or code prefixes, comma-separated (SSOT001,SSOT00); "
+        "rule names work too",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="leave out these rule codes or prefixes; the more specific of --select and "
+        "--ignore wins",
+    )
+
+
+def _codes(values: list[str]) -> list[str]:
+    return [code for value in values for code in value.split(",") if code.strip()]
 
 
 def _percent(text: str) -> float:
@@ -216,20 +273,58 @@ def _progress(verbose: bool) -> Callable[[str], None]:
 
 
 def _request(arguments: argparse.Namespace) -> CheckRequest:
+    select = _codes(getattr(arguments, "select", []))
+    ignore = _codes(getattr(arguments, "ignore", []))
+    files = getattr(arguments, "files", [])
+    scope = None
+    if select or ignore or files:
+        scope = ReportScope(
+            rule_selection(select, ignore),
+            _path_scope(files, Path(arguments.path)) if files else None,
+        )
+    quiet = getattr(arguments, "quiet", False)
     return CheckRequest(
         config=arguments.config,
         project_root=Path(arguments.path),
         contract_ids=tuple(arguments.contract),
         use_cache=not arguments.no_cache,
-        progress=_progress(arguments.verbose),
+        progress=_progress(arguments.verbose) if not quiet else lambda message: None,
+        scope=scope,
     )
 
 
+def _path_scope(given: list[str], project: Path) -> PathScope:
+    """Files and folders as typed, relative to the project root as reports spell paths."""
+    root = project.resolve()
+    files: set[str] = set()
+    folders: list[str] = []
+    for text in given:
+        path = Path(text).resolve()
+        if not path.exists():
+            raise UsageError(f"{text}: no such file or directory")
+        try:
+            relative = path.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(f"{text}: outside the project root {root}") from None
+        if path.is_dir():
+            folders.append("" if relative == "." else relative)
+        else:
+            files.add(relative)
+    return PathScope(frozenset(files), tuple(folders))
+
+
 def _check(arguments: argparse.Namespace) -> int:
-    report = api.check(_request(arguments))
+    request = _request(arguments)
+    if arguments.since:
+        report = api.check_since(request, arguments.since)
+    else:
+        report = api.check(request)
+        report.changed = frozenset(_pull_request_changes(report))
     _clear_progress()
     baseline_path = (
-        None if arguments.no_baseline else _baseline_path(arguments.baseline, report, False)
+        None
+        if arguments.no_baseline or arguments.since
+        else _baseline_path(arguments.baseline, report, False)
     )
     if arguments.strict_baseline and baseline_path is None:
         raise UsageError(
@@ -250,7 +345,7 @@ def _check(arguments: argparse.Namespace) -> int:
         )
         exit_code = EXIT_BROKEN
     rendering_started = time.perf_counter()
-    text = _render(report, arguments.format, exit_code)
+    text = _render(report, arguments, exit_code)
     report.timings["rendering"] = time.perf_counter() - rendering_started
     _write(text, arguments.output)
     if arguments.sarif:
@@ -262,7 +357,22 @@ def _check(arguments: argparse.Namespace) -> int:
     if arguments.verbose:
         for phase, seconds in report.timings.items():
             print(f"timing: {phase}: {seconds * 1000:.1f} ms", file=sys.stderr)
-    return exit_code
+    return EXIT_OK if arguments.exit_zero else exit_code
+
+
+def _pull_request_changes(report: CheckReport) -> set[str]:
+    """On a pull request (``GITHUB_BASE_REF``), the files it changes, to annotate first; only
+    an ordering, so any trouble with git leaves the order as it is."""
+    base_branch = os.environ.get("GITHUB_BASE_REF")
+    if not base_branch:
+        return set()
+    from .adapters.git import GitRevisions
+
+    try:
+        revisions = GitRevisions(report.project_root)
+        return revisions.changed_paths(revisions.merge_base(f"origin/{base_branch}"))
+    except UsageError:
+        return set()
 
 
 def _baseline_path(explicit: str | None, report: CheckReport, for_writing: bool) -> Path | None:
@@ -372,8 +482,9 @@ def _coverage_gate(report: CheckReport, minimum: float | None) -> int:
     return EXIT_BROKEN if failing else EXIT_OK
 
 
-def _render(report: CheckReport, output_format: str, exit_code: int) -> str:
+def _render(report: CheckReport, arguments: argparse.Namespace, exit_code: int) -> str:
     # Each renderer is imported when used: a run loads only the one it needs.
+    output_format = arguments.format
     if output_format == "json":
         from .output.json_report import render_json
 
@@ -381,14 +492,16 @@ def _render(report: CheckReport, output_format: str, exit_code: int) -> str:
     if output_format == "github":
         from .output.github import render_github
 
-        return render_github(report)
+        return render_github(report, report.changed, arguments.quiet)
     if output_format == "sarif":
         from .output.sarif import render_sarif
 
         return render_sarif(report)
+    from .output.colour import painter, use_colour
     from .output.text import render_text
 
-    return render_text(report)
+    colour = use_colour(arguments.color, None if arguments.output else sys.stdout)
+    return render_text(report, quiet=arguments.quiet, paint=painter(colour))
 
 
 def _write(text: str, output: str | None) -> None:
@@ -410,7 +523,7 @@ def _append_step_summary(report: CheckReport) -> None:
 
     try:
         with Path(target).open("a", encoding="utf-8") as handle:
-            handle.write(markdown_summary(report))
+            handle.write(markdown_summary(report, report.changed))
     except OSError as error:
         raise UsageError(
             f"GITHUB_STEP_SUMMARY={target}: cannot append the summary ({error.strerror})"

@@ -109,12 +109,16 @@ def test_workflows_do_what_the_issue_asks() -> None:
     assert "github/codeql-action/upload-sarif@v3" in uses
     assert any(s.get("with", {}).get("cache") == "pip" for s in steps)
     run = next(s["run"] for s in steps if "ssot-imports check" in s.get("run", ""))
-    assert "--format github" in run and "--sarif ssot-imports.sarif" in run and "--baseline" in run
+    assert "--format github" in run and "--sarif ssot-imports.sarif" in run
+    assert '--since "origin/$BASE_REF"' in run  # only what the pull request adds fails
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the merge base must be there
     action = yaml.safe_load((REPO / "action.yml").read_text())
     assert set(action["inputs"]) >= {
         "config",
         "path",
         "baseline",
+        "since",
         "format",
         "sarif-file",
         "version",

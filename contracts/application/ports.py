@@ -191,6 +191,21 @@ class Environment(Protocol):
         ...
 
 
+class Revisions(Protocol):
+    """The version control around the project root (``check --since``)."""
+
+    def merge_base(self, reference: str) -> str: ...
+
+    def changed_paths(self, base: str) -> set[str]:
+        """Project-relative files changed since ``base``, the working tree included."""
+        ...
+
+    def write_tree(self, commit: str, destination: Path) -> Path:
+        """The project's Python files at ``commit``, written under ``destination``; returns
+        the project root there."""
+        ...
+
+
 @dataclass
 class Ports:
     files: Files

@@ -48,6 +48,12 @@ class CheckReport:
     workspace_prefix: str = ""
     # Baseline entries that no longer occur (filled in when a baseline is used).
     fixed: list[dict[str, Any]] = field(default_factory=list)
+    # What the report was narrowed to (``--select``, ``--ignore``, files): a ``ReportScope``.
+    scope: Any = None
+    # What accepted the violations not marked new: "the baseline", or a git reference.
+    accepted_by: str = "the baseline"
+    # Files changed since the git reference (``--since``): annotated first.
+    changed: frozenset[str] = frozenset()
 
     @property
     def violations(self) -> list[Violation]:

@@ -6,23 +6,37 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from ..domain.findings import Coverage, Diagnostic
+from ..domain.findings import Coverage, Diagnostic, Violation
 from ..domain.report import CheckReport, ContractResult
 from ..domain.rules import UNCHECKED_FILE
+from .colour import Painter, plain
 
 
-def render_text(report: CheckReport) -> str:
+def render_text(report: CheckReport, quiet: bool = False, paint: Painter = plain) -> str:
+    """The report; ``quiet`` keeps the new findings and the diagnostics of unchecked files
+    only (no header, coverage, baselined list or summary)."""
+    if quiet:
+        lines = [
+            line
+            for contract in report.contracts
+            for violation in contract.new_violations
+            for line in _violation_lines(violation, paint)
+        ]
+        lines += [_diagnostic_line(d, paint) for d in report.blocking]
+        return "".join(line + "\n" for line in lines)
     lines = [
-        f"ssot-imports check · config {_relative(report.config_path)} · "
-        f"root {_relative(report.project_root)}",
+        printable(
+            f"ssot-imports check · config {_relative(report.config_path)} · "
+            f"root {_relative(report.project_root)}"
+        ),
         "",
     ]
     for contract in report.contracts:
-        lines += _contract_block(contract)
+        lines += _contract_block(contract, report.accepted_by, paint)
     lines += _fixed_block(report)
-    lines += _diagnostics_block(report.diagnostics)
-    lines.append(summary_line(report))
-    return "\n".join(printable(line) for line in lines) + "\n"
+    lines += _diagnostics_block(report.diagnostics, paint)
+    lines.append(paint(summary_line(report), "heading"))
+    return "\n".join(lines) + "\n"
 
 
 def printable(text: str) -> str:
@@ -34,7 +48,31 @@ def printable(text: str) -> str:
     )
 
 
-def _contract_block(contract: ContractResult) -> list[str]:
+def _violation_lines(violation: Violation, paint: Painter) -> list[str]:
+    column = f":{violation.column + 1}" if violation.column is not None else ""
+    where = printable(f"{violation.path}:{violation.line}{column}")
+    lines = [f"  {paint(where, 'path')}: {paint(violation.code, 'code')} {violation.kind}"]
+    lines.append(f"    {printable(violation.message)}")
+    for statement_line in violation.statement.splitlines():
+        lines.append(paint(f"    | {printable(statement_line)}", "quote"))
+    if violation.suggestion:
+        lines.append(f"    fix: {paint(printable(violation.suggestion), 'fix')}")
+    if violation.unfixable_reason:
+        lines.append(f"    no automatic fix: {printable(violation.unfixable_reason)}")
+    return lines
+
+
+def _diagnostic_line(diagnostic: Diagnostic, paint: Painter) -> str:
+    where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
+    blocking = " [not checked: may hide violations]" if diagnostic.blocking else ""
+    code = paint(diagnostic.code, "code" if diagnostic.blocking else "warning")
+    return (
+        f"  {paint(printable(where), 'path')}: {code} {diagnostic.kind}: "
+        f"{printable(diagnostic.message)}{blocking}"
+    )
+
+
+def _contract_block(contract: ContractResult, accepted_by: str, paint: Painter) -> list[str]:
     new = contract.new_violations
     baselined = len(contract.violations) - len(new)
     counts = []
@@ -44,42 +82,36 @@ def _contract_block(contract: ContractResult) -> list[str]:
         )
     if baselined:
         counts.append(f"{baselined} baselined")
-    status = "KEPT" if contract.passed else "BROKEN"
+    status = paint("KEPT", "kept") if contract.passed else paint("BROKEN", "broken")
     lines = [
-        f"{contract.name} [{contract.id}] {status}" + (f" ({', '.join(counts)})" if counts else "")
+        printable(f"{contract.name} [{contract.id}] ")
+        + status
+        + (f" ({', '.join(counts)})" if counts else "")
     ]
     lines.append(f"  coverage: {coverage_text(contract.coverage)}")
     for warning in contract.warnings:
-        lines.append(f"  warning: {warning}")
+        lines.append(printable(f"  warning: {warning}"))
     lines.append("")
     for violation in new:
-        column = f":{violation.column + 1}" if violation.column is not None else ""
-        lines.append(
-            f"  {violation.path}:{violation.line}{column}: {violation.code} {violation.kind}"
-        )
-        lines.append(f"    {violation.message}")
-        for statement_line in violation.statement.splitlines():
-            lines.append(f"    | {statement_line}")
-        if violation.suggestion:
-            lines.append(f"    fix: {violation.suggestion}")
-        if violation.unfixable_reason:
-            lines.append(f"    no automatic fix: {violation.unfixable_reason}")
+        lines += _violation_lines(violation, paint)
         lines.append("")
     accepted = [v for v in contract.violations if v.baseline_state != "new"]
     if accepted:
-        lines.append("  accepted by the baseline (not failing):")
+        lines.append(f"  accepted by {accepted_by} (not failing):")
         for violation in accepted:
             symbol = f" `{violation.symbol}`" if violation.symbol else ""
             lines.append(
-                f"    {violation.path}:{violation.line}: {violation.code} {violation.kind}"
-                f"{symbol} [baselined]"
+                printable(
+                    f"    {violation.path}:{violation.line}: {violation.code} {violation.kind}"
+                    f"{symbol} [{'baselined' if accepted_by == 'the baseline' else 'existing'}]"
+                )
             )
         lines.append("")
     rules = sorted({v.rule for v in new}, key=lambda r: r.code)
     for rule in rules:
         lines.append(f"  {rule.code} {rule.kind}: {rule.help_uri}")
     if contract.guidance and not contract.passed:
-        lines += ["", *(f"  {line}" for line in contract.guidance.splitlines())]
+        lines += ["", *(printable(f"  {line}") for line in contract.guidance.splitlines())]
     if rules:
         lines.append("")
     return lines
@@ -93,24 +125,19 @@ def _fixed_block(report: CheckReport) -> list[str]:
     ]
     for entry in report.fixed:
         symbol = f" {entry['symbol']}" if entry.get("symbol") else ""
-        lines.append(f"  {entry['path']}: {entry['kind']}{symbol} [{entry['contract']}]")
+        lines.append(printable(f"  {entry['path']}: {entry['kind']}{symbol} [{entry['contract']}]"))
     lines.append("")
     return lines
 
 
-def _diagnostics_block(diagnostics: list[Diagnostic]) -> list[str]:
+def _diagnostics_block(diagnostics: list[Diagnostic], paint: Painter) -> list[str]:
     if not diagnostics:
         return []
     lines = ["Diagnostics"]
     unchecked = [d for d in diagnostics if d.rule is UNCHECKED_FILE]
     for diagnostic in diagnostics:
-        if diagnostic.rule is UNCHECKED_FILE:
-            continue
-        where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
-        blocking = " [not checked: may hide violations]" if diagnostic.blocking else ""
-        lines.append(
-            f"  {where}: {diagnostic.code} {diagnostic.kind}: {diagnostic.message}{blocking}"
-        )
+        if diagnostic.rule is not UNCHECKED_FILE:
+            lines.append(_diagnostic_line(diagnostic, paint))
     if unchecked:
         folders = Counter(d.path.rpartition("/")[0] or "." for d in unchecked)
         lines.append(
@@ -118,7 +145,7 @@ def _diagnostics_block(diagnostics: list[Diagnostic]) -> list[str]:
             f"({UNCHECKED_FILE.heading}; folders without __init__.py):"
         )
         for folder, count in sorted(folders.items()):
-            lines.append(f"    {folder}/ ({count} file{'s' if count != 1 else ''})")
+            lines.append(printable(f"    {folder}/ ({count} file{'s' if count != 1 else ''})"))
     lines.append("")
     return lines
 
@@ -153,7 +180,9 @@ def summary_line(report: CheckReport) -> str:
         f"({fixable} fixable)",
     ]
     if baselined:
-        parts.append(f"{baselined} baselined")
+        parts.append(
+            f"{baselined} {'baselined' if report.accepted_by == 'the baseline' else 'existing'}"
+        )
     if report.fixed:
         parts.append(f"{len(report.fixed)} fixed")
     parts.append(

@@ -108,13 +108,16 @@ def write_baseline(files: Files, path: Path, entries: list[dict[str, Any]]) -> N
 
 def _checked_entries(report: CheckReport, baseline: Baseline) -> list[dict[str, Any]]:
     """Entries of the contracts this run checked (``--contract`` may select a few), in files it
-    could check: an entry of a file that could not be read is neither fixed nor dropped."""
+    could check, of the rules and files it reports: an entry of a file that could not be read,
+    or left out by ``--select`` or ``check FILE``, is neither fixed nor dropped."""
     checked = {contract.id for contract in report.contracts}
     unchecked = {diagnostic.path for diagnostic in report.blocking}
     return [
         entry
         for entry in baseline.entries
-        if entry["contract"] in checked and entry["path"] not in unchecked
+        if entry["contract"] in checked
+        and entry["path"] not in unchecked
+        and (report.scope is None or report.scope.includes_entry(entry))
     ]
 
 

@@ -23,6 +23,7 @@ from ...domain import rules
 from ...domain.errors import ConfigurationError, UsageError
 from ...domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
 from ...domain.report import CheckReport, ContractResult
+from ...domain.selection import ReportScope, narrow_report
 from ..context import FindingsContract, RunContext
 from ..ports import BuiltGraph, Config, ContractFindings, ModuleIndex, OnDemandGraph
 from .options import root_packages_of, unrecognized_options
@@ -35,6 +36,8 @@ class CheckRequest:
     contract_ids: tuple[str, ...] = ()
     use_cache: bool = True
     progress: Callable[[str], None] = lambda message: None
+    # What to report (rule codes, files); the analysis itself always covers the whole tree.
+    scope: ReportScope | None = None
 
 
 def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
@@ -103,7 +106,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         ]
     diagnostics = _mark_blocking(diagnostics, needed, set(built.excluded), index, context)
     timings["total"] = time.perf_counter() - started
-    return CheckReport(
+    report = CheckReport(
         config_path=config.path,
         project_root=root,
         root_packages=roots,
@@ -113,6 +116,9 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         files_in_scope=len(files),
         session_options=config.session_options,
     )
+    if request.scope is not None:
+        narrow_report(report, request.scope)
+    return report
 
 
 def _mark_blocking(
