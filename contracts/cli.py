@@ -344,6 +344,8 @@ def _check(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         exit_code = EXIT_BROKEN
+    if arguments.exit_zero:
+        exit_code = EXIT_OK
     rendering_started = time.perf_counter()
     text = _render(report, arguments, exit_code)
     report.timings["rendering"] = time.perf_counter() - rendering_started
@@ -357,7 +359,7 @@ def _check(arguments: argparse.Namespace) -> int:
     if arguments.verbose:
         for phase, seconds in report.timings.items():
             print(f"timing: {phase}: {seconds * 1000:.1f} ms", file=sys.stderr)
-    return EXIT_OK if arguments.exit_zero else exit_code
+    return exit_code
 
 
 def _pull_request_changes(report: CheckReport) -> set[str]:
