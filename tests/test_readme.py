@@ -31,3 +31,33 @@ def test_ci_runs_exactly_the_readme_install_and_test_commands() -> None:
         if line.strip() and not line.startswith(("#", "set ", "cd "))
     ]
     assert commands == [install, test]
+
+
+def test_readme_documents_every_option_once() -> None:
+    """The option table lists each option of every command in exactly one row, and the
+    commands that take it."""
+    import argparse
+
+    from ssot_imports.cli import build_parser
+
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("Every option, once", 1)[1].split("\n\n", 2)[1]
+    rows: dict[str, set[str]] = {}
+    for line in table.splitlines()[2:]:
+        options, commands = line.split(" | ")[0:2]
+        for option in (text.split()[0] for text in re.findall(r"`([^`]+)`", options)):
+            assert option not in rows, f"{option} is documented twice"
+            rows[option] = {c.strip() for c in commands.split(",")}
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    expected: dict[str, set[str]] = {}
+    for command, sub in subparsers.choices.items():
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            names = action.option_strings or [f"{action.metavar}..."]
+            if action.dest == "code":
+                names = ["CODE"]
+            for name in names:
+                expected.setdefault(name, set()).add(command)
+    assert rows == expected
