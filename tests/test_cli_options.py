@@ -449,3 +449,21 @@ def test_pre_commit_hook_reports_the_committed_files_only(tmp_path: Path) -> Non
     assert rejected.returncode == 1, output
     located = [line.strip() for line in output.splitlines() if ": SSOT" in line]
     assert located == ["pkg/app/bad.py:1:27: SSOT001 implementation-import"]
+
+
+def test_since_without_git_installed(history: Project, tmp_path: Path) -> None:
+    bin_only = tmp_path / "bin"
+    bin_only.mkdir()
+    (bin_only / "ssot-imports").symlink_to(script("ssot-imports"))
+    result = subprocess.run(
+        [str(bin_only / "ssot-imports"), "check", "--no-cache", "--since", "main"],
+        cwd=history.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": str(bin_only)},
+        timeout=300,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "ssot-imports: error: --since: git is not installed (it reads the base)\n"
+    )
