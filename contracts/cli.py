@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__, api
 from .application.pipeline.baseline import (
@@ -33,8 +34,15 @@ EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors as one line (the usage block is in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ssot-imports",
         description="Give every shared object exactly one import path, and keep it that way.",
     )
@@ -203,8 +211,11 @@ def _selection_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _codes(values: list[str]) -> list[str]:
-    return [code for value in values for code in value.split(",") if code.strip()]
+def _codes(values: list[str], option: str) -> list[str]:
+    codes = [code for value in values for code in value.split(",") if code.strip()]
+    if any(not value.strip(", ") for value in values):
+        raise UsageError(f"{option} '': give rule codes or prefixes (SSOT001, SSOT, ALL)")
+    return codes
 
 
 def _percent(text: str) -> float:
@@ -273,8 +284,8 @@ def _progress(verbose: bool) -> Callable[[str], None]:
 
 
 def _request(arguments: argparse.Namespace) -> CheckRequest:
-    select = _codes(getattr(arguments, "select", []))
-    ignore = _codes(getattr(arguments, "ignore", []))
+    select = _codes(getattr(arguments, "select", []), "--select")
+    ignore = _codes(getattr(arguments, "ignore", []), "--ignore")
     files = getattr(arguments, "files", [])
     scope = None
     if select or ignore or files:
@@ -315,6 +326,8 @@ def _path_scope(given: list[str], project: Path) -> PathScope:
 
 def _check(arguments: argparse.Namespace) -> int:
     request = _request(arguments)
+    if arguments.since is not None and not arguments.since.strip():
+        raise UsageError("--since '': give a git reference (origin/main, a tag, a commit)")
     if arguments.since:
         report = api.check_since(request, arguments.since)
     else:

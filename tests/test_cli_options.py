@@ -467,3 +467,24 @@ def test_since_without_git_installed(history: Project, tmp_path: Path) -> None:
     assert result.stderr == (
         "ssot-imports: error: --since: git is not installed (it reads the base)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--select", ""], "ssot-imports: error: --select '': give rule codes or prefixes"),
+        (["--ignore="], "ssot-imports: error: --ignore '': give rule codes or prefixes"),
+        (["--since", " "], "ssot-imports: error: --since '': give a git reference"),
+        (["--color", "sometimes"], "ssot-imports check: error: argument --color: invalid choice"),
+        (
+            ["--since", "main", "--no-baseline"],
+            "ssot-imports check: error: argument --no-baseline: not allowed with argument --since",
+        ),
+        (["--min-coverage", "abc"], "ssot-imports check: error: argument --min-coverage: not a"),
+    ],
+)
+def test_usage_errors_are_one_line(fragmented: Project, arguments: list[str], message: str) -> None:
+    result = run_tool([script("ssot-imports"), "check", "--no-cache", *arguments], fragmented.root)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(message)
+    assert len(result.err.splitlines()) == 1
