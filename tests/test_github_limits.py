@@ -115,3 +115,36 @@ def test_the_pull_requests_files_are_annotated_first(
     plain = clone.cli("check", "--no-cache", "--format", "github")
     first = [line.split(",")[0] for line in plain.out.splitlines() if line.startswith("::error")]
     assert first[0] == "::error file=pkg/app/a00.py" and "::error file=pkg/app/z.py" not in first
+
+
+def test_warnings_are_capped_on_their_own() -> None:
+    """Warnings have their own 10 per step, beside the errors; the rest go to the log."""
+    from ssot_imports.domain import rules
+    from ssot_imports.domain.findings import Diagnostic
+    from ssot_imports.domain.report import CheckReport
+    from ssot_imports.output.github import render_github
+
+    diagnostics = [
+        Diagnostic(rules.SYNTAX_ERROR, f"pkg/w{n:02}.py", "syntax error", line=1) for n in range(12)
+    ] + [Diagnostic(rules.UNREADABLE_FILE, "pkg/x.py", "permission denied", blocking=True)]
+    report = CheckReport(
+        config_path=Path(".importlinter"),
+        project_root=Path("."),
+        root_packages=["pkg"],
+        contracts=[],
+        diagnostics=diagnostics,
+        timings={},
+        files_in_scope=13,
+    )
+    lines = render_github(report, changed={"pkg/w11.py"}).splitlines()
+    assert [line.split(",")[0] for line in lines if line.startswith("::")] == [
+        "::error file=pkg/x.py",
+        "::warning file=pkg/w11.py",
+        *(f"::warning file=pkg/w{n:02}.py" for n in range(9)),
+        "::notice title=more findings::2 more findings than GitHub shows as annotations "
+        "(10 per level and step) are listed above in the log",
+    ]
+    assert lines[11:13] == [
+        "pkg/w09.py:1: D001 syntax-error: syntax error",
+        "pkg/w10.py:1: D001 syntax-error: syntax error",
+    ]
