@@ -47,8 +47,11 @@ def test_implementation_import_with_exact_suggestion(project: Project) -> None:
     assert violations[0].fixable
     assert violations[0].via == "pkg.core.impl"
     assert violations[0].statement == "from pkg.core.impl import Impl as Manager"
-    # The file calls it Impl: the suggestion keeps that name so no other line changes.
-    assert violations[1].suggestion == "from pkg.core.api import Manager as Impl"
+    # The file calls it Impl: the suggestion binds the preferred name, and `fix` renames the
+    # uses when that is provably safe (the edit keeps `as Impl` as its fallback).
+    assert violations[1].suggestion == "from pkg.core.api import Manager"
+    assert violations[1].edit.rename_to == "Manager"
+    assert violations[1].edit.names[0].local == "Impl"
     # helper is not exported canonically: no suggestion, the reason instead.
     assert violations[2].suggestion is None
     assert not violations[2].fixable
@@ -88,10 +91,10 @@ def test_seed_pattern_two_is_found_in_multiline_and_lazy_forms(project: Project)
     assert found == [
         (4, "Mode", "from pkg.core.api import Mode"),
         (5, "Impl", "from pkg.core.api import Manager"),
-        (8, "Impl", "from pkg.core.api import Manager as Other"),
-        (11, "Mode", "from pkg.core.api import Mode as M2"),
+        (8, "Impl", "from pkg.core.api import Manager"),
+        (11, "Mode", "from pkg.core.api import Mode"),
         (15, "Impl", "from pkg.core.api import Manager"),
-        (19, "Mode", "from pkg.core.api import Mode as M3"),
+        (19, "Mode", "from pkg.core.api import Mode"),
     ]
 
 
@@ -153,11 +156,13 @@ def test_secondary_names_and_renames(project: Project) -> None:
     )
     violations = by_path(project.check(), "pkg/app/names.py")
     assert [(v.line, v.kind, v.symbol, v.suggestion, v.fixable) for v in violations] == [
-        (1, "secondary-name", "Impl", "from pkg.core.api import Manager as Impl", True),
+        (1, "secondary-name", "Impl", "from pkg.core.api import Manager", True),
         (2, "secondary-name", "Alias", "from pkg.core.api import Manager", True),
-        (3, "renamed-import", "Manager", "from pkg.core.api import Manager", False),
+        (3, "renamed-import", "Manager", "from pkg.core.api import Manager", True),
     ]
-    assert violations[2].unfixable_reason.startswith("rename the uses of `M`")
+    assert violations[2].message.endswith(
+        "(the file calls it `M`: `fix` renames its uses to `Manager`)"
+    )
 
 
 def test_alias_policy_options(project: Project) -> None:
@@ -173,7 +178,7 @@ def test_alias_policy_options(project: Project) -> None:
     project.config("preferred_names =\n    Impl\n")
     violations = by_path(project.check(), "pkg/app/names.py")
     assert [(v.line, v.kind, v.suggestion) for v in violations] == [
-        (2, "secondary-name", "from pkg.core.api import Impl as M"),
+        (2, "secondary-name", "from pkg.core.api import Impl"),
     ]
 
 
@@ -208,8 +213,8 @@ def test_shims_are_found_without_configuration(project: Project) -> None:
     assert [v.via for v in consumer] == ["pkg.core", "pkg.legacy.b", "pkg.core", "pkg.legacy.a"]
     assert [v.suggestion for v in consumer] == [
         "from pkg.core.api import Manager",
-        "from pkg.core.api import Manager as LegacyManager",
-        "from pkg.core.api import Mode as TheMode",
+        "from pkg.core.api import Manager",
+        "from pkg.core.api import Mode",
         "from pkg.core.api import Manager",
     ]
 
@@ -457,13 +462,13 @@ def test_exports_are_derived_and_configurable(project: Project) -> None:
     report = project.check()
     assert [v.suggestion for v in report.violations] == [
         "from pkg.core.api import Mode",
-        "from pkg.core.api import Manager as Impl",
+        "from pkg.core.api import Manager",
     ]
     project.config("exports =\n    Manager\n")
     report = project.check()
     assert [v.suggestion for v in report.violations] == [
         None,
-        "from pkg.core.api import Manager as Impl",
+        "from pkg.core.api import Manager",
     ]
 
 

@@ -168,7 +168,7 @@ def test_json_format_follows_its_schema(messy: Project) -> None:
         "line": 1,
         "column": 27,
     }
-    assert first["suggestion"] == "from pkg.core.api import Manager as Impl"
+    assert first["suggestion"] == "from pkg.core.api import Manager"
     assert first["edit"] == {
         "type": "FromImportEdit",
         "line": 1,
@@ -176,6 +176,7 @@ def test_json_format_follows_its_schema(messy: Project) -> None:
         "local": "Impl",
         "module": "pkg.core.api",
         "names": [{"name": "Manager", "local": "Impl"}],
+        "rename_to": "Manager",
     }
     assert data["contracts"][0]["coverage"]["percent"] == pytest.approx(100 * 15 / 17, 0.01)
 
@@ -195,7 +196,9 @@ def test_sarif_format_validates_against_the_official_schema(messy: Project) -> N
     assert len(rule_ids) == len(set(rule_ids))
     assert run["tool"]["driver"]["rules"][0]["help"]["text"].endswith(
         "How to fix: Import the canonical name from the canonical module "
-        "(the suggestion gives the line)."
+        "(the suggestion gives the line). When the file bound another name, `fix` renames its "
+        "uses to the preferred name where that is provably safe (see SSOT005), and keeps an "
+        "`as` otherwise."
     )
     first = run["results"][0]
     assert first["ruleId"] == "SSOT001"
@@ -226,8 +229,8 @@ def test_github_format_and_step_summary(
     assert lines[2] == (
         "::error file=project/pkg/app/leaf.py,line=1,col=27,title=SSOT001 implementation-import::"
         "`Impl` is taken from implementation module `pkg.core.impl`; its canonical path is "
-        "`pkg.core.api.Manager` (the file calls it `Impl`%3A rename its uses to `Manager` to drop "
-        "the `as`)%0Afix: from pkg.core.api import Manager as Impl".replace("%3A", ":")
+        "`pkg.core.api.Manager` (the file calls it `Impl`%3A `fix` renames its uses to "
+        "`Manager`)%0Afix: from pkg.core.api import Manager".replace("%3A", ":")
     )
     # The config has built-in contracts, which need every file: a broken one fails the run.
     assert "::error file=project/pkg/broken.py,line=1,title=D001 syntax-error::" in result.out

@@ -10,7 +10,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 from conftest import EXAMPLES, Project
 from ssot_imports import api
 from ssot_imports.api import CheckRequest
@@ -152,7 +151,7 @@ def test_lazy_relative_backslash_and_type_checking_imports(project: Project) -> 
                 return Impl()
         """,
     )
-    assert project.cli("fix", "--no-cache").code == 1  # the rename Impl -> Manager remains
+    assert project.cli("fix", "--no-cache").code == 0
     assert path.read_text() == textwrap.dedent(
         """\
         from typing import TYPE_CHECKING
@@ -165,8 +164,8 @@ def test_lazy_relative_backslash_and_type_checking_imports(project: Project) -> 
 
         class Factory:
             def build(self):
-                from pkg.core.api import Manager as Impl
-                return Impl()
+                from pkg.core.api import Manager
+                return Manager()
         """
     )
 
@@ -344,21 +343,27 @@ def test_round_trip_on_the_demo(tmp_path: Path) -> None:
     left = json.loads(report.out)["violations"]
     assert left and all(not v["fixable"] for v in left)
     after = snapshot()
-    assert after == before
+    # Every module binds the same objects; only the names `fix` renamed differ.
+    assert {path: set(bound.values()) for path, bound in after.items()} == {
+        path: set(bound.values()) for path, bound in before.items()
+    }
+    renamed = {
+        path: (sorted(set(before[path]) - set(bound)), sorted(set(bound) - set(before[path])))
+        for path, bound in after.items()
+        if set(bound) != set(before[path])
+    }
+    assert renamed == {
+        "netra_backend/app/agents/supervisor/agent_instance_factory.py": (
+            ["UnifiedWebSocketManager", "WSM"],
+            ["WebSocketManager"],
+        ),
+        "netra_backend/tests/unit/test_agent_websocket_bridge.py": (
+            ["UnifiedWebSocketManager"],
+            ["WebSocketManager"],
+        ),
+        "netra_backend/tests/unit/test_fakes.py": (["WebSocketManager"], ["FakeWebSocketManager"]),
+    }
     changed = [
         line.split(":")[0].strip() for line in fixed.out.splitlines() if line.endswith(" fixed")
     ]
-    assert len(changed) == 9
-
-
-@pytest.mark.parametrize("kind", ["renamed-import", "name-rebound"])
-def test_unfixable_kinds_are_reported_not_touched(project: Project, kind: str) -> None:
-    source = {
-        "renamed-import": "from pkg.core.api import Manager as M\n",
-        "name-rebound": "from pkg.app.fakes import Fake as Manager\n",
-    }[kind]
-    project.write("pkg/app/fakes.py", "class Fake:\n    pass\n")
-    text, result = fix_file(project, "pkg/app/consumer.py", source)
-    assert text == source
-    assert result.code == 1
-    assert "pkg/app/consumer.py:1: " in result.out and kind in result.out
+    assert len(changed) == 10

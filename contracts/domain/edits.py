@@ -23,7 +23,8 @@ class ImportedName:
 @dataclass(frozen=True)
 class FromImportEdit:
     """At ``line``, the name ``name`` (bound as ``local``) leaves its ``from`` statement and is
-    imported from ``module`` as ``names`` instead.
+    imported from ``module`` as ``names`` instead (``names`` empty: it is dropped, because
+    another import binds the same object under the same name).
 
     ``module`` is written as the file will read it: leading dots for a relative import.
     """
@@ -33,14 +34,30 @@ class FromImportEdit:
     local: str
     module: str
     names: tuple[ImportedName, ...]
+    # The preferred local name: ``fix`` binds it instead of ``local`` and renames the uses,
+    # when that provably keeps the file's meaning; otherwise it applies ``names`` as they are.
+    rename_to: str | None = None
 
     @property
     def renames_local(self) -> bool:
         """Whether the file's local name changes, so its uses must be renamed too."""
         return any(imported.local != self.local for imported in self.names)
 
+    @property
+    def preferred_names(self) -> tuple[ImportedName, ...]:
+        """``names`` with the local name renamed, when a rename is asked for."""
+        if self.rename_to is None:
+            return self.names
+        return tuple(
+            ImportedName(n.name, self.rename_to if n.local == self.local else n.local)
+            for n in self.names
+        )
+
     def render(self) -> str:
-        return f"from {self.module} import {', '.join(n.render() for n in self.names)}"
+        if not self.names:  # dropped: another import binds the same object already
+            return f"# {self.local} is imported from {self.module} already"
+        names = ", ".join(n.render() for n in self.preferred_names)
+        return f"from {self.module} import {names}"
 
 
 @dataclass(frozen=True)

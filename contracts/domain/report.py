@@ -75,6 +75,8 @@ class FileOutcome:
     fixed: int = 0
     skipped: str | None = None
     diff: str = ""
+    # Local names a fix kept (an ``as`` stays), by violation fingerprint, with the reason.
+    kept_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

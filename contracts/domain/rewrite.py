@@ -8,6 +8,8 @@ Only the import statements and strings named by an edit change; every other byte
   canonical module earlier in the same block (extended, never duplicated) or a new statement
   right after it.
 * A name taken from the right module under the wrong name is renamed in place.
+* A name whose edit imports nothing (``names`` empty) is dropped: another import of the same
+  object under the same name binds it already (a block left empty gets ``pass``).
 * ``import impl as m`` becomes ``import canonical as m``; a string gets its canonical value in
   its original quotes.
 """
@@ -105,6 +107,8 @@ class _Rewriter(cst.CSTTransformer):
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
         body, footer = self._block(original_node.body, updated_node.body)
+        if not body:  # its only statement was an import that went away
+            body, footer = [cst.SimpleStatementLine([cst.Pass()], leading_lines=footer)], []
         return updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
 
     def _block(self, originals: Sequence, updated: Sequence) -> tuple[list, list]:
@@ -217,12 +221,13 @@ class _Rewriter(cst.CSTTransformer):
             return node
         aliases = list(node.names)
         for index, edit in list(moves.items()):
-            if edit.module == source:  # the right module, the wrong name: rename in place
+            if edit.names and edit.module == source:  # the wrong name: rename in place
                 aliases[index] = _renamed(aliases[index], edit.names[0])
                 del moves[index]
         targets = {edit.module for edit in moves.values()}
         if (
             len(moves) == len(aliases)
+            and all(edit.names for edit in moves.values())
             and len(targets) == 1
             and next(iter(targets)) not in hosts
             and next(iter(targets)) not in created
@@ -237,6 +242,8 @@ class _Rewriter(cst.CSTTransformer):
             )
         for index in sorted(moves):
             edit = moves[index]
+            if not edit.names:
+                continue  # the name is dropped: another import binds it already
             alias = _make_alias(edit.names[0])
             if edit.module in hosts:
                 _extend_host(output, hosts[edit.module], edit.module, alias)
@@ -247,13 +254,15 @@ class _Rewriter(cst.CSTTransformer):
         kept = [a for i, a in enumerate(aliases) if i not in moves]
         if not kept:
             return None
+        if node.lpar is not None and (len(aliases) - 1) in moves:
+            return _without_last(node, kept, aliases[-1])
         return node.with_changes(names=_fix_commas(kept, node))
 
     def _name_edit(self, alias: cst.ImportAlias, line: int) -> FromImportEdit | None:
         name = _dotted(alias.name)
         local = _alias_local(alias)
         for key, edit in self.names:
-            if key in self.applied or len(edit.names) != 1:
+            if key in self.applied or len(edit.names) > 1:
                 continue
             if edit.line == line and edit.name == name and edit.local == local:
                 self.applied.add(key)
@@ -291,6 +300,35 @@ def _renamed(alias: cst.ImportAlias, imported: ImportedName) -> cst.ImportAlias:
 
 def _same_alias(one: cst.ImportAlias, other: cst.ImportAlias) -> bool:
     return _dotted(one.name) == _dotted(other.name) and _alias_local(one) == _alias_local(other)
+
+
+def _without_last(
+    node: cst.ImportFrom, kept: list[cst.ImportAlias], last: cst.ImportAlias
+) -> cst.ImportFrom:
+    """A parenthesised statement that lost its last name: the new last name keeps its own
+    comment and takes the layout that closed the list (the line break before ``)``)."""
+    final = kept[-1]
+    own = final.comma.whitespace_after if isinstance(final.comma, cst.Comma) else None
+    if isinstance(last.comma, cst.Comma):
+        closing = last.comma.whitespace_after
+        if isinstance(own, cst.ParenthesizedWhitespace) and isinstance(
+            closing, cst.ParenthesizedWhitespace
+        ):
+            closing = closing.with_changes(first_line=own.first_line)
+        kept[-1] = final.with_changes(comma=last.comma.with_changes(whitespace_after=closing))
+        return node.with_changes(names=kept)
+    kept[-1] = final.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    rpar = node.rpar
+    if (
+        isinstance(own, cst.ParenthesizedWhitespace)
+        and own.first_line.comment is not None
+        and rpar is not None
+        and isinstance(rpar.whitespace_before, cst.ParenthesizedWhitespace)
+    ):
+        rpar = rpar.with_changes(
+            whitespace_before=rpar.whitespace_before.with_changes(first_line=own.first_line)
+        )
+    return node.with_changes(names=kept, rpar=rpar)
 
 
 def _fix_commas(aliases: list[cst.ImportAlias], node: cst.ImportFrom) -> list[cst.ImportAlias]:

@@ -67,7 +67,8 @@ IMPLEMENTATION_IMPORT = Rule(
     why="Code that reads the implementation directly bypasses the canonical façade: patches, "
     "wrappers and future moves of the canonical module do not reach it.",
     how_to_fix="Import the canonical name from the canonical module (the suggestion gives the "
-    "line).",
+    "line). When the file bound another name, `fix` renames its uses to the preferred name "
+    "where that is provably safe (see SSOT005), and keeps an `as` otherwise.",
     fixability=Fixability.SOMETIMES,
     example="from netra_backend.app.websocket_core.unified_manager import "
     "UnifiedWebSocketManager as WebSocketManager",
@@ -118,14 +119,15 @@ SECONDARY_NAME = Rule(
     details="The preferred name is set with `preferred_names`, else it is the first name in "
     "the canonical module's `__all__` bound to the object, else its name in its origin module.",
     why="Two names for one object make searches, patches and reviews miss half of the uses.",
-    how_to_fix="Import the preferred name. `fix` keeps the local name so that no other line "
-    "changes (`import WebSocketManager as UnifiedWebSocketManager`); renaming the uses is then "
-    "a `renamed-import` to finish by hand. Set `allow_secondary_names = true` to accept them.",
+    how_to_fix="Import the preferred name and rename the uses. `fix` renames them where that "
+    "provably keeps the meaning (see SSOT005); otherwise it keeps the local name "
+    "(`import WebSocketManager as UnifiedWebSocketManager`), which leaves a `renamed-import` "
+    "with the reason. Set `allow_secondary_names = true` to accept secondary names.",
     fixability=Fixability.ALWAYS,
     example="from netra_backend.app.websocket_core.websocket_manager import "
-    "UnifiedWebSocketManager",
+    "UnifiedWebSocketManager\n\nmanager = UnifiedWebSocketManager()",
     fixed_example="from netra_backend.app.websocket_core.websocket_manager import "
-    "WebSocketManager as UnifiedWebSocketManager",
+    "WebSocketManager\n\nmanager = WebSocketManager()",
 )
 RENAMED_IMPORT = Rule(
     "SSOT005",
@@ -135,10 +137,13 @@ RENAMED_IMPORT = Rule(
     details="A rename that the module needs because it defines the canonical name itself (a "
     "wrapper) is not reported.",
     why="A local rename hides the object from anyone searching for its canonical name.",
-    how_to_fix="Drop the `as` and rename the uses in the file; this is never done "
-    "automatically, because other files may patch the consumer's own binding by name. Set "
+    how_to_fix="Drop the `as` and rename the uses in the file. `fix` does it where that "
+    "provably keeps the meaning: the name is bound once, by that import, in its scope; the "
+    "preferred name means nothing else there; no string spells it as a name or dotted path "
+    "(`__all__`, `getattr`, `mock.patch`); and, at module level, no other file imports or "
+    "patches it from this module. Otherwise the `as` stays and `fix` says why. Set "
     "`allow_renames = true` to accept renames.",
-    fixability=Fixability.NEVER,
+    fixability=Fixability.SOMETIMES,
     example="from netra_backend.app.websocket_core.websocket_manager import "
     "WebSocketManager as WSM",
     fixed_example="from netra_backend.app.websocket_core.websocket_manager import WebSocketManager",
@@ -149,9 +154,10 @@ NAME_REBOUND = Rule(
     "`from x import Other as WebSocketManager`: a preferred canonical name bound to an object "
     "from another project module.",
     why="Readers (and patches) assume a name like the canonical one means the canonical object.",
-    how_to_fix="Import the other object under its own name and rename its uses, or import the "
-    "canonical object. Turn the rule off with `check_name_rebinding = false`.",
-    fixability=Fixability.NEVER,
+    how_to_fix="Import the other object under its own name and rename its uses (`fix` does it "
+    "under the same conditions as for SSOT005), or import the canonical object. Turn the rule "
+    "off with `check_name_rebinding = false`.",
+    fixability=Fixability.SOMETIMES,
     example="from netra_backend.app.testing.fakes import FakeWebSocketManager as WebSocketManager",
     fixed_example="from netra_backend.app.testing.fakes import FakeWebSocketManager",
 )

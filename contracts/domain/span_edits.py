@@ -24,7 +24,7 @@ _ALIAS = re.compile(r"([\w.]+)(?:(\s+as\s+)(\w+))?")
 
 
 @dataclass
-class _Change:
+class SpanChange:
     line: int  # 0-based
     start: int  # character offsets in that line
     end: int
@@ -47,11 +47,11 @@ def apply_span_edits(text: str, tree: ast.Module, edits: Sequence[tuple[str, Edi
 class SpanPlan:
     """For each edit (by key), the span changes that make it, or its need of the codemod."""
 
-    changes: dict[str, list[_Change]]
+    changes: dict[str, list[SpanChange]]
     needs_codemod: list[str]
 
     @staticmethod
-    def apply(text: str, changes: dict[str, list[_Change]]) -> str | None:
+    def apply(text: str, changes: dict[str, list[SpanChange]]) -> str | None:
         """``text`` with the changes of the given edits made (None if two overlap)."""
         every = [change for found in changes.values() for change in found]
         spans = sorted((c.line, c.start, c.end) for c in every)
@@ -107,7 +107,7 @@ class _Locator:
                 self._walk(case.body)
 
 
-def _changes_for(edit: Edit, lines: list[str], locator: _Locator) -> list[_Change] | None:
+def _changes_for(edit: Edit, lines: list[str], locator: _Locator) -> list[SpanChange] | None:
     if isinstance(edit, StringEdit):
         return _string_change(edit, lines, locator)
     if isinstance(edit, ModuleEdit):
@@ -120,7 +120,9 @@ def _characters(line: str, offset: int) -> int:
     return len(line.encode("utf-8")[:offset].decode("utf-8", errors="replace"))
 
 
-def _string_change(edit: StringEdit, lines: list[str], locator: _Locator) -> list[_Change] | None:
+def _string_change(
+    edit: StringEdit, lines: list[str], locator: _Locator
+) -> list[SpanChange] | None:
     for node in locator.strings.get(edit.line, ()):
         if node.value != edit.value or node.end_lineno != node.lineno:
             continue
@@ -131,7 +133,7 @@ def _string_change(edit: StringEdit, lines: list[str], locator: _Locator) -> lis
         if literal is None or literal.group(3) != edit.value:
             return None  # escapes, concatenation: the codemod knows the literal's parts
         prefix, quote = literal.group(1), literal.group(2)
-        return [_Change(node.lineno - 1, start, end, f"{prefix}{quote}{edit.new_value}{quote}")]
+        return [SpanChange(node.lineno - 1, start, end, f"{prefix}{quote}{edit.new_value}{quote}")]
     return None
 
 
@@ -148,7 +150,9 @@ def _simple(node: ast.stmt, lines: list[str]) -> bool:
     )
 
 
-def _module_change(edit: ModuleEdit, lines: list[str], locator: _Locator) -> list[_Change] | None:
+def _module_change(
+    edit: ModuleEdit, lines: list[str], locator: _Locator
+) -> list[SpanChange] | None:
     for node, _ in locator.imports.get(edit.line, ()):
         if not _simple(node, lines):
             return None
@@ -160,7 +164,9 @@ def _module_change(edit: ModuleEdit, lines: list[str], locator: _Locator) -> lis
                     if not line.startswith(edit.dotted, start):
                         return None
                     return [
-                        _Change(node.lineno - 1, start, start + len(edit.dotted), edit.new_dotted)
+                        SpanChange(
+                            node.lineno - 1, start, start + len(edit.dotted), edit.new_dotted
+                        )
                     ]
             continue
         if node.level or node.module is None:
@@ -169,7 +175,7 @@ def _module_change(edit: ModuleEdit, lines: list[str], locator: _Locator) -> lis
             found = _FROM_MODULE.match(line, _characters(line, node.col_offset))
             if found is None or found.group(2) != node.module:
                 return None
-            return [_Change(node.lineno - 1, found.start(2), found.end(2), edit.new_dotted)]
+            return [SpanChange(node.lineno - 1, found.start(2), found.end(2), edit.new_dotted)]
     return None
 
 
@@ -177,7 +183,9 @@ def _module_text(node: ast.ImportFrom) -> str:
     return "." * node.level + (node.module or "")
 
 
-def _from_change(edit: FromImportEdit, lines: list[str], locator: _Locator) -> list[_Change] | None:
+def _from_change(
+    edit: FromImportEdit, lines: list[str], locator: _Locator
+) -> list[SpanChange] | None:
     if len(edit.names) != 1:
         return None
     for node, block in _statements_with_alias(edit, locator):
@@ -198,7 +206,7 @@ def _from_change(edit: FromImportEdit, lines: list[str], locator: _Locator) -> l
         found = _FROM_MODULE.match(first, _characters(first, node.col_offset))
         if found is None or found.group(2) != source:
             return None
-        return [_Change(node.lineno - 1, found.start(2), found.end(2), edit.module), *changes]
+        return [SpanChange(node.lineno - 1, found.start(2), found.end(2), edit.module), *changes]
     return None
 
 
@@ -242,7 +250,7 @@ def _has_host(
     return False
 
 
-def _alias_change(alias: ast.alias, new: ImportedName, lines: list[str]) -> list[_Change] | None:
+def _alias_change(alias: ast.alias, new: ImportedName, lines: list[str]) -> list[SpanChange] | None:
     line = lines[alias.lineno - 1]
     if alias.end_lineno != alias.lineno:
         return None
@@ -260,4 +268,4 @@ def _alias_change(alias: ast.alias, new: ImportedName, lines: list[str]) -> list
         text = f"{new.name} as {new.local}"
     if text == line[start:end]:
         return []
-    return [_Change(alias.lineno - 1, start, end, text)] if name else None
+    return [SpanChange(alias.lineno - 1, start, end, text)] if name else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ...domain import rules, suggestions
@@ -158,10 +158,8 @@ class Classifier:
                     binding,
                     target,
                     f"`{self.canonical}.{preferred}` is bound under another name, "
-                    f"`{binding.local}`",
-                    edit=self._move(site, binding, preferred, preferred),
-                    unfixable=f"rename the uses of `{binding.local}` to `{preferred}` "
-                    "in this file, then drop the `as`",
+                    f"`{binding.local}`" + self._rename_note(binding.local, preferred),
+                    edit=self._move(site, binding, preferred, binding.local),
                 )
             ]
         return []
@@ -184,15 +182,16 @@ class Classifier:
                 target,
                 f"`{local}` is the canonical name of `{self.canonical}.{local}`, but here it "
                 f"binds `{binding.source}.{binding.name}`",
-                edit=suggestions.move_name(
-                    binding,
-                    suggestions.from_module(
-                        binding.source, site.statement, site.importer, site.importer_is_package
+                edit=replace(
+                    suggestions.move_name(
+                        binding,
+                        suggestions.from_module(
+                            binding.source, site.statement, site.importer, site.importer_is_package
+                        ),
+                        (binding.name or "", local),
                     ),
-                    (binding.name or "", binding.name or ""),
+                    rename_to=binding.name,
                 ),
-                unfixable=f"`{binding.source}.{binding.name}` is a different object: import it "
-                f"under its own name and rename the uses of `{local}`",
             )
         ]
 
@@ -347,7 +346,7 @@ class Classifier:
     def _rename_note(self, local: str, preferred: str) -> str:
         if local == preferred or self.allow_renames:
             return ""
-        return f" (the file calls it `{local}`: rename its uses to `{preferred}` to drop the `as`)"
+        return f" (the file calls it `{local}`: `fix` renames its uses to `{preferred}`)"
 
     def _from_module(self, site: Site) -> str:
         return suggestions.from_module(
@@ -355,7 +354,12 @@ class Classifier:
         )
 
     def _move(self, site: Site, binding: Binding, preferred: str, local: str) -> Edit:
-        return suggestions.move_name(binding, self._from_module(site), (preferred, local))
+        """``preferred`` from the canonical module; the uses of ``local`` are renamed to it by
+        ``fix`` when that is provably safe (unless ``allow_renames`` accepts the ``as``)."""
+        edit = suggestions.move_name(binding, self._from_module(site), (preferred, local))
+        if local != preferred and not self.allow_renames:
+            edit = replace(edit, rename_to=preferred)
+        return edit
 
     def _violation(
         self,

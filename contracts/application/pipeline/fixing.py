@@ -9,15 +9,18 @@ from __future__ import annotations
 import ast
 import difflib
 import io
+import re
 import tokenize
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst
 
-from ...domain.edits import Edit
+from ...domain.edits import Edit, FromImportEdit
 from ...domain.findings import Violation
+from ...domain.renames import MERGED, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
 from ...domain.rules import UNREADABLE
@@ -49,10 +52,21 @@ def run_fix(
         by_path[violation.path].append(violation)
 
     report = FixReport(unreadable=[d for d in before.diagnostics if d.rule in UNREADABLE])
+    renamed = {
+        v.edit.local for v in fixable if isinstance(v.edit, FromImportEdit) and v.edit.rename_to
+    }
+    exposure = _Exposure(files, context.index(before.root_packages).files(), renamed)
     not_applied: dict[str, str] = {}
     for relative in sorted(by_path):
+        path = before.project_root / relative
         outcome, missed = _fix_file(
-            files, before.project_root, relative, by_path[relative], diff_only, before_write
+            files,
+            before.project_root,
+            relative,
+            by_path[relative],
+            diff_only,
+            before_write,
+            exposure.reader(by_path[relative][0].importer, path),
         )
         report.files.append(outcome)
         report.fixed += outcome.fixed
@@ -67,11 +81,30 @@ def run_fix(
     else:
         after = run_check(request, new_context())
         skipped = {f.path: f.skipped for f in report.files if f.skipped}
+        kept = _kept_names(report, fixable)
         report.left = [
-            (v, skipped.get(v.path) or v.unfixable_reason or "not fixable automatically")
+            (
+                v,
+                skipped.get(v.path)
+                or kept.get((v.path, getattr(v.edit, "local", None)))
+                or v.unfixable_reason
+                or "not fixable automatically",
+            )
             for v in _selected(after, paths, files)
         ]
     return report
+
+
+def _kept_names(report: FixReport, fixed: list[Violation]) -> dict[tuple[str, str], str]:
+    """Why each local name a rename was asked for is still there, by file and name."""
+    by_key = {v.fingerprint: v for v in fixed}
+    kept = {}
+    for outcome in report.files:
+        for key, reason in outcome.kept_names.items():
+            edit = by_key[key].edit
+            if isinstance(edit, FromImportEdit):
+                kept[(outcome.path, edit.local)] = f"`{edit.local}` was kept: {reason}"
+    return kept
 
 
 def _selected(report: CheckReport, roots: list[Path], files: Files) -> list[Violation]:
@@ -92,6 +125,7 @@ def _fix_file(
     violations: list[Violation],
     diff_only: bool,
     before_write: Callable[[Path], None],
+    exposed: Callable[[str], str | None],
 ) -> tuple[FileOutcome, dict[str, str]]:
     outcome = FileOutcome(relative)
     path = project_root / relative
@@ -106,15 +140,16 @@ def _fix_file(
         return give_up(f"cannot read the file ({error.strerror})")
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
     try:
-        rewritten = rewrite_source(snapshot.data, edits)
+        rewritten = rewrite_source(snapshot.data, edits, violations[0].importer, exposed)
     except _Unparsable:
         return give_up("the file does not parse; it was left untouched")
-    new_data, applied, original_parsed = rewritten
+    new_data, applied, original_parsed = rewritten.data, rewritten.applied, rewritten.parsed
     missed = {
-        key: "the statement was not found where it was reported"
+        key: rewritten.kept_names.get(key, "the statement was not found where it was reported")
         for key, _ in edits
         if key not in applied
     }
+    outcome.kept_names = dict(rewritten.kept_names)
     if new_data == snapshot.data:
         return outcome, missed
     if not _still_parses(snapshot.data, new_data, original_parsed):
@@ -133,13 +168,73 @@ def _fix_file(
     return outcome, missed
 
 
+class _Exposure:
+    """Which module-level names other files may read from a module: renaming one there would
+    break an ``import``, an attribute or a ``mock.patch`` target elsewhere.
+
+    One pass over the tree finds the files that spell each name at all; only those are read
+    again, and only for the modules whose names a rename asks about.
+    """
+
+    def __init__(self, files: Files, paths: list[Path], names: set[str]) -> None:
+        self.files = files
+        self.spelled: dict[str, list[Path]] = defaultdict(list)
+        if not names:
+            return
+        alternatives = b"|".join(re.escape(name.encode()) for name in sorted(names))
+        pattern = re.compile(rb"(?<![\w])(" + alternatives + rb")(?![\w])")
+        for path in paths:
+            try:
+                data = files.read_bytes(path)
+            except OSError:
+                continue  # the check reported it; a file nobody can read reads nothing
+            for name in {match.decode() for match in pattern.findall(data)}:
+                self.spelled[name].append(path)
+
+    def reader(self, module: str, own: Path) -> Callable[[str], str | None]:
+        leaf = re.escape(module.rpartition(".")[2])
+
+        def exposed(name: str) -> str | None:
+            word = re.escape(name)
+            attribute = re.compile(rf"\b{leaf}\.{word}\b")
+            imported = re.compile(rf"\bfrom\s+[\w.]*\b{leaf}\s+import\s*(\([^)]*\)|[^\n;]*)")
+            for path in self.spelled.get(name, ()):
+                if path == own:
+                    continue
+                try:
+                    text = self.files.read_bytes(path).decode("utf-8", errors="replace")
+                except OSError:
+                    continue
+                if attribute.search(text) or any(
+                    re.search(rf"\b{word}\b", names.group(1)) for names in imported.finditer(text)
+                ):
+                    return f"`{name}` may be read from `{module}` by another file ({path.name})"
+            return None
+
+        return exposed
+
+
 class _Unparsable(Exception):
     """The file does not parse: it is left as it is."""
 
 
-def rewrite_source(data: bytes, edits: list[tuple[str, Edit]]) -> tuple[bytes, set[str], bool]:
-    """The file with the edits applied, the keys of those that found their place, and
-    whether ``ast`` parsed the original.
+@dataclass
+class Rewritten:
+    data: bytes
+    applied: set[str]  # the keys of the edits that found their place
+    parsed: bool  # whether ``ast`` parsed the original
+    # The keys whose local name was kept (an ``as`` stays), with the reason.
+    kept_names: dict[str, str] = field(default_factory=dict)
+
+
+def rewrite_source(
+    data: bytes,
+    edits: list[tuple[str, Edit]],
+    module: str = "",
+    exposed: Callable[[str], str | None] = lambda name: None,
+) -> Rewritten:
+    """The file with the edits applied, and the uses of each name an edit renames renamed
+    where ``renames.plan_renames`` proves it safe (``module`` and ``exposed`` as there).
 
     In a UTF-8 file that ``ast`` reads, edits are made on exact spans where that is all they
     need; the others go through the libcst codemod, run on the part of the file from its start
@@ -159,13 +254,26 @@ def rewrite_source(data: bytes, edits: list[tuple[str, Edit]]) -> tuple[bytes, s
             module = libcst.parse_module(data)
         except Exception:  # libcst raises several error types for unparsable input
             raise _Unparsable from None
+        kept = {
+            key: "the file is not UTF-8 or uses syntax this Python does not read"
+            for key, edit in edits
+            if isinstance(edit, FromImportEdit) and edit.rename_to
+        }
         result = apply_edits(module, edits)
-        return result.module.bytes, result.applied, False
+        applied = {key for key in result.applied if key not in kept or not _is_noop(key, edits)}
+        return Rewritten(result.module.bytes, applied, False, kept)
+    renames = plan_renames(text, tree, edits, module, exposed)
+    edits = [
+        (key, renames.edits.get(key, edit)) for key, edit in edits if key not in renames.unchanged
+    ]
+    edits += renames.extra
     plan = plan_span_edits(text, tree, edits)
     lines = {key: edit.line for key, edit in edits}
     cut = max((_statement_end(tree, lines[key]) for key in plan.needs_codemod), default=0)
     below = {key: found for key, found in plan.changes.items() if lines[key] > cut}
-    rewritten = SpanPlan.apply(text, below)
+    # The renamed uses are never in an import statement or a string the codemod edits: they
+    # are made here, everywhere, with the spans below the cut.
+    rewritten = SpanPlan.apply(text, {**below, "": renames.changes})
     if rewritten is None:
         raise _Unparsable  # two edits on one span: cannot happen for findings of one check
     applied = set(below)
@@ -179,7 +287,16 @@ def rewrite_source(data: bytes, edits: list[tuple[str, Edit]]) -> tuple[bytes, s
         rewritten = result.module.code + tail
         applied |= result.applied
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    return bom + rewritten.encode("utf-8"), applied, True
+    applied = {key for key in applied if not key.startswith(MERGED)}
+    return Rewritten(bom + rewritten.encode("utf-8"), applied, True, renames.refused)
+
+
+def _is_noop(key: str, edits: list[tuple[str, Edit]]) -> bool:
+    """An edit that only asked for a rename: without it, nothing changes."""
+    edit = dict(edits)[key]
+    return isinstance(edit, FromImportEdit) and [(n.name, n.local) for n in edit.names] == [
+        (edit.name, edit.local)
+    ]
 
 
 def _statement_end(tree: ast.Module, line: int) -> int:

@@ -1,0 +1,267 @@
+"""``fix`` renames the uses of a local name and drops the ``as``, only where that is provably
+safe; otherwise the ``as`` stays and the finding left says why. ruff (F821 undefined name,
+F811 redefinition) is the oracle that nothing broke."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from conftest import Project, run_tool, script
+
+
+def ruff_oracle(project: Project) -> list[str]:
+    result = run_tool(
+        [
+            script("ruff"), "check", "--isolated", "--no-cache", "--select", "F821,F811",
+            "--output-format", "json", "--exit-zero", ".",
+        ],
+        cwd=project.root,
+    )  # fmt: skip
+    return [f"{f['filename']}:{f['location']['row']}: {f['code']}" for f in json.loads(result.out)]
+
+
+def fix(project: Project, source: str, relative: str = "pkg/app/consumer.py"):  # type: ignore[no-untyped-def]
+    """Fix one file; the ruff oracle must find after the fix exactly what it found before."""
+    path = project.write(relative, source)
+    before = sorted(line.rpartition(": ")[2] for line in ruff_oracle(project))
+    result = project.cli("fix", "--no-cache")
+    assert sorted(line.rpartition(": ")[2] for line in ruff_oracle(project)) == before
+    return path.read_text(), result
+
+
+SAFE = {
+    "implementation import, every kind of use": (
+        """\
+        from pkg.core.impl import Impl
+
+
+        class Service(Impl):
+            kind: "Impl"
+            made = Impl
+
+            def build(self) -> "list[Impl]":
+                return [Impl() for _ in range(2)]
+
+
+        def factory(make=lambda: Impl()):
+            def inner():
+                return f"{Impl.__name__}"
+            return make, inner
+        """,
+        """\
+        from pkg.core.api import Manager
+
+
+        class Service(Manager):
+            kind: "Manager"
+            made = Manager
+
+            def build(self) -> "list[Manager]":
+                return [Manager() for _ in range(2)]
+
+
+        def factory(make=lambda: Manager()):
+            def inner():
+                return f"{Manager.__name__}"
+            return make, inner
+        """,
+    ),
+    "a rename the user wrote (SSOT005)": (
+        "from pkg.core.api import Manager as M\n\nx = M()\n",
+        "from pkg.core.api import Manager\n\nx = Manager()\n",
+    ),
+    "another object under a canonical name (SSOT006)": (
+        "from pkg.app.fakes import Fake as Manager\n\nx = Manager()\n",
+        "from pkg.app.fakes import Fake\n\nx = Fake()\n",
+    ),
+    "inside a function: renamed there only": (
+        """\
+        Impl = "a module-level name of its own"
+
+
+        def build():
+            from pkg.core.impl import Impl
+            return Impl()
+        """,
+        """\
+        Impl = "a module-level name of its own"
+
+
+        def build():
+            from pkg.core.api import Manager
+            return Manager()
+        """,
+    ),
+    "the preferred name imported already: one import stays": (
+        """\
+        from pkg.core.api import Manager
+        from pkg.core.impl import Impl
+
+        both = (Manager(), Impl())
+        """,
+        """\
+        from pkg.core.api import Manager
+
+        both = (Manager(), Manager())
+        """,
+    ),
+    "one object under two names: merged": (
+        """\
+        from pkg.core.api import (
+            Alias,  # the old name
+            Manager as M,
+        )
+
+        pair = (Alias, M)
+        """,
+        """\
+        from pkg.core.api import (
+            Manager,  # the old name
+        )
+
+        pair = (Manager, Manager)
+        """,
+    ),
+    "two names on one line: merged": (
+        "from pkg.core.api import Manager, Alias\n\npair = (Manager, Alias)\n",
+        "from pkg.core.api import Manager\n\npair = (Manager, Manager)\n",
+    ),
+    "no trailing comma: merged": (
+        """\
+        from pkg.core.api import (
+            Manager,  # kept
+            Alias  # dropped
+        )
+
+        pair = (Manager, Alias)
+        """,
+        """\
+        from pkg.core.api import (
+            Manager  # kept
+        )
+
+        pair = (Manager, Manager)
+        """,
+    ),
+    "a log message spelling the name is prose, not a reference": (
+        'from pkg.core.impl import Impl\n\nprint("Impl started", Impl)\n',
+        'from pkg.core.api import Manager\n\nprint("Impl started", Manager)\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SAFE))
+def test_safe_renames(project: Project, case: str) -> None:
+    project.write("pkg/app/fakes.py", "class Fake:\n    pass\n")
+    before, after = (textwrap.dedent(text) for text in SAFE[case])
+    text, result = fix(project, before)
+    assert text == after
+    assert result.code == 0, result.out
+    assert ruff_oracle(project) == []  # and it found nothing before either
+    again = project.cli("fix", "--no-cache")
+    assert again.out.startswith("fixed 0 violations in 0 files")  # nothing left to do
+
+
+# (source, the file after fix, the reason given for the name kept)
+REFUSED = {
+    "listed in __all__": (
+        'from pkg.core.impl import Impl\n\n__all__ = ["Impl"]\n',
+        'from pkg.core.api import Manager as Impl\n\n__all__ = ["Impl"]\n',
+        "`Impl` is spelled in a string on line 3",
+    ),
+    "patched through this module": (
+        "from unittest import mock\n\nfrom pkg.core.impl import Impl\n\n"
+        'PATCH = mock.patch("pkg.app.consumer.Impl")\n',
+        "from unittest import mock\n\nfrom pkg.core.api import Manager as Impl\n\n"
+        'PATCH = mock.patch("pkg.app.consumer.Impl")\n',
+        "`Impl` is spelled in a string on line 5",
+    ),
+    "rebound later": (
+        "from pkg.core.impl import Impl\n\nImpl = staticmethod(Impl)\n",
+        "from pkg.core.api import Manager as Impl\n\nImpl = staticmethod(Impl)\n",
+        "`Impl` is also bound on line 3",
+    ),
+    "a parameter of the same name": (
+        "from pkg.core.impl import Impl\n\n\ndef f(Impl):\n    return Impl\n",
+        "from pkg.core.api import Manager as Impl\n\n\ndef f(Impl):\n    return Impl\n",
+        "`Impl` is also bound on line 4",
+    ),
+    "declared global": (
+        "from pkg.core.impl import Impl\n\n\ndef f():\n    global Impl\n    Impl = None\n",
+        "from pkg.core.api import Manager as Impl\n\n\ndef f():\n    global Impl\n"
+        "    Impl = None\n",
+        "`Impl` is also bound on line 5",
+    ),
+    "the preferred name used but not bound (a global of another kind)": (
+        "from pkg.core.impl import Impl\n\n\ndef f():\n    return Manager, Impl\n",
+        "from pkg.core.api import Manager as Impl\n\n\ndef f():\n    return Manager, Impl\n",
+        "`Manager` already means something else on line 5",
+    ),
+    "imported in a class body": (
+        "class Box:\n    from pkg.core.impl import Impl\n",
+        "class Box:\n    from pkg.core.api import Manager as Impl\n",
+        "`Impl` is imported in a class body",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_unsafe_renames_keep_the_as_and_say_why(project: Project, case: str) -> None:
+    before, after, reason = REFUSED[case]
+    text, result = fix(project, before)
+    assert text == after
+    assert result.code == 1
+    left = [line.strip() for line in result.out.splitlines()[2:] if line.startswith("  ")]
+    assert left[-1].startswith("pkg/app/consumer.py:")
+    assert left[-1].endswith(f"SSOT005 renamed-import: `Impl` was kept: {reason}")
+
+
+def test_the_preferred_name_bound_otherwise_keeps_the_as(project: Project) -> None:
+    """A module that defines the preferred name itself (a wrapper) needs the ``as``: the
+    import is fixed, the name kept, and the check accepts it (no renamed-import)."""
+    source = "from pkg.core.impl import Impl\n\nManager = 'a local thing'\nx = Impl()\n"
+    text, result = fix(project, source)
+    assert text == source.replace(
+        "pkg.core.impl import Impl", "pkg.core.api import Manager as Impl"
+    )
+    assert (result.code, result.out) == (
+        0,
+        "fixed 1 violation in 1 file\n  pkg/app/consumer.py: 1 fixed\n",
+    )
+
+
+def test_a_name_another_module_imports_is_kept(project: Project) -> None:
+    project.write("pkg/app/reader.py", "from pkg.app.consumer import Impl\n")
+    text, result = fix(project, "from pkg.core.api import Manager as Impl\n")
+    assert text == "from pkg.core.api import Manager as Impl\n"
+    assert result.code == 1
+    assert result.out.splitlines()[-1] == (
+        "  pkg/app/consumer.py:1: SSOT005 renamed-import: `Impl` was kept: `Impl` may be read "
+        "from `pkg.app.consumer` by another file (reader.py)"
+    )
+
+
+def test_a_name_another_file_patches_is_kept(project: Project) -> None:
+    project.write(
+        "pkg/app/test_consumer.py",
+        'from unittest import mock\n\nP = mock.patch("pkg.app.consumer.Impl")\n',
+    )
+    text, result = fix(project, "from pkg.core.api import Manager as Impl\n")
+    assert text == "from pkg.core.api import Manager as Impl\n"
+    assert "by another file (test_consumer.py)" in result.out
+
+
+def test_renamed_uses_show_in_the_diff(project: Project) -> None:
+    project.write("pkg/app/consumer.py", "from pkg.core.impl import Impl\n\nx = Impl()\n")
+    result = project.cli("fix", "--no-cache", "--diff")
+    assert result.code == 1
+    assert result.out.splitlines()[2:] == [
+        "@@ -1,3 +1,3 @@",
+        "-from pkg.core.impl import Impl",
+        "+from pkg.core.api import Manager",
+        " ",
+        "-x = Impl()",
+        "+x = Manager()",
+    ]
