@@ -45,21 +45,22 @@ def test_implementation_import_in_place_keeps_comments_and_layout(project: Proje
     )
 
 
-def test_local_name_is_kept_with_as_only_when_needed(project: Project) -> None:
+def test_three_names_for_one_object_become_one_import(project: Project) -> None:
     project.write("pkg/core/__init__.py", "from pkg.core.api import Manager, Impl\n")
-    # The first line becomes a canonical import in place; the second joins it instead of
-    # adding a duplicate line; the secondary name on the third is renamed in place.
+    # The first line becomes the canonical import in place, under the preferred name; the
+    # other two bind the same object under the same name after the renames: they go.
     assert rewrite(
         project,
         """\
         from pkg.core.impl import Impl
         from pkg.core import Manager
         from pkg.core.api import Alias as Other
+        x = (Impl, Manager, Other)
         """,
     ) == textwrap.dedent(
         """\
-        from pkg.core.api import Manager as Impl, Manager
-        from pkg.core.api import Manager as Other
+        from pkg.core.api import Manager
+        x = (Manager, Manager, Manager)
         """
     )
 

@@ -145,6 +145,59 @@ SAFE = {
         pair = (Manager, Manager)
         """,
     ),
+    "an optional import with its fallback": (
+        """\
+        try:
+            from pkg.core.impl import Impl
+        except ImportError:  # the fallback is renamed with it
+            Impl = None
+
+        x = Impl
+        """,
+        """\
+        try:
+            from pkg.core.api import Manager
+        except ImportError:  # the fallback is renamed with it
+            Manager = None
+
+        x = Manager
+        """,
+    ),
+    "a function importing the same object under the new name": (
+        """\
+        from pkg.core.impl import Impl
+
+        x = Impl
+
+
+        def later():
+            from pkg.core.api import Manager
+            return Manager
+        """,
+        """\
+        from pkg.core.api import Manager
+
+        x = Manager
+
+
+        def later():
+            from pkg.core.api import Manager
+            return Manager
+        """,
+    ),
+    "the same object twice, the second moved and kept": (
+        """\
+        from pkg.core.impl import Impl
+        from pkg.core.impl import Impl as Manager
+
+        pair = (Impl, Manager)
+        """,
+        """\
+        from pkg.core.api import Manager
+
+        pair = (Manager, Manager)
+        """,
+    ),
     "a log message spelling the name is prose, not a reference": (
         'from pkg.core.impl import Impl\n\nprint("Impl started", Impl)\n',
         'from pkg.core.api import Manager\n\nprint("Impl started", Manager)\n',
@@ -198,6 +251,18 @@ REFUSED = {
         "from pkg.core.impl import Impl\n\n\ndef f():\n    return Manager, Impl\n",
         "from pkg.core.api import Manager as Impl\n\n\ndef f():\n    return Manager, Impl\n",
         "`Manager` already means something else on line 5",
+    ),
+    "a fallback that is not about the import failing": (
+        "try:\n    from pkg.core.impl import Impl\nexcept KeyError:\n    Impl = None\n",
+        "try:\n    from pkg.core.api import Manager as Impl\nexcept KeyError:\n    Impl = None\n",
+        "`Impl` is also bound on line 4",
+    ),
+    "read where the new name is imported again": (
+        "from pkg.core.impl import Impl\n\n\ndef f():\n    x = Impl\n"
+        "    from pkg.core.api import Manager\n    return x, Manager\n",
+        "from pkg.core.api import Manager as Impl\n\n\ndef f():\n    x = Impl\n"
+        "    from pkg.core.api import Manager\n    return x, Manager\n",
+        "`Impl` is read where `Manager` is imported again (line 6)",
     ),
     "imported in a class body": (
         "class Box:\n    from pkg.core.impl import Impl\n",

@@ -14,6 +14,7 @@ functions inside it.
 from __future__ import annotations
 
 import ast
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -47,6 +48,8 @@ class _Occurrence:
     binds: bool
     line: int
     statement: ast.ImportFrom | None = None  # for a name bound by ``from … import``
+    in_try: ast.Try | None = None  # the ``try`` whose body holds it
+    in_handler: tuple[ast.Try, ast.ExceptHandler] | None = None  # the handler holding it
 
 
 @dataclass
@@ -60,14 +63,33 @@ class _Index(ast.NodeVisitor):
     """Every occurrence of the names asked about, with the scope it belongs to; and every
     string constant, with whether it is a docstring or sits in an annotation."""
 
-    def __init__(self, names: set[str]) -> None:
+    def __init__(self, names: set[str], lines: list[int]) -> None:
         self.names = names
+        self.lines = lines  # sorted: the lines where any of the names is spelled
         self.scopes: list[_Scope] = []
         self.occurrences: dict[str, list[_Occurrence]] = {name: [] for name in names}
         self.strings: list[tuple[ast.Constant, bool]] = []  # (constant, in an annotation)
         self.docstrings: set[int] = set()
+        # The edits of the file's imports, by (line, name, local): what each becomes.
+        self.edits: dict[tuple[int, str, str], tuple[str, FromImportEdit]] = {}
         self._scope = -1
         self._annotation = 0
+        self._try_bodies: list[ast.Try] = []
+        self._handlers: list[tuple[ast.Try, ast.ExceptHandler]] = []
+
+    def visit(self, node: ast.AST) -> None:
+        """Visit ``node`` unless none of its lines spells one of the names: nothing in it can
+        be an occurrence (a big file is mostly skipped)."""
+        start = getattr(node, "lineno", None)
+        if start is not None:
+            decorators = getattr(node, "decorator_list", None)
+            if decorators:
+                start = min(start, *(decorator.lineno for decorator in decorators))
+            end = getattr(node, "end_lineno", None) or start
+            position = bisect.bisect_left(self.lines, start)
+            if position == len(self.lines) or self.lines[position] > end:
+                return
+        super().visit(node)
 
     # Scopes --------------------------------------------------------------------------------
 
@@ -81,7 +103,16 @@ class _Index(ast.NodeVisitor):
         if name in self.names:
             line = getattr(node, "lineno", 0)
             self.occurrences[name].append(
-                _Occurrence(name, self._scope, node, binds, line, statement)
+                _Occurrence(
+                    name,
+                    self._scope,
+                    node,
+                    binds,
+                    line,
+                    statement,
+                    self._try_bodies[-1] if self._try_bodies else None,
+                    self._handlers[-1] if self._handlers else None,
+                )
             )
 
     def _docstring(self, body: list[ast.stmt]) -> None:
@@ -146,6 +177,18 @@ class _Index(ast.NodeVisitor):
         self._scope = previous
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension  # type: ignore[assignment]
+
+    def visit_Try(self, node: ast.Try) -> None:
+        self._try_bodies.append(node)
+        for statement in node.body:
+            self.visit(statement)
+        self._try_bodies.pop()
+        for handler in node.handlers:
+            self._handlers.append((node, handler))
+            self.visit(handler)
+            self._handlers.pop()
+        for statement in [*node.orelse, *node.finalbody]:
+            self.visit(statement)
 
     # Names ---------------------------------------------------------------------------------
 
@@ -244,8 +287,14 @@ def plan_renames(
     if not asked:
         return plan
     names = {edit.local for _, edit in asked} | {edit.rename_to or "" for _, edit in asked}
-    index = _Index(names)
+    spelled = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(names)))
+    index = _Index(names, _lines_matching(text, spelled))
     index.visit(tree)
+    index.edits = {
+        (edit.line, edit.name, edit.local): (key, edit)
+        for key, edit in edits
+        if isinstance(edit, FromImportEdit)
+    }
     lines = text.splitlines(keepends=True)
     leaf = module.rpartition(".")[2]
     accepted: list[_Accepted] = []
@@ -262,6 +311,18 @@ def plan_renames(
     return plan
 
 
+def _lines_matching(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """The line numbers (sorted) where ``pattern`` matches."""
+    found: list[int] = []
+    line, position = 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
 def _groups(accepted: list[_Accepted]) -> list[list[_Accepted]]:
     by_binding: dict[tuple[int, str], list[_Accepted]] = {}
     for item in accepted:
@@ -276,12 +337,13 @@ def _merge(group: list[_Accepted], index: _Index, tree: ast.Module, plan: Rename
         binders[id(item.site.node)] = (item.site, item)
         for keeper in item.keepers:
             binders.setdefault(id(keeper.node), (keeper, None))
-    blocks = _blocks(tree)
-    if len({blocks.get(id(o.statement)) for o, _ in binders.values()}) > 1:
+    if len({_block_of(tree.body, o.statement) for o, _ in binders.values()}) > 1:
         for item in group:
             plan.refused[item.key] = (
                 f"`{item.edit.rename_to}` is also imported in another block of this scope"
             )
+            if _changes_nothing(item.edit, index):
+                plan.unchanged.add(item.key)
         return
     ordered = sorted(binders.values(), key=lambda b: (b[0].node.lineno, b[0].node.col_offset))  # type: ignore[attr-defined]
     for position, (occurrence, item) in enumerate(ordered):
@@ -292,6 +354,10 @@ def _merge(group: list[_Accepted], index: _Index, tree: ast.Module, plan: Rename
         elif position:
             alias = occurrence.node
             assert isinstance(alias, ast.alias) and occurrence.statement is not None
+            own = _edit_of(occurrence, index)
+            if own is not None:  # the import is being fixed too: its edit drops it instead
+                plan.edits[own[0]] = replace(own[1], names=(), rename_to=None)
+                continue
             key = f"{MERGED}{alias.lineno}:{alias.name}"
             plan.extra.append(
                 (
@@ -307,16 +373,21 @@ def _merge(group: list[_Accepted], index: _Index, tree: ast.Module, plan: Rename
             )
 
 
-def _blocks(tree: ast.Module) -> dict[int, int]:
-    """The statement list each statement belongs to, by ``id``."""
-    found: dict[int, int] = {}
-    for node in ast.walk(tree):
-        for field_name in ("body", "orelse", "finalbody"):
-            body = getattr(node, field_name, None)
-            if isinstance(body, list):
-                for statement in body:
-                    found[id(statement)] = id(body)
-    return found
+def _block_of(body: list[ast.stmt], target: ast.stmt | None) -> int | None:
+    """The ``id`` of the statement list holding ``target``, looked for along its lines."""
+    if target is None:
+        return None
+    for node in body:
+        if node is target:
+            return id(body)
+        if node.lineno <= target.lineno <= (node.end_lineno or node.lineno):
+            inner = [getattr(node, name, None) or [] for name in ("body", "orelse", "finalbody")]
+            inner += [h.body for h in [*getattr(node, "handlers", ()), *getattr(node, "cases", ())]]
+            for block in inner:
+                found = _block_of(block, target)
+                if found is not None:
+                    return found
+    return None
 
 
 def _site(edit: FromImportEdit, index: _Index) -> _Occurrence | None:
@@ -369,7 +440,7 @@ def _plan_one(
     for occurrence in index.occurrences[old]:
         if occurrence is site or not index.within(scope, occurrence.scope):
             continue
-        if occurrence.binds:
+        if occurrence.binds and not _is_fallback(occurrence, site):
             return f"`{old}` is also bound on line {occurrence.line}"
     target = (edit.module, edit.names[0].name)
     for other in accepted:
@@ -383,8 +454,15 @@ def _plan_one(
         # Outside the scope, the new name keeps its meaning: the rename shadows it only here.
         if not index.within(scope, occurrence.scope):
             continue
-        if _same_object(occurrence, target, scope):
-            keepers.append(occurrence)
+        same = _target_of(occurrence, index) == target
+        if occurrence.binds and same and occurrence.scope == scope:
+            keepers.append(occurrence)  # the same object under the new name: merged
+            continue
+        if occurrence.binds and same:
+            # A function importing the same object under the new name for itself: fine, as
+            # long as it does not read the old name (it would then read its own local).
+            if any(index.within(occurrence.scope, o.scope) for o in index.occurrences[old]):
+                return f"`{old}` is read where `{new}` is imported again (line {occurrence.line})"
             continue
         if not occurrence.binds and _bound_by_same_object(index, new, target, scope):
             continue
@@ -417,22 +495,55 @@ def _plan_one(
     return _Accepted(key, edit, site, changes, keepers)
 
 
-def _same_object(occurrence: _Occurrence, target: tuple[str, str], scope: int) -> bool:
-    """``from <module> import <name>`` binding the new name in the same scope: the object
-    the rename binds already has that name there (the imports merge)."""
-    statement = occurrence.statement
-    alias = occurrence.node
-    return (
-        occurrence.scope == scope
-        and statement is not None
-        and isinstance(alias, ast.alias)
-        and (_module_text(statement), alias.name) == target
-    )
+def _edit_of(occurrence: _Occurrence, index: _Index) -> tuple[str, FromImportEdit] | None:
+    """The edit (with its key) that moves the import binding ``occurrence``, if one does."""
+    statement, alias = occurrence.statement, occurrence.node
+    if statement is None or not isinstance(alias, ast.alias):
+        return None
+    local = alias.asname or alias.name
+    for line in (alias.lineno, statement.lineno):
+        found = index.edits.get((line, alias.name, local))
+        if found is not None:
+            return found
+    return None
+
+
+def _target_of(occurrence: _Occurrence, index: _Index) -> tuple[str, str] | None:
+    """What a ``from … import`` binding will import after the fix: (module, name)."""
+    statement, alias = occurrence.statement, occurrence.node
+    if statement is None or not isinstance(alias, ast.alias):
+        return None
+    own = _edit_of(occurrence, index)
+    if own is not None and len(own[1].names) == 1:
+        return (own[1].module, own[1].names[0].name)
+    return (_module_text(statement), alias.name)
 
 
 def _bound_by_same_object(index: _Index, new: str, target: tuple[str, str], scope: int) -> bool:
-    binders = [o for o in index.occurrences[new] if o.binds and index.within(o.scope, scope)]
-    return bool(binders) and all(_same_object(o, target, scope) for o in binders)
+    """Every binding of ``new`` that a read of it in ``scope`` could see is the same object."""
+    binders = [
+        o
+        for o in index.occurrences[new]
+        if o.binds and (index.within(scope, o.scope) or index.within(o.scope, scope))
+    ]
+    return bool(binders) and all(_target_of(o, index) == target for o in binders)
+
+
+_IMPORT_FAILURES = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def _is_fallback(occurrence: _Occurrence, site: _Occurrence) -> bool:
+    """``try: from … import Name`` / ``except ImportError: Name = None``: the fallback binds the
+    same variable for the case the import fails; it is renamed with it."""
+    if not isinstance(occurrence.node, ast.Name) or occurrence.scope != site.scope:
+        return False
+    if occurrence.in_handler is None or site.in_try is not occurrence.in_handler[0]:
+        return False
+    caught = occurrence.in_handler[1].type
+    if caught is None:
+        return True
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any(isinstance(n, ast.Name) and n.id in _IMPORT_FAILURES for n in names)
 
 
 def _names_in_string(value: str, name: str, leaf: str) -> bool:

@@ -86,12 +86,27 @@ class _Locator:
 
     def __init__(self, tree: ast.Module) -> None:
         self.imports: dict[int, list[tuple[ast.stmt, list[ast.stmt]]]] = {}
-        self.strings: dict[int, list[ast.Constant]] = {}
         self.moving: dict[str, set[int]] = {}  # the lines of names each module is to take
+        self._tree = tree
+        self._strings: dict[int, list[ast.Constant]] = {}
         self._walk(tree.body)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                self.strings.setdefault(node.lineno, []).append(node)
+
+    def strings(self, line: int) -> list[ast.Constant]:
+        """The string constants that start on ``line``: only the innermost statement holding
+        the line is walked, not the whole tree."""
+        if line not in self._strings:
+            found: list[ast.Constant] = []
+            statement = _innermost(self._tree.body, line)
+            if statement is not None:
+                found = [
+                    node
+                    for node in ast.walk(statement)
+                    if isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and node.lineno == line
+                ]
+            self._strings[line] = found
+        return self._strings[line]
 
     def _walk(self, body: list[ast.stmt]) -> None:
         for node in body:
@@ -105,6 +120,24 @@ class _Locator:
                 self._walk(handler.body)
             for case in getattr(node, "cases", ()) or ():
                 self._walk(case.body)
+
+
+def _innermost(body: list[ast.stmt], line: int) -> ast.stmt | None:
+    """The deepest statement whose lines hold ``line``."""
+    for node in body:
+        if node.lineno <= line <= (node.end_lineno or node.lineno):
+            inner = [
+                child
+                for name in ("body", "orelse", "finalbody")
+                for child in getattr(node, name, None) or ()
+                if isinstance(child, ast.stmt)
+            ]
+            for holder in [*getattr(node, "handlers", ()), *getattr(node, "cases", ())]:
+                inner += holder.body
+            return _innermost(inner, line) or node
+        if node.lineno > line:
+            return None
+    return None
 
 
 def _changes_for(edit: Edit, lines: list[str], locator: _Locator) -> list[SpanChange] | None:
@@ -123,7 +156,7 @@ def _characters(line: str, offset: int) -> int:
 def _string_change(
     edit: StringEdit, lines: list[str], locator: _Locator
 ) -> list[SpanChange] | None:
-    for node in locator.strings.get(edit.line, ()):
+    for node in locator.strings(edit.line):
         if node.value != edit.value or node.end_lineno != node.lineno:
             continue
         line = lines[node.lineno - 1]

@@ -55,9 +55,11 @@ def run_fix(
     renamed = {
         v.edit.local for v in fixable if isinstance(v.edit, FromImportEdit) and v.edit.rename_to
     }
+    request.progress("finding which renamed names other files read")
     exposure = _Exposure(files, context.index(before.root_packages).files(), renamed)
     not_applied: dict[str, str] = {}
-    for relative in sorted(by_path):
+    for number, relative in enumerate(sorted(by_path), 1):
+        request.progress(f"fixing files: {number}/{len(by_path)}")
         path = before.project_root / relative
         outcome, missed = _fix_file(
             files,
@@ -79,6 +81,7 @@ def run_fix(
             if not (v in fixable and v.fingerprint not in not_applied)
         ]
     else:
+        request.progress("checking the result")
         after = run_check(request, new_context())
         skipped = {f.path: f.skipped for f in report.files if f.skipped}
         kept = _kept_names(report, fixable)
@@ -172,43 +175,56 @@ class _Exposure:
     """Which module-level names other files may read from a module: renaming one there would
     break an ``import``, an attribute or a ``mock.patch`` target elsewhere.
 
-    One pass over the tree finds the files that spell each name at all; only those are read
-    again, and only for the modules whose names a rename asks about.
+    One pass over the tree: in each file that spells one of the names at all, every
+    ``<module>.<name>`` (attribute, dotted string) and every ``from …<module> import …<name>``
+    is noted as (the module's last name, the name, the file).
     """
 
+    _FROM = re.compile(rb"from\s+[\w.]*?(\w+)\s+import\s*(\([^)]*\)|[^\n;]*)")
+
     def __init__(self, files: Files, paths: list[Path], names: set[str]) -> None:
-        self.files = files
-        self.spelled: dict[str, list[Path]] = defaultdict(list)
-        if not names:
+        self.readers: dict[tuple[str, str], set[Path]] = defaultdict(set)
+        encoded = [name.encode() for name in sorted(names)]
+        if not encoded:
             return
-        alternatives = b"|".join(re.escape(name.encode()) for name in sorted(names))
-        pattern = re.compile(rb"(?<![\w])(" + alternatives + rb")(?![\w])")
+        words = re.compile(rb"(?<![\w])(?:" + b"|".join(map(re.escape, encoded)) + rb")(?![\w])")
         for path in paths:
             try:
                 data = files.read_bytes(path)
             except OSError:
                 continue  # the check reported it; a file nobody can read reads nothing
-            for name in {match.decode() for match in pattern.findall(data)}:
-                self.spelled[name].append(path)
+            present = [name for name in encoded if name in data]
+            if not present:
+                continue
+            for name in present:
+                self._attributes(data, name, path)
+            if b"import" in data:
+                for leaf, listed in self._FROM.findall(data):
+                    for name in words.findall(listed):
+                        self.readers[(leaf.decode(), name.decode())].add(path)
+
+    def _attributes(self, data: bytes, name: bytes, path: Path) -> None:
+        """Each ``<leaf>.<name>`` in ``data`` (code or dotted string)."""
+        start = data.find(b"." + name)
+        while start != -1:
+            end = start + 1 + len(name)
+            if end == len(data) or not (data[end : end + 1].isalnum() or data[end] == 95):
+                leaf_start = start
+                while leaf_start and (
+                    data[leaf_start - 1 : leaf_start].isalnum() or data[leaf_start - 1] == 95
+                ):
+                    leaf_start -= 1
+                if leaf_start < start:
+                    self.readers[(data[leaf_start:start].decode(), name.decode())].add(path)
+            start = data.find(b"." + name, end)
 
     def reader(self, module: str, own: Path) -> Callable[[str], str | None]:
-        leaf = re.escape(module.rpartition(".")[2])
+        leaf = module.rpartition(".")[2]
 
         def exposed(name: str) -> str | None:
-            word = re.escape(name)
-            attribute = re.compile(rf"\b{leaf}\.{word}\b")
-            imported = re.compile(rf"\bfrom\s+[\w.]*\b{leaf}\s+import\s*(\([^)]*\)|[^\n;]*)")
-            for path in self.spelled.get(name, ()):
-                if path == own:
-                    continue
-                try:
-                    text = self.files.read_bytes(path).decode("utf-8", errors="replace")
-                except OSError:
-                    continue
-                if attribute.search(text) or any(
-                    re.search(rf"\b{word}\b", names.group(1)) for names in imported.finditer(text)
-                ):
-                    return f"`{name}` may be read from `{module}` by another file ({path.name})"
+            others = sorted(self.readers.get((leaf, name), set()) - {own})
+            if others:
+                return f"`{name}` may be read from `{module}` by another file ({others[0].name})"
             return None
 
         return exposed
