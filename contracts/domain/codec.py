@@ -9,13 +9,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
+from .edits import AttributeEdit, Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
 from .findings import Coverage, Diagnostic, Violation
 from .rules import rule_named
 
 _EDITS: dict[str, type[Edit]] = {
     cls.__name__: cls  # type: ignore[misc]
-    for cls in (FromImportEdit, ModuleEdit, StringEdit)
+    for cls in (FromImportEdit, ModuleEdit, StringEdit, AttributeEdit)
 }
 
 
@@ -38,6 +38,8 @@ def edit_from_json(data: dict[str, Any] | None) -> Edit | None:
     cls = _EDITS[values.pop("type")]
     if "names" in values:
         values["names"] = tuple(ImportedName(n["name"], n["local"]) for n in values["names"])
+    if values.get("exposes") is not None:
+        values["exposes"] = tuple(values["exposes"])
     return cls(**values)
 
 

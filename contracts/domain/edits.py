@@ -87,9 +87,29 @@ class StringEdit:
     line: int
     value: str
     new_value: str
+    # For a module loaded by name (``import_module("…unified_manager")``): the attributes the
+    # canonical module holds as the same objects. ``fix`` rewrites the string only when the
+    # loaded module is used for those alone.
+    exposes: tuple[str, ...] | None = None
 
     def render(self) -> str:
         return f'"{self.new_value}"'
 
 
-Edit = FromImportEdit | ModuleEdit | StringEdit
+@dataclass(frozen=True)
+class AttributeEdit:
+    """At ``line``, a module bound as ``local`` (``import …websocket_compat as compat``) is read
+    as ``local.attribute``: those reads become ``name``, imported ``from module import name``;
+    the module import goes once nothing else reads it."""
+
+    line: int
+    local: str
+    attribute: str
+    module: str
+    name: str
+
+    def render(self) -> str:
+        return f"from {self.module} import {self.name}"
+
+
+Edit = FromImportEdit | ModuleEdit | StringEdit | AttributeEdit

@@ -20,9 +20,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from .edits import Edit, FromImportEdit
+from .edits import AttributeEdit, Edit, FromImportEdit, StringEdit
+from .modules import resolve_relative
 from .span_edits import SpanChange
 
+# What a line to be removed is replaced with until every other edit is made (a comment).
+DROPPED = "# ssot-imports: this line goes"
 # The key of an edit that drops an import no finding names (merged into an earlier one).
 MERGED = "merged-import:"
 _Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
@@ -38,6 +41,8 @@ class RenamePlan:
     refused: dict[str, str] = field(default_factory=dict)  # key: why the name was kept
     unchanged: set[str] = field(default_factory=set)  # refused keys whose edit changes nothing
     extra: list[tuple[str, FromImportEdit]] = field(default_factory=list)  # imports dropped
+    done: set[str] = field(default_factory=set)  # attribute edits made by ``changes``
+    blocked: set[str] = field(default_factory=set)  # edits that must not be applied
 
 
 @dataclass
@@ -50,6 +55,7 @@ class _Occurrence:
     statement: ast.ImportFrom | None = None  # for a name bound by ``from … import``
     in_try: ast.Try | None = None  # the ``try`` whose body holds it
     in_handler: tuple[ast.Try, ast.ExceptHandler] | None = None  # the handler holding it
+    module_import: ast.Import | None = None  # for a name bound by ``import``
 
 
 @dataclass
@@ -74,6 +80,12 @@ class _Index(ast.NodeVisitor):
         self.edits: dict[tuple[int, str, str], tuple[str, FromImportEdit]] = {}
         self._scope = -1
         self._annotation = 0
+        self.attribute_of: dict[int, ast.Attribute] = {}  # a Name node's attribute read
+        self.ignored: set[int] = set()  # nodes another rename takes away from a name
+        self.module = ""  # the file's module, and whether it is a package's __init__
+        self.package = False
+        self.looked_up: dict[int, object] = {}  # a Name passed to getattr/hasattr: the name
+        self.tree = ast.Module(body=[], type_ignores=[])
         self._try_bodies: list[ast.Try] = []
         self._handlers: list[tuple[ast.Try, ast.ExceptHandler]] = []
 
@@ -197,7 +209,26 @@ class _Index(ast.NodeVisitor):
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self._note(alias.asname or alias.name.partition(".")[0], alias, True)
+            local = alias.asname or alias.name.partition(".")[0]
+            self._note(local, alias, True)
+            if local in self.names:
+                self.occurrences[local][-1].module_import = node
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "hasattr")
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Name)
+            and isinstance(node.args[1], ast.Constant)
+        ):
+            self.looked_up[id(node.args[0])] = node.args[1].value
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if isinstance(node.value, ast.Name) and node.value.id in self.names:
+            self.attribute_of[id(node.value)] = node
+        self.generic_visit(node)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         for alias in node.names:
@@ -247,6 +278,14 @@ class _Index(ast.NodeVisitor):
 
     # Queries -------------------------------------------------------------------------------
 
+    def absolute(self, module: str) -> str:
+        """A ``from`` module as written (``.api``), as an absolute name where it resolves."""
+        level = len(module) - len(module.lstrip("."))
+        if not level:
+            return module
+        found = resolve_relative(self.module, self.package, level, module[level:] or None)
+        return found if found is not None else module
+
     def within(self, scope: int, inner: int) -> bool:
         """Whether ``inner`` is ``scope`` or nested in it."""
         current: int | None = inner
@@ -264,6 +303,10 @@ class _Accepted:
     site: _Occurrence
     changes: list[SpanChange]
     keepers: list[_Occurrence]  # imports binding the new name to the same object already
+    merge_up: bool = False  # the module binds it already: this (function's) import goes
+    relies: list[str] = field(default_factory=list)  # module-level renames it counts on
+    drops: list[_Occurrence] = field(default_factory=list)  # function imports made redundant
+    moved: set[int] = field(default_factory=set)  # the nodes that stop spelling the old name
 
 
 def plan_renames(
@@ -272,6 +315,7 @@ def plan_renames(
     edits: Sequence[tuple[str, Edit]],
     module: str = "",
     exposed: Callable[[str], str | None] = lambda name: None,
+    package: bool = False,
 ) -> RenamePlan:
     """For each ``FromImportEdit`` with ``rename_to``: the edit binding the new name and the
     renamed uses, or why not. ``module`` is the file's module name; ``exposed(name)`` says why
@@ -283,12 +327,23 @@ def plan_renames(
     imports that no finding names)."""
     asked = [(key, edit) for key, edit in edits if isinstance(edit, FromImportEdit)]
     asked = [(key, edit) for key, edit in asked if edit.rename_to and edit.rename_to != edit.local]
+    attributes = [(key, edit) for key, edit in edits if isinstance(edit, AttributeEdit)]
+    loaded = [
+        (key, edit)
+        for key, edit in edits
+        if isinstance(edit, StringEdit) and edit.exposes is not None
+    ]
     plan = RenamePlan()
-    if not asked:
+    if not asked and not attributes and not loaded:
         return plan
+    holders = {key: _module_holder(tree, edit) for key, edit in loaded}
     names = {edit.local for _, edit in asked} | {edit.rename_to or "" for _, edit in asked}
+    names |= {edit.local for _, edit in attributes} | {edit.name for _, edit in attributes}
+    names |= {holder for holder in holders.values() if isinstance(holder, str) and holder}
     spelled = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(names)))
     index = _Index(names, _lines_matching(text, spelled))
+    index.tree = tree
+    index.module, index.package = module, package
     index.visit(tree)
     index.edits = {
         (edit.line, edit.name, edit.local): (key, edit)
@@ -298,16 +353,63 @@ def plan_renames(
     lines = text.splitlines(keepends=True)
     leaf = module.rpartition(".")[2]
     accepted: list[_Accepted] = []
-    for key, edit in asked:
-        result = _plan_one(key, edit, index, lines, leaf, exposed, accepted)
-        if isinstance(result, str):
-            plan.refused[key] = result
+    waiting = list(asked)
+    for _ in range(2):  # a second pass: names the first pass renamed away are free
+        refused: dict[str, str] = {}
+        for key, edit in waiting:
+            result = _plan_one(key, edit, index, lines, leaf, exposed, accepted)
+            if isinstance(result, str):
+                refused[key] = result
+            else:
+                accepted.append(result)
+        freed = set().union(*(item.moved for item in accepted)) if accepted else set()
+        if not refused or freed <= index.ignored:
+            break
+        index.ignored = freed
+        waiting = [(key, edit) for key, edit in waiting if key in refused]
+    for key, edit in waiting:
+        if key in refused:
+            plan.refused[key] = refused[key]
             if _changes_nothing(edit, index):
                 plan.unchanged.add(key)
-        else:
-            accepted.append(result)
-    for group in _groups(accepted):
+    for group in _groups([item for item in accepted if not item.merge_up]):
         _merge(group, index, tree, plan)
+    for item in accepted:
+        if not item.merge_up:
+            continue
+        if any(key in plan.refused for key in item.relies):
+            plan.refused[item.key] = f"`{item.edit.rename_to}` keeps another name at module level"
+            if _changes_nothing(item.edit, index):
+                plan.unchanged.add(item.key)
+            continue
+        plan.edits[item.key] = replace(item.edit, names=(), rename_to=None)
+        plan.changes += item.changes
+    for item in accepted:
+        if item.key not in plan.refused:
+            for drop in item.drops:
+                _drop(drop, index, plan)
+    by_module: dict[tuple[int, str], list[tuple[str, AttributeEdit]]] = {}
+    for key, edit in attributes:
+        by_module.setdefault((edit.line, edit.local), []).append((key, edit))
+    # What fixed star imports will bind at module level: name -> ((module, name), line).
+    stars = {
+        imported.local: ((index.absolute(edit.module), imported.name), edit.line)
+        for _, edit in edits
+        if isinstance(edit, FromImportEdit) and edit.name == "*"
+        for imported in edit.names
+    }
+    for key, edit in loaded:
+        reason = _module_uses(holders[key], edit, index)
+        if reason:
+            plan.refused[key] = reason
+            plan.blocked.add(key)
+    for group in by_module.values():
+        result = _plan_attributes(group, index, lines, leaf, exposed, stars)
+        if isinstance(result, str):
+            plan.refused.update({key: result for key, _ in group})
+        else:
+            plan.changes += result
+            plan.done.update(key for key, _ in group)
     return plan
 
 
@@ -373,21 +475,33 @@ def _merge(group: list[_Accepted], index: _Index, tree: ast.Module, plan: Rename
             )
 
 
+def _drop(occurrence: _Occurrence, index: _Index, plan: RenamePlan) -> None:
+    """Drop the import binding ``occurrence``: through its own edit when it has one."""
+    alias = occurrence.node
+    assert isinstance(alias, ast.alias) and occurrence.statement is not None
+    own = _edit_of(occurrence, index)
+    if own is not None:
+        plan.edits[own[0]] = replace(own[1], names=(), rename_to=None)
+        return
+    key = f"{MERGED}{alias.lineno}:{alias.name}"
+    plan.extra.append(
+        (
+            key,
+            FromImportEdit(
+                line=alias.lineno,
+                name=alias.name,
+                local=alias.asname or alias.name,
+                module=_module_text(occurrence.statement),
+                names=(),
+            ),
+        )
+    )
+
+
 def _block_of(body: list[ast.stmt], target: ast.stmt | None) -> int | None:
-    """The ``id`` of the statement list holding ``target``, looked for along its lines."""
-    if target is None:
-        return None
-    for node in body:
-        if node is target:
-            return id(body)
-        if node.lineno <= target.lineno <= (node.end_lineno or node.lineno):
-            inner = [getattr(node, name, None) or [] for name in ("body", "orelse", "finalbody")]
-            inner += [h.body for h in [*getattr(node, "handlers", ()), *getattr(node, "cases", ())]]
-            for block in inner:
-                found = _block_of(block, target)
-                if found is not None:
-                    return found
-    return None
+    """The ``id`` of the statement list holding ``target``."""
+    found = None if target is None else _block_list(body, target)
+    return None if found is None else id(found)
 
 
 def _site(edit: FromImportEdit, index: _Index) -> _Occurrence | None:
@@ -437,36 +551,89 @@ def _plan_one(
     scope = site.scope
     if index.scopes[scope].is_class:
         return f"`{old}` is imported in a class body"
+    target = (index.absolute(edit.module), edit.names[0].name)
+    delegated: list[int] = []  # nested scopes whose own import of the name is renamed alike
     for occurrence in index.occurrences[old]:
         if occurrence is site or not index.within(scope, occurrence.scope):
             continue
-        if occurrence.binds and not _is_fallback(occurrence, site):
-            return f"`{old}` is also bound on line {occurrence.line}"
-    target = (edit.module, edit.names[0].name)
+        if not occurrence.binds or _is_fallback(occurrence, site):
+            continue
+        own = _edit_of(occurrence, index)
+        if (
+            occurrence.scope != scope
+            and own is not None
+            and own[1].rename_to == new
+            and _target_of(occurrence, index) == target
+        ):
+            delegated.append(occurrence.scope)
+            continue
+        return f"`{old}` is also bound on line {occurrence.line}"
     for other in accepted:
         if (other.site.scope, other.edit.rename_to) == (scope, new) and (
-            other.edit.module,
+            index.absolute(other.edit.module),
             other.edit.names[0].name,
         ) != target:
             return f"another import in this file is renamed to `{new}`"
-    keepers = []
+    keepers, drops = [], []
     for occurrence in index.occurrences[new]:
         # Outside the scope, the new name keeps its meaning: the rename shadows it only here.
-        if not index.within(scope, occurrence.scope):
+        if not index.within(scope, occurrence.scope) or id(occurrence.node) in index.ignored:
             continue
         same = _target_of(occurrence, index) == target
         if occurrence.binds and same and occurrence.scope == scope:
             keepers.append(occurrence)  # the same object under the new name: merged
             continue
         if occurrence.binds and same:
-            # A function importing the same object under the new name for itself: fine, as
-            # long as it does not read the old name (it would then read its own local).
+            # A function importing the same object under the new name for itself: fine when
+            # it does not read the old name (it would read its own local), and the module
+            # reads the name itself (else the module's import is "unused" when redefined).
             if any(index.within(occurrence.scope, o.scope) for o in index.occurrences[old]):
                 return f"`{old}` is read where `{new}` is imported again (line {occurrence.line})"
-            continue
+            if scope == 0 and any(o.scope == 0 and not o.binds for o in index.occurrences[old]):
+                continue
+            # The module's import would look unused where the function imports it again: the
+            # function's import goes, and it reads the module's (bound above it, before any
+            # call), when it reads the name only after that import.
+            function = index.scopes[occurrence.scope].node
+            if (
+                scope == 0
+                and site.line < getattr(function, "lineno", 0)
+                and all(
+                    o.binds or o.line > occurrence.line
+                    for o in index.occurrences[new]
+                    if o.scope == occurrence.scope
+                )
+            ):
+                drops.append(occurrence)
+                continue
+            return f"`{new}` is imported again in a function (line {occurrence.line})"
         if not occurrence.binds and _bound_by_same_object(index, new, target, scope):
             continue
         return f"`{new}` already means something else on line {occurrence.line}"
+    merge_up, relies = False, []
+    if scope != 0:
+        # The module binds the new name already: to the same object, above this function,
+        # the local import is dropped and the uses read the module's; otherwise it would
+        # shadow a module-level name.
+        above = [
+            o
+            for o in index.occurrences[new]
+            if o.binds and o.scope != scope and index.within(o.scope, scope)
+        ]
+        relied = [a for a in accepted if a.edit.rename_to == new and a.site.scope == 0]
+        above += [a.site for a in relied]
+        if above:
+            start = getattr(index.scopes[scope].node, "lineno", 0)
+            if not all(
+                o.scope == 0
+                and o.line < start
+                and _target_of(o, index) in (target, None)
+                and (o.statement is not None or o in [a.site for a in accepted])
+                for o in above
+            ):
+                return f"`{new}` is bound in an enclosing scope too (line {above[0].line})"
+            merge_up = True
+            relies = [a.key for a in relied]
     if scope == 0:
         reason = exposed(old)
         if reason:
@@ -477,9 +644,13 @@ def _plan_one(
         if _names_in_string(constant.value, old, leaf):
             return f"`{old}` is spelled in a string on line {constant.lineno}"
     changes: list[SpanChange] = []
+    moved = {id(site.node)}
     for occurrence in index.occurrences[old]:
         if occurrence is site or not index.within(scope, occurrence.scope):
             continue
+        if any(index.within(nested, occurrence.scope) for nested in delegated):
+            continue  # that scope's own import renames its uses
+        moved.add(id(occurrence.node))
         change = _name_change(occurrence.node, old, new, lines)
         if change is None:
             return f"the use of `{old}` on line {occurrence.line} could not be located"
@@ -492,7 +663,7 @@ def _plan_one(
             if change is None:
                 return f"the annotation on line {constant.lineno} could not be rewritten"
             changes.append(change)
-    return _Accepted(key, edit, site, changes, keepers)
+    return _Accepted(key, edit, site, changes, keepers, merge_up, relies, drops, moved)
 
 
 def _edit_of(occurrence: _Occurrence, index: _Index) -> tuple[str, FromImportEdit] | None:
@@ -515,8 +686,8 @@ def _target_of(occurrence: _Occurrence, index: _Index) -> tuple[str, str] | None
         return None
     own = _edit_of(occurrence, index)
     if own is not None and len(own[1].names) == 1:
-        return (own[1].module, own[1].names[0].name)
-    return (_module_text(statement), alias.name)
+        return (index.absolute(own[1].module), own[1].names[0].name)
+    return (index.absolute(_module_text(statement)), alias.name)
 
 
 def _bound_by_same_object(index: _Index, new: str, target: tuple[str, str], scope: int) -> bool:
@@ -524,7 +695,9 @@ def _bound_by_same_object(index: _Index, new: str, target: tuple[str, str], scop
     binders = [
         o
         for o in index.occurrences[new]
-        if o.binds and (index.within(scope, o.scope) or index.within(o.scope, scope))
+        if o.binds
+        and id(o.node) not in index.ignored
+        and (index.within(scope, o.scope) or index.within(o.scope, scope))
     ]
     return bool(binders) and all(_target_of(o, index) == target for o in binders)
 
@@ -591,3 +764,190 @@ def _annotation_change(
         return None
     pattern = rf"(?<![\w.]){re.escape(old)}(?!\w)"
     return SpanChange(constant.lineno - 1, start, end, re.sub(pattern, new, literal))
+
+
+def _plan_attributes(
+    group: list[tuple[str, AttributeEdit]],
+    index: _Index,
+    lines: list[str],
+    leaf: str,
+    exposed: Callable[[str], str | None],
+    stars: dict[str, tuple[tuple[str, str], int]],
+) -> list[SpanChange] | str:
+    """``compat.WebSocketManager`` after ``import …websocket_compat as compat``: each read
+    becomes the preferred name, imported from the canonical module; the module import goes
+    when nothing else reads it, and stays otherwise (the new import then follows it)."""
+    first = group[0][1]
+    local, module = first.local, first.module
+    site = next(
+        (
+            o
+            for o in index.occurrences[local]
+            if o.binds
+            and isinstance(o.node, ast.alias)
+            and first.line in (o.node.lineno, (o.module_import or o.statement or o.node).lineno)
+        ),
+        None,
+    )
+    if site is None:
+        return f"the import binding `{local}` was not found on line {first.line}"
+    statement = site.module_import or site.statement
+    scope = site.scope
+    if statement is None or index.scopes[scope].is_class:
+        return f"`{local}` is not imported by a statement of its own"
+    if len(statement.names) != 1 or statement.end_lineno != statement.lineno:
+        return f"the statement binding `{local}` imports more than it, or spans lines"
+    wanted = {edit.attribute: edit.name for _, edit in group}
+    reads: list[tuple[ast.Attribute, str]] = []
+    other_uses = False
+    for occurrence in index.occurrences[local]:
+        if occurrence is site or not index.within(scope, occurrence.scope):
+            continue
+        if occurrence.binds:
+            return f"`{local}` is also bound on line {occurrence.line}"
+        attribute = index.attribute_of.get(id(occurrence.node))
+        if attribute is None or attribute.attr not in wanted:
+            other_uses = True
+            continue
+        if not isinstance(attribute.ctx, ast.Load):
+            return f"`{local}.{attribute.attr}` is assigned on line {attribute.lineno}"
+        reads.append((attribute, wanted[attribute.attr]))
+    needed: set[str] = set()
+    for name in sorted(set(wanted.values())):
+        target = (index.absolute(module), name)
+        present = False
+        for occurrence in index.occurrences[name]:
+            if not index.within(scope, occurrence.scope):
+                continue
+            if occurrence.binds and _target_of(occurrence, index) == target:
+                present = present or occurrence.scope == scope
+                continue
+            if not occurrence.binds and _bound_by_same_object(index, name, target, scope):
+                continue
+            return f"`{name}` already means something else on line {occurrence.line}"
+        star = stars.get(name)
+        # A fixed star import binds it already: above this import, or below it when nothing
+        # at module level reads it before functions run.
+        if (
+            scope == 0
+            and star is not None
+            and star[0] == target
+            and (
+                star[1] < statement.lineno
+                or all(o.scope != 0 for o in index.occurrences[local] if not o.binds)
+            )
+        ):
+            present = True
+        if not present:
+            needed.add(name)
+    for constant, in_annotation in index.strings:
+        skipped = id(constant) in index.docstrings or in_annotation
+        if not skipped and _names_in_string(constant.value, local, leaf):
+            return f"`{local}` is spelled in a string on line {constant.lineno}"
+    if scope == 0 and not other_uses:
+        reason = exposed(local)
+        if reason:
+            return reason
+    changes = []
+    for attribute, name in reads:
+        change = _name_change(attribute, f"{local}.{attribute.attr}", name, lines)
+        if change is None:
+            return f"`{local}.{attribute.attr}` on line {attribute.lineno} is not written plainly"
+        changes.append(change)
+    line = lines[statement.lineno - 1]
+    start = _characters(line, statement.col_offset)
+    end = _characters(line, statement.end_col_offset or 0)
+    after = line[end:].strip()
+    if line[:start].strip() or (after and not after.startswith("#")):
+        return f"the statement binding `{local}` shares its line"
+    text = f"from {module} import {', '.join(sorted(needed))}" if needed else ""
+    if not other_uses and text:
+        changes.append(SpanChange(statement.lineno - 1, start, end, text))
+    elif not other_uses:  # nothing to import: the statement goes (``pass`` if it was alone)
+        alone = len(_block_list(index.tree.body, statement) or ()) == 1
+        # The line is marked, not removed: other edits count lines; the mark goes last.
+        changes.append(SpanChange(statement.lineno - 1, start, end, "pass" if alone else DROPPED))
+    elif text:
+        stop = len(line.rstrip("\r\n"))
+        changes.append(SpanChange(statement.lineno - 1, stop, stop, f"\n{line[:start]}{text}"))
+    return changes
+
+
+def _block_list(body: list[ast.stmt], target: ast.stmt) -> list[ast.stmt] | None:
+    """The statement list holding ``target``."""
+    for node in body:
+        if node is target:
+            return body
+        if node.lineno <= target.lineno <= (node.end_lineno or node.lineno):
+            inner = [getattr(node, name, None) or [] for name in ("body", "orelse", "finalbody")]
+            inner += [h.body for h in [*getattr(node, "handlers", ()), *getattr(node, "cases", ())]]
+            for block in inner:
+                found = _block_list(block, target)
+                if found is not None:
+                    return found
+    return None
+
+
+_IMPORT_CALLS = ("import_module",)
+
+
+def _module_holder(tree: ast.Module, edit: StringEdit) -> str | ast.AST | None:
+    """What holds the module ``import_module(<the string>)`` loads: the name it is assigned
+    to, "" when the call is a statement of its own (nothing keeps the module), or the node
+    that uses it otherwise (None when the call is not found)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or getattr(node, "lineno", 0) > edit.line:
+            continue
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called not in _IMPORT_CALLS or not node.args:
+            continue
+        first = node.args[0]
+        if not (isinstance(first, ast.Constant) and first.value == edit.value):
+            continue
+        if first.lineno != edit.line:
+            continue
+        return _holder_of(tree, node)
+    return None
+
+
+def _holder_of(tree: ast.Module, call: ast.Call) -> str | ast.AST:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and node.value is call:
+            return ""
+        if isinstance(node, ast.Assign) and node.value is call:
+            targets = node.targets
+            if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                return targets[0].id
+            return node
+        if isinstance(node, ast.AnnAssign) and node.value is call:
+            return node.target.id if isinstance(node.target, ast.Name) else node
+    return call
+
+
+def _module_uses(holder: str | ast.AST | None, edit: StringEdit, index: _Index) -> str | None:
+    """Why the module loaded by name cannot be swapped for the canonical one, if it cannot."""
+    if holder is None:
+        return "the call loading the module was not found"
+    if holder == "":
+        return None  # loaded for its effects only: the canonical module loads it too
+    if not isinstance(holder, str):
+        return f"the loaded module is used directly (line {getattr(holder, 'lineno', edit.line)})"
+    exposes = set(edit.exposes or ())
+    binds = [o for o in index.occurrences[holder] if o.binds]
+    if len(binds) != 1:
+        return f"`{holder}` is bound more than once"
+    scope = binds[0].scope
+    for occurrence in index.occurrences[holder]:
+        if occurrence.binds or not index.within(scope, occurrence.scope):
+            continue
+        attribute = index.attribute_of.get(id(occurrence.node))
+        name = attribute.attr if attribute is not None else index.looked_up.get(id(occurrence.node))
+        if name is None:
+            return f"the loaded module `{holder}` is used as a module (line {occurrence.line})"
+        if name not in exposes:
+            return (
+                f"`{holder}.{name}` (line {occurrence.line}) is not the same object in the "
+                "canonical module"
+            )
+    return None

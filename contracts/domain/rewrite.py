@@ -210,7 +210,7 @@ class _Rewriter(cst.CSTTransformer):
         if shadow is not None:
             return node.with_changes(module=_name_node(shadow.new_dotted), relative=[])
         if isinstance(original.names, cst.ImportStar):
-            return node
+            return self._star(node, line)
         source = module_text(original)
         moves: dict[int, FromImportEdit] = {}
         for index, alias in enumerate(original.names):
@@ -257,6 +257,20 @@ class _Rewriter(cst.CSTTransformer):
         if node.lpar is not None and (len(aliases) - 1) in moves:
             return _without_last(node, kept, aliases[-1])
         return node.with_changes(names=_fix_commas(kept, node))
+
+    def _star(self, node: cst.ImportFrom, line: int) -> cst.ImportFrom:
+        """``from shim import *`` becomes the names it binds, from the canonical module."""
+        for key, edit in self.names:
+            if key in self.applied or edit.name != "*" or edit.line != line or not edit.names:
+                continue
+            self.applied.add(key)
+            relative, dotted = _split_relative(edit.module)
+            return node.with_changes(
+                module=_name_node(dotted) if dotted else None,
+                relative=[cst.Dot() for _ in range(relative)],
+                names=[_make_alias(imported) for imported in edit.names],
+            )
+        return node
 
     def _name_edit(self, alias: cst.ImportAlias, line: int) -> FromImportEdit | None:
         name = _dotted(alias.name)

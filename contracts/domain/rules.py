@@ -103,7 +103,11 @@ SHIM_IMPORT = Rule(
     "from a shim and `shim.Name` attribute access are reported too.",
     why="A shim is one more name for the same object. Tests patch one path while code reads "
     "another, and a shim can silently start pointing somewhere else.",
-    how_to_fix="Import from the canonical module.",
+    how_to_fix="Import from the canonical module. `fix` moves the import, renames the uses "
+    "like SSOT005, rewrites `compat.WebSocketManager` reads after `import …manager as compat` "
+    "to the name imported from the canonical module (dropping the module import when nothing "
+    "else reads it), and replaces a star import whose module has a literal `__all__` of "
+    "canonical objects only with the same names from the canonical module.",
     fixability=Fixability.SOMETIMES,
     example="from netra_backend.app.websocket_core import WebSocketManager",
     fixed_example="from netra_backend.app.websocket_core.websocket_manager import WebSocketManager",
@@ -175,7 +179,10 @@ STRING_REFERENCE = Rule(
     why="Patching the implementation path does not affect code that looks the name up through "
     "the canonical module (and the reverse), so a test passes while the code under test is "
     "unpatched.",
-    how_to_fix="Use the canonical string; `fix` replaces it and keeps the quote style.",
+    how_to_fix="Use the canonical string; `fix` replaces it and keeps the quote style. A "
+    "module loaded by name (`importlib.import_module(\"…unified_manager\")`) is swapped only "
+    "when the module it returns is used for attributes the canonical module holds as the same "
+    "objects (`m.X`, `getattr(m, \"X\")`); otherwise `fix` says how it is used.",
     fixability=Fixability.SOMETIMES,
     example='with mock.patch("netra_backend.app.websocket_core.unified_manager.'
     'UnifiedWebSocketManager"):',

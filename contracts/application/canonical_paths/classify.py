@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ...domain import rules, suggestions
-from ...domain.edits import Edit, StringEdit
+from ...domain.edits import AttributeEdit, Edit, StringEdit
 from ...domain.exports import ExportSet, ObjectRef
 from ...domain.findings import Violation
 from ...domain.rules import Rule
@@ -28,6 +28,8 @@ class Target:
     bindings: Mapping[str, ObjectRef]
     # The names ``from module import *`` binds (public names, limited by ``__all__``).
     star_names: tuple[str, ...] = ()
+    # Whether those are all the star binds: a literal ``__all__`` of canonical objects only.
+    star_exact: bool = False
 
 
 @dataclass
@@ -201,7 +203,8 @@ class Classifier:
         public = sorted(target.star_names)
         if target.role == SHIM and not public:
             return []
-        preferred = sorted({self.exports.preferred_name(target.bindings[n]) for n in public})
+        # The same names, bound to the same objects, from the canonical module.
+        names = [(self.exports.preferred_name(target.bindings[n]), n) for n in public]
         rule = rules.IMPLEMENTATION_IMPORT if target.role == IMPLEMENTATION else rules.SHIM_IMPORT
         where = "implementation module" if target.role == IMPLEMENTATION else "re-export shim"
         return [
@@ -213,14 +216,15 @@ class Classifier:
                 f"star import from {where} `{target.module}` binds canonical objects "
                 f"({', '.join(public) or 'its names'})",
                 edit=(
-                    suggestions.move_name(
-                        binding, self._from_module(site), *((name, name) for name in preferred)
-                    )
-                    if preferred
+                    suggestions.move_name(binding, self._from_module(site), *names)
+                    if names
                     else None
                 ),
-                unfixable="a star import binds an unknown set of names; list the names used "
-                "and import them from the canonical module",
+                unfixable=None
+                if target.star_exact and names
+                else "a star import binds an unknown set of names (no literal `__all__` of "
+                "canonical objects only); list the names used and import them from the "
+                "canonical module",
             )
         ]
 
@@ -290,9 +294,18 @@ class Classifier:
                     f"`{binding.local}.{attribute}` takes `{attribute}` through re-export shim "
                     f"`{target.module}` (used on line {found.attributes[attribute]}); its "
                     f"canonical path is `{self.canonical}.{preferred}`",
-                    edit=self._move(site, binding, preferred, preferred),
-                    unfixable=f"replace the uses of `{binding.local}.{attribute}` with "
-                    f"`{preferred}` and import it from `{self.canonical}`",
+                    edit=AttributeEdit(
+                        binding.line,
+                        binding.local,
+                        attribute,
+                        self._from_module(site),
+                        preferred,
+                    ),
+                    unfixable=(
+                        f"uses are written as `{binding.source}.{attribute}`; rewrite them by hand"
+                        if binding.spelled_out
+                        else None
+                    ),
                     symbol=attribute,
                 )
             )
@@ -312,7 +325,12 @@ class Classifier:
         )
         edit: Edit | None = None
         unfixable: str | None = None
-        if not reference.attributes:
+        if not reference.attributes and "import_module(" in (reference.call or ""):
+            # The loaded module may be used only for what the canonical module holds as the
+            # same objects: `fix` checks the uses before it rewrites the string.
+            same = sorted(n for n, o in target.bindings.items() if self.exports.names.get(n) == o)
+            edit = StringEdit(reference.line, reference.value, self.canonical, tuple(same))
+        elif not reference.attributes:
             edit = StringEdit(reference.line, reference.value, self.canonical)
             unfixable = "the canonical module is another module object: check how it is used"
         else:

@@ -127,7 +127,13 @@ class ShimFinder:
         public = [name for name in names if not name.startswith("_")]
         declared = self._dunder_all(module)
         star = public if declared is None else [n for n in names if n in declared]
-        return Target(module, role, names, tuple(star))
+        exact = declared is not None and set(declared) <= set(names) and self._one_all(module)
+        return Target(module, role, names, tuple(star), exact)
+
+    def _one_all(self, module: str) -> bool:
+        """``__all__`` is spelled once in the module: nothing extends it later."""
+        source = self.sources.module_file(module)
+        return source is not None and sum("__all__" in line for line in source.lines) == 1
 
     def _implementation_names(self, module: str) -> dict[str, ObjectRef]:
         """Names an implementation module binds to canonical objects (origin names, aliases)."""

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import libcst
 
-from ...domain.edits import Edit, FromImportEdit
+from ...domain.edits import AttributeEdit, Edit, FromImportEdit, StringEdit
 from ...domain.findings import Violation
-from ...domain.renames import MERGED, plan_renames
+from ...domain.renames import DROPPED, MERGED, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
 from ...domain.rules import UNREADABLE
@@ -89,7 +89,7 @@ def run_fix(
             (
                 v,
                 skipped.get(v.path)
-                or kept.get((v.path, getattr(v.edit, "local", None)))
+                or kept.get((v.path, _about(v.edit) or ""))
                 or v.unfixable_reason
                 or "not fixable automatically",
             )
@@ -99,15 +99,26 @@ def run_fix(
 
 
 def _kept_names(report: FixReport, fixed: list[Violation]) -> dict[tuple[str, str], str]:
-    """Why each local name a rename was asked for is still there, by file and name."""
+    """Why each edit that ``fix`` held back was held back, by file and what it was about."""
     by_key = {v.fingerprint: v for v in fixed}
     kept = {}
     for outcome in report.files:
         for key, reason in outcome.kept_names.items():
             edit = by_key[key].edit
-            if isinstance(edit, FromImportEdit):
-                kept[(outcome.path, edit.local)] = f"`{edit.local}` was kept: {reason}"
+            about = _about(edit)
+            if about is not None:
+                label = f"`{about}` was kept" if not isinstance(edit, StringEdit) else "kept"
+                kept[(outcome.path, about)] = f"{label}: {reason}"
     return kept
+
+
+def _about(edit: Edit | None) -> str | None:
+    """What a held-back edit was about: the local name, or the string."""
+    if isinstance(edit, FromImportEdit | AttributeEdit):
+        return edit.local
+    if isinstance(edit, StringEdit):
+        return edit.value
+    return None
 
 
 def _selected(report: CheckReport, roots: list[Path], files: Files) -> list[Violation]:
@@ -143,7 +154,9 @@ def _fix_file(
         return give_up(f"cannot read the file ({error.strerror})")
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
     try:
-        rewritten = rewrite_source(snapshot.data, edits, violations[0].importer, exposed)
+        rewritten = rewrite_source(
+            snapshot.data, edits, violations[0].importer, exposed, path.name == "__init__.py"
+        )
     except _Unparsable:
         return give_up("the file does not parse; it was left untouched")
     new_data, applied, original_parsed = rewritten.data, rewritten.applied, rewritten.parsed
@@ -248,6 +261,7 @@ def rewrite_source(
     edits: list[tuple[str, Edit]],
     module: str = "",
     exposed: Callable[[str], str | None] = lambda name: None,
+    package: bool = False,
 ) -> Rewritten:
     """The file with the edits applied, and the uses of each name an edit renames renamed
     where ``renames.plan_renames`` proves it safe (``module`` and ``exposed`` as there).
@@ -273,14 +287,26 @@ def rewrite_source(
         kept = {
             key: "the file is not UTF-8 or uses syntax this Python does not read"
             for key, edit in edits
-            if isinstance(edit, FromImportEdit) and edit.rename_to
+            if (isinstance(edit, FromImportEdit) and edit.rename_to)
+            or isinstance(edit, AttributeEdit)
+            or (isinstance(edit, StringEdit) and edit.exposes is not None)
         }
-        result = apply_edits(module, edits)
+        result = apply_edits(
+            module,
+            [
+                (k, e)
+                for k, e in edits
+                if not isinstance(e, AttributeEdit)
+                and not (isinstance(e, StringEdit) and e.exposes is not None)
+            ],
+        )
         applied = {key for key in result.applied if key not in kept or not _is_noop(key, edits)}
         return Rewritten(result.module.bytes, applied, False, kept)
-    renames = plan_renames(text, tree, edits, module, exposed)
+    renames = plan_renames(text, tree, edits, module, exposed, package)
     edits = [
-        (key, renames.edits.get(key, edit)) for key, edit in edits if key not in renames.unchanged
+        (key, renames.edits.get(key, edit))
+        for key, edit in edits
+        if key not in renames.unchanged | renames.blocked and not isinstance(edit, AttributeEdit)
     ]
     edits += renames.extra
     plan = plan_span_edits(text, tree, edits)
@@ -292,7 +318,7 @@ def rewrite_source(
     rewritten = SpanPlan.apply(text, {**below, "": renames.changes})
     if rewritten is None:
         raise _Unparsable  # two edits on one span: cannot happen for findings of one check
-    applied = set(below)
+    applied = set(below) | renames.done
     if cut:
         head, tail = _split_lines(rewritten, cut)
         try:
@@ -304,6 +330,9 @@ def rewrite_source(
         applied |= result.applied
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     applied = {key for key in applied if not key.startswith(MERGED)}
+    rewritten = "".join(
+        line for line in rewritten.splitlines(keepends=True) if line.strip() != DROPPED
+    )
     return Rewritten(bom + rewritten.encode("utf-8"), applied, True, renames.refused)
 
 
