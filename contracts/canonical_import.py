@@ -38,6 +38,8 @@ class CanonicalImportContract(ReportingContract):
         check_string_references: report strings naming implementation paths.
         check_unreachable_files: also read files outside the graph (folders without
             ``__init__.py``).
+        report_upstream_imports: also report the implementation imports of the modules the
+            canonical module imports (its building blocks), without a fix.
     """
 
     type_name = "canonical_import"
@@ -55,6 +57,7 @@ class CanonicalImportContract(ReportingContract):
     check_name_rebinding = fields.BooleanField(required=False, default=True)
     check_string_references = fields.BooleanField(required=False, default=True)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
+    report_upstream_imports = fields.BooleanField(required=False, default=False)
 
     def analyse(self, graph: Any, context: RunContext) -> ContractFindings:
         if self.ignore_imports:
@@ -90,6 +93,7 @@ class CanonicalImportContract(ReportingContract):
             check_name_rebinding=value.check_name_rebinding,
             check_string_references=value.check_string_references,
             check_unreachable_files=value.check_unreachable_files,
+            report_upstream_imports=value.report_upstream_imports,
             exclude_type_checking_imports=str(
                 self.session_options.get("exclude_type_checking_imports", "")
             ).lower()

@@ -233,6 +233,10 @@ class ScopedGraph:
     def is_module_squashed(self, module: str) -> bool:
         return False  # external packages are never added to this graph
 
+    def find_modules_directly_imported_by(self, module: str) -> set[str]:
+        self.wait()
+        return {imported for importer, imported in self._details if importer == module}
+
     def find_modules_that_directly_import(self, module: str) -> set[str]:
         self.wait()
         return set(self._importers.get(module, ()))

@@ -75,7 +75,9 @@ IMPLEMENTATION_IMPORT = Rule(
     fixed_example="from netra_backend.app.websocket_core.websocket_manager import WebSocketManager",
     fix_notes="When the canonical module does not export the name (a helper), there is no "
     "suggestion: the finding says so, and the name has to be exported canonically or the "
-    "dependency removed.",
+    "dependency removed. The modules the canonical module itself imports, directly or through "
+    "others (a package façade's building blocks), are not reported: importing the façade there "
+    "would be an import cycle. `report_upstream_imports = true` reports them, without a fix.",
 )
 IMPLEMENTATION_MODULE_IMPORT = Rule(
     "SSOT002",
@@ -180,9 +182,9 @@ STRING_REFERENCE = Rule(
     "the canonical module (and the reverse), so a test passes while the code under test is "
     "unpatched.",
     how_to_fix="Use the canonical string; `fix` replaces it and keeps the quote style. A "
-    "module loaded by name (`importlib.import_module(\"…unified_manager\")`) is swapped only "
+    'module loaded by name (`importlib.import_module("…unified_manager")`) is swapped only '
     "when the module it returns is used for attributes the canonical module holds as the same "
-    "objects (`m.X`, `getattr(m, \"X\")`); otherwise `fix` says how it is used.",
+    'objects (`m.X`, `getattr(m, "X")`); otherwise `fix` says how it is used.',
     fixability=Fixability.SOMETIMES,
     example='with mock.patch("netra_backend.app.websocket_core.unified_manager.'
     'UnifiedWebSocketManager"):',

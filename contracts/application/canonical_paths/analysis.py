@@ -12,10 +12,11 @@ from __future__ import annotations
 import ast
 import difflib
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ...domain import rules
 from ...domain.errors import ConfigurationError
 from ...domain.exports import ExportSet, derive_exports
 from ...domain.findings import Violation
@@ -51,6 +52,16 @@ class CanonicalImportOptions:
     check_string_references: bool = True
     check_unreachable_files: bool = True
     exclude_type_checking_imports: bool = False
+    # Report the implementation imports of the canonical module's own building blocks (the
+    # modules it imports, directly or not): reported without a fix, since importing the
+    # façade there would be an import cycle.
+    report_upstream_imports: bool = False
+
+
+# The findings whose fix makes a module import the canonical module.
+_IMPORT_RULES = frozenset(
+    {rules.IMPLEMENTATION_IMPORT, rules.IMPLEMENTATION_MODULE_IMPORT, rules.SHIM_IMPORT}
+)
 
 
 class CanonicalImportAnalysis:
@@ -121,12 +132,57 @@ class CanonicalImportAnalysis:
         )
         self.shim_map = shim_map
         violations += self._file_scan(shim_map, classifier, walk)
+        violations = self._without_cycles(violations)
         return ContractFindings(
             violations=sorted(violations, key=Violation.sort_key),
             diagnostics=self.sources.diagnostics,
             coverage=walk.coverage,
             needed=self._needed(),
         )
+
+    def _without_cycles(self, violations: list[Violation]) -> list[Violation]:
+        """The modules the canonical module imports (its building blocks) cannot import from
+        it: that would put the façade on an import cycle (``cannot import name … from
+        partially initialized module``). Their imports are not reported by default, and
+        never with a fix."""
+        upstream = self._upstream()
+        kept = []
+        for violation in violations:
+            if violation.importer not in upstream or violation.rule not in _IMPORT_RULES:
+                kept.append(violation)
+            elif self.options.report_upstream_imports:
+                kept.append(
+                    replace(
+                        violation,
+                        edit=None,
+                        unfixable_reason=f"`{self.options.canonical_module}` imports "
+                        f"`{violation.importer}` ({upstream[violation.importer]}): importing the "
+                        "façade here would be an import cycle",
+                    )
+                )
+        return kept
+
+    def _upstream(self) -> dict[str, str]:
+        """Every module the canonical module imports, directly or through others (and the
+        packages above them, which run first), with how; the implementations excluded."""
+        canonical = self.options.canonical_module
+        found: dict[str, str] = {}
+        frontier = [canonical]
+        while frontier:
+            if hasattr(self.graph, "read_imports_of"):
+                self.graph.read_imports_of(frontier)
+            following = []
+            for module in frontier:
+                for imported in self.graph.find_modules_directly_imported_by(module):
+                    parts = imported.split(".")
+                    for size in range(1, len(parts) + 1):
+                        name = ".".join(parts[:size])
+                        if name in self.modules and name != canonical and name not in found:
+                            how = "directly" if module == canonical else f"through `{module}`"
+                            found[name] = how
+                            following.append(name)
+            frontier = following
+        return {m: how for m, how in found.items() if m not in self.implementations}
 
     def _needed(self) -> set[Path]:
         """The files that could not be read and may hold a finding: read because the check
