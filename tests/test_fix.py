@@ -371,3 +371,34 @@ def test_round_trip_on_the_demo(tmp_path: Path) -> None:
         line.split(":")[0].strip() for line in fixed.out.splitlines() if line.endswith(" fixed")
     ]
     assert len(changed) == 10
+
+
+def test_imports_a_test_expects_to_fail_are_reported_not_rewritten(project: Project) -> None:
+    source = textwrap.dedent(
+        """\
+        import pytest
+
+
+        def test_old_path_is_gone():
+            with pytest.raises(ImportError):
+                from pkg.core.impl import Impl
+
+
+        def test_old_module_is_gone():
+            try:
+                from pkg.core.impl import Mode
+            except (ImportError, AttributeError):
+                pass
+            else:
+                pytest.fail("the old path still works")
+        """
+    )
+    text, result = fix_file(project, "pkg/app/test_paths.py", source)
+    assert text == source
+    assert result.code == 1
+    assert result.out.splitlines()[-2:] == [
+        "  pkg/app/test_paths.py:6: SSOT001 implementation-import: `Impl` was kept: this import "
+        "is expected to fail: a test asserts it",
+        "  pkg/app/test_paths.py:11: SSOT001 implementation-import: `Mode` was kept: this "
+        "import is expected to fail: a test asserts it",
+    ]

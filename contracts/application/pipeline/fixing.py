@@ -18,7 +18,8 @@ from pathlib import Path
 
 import libcst
 
-from ...domain.edits import AttributeEdit, Edit, FromImportEdit, StringEdit
+from ...domain.edits import AttributeEdit, Edit, FromImportEdit, ModuleEdit, StringEdit
+from ...domain.expected_failures import expected_to_fail
 from ...domain.findings import Violation
 from ...domain.renames import DROPPED, MERGED, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
@@ -118,6 +119,8 @@ def _about(edit: Edit | None) -> str | None:
         return edit.local
     if isinstance(edit, StringEdit):
         return edit.value
+    if isinstance(edit, ModuleEdit):
+        return edit.dotted
     return None
 
 
@@ -302,6 +305,12 @@ def rewrite_source(
         )
         applied = {key for key in result.applied if key not in kept or not _is_noop(key, edits)}
         return Rewritten(result.module.bytes, applied, False, kept)
+    expected = {
+        key: "this import is expected to fail: a test asserts it"
+        for key, edit in edits
+        if expected_to_fail(tree, edit.line)
+    }
+    edits = [(key, edit) for key, edit in edits if key not in expected]
     renames = plan_renames(text, tree, edits, module, exposed, package)
     edits = [
         (key, renames.edits.get(key, edit))
@@ -333,7 +342,8 @@ def rewrite_source(
     rewritten = "".join(
         line for line in rewritten.splitlines(keepends=True) if line.strip() != DROPPED
     )
-    return Rewritten(bom + rewritten.encode("utf-8"), applied, True, renames.refused)
+    kept = {**renames.refused, **expected}
+    return Rewritten(bom + rewritten.encode("utf-8"), applied, True, kept)
 
 
 def _is_noop(key: str, edits: list[tuple[str, Edit]]) -> bool:
