@@ -65,6 +65,7 @@ def fix(
     paths: list[str],
     diff_only: bool,
     before_write: Callable[[Path], None] = lambda path: None,
+    unsafe: bool = False,
 ) -> FixReport:
     """Apply every fixable violation's edit under ``paths`` (none: the whole tree)."""
     # libcst is needed only here: a check does not pay for importing it.
@@ -86,7 +87,7 @@ def fix(
         return contexts[-1]
 
     with _collector_paused():
-        return run_fix(request, new_context, roots, diff_only, before_write)
+        return run_fix(request, new_context, roots, diff_only, before_write, unsafe)
 
 
 def load_baseline(path: Path) -> baselines.Baseline:

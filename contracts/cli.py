@@ -140,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(fix)
     _selection_options(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
+    fix.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply the fixes that can change behaviour (shadow-root rewrites, renames "
+        "listed in __all__, import_module strings)",
+    )
     fix.add_argument("paths", nargs="*", metavar="PATHS", help="only fix under these paths")
     fix.set_defaults(handler=_fix)
 
@@ -433,7 +439,9 @@ def _baseline(arguments: argparse.Namespace) -> int:
 
 
 def _fix(arguments: argparse.Namespace) -> int:
-    report = api.fix(_request(arguments), arguments.paths, arguments.diff)
+    report = api.fix(
+        _request(arguments), arguments.paths, arguments.diff, unsafe=arguments.unsafe_fixes
+    )
     _clear_progress()
     for outcome in report.files:
         if arguments.diff and outcome.diff:

@@ -177,7 +177,9 @@ def test_json_format_follows_its_schema(messy: Project) -> None:
         "module": "pkg.core.api",
         "names": [{"name": "Manager", "local": "Impl"}],
         "rename_to": "Manager",
+        "safe": True,
     }
+    assert first["fix_safety"] == "safe"
     assert data["contracts"][0]["coverage"]["percent"] == pytest.approx(100 * 15 / 17, 0.01)
 
 

@@ -23,12 +23,12 @@ def ruff_oracle(project: Project) -> list[str]:
     return [f"{f['filename']}:{f['location']['row']}: {f['code']}" for f in json.loads(result.out)]
 
 
-def fix(project: Project, source: str, relative: str = "pkg/app/consumer.py"):  # type: ignore[no-untyped-def]
+def fix(project: Project, source: str, relative: str = "pkg/app/consumer.py", *options: str):  # type: ignore[no-untyped-def]
     """Fix one file; the ruff oracle must find nothing after the fix that it did not find
     before (a fix may remove a finding: a redundant import merged away)."""
     path = project.write(relative, source)
     before = Counter(line.rpartition(": ")[2] for line in ruff_oracle(project))
-    result = project.cli("fix", "--no-cache")
+    result = project.cli("fix", "--no-cache", *options)
     after = Counter(line.rpartition(": ")[2] for line in ruff_oracle(project))
     assert after - before == Counter()
     return path.read_text(), result
@@ -232,20 +232,6 @@ SAFE = {
         pair = (Fake, Manager)
         """,
     ),
-    "a module loaded by name, used for canonical objects only": (
-        """\
-        import importlib
-
-        module = importlib.import_module("pkg.core.impl")
-        found = (module.Impl, getattr(module, "Mode"), hasattr(module, "Impl"))
-        """,
-        """\
-        import importlib
-
-        module = importlib.import_module("pkg.core.api")
-        found = (module.Impl, getattr(module, "Mode"), hasattr(module, "Impl"))
-        """,
-    ),
     "a log message spelling the name is prose, not a reference": (
         'from pkg.core.impl import Impl\n\nprint("Impl started", Impl)\n',
         'from pkg.core.api import Manager\n\nprint("Impl started", Manager)\n',
@@ -270,7 +256,8 @@ REFUSED = {
     "listed in __all__": (
         'from pkg.core.impl import Impl\n\n__all__ = ["Impl"]\n',
         'from pkg.core.api import Manager as Impl\n\n__all__ = ["Impl"]\n',
-        "`Impl` is spelled in a string on line 3",
+        "`Impl` is listed in `__all__` (line 3): renaming it there is an unsafe fix "
+        "(`--unsafe-fixes`)",
     ),
     "patched through this module": (
         "from unittest import mock\n\nfrom pkg.core.impl import Impl\n\n"
@@ -471,13 +458,45 @@ def test_a_module_loaded_by_name_and_used_as_such_is_kept(project: Project) -> N
         'import importlib\n\nmodule = importlib.import_module("pkg.core.impl")\n'
         "assert module is not None\n"
     )
-    text, result = fix(project, source)
+    text, result = fix(project, source, "pkg/app/consumer.py", "--unsafe-fixes")
     assert text == source
     assert result.out.splitlines()[-1] == (
         "  pkg/app/consumer.py:3: SSOT007 string-reference: kept: the loaded module `module` "
         "is used as a module (line 4)"
     )
     helper = 'import importlib\n\nm = importlib.import_module("pkg.core.impl")\nm.helper()\n'
-    text, result = fix(project, helper)
+    text, result = fix(project, helper, "pkg/app/consumer.py", "--unsafe-fixes")
     assert text == helper
     assert "`m.helper` (line 4) is not the same object in the canonical module" in result.out
+
+
+UNSAFE = {
+    "a module loaded by name, used for canonical objects only": (
+        """\
+        import importlib
+
+        module = importlib.import_module("pkg.core.impl")
+        found = (module.Impl, getattr(module, "Mode"), hasattr(module, "Impl"))
+        """,
+        """\
+        import importlib
+
+        module = importlib.import_module("pkg.core.api")
+        found = (module.Impl, getattr(module, "Mode"), hasattr(module, "Impl"))
+        """,
+    ),
+    "a name listed in __all__": (
+        'from pkg.core.impl import Impl\n\n__all__ = ["Impl"]\nx = Impl\n',
+        'from pkg.core.api import Manager\n\n__all__ = ["Manager"]\nx = Manager\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSAFE))
+def test_unsafe_fixes_only_when_asked(project: Project, case: str) -> None:
+    before, after = (textwrap.dedent(text) for text in UNSAFE[case])
+    text, result = fix(project, before)
+    assert text != after  # the safe run leaves the unsafe part
+    text, result = fix(project, before, "pkg/app/consumer.py", "--unsafe-fixes")
+    assert text == after
+    assert result.code == 0, result.out

@@ -37,6 +37,8 @@ class FromImportEdit:
     # The preferred local name: ``fix`` binds it instead of ``local`` and renames the uses,
     # when that provably keeps the file's meaning; otherwise it applies ``names`` as they are.
     rename_to: str | None = None
+    # Unsafe: the fix can change behaviour; ``fix`` applies it only with ``--unsafe-fixes``.
+    safe: bool = True
 
     @property
     def renames_local(self) -> bool:
@@ -73,6 +75,7 @@ class ModuleEdit:
     new_dotted: str
     alias: str | None = None
     names: tuple[ImportedName, ...] = ()
+    safe: bool = True
 
     def render(self) -> str:
         if self.names:
@@ -91,6 +94,7 @@ class StringEdit:
     # canonical module holds as the same objects. ``fix`` rewrites the string only when the
     # loaded module is used for those alone.
     exposes: tuple[str, ...] | None = None
+    safe: bool = True
 
     def render(self) -> str:
         return f'"{self.new_value}"'
@@ -107,6 +111,7 @@ class AttributeEdit:
     attribute: str
     module: str
     name: str
+    safe: bool = True
 
     def render(self) -> str:
         return f"from {self.module} import {self.name}"

@@ -54,6 +54,13 @@ class Violation:
         return None if self.edit is None else self.edit.render()
 
     @property
+    def fix_safety(self) -> str | None:
+        """ "safe", "unsafe" (applied only with ``--unsafe-fixes``), or None: no fix."""
+        if not self.fixable:
+            return None
+        return "safe" if getattr(self.edit, "safe", True) else "unsafe"
+
+    @property
     def fixable(self) -> bool:
         """Whether ``ssot-imports fix`` applies ``edit``: there is one and nothing blocks it."""
         return self.edit is not None and self.unfixable_reason is None

@@ -82,6 +82,8 @@ class _Index(ast.NodeVisitor):
         self._annotation = 0
         self.attribute_of: dict[int, ast.Attribute] = {}  # a Name node's attribute read
         self.ignored: set[int] = set()  # nodes another rename takes away from a name
+        self.dunder_all: set[int] = set()  # the string constants listed in ``__all__``
+        self.unsafe = False  # whether renames may cross ``__all__`` (``--unsafe-fixes``)
         self.module = ""  # the file's module, and whether it is a package's __init__
         self.package = False
         self.looked_up: dict[int, object] = {}  # a Name passed to getattr/hasattr: the name
@@ -266,6 +268,15 @@ class _Index(ast.NodeVisitor):
         self.visit(node)
         self._annotation -= 1
 
+    def visit_Assign(self, node: ast.Assign | ast.AugAssign) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        named = any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
+        if named and isinstance(node.value, ast.List | ast.Tuple):
+            self.dunder_all.update(id(element) for element in node.value.elts)
+        self.generic_visit(node)
+
+    visit_AugAssign = visit_Assign  # type: ignore[assignment]
+
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         self.visit(node.target)
         self._annotated(node.annotation)
@@ -316,6 +327,7 @@ def plan_renames(
     module: str = "",
     exposed: Callable[[str], str | None] = lambda name: None,
     package: bool = False,
+    unsafe: bool = False,
 ) -> RenamePlan:
     """For each ``FromImportEdit`` with ``rename_to``: the edit binding the new name and the
     renamed uses, or why not. ``module`` is the file's module name; ``exposed(name)`` says why
@@ -343,7 +355,7 @@ def plan_renames(
     spelled = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(names)))
     index = _Index(names, _lines_matching(text, spelled))
     index.tree = tree
-    index.module, index.package = module, package
+    index.module, index.package, index.unsafe = module, package, unsafe
     index.visit(tree)
     index.edits = {
         (edit.line, edit.name, edit.local): (key, edit)
@@ -638,12 +650,26 @@ def _plan_one(
         reason = exposed(old)
         if reason:
             return reason
+    listed: list[ast.Constant] = []
     for constant, in_annotation in index.strings:
         if id(constant) in index.docstrings or in_annotation:
+            continue
+        if id(constant) in index.dunder_all and constant.value == old and scope == 0:
+            if not index.unsafe:
+                return (
+                    f"`{old}` is listed in `__all__` (line {constant.lineno}): renaming it "
+                    "there is an unsafe fix (`--unsafe-fixes`)"
+                )
+            listed.append(constant)
             continue
         if _names_in_string(constant.value, old, leaf):
             return f"`{old}` is spelled in a string on line {constant.lineno}"
     changes: list[SpanChange] = []
+    for constant in listed:  # the public name changes with it: unsafe, asked for
+        change = _annotation_change(constant, old, new, lines)
+        if change is None:
+            return f"the `__all__` entry on line {constant.lineno} could not be rewritten"
+        changes.append(change)
     moved = {id(site.node)}
     for occurrence in index.occurrences[old]:
         if occurrence is site or not index.within(scope, occurrence.scope):

@@ -199,7 +199,9 @@ SHADOW_ROOT = Rule(
     details="Reported by the `single_module_identity` contract.",
     why="Python loads the file twice under two names: two module objects, two class objects, "
     "two singletons, `isinstance` failing across them.",
-    how_to_fix="Import the module by its full name.",
+    how_to_fix="Import the module by its full name. `fix` does it only with `--unsafe-fixes`: "
+    "the module object changes identity, which a test that puts a folder on `sys.path` on "
+    "purpose may depend on.",
     fixability=Fixability.SOMETIMES,
     example="from app.websocket_core.timestamp_utils import now_ms",
     fixed_example="from netra_backend.app.websocket_core.timestamp_utils import now_ms",

@@ -31,6 +31,7 @@ def violation_record(violation: Violation) -> dict[str, Any]:
         "suggestion": violation.suggestion,
         "edit": edit_to_json(violation.edit),
         "fixable": violation.fixable,
+        "fix_safety": violation.fix_safety,
         "unfixable_reason": violation.unfixable_reason,
         "fingerprint": violation.fingerprint,
         "baseline_state": violation.baseline_state,

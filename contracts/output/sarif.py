@@ -68,6 +68,7 @@ def _result(violation: Violation, rule_index: dict[str, int], prefix: str) -> di
             "importer": violation.importer,
             "imported": violation.imported,
             "fixable": violation.fixable,
+            "fixSafety": violation.fix_safety,
         },
     }
     if violation.suggestion:

@@ -329,7 +329,10 @@ class Classifier:
             # The loaded module may be used only for what the canonical module holds as the
             # same objects: `fix` checks the uses before it rewrites the string.
             same = sorted(n for n, o in target.bindings.items() if self.exports.names.get(n) == o)
-            edit = StringEdit(reference.line, reference.value, self.canonical, tuple(same))
+            # Unsafe: the program then holds another module object.
+            edit = StringEdit(
+                reference.line, reference.value, self.canonical, tuple(same), safe=False
+            )
         elif not reference.attributes:
             edit = StringEdit(reference.line, reference.value, self.canonical)
             unfixable = "the canonical module is another module object: check how it is used"

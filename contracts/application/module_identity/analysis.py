@@ -190,11 +190,19 @@ class ShadowRootAnalysis:
             names = tuple(ImportedName(b.name or "", b.local) for b in statement.bindings)
             # Matched through `from shadow import module`: the full name of the `from` part.
             module = full if name == statement.bindings[0].source else parent(full)
-            edit = ModuleEdit(statement.line, name, module, names=names)
+            # Unsafe: the module object changes identity (a test may put a folder on sys.path
+            # on purpose to load it under the short name).
+            edit = ModuleEdit(statement.line, name, module, names=names, safe=False)
             unfixable = None
         else:
             aliased = binding.local != binding.source.partition(".")[0]
-            edit = ModuleEdit(statement.line, name, full, alias=binding.local if aliased else None)
+            edit = ModuleEdit(
+                statement.line,
+                name,
+                full,
+                alias=binding.local if aliased else None,
+                safe=False,
+            )
             unfixable = None if aliased else f"uses are written as `{name}.…`; rewrite them by hand"
         return Violation(
             rule=rules.SHADOW_ROOT,

@@ -37,8 +37,10 @@ def run_fix(
     paths: list[Path],
     diff_only: bool,
     before_write: Callable[[Path], None] = lambda path: None,
+    unsafe: bool = False,
 ) -> FixReport:
-    """Fix what can be fixed under ``paths`` (resolved; none: everywhere).
+    """Fix what can be fixed under ``paths`` (resolved; none: everywhere); unsafe fixes only
+    with ``unsafe`` (``--unsafe-fixes``).
 
     Each check gets a fresh context: the second one must read the rewritten files.
     ``before_write`` runs just before each file is replaced.
@@ -47,7 +49,12 @@ def run_fix(
     files = context.ports.files
     before = run_check(request, context)
     selected = _selected(before, paths, files)
-    fixable = [v for v in selected if v.fixable]
+    fixable = [v for v in selected if v.fix_safety == "safe" or (unsafe and v.fixable)]
+    held = {
+        v.fingerprint: f"an unsafe fix ({v.kind}): `fix --unsafe-fixes` applies it"
+        for v in selected
+        if v.fix_safety == "unsafe" and not unsafe
+    }
     by_path: dict[str, list[Violation]] = defaultdict(list)
     for violation in fixable:
         by_path[violation.path].append(violation)
@@ -70,6 +77,7 @@ def run_fix(
             diff_only,
             before_write,
             exposure.reader(by_path[relative][0].importer, path),
+            unsafe,
         )
         report.files.append(outcome)
         report.fixed += outcome.fixed
@@ -77,7 +85,13 @@ def run_fix(
 
     if diff_only:
         report.left = [
-            (v, not_applied.get(v.fingerprint) or v.unfixable_reason or "not fixable")
+            (
+                v,
+                held.get(v.fingerprint)
+                or not_applied.get(v.fingerprint)
+                or v.unfixable_reason
+                or "not fixable",
+            )
             for v in selected
             if not (v in fixable and v.fingerprint not in not_applied)
         ]
@@ -90,6 +104,7 @@ def run_fix(
             (
                 v,
                 skipped.get(v.path)
+                or held.get(v.fingerprint)
                 or kept.get((v.path, _about(v.edit) or ""))
                 or v.unfixable_reason
                 or "not fixable automatically",
@@ -143,6 +158,7 @@ def _fix_file(
     diff_only: bool,
     before_write: Callable[[Path], None],
     exposed: Callable[[str], str | None],
+    unsafe: bool,
 ) -> tuple[FileOutcome, dict[str, str]]:
     outcome = FileOutcome(relative)
     path = project_root / relative
@@ -158,7 +174,12 @@ def _fix_file(
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
     try:
         rewritten = rewrite_source(
-            snapshot.data, edits, violations[0].importer, exposed, path.name == "__init__.py"
+            snapshot.data,
+            edits,
+            violations[0].importer,
+            exposed,
+            path.name == "__init__.py",
+            unsafe,
         )
     except _Unparsable:
         return give_up("the file does not parse; it was left untouched")
@@ -265,6 +286,7 @@ def rewrite_source(
     module: str = "",
     exposed: Callable[[str], str | None] = lambda name: None,
     package: bool = False,
+    unsafe: bool = False,
 ) -> Rewritten:
     """The file with the edits applied, and the uses of each name an edit renames renamed
     where ``renames.plan_renames`` proves it safe (``module`` and ``exposed`` as there).
@@ -311,7 +333,7 @@ def rewrite_source(
         if expected_to_fail(tree, edit.line)
     }
     edits = [(key, edit) for key, edit in edits if key not in expected]
-    renames = plan_renames(text, tree, edits, module, exposed, package)
+    renames = plan_renames(text, tree, edits, module, exposed, package, unsafe)
     edits = [
         (key, renames.edits.get(key, edit))
         for key, edit in edits
