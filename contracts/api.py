@@ -87,7 +87,15 @@ def fix(
         return contexts[-1]
 
     with _collector_paused():
-        return run_fix(request, new_context, roots, diff_only, before_write, unsafe)
+        return run_fix(
+            request,
+            new_context,
+            roots,
+            diff_only,
+            before_write,
+            unsafe,
+            context_at=lambda mirror: run_context(mirror, use_cache=False),
+        )
 
 
 def load_baseline(path: Path) -> baselines.Baseline:

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLES, Project
 from ssot_imports import api
 from ssot_imports.api import CheckRequest
@@ -406,3 +407,61 @@ def test_imports_a_test_expects_to_fail_are_reported_not_rewritten(project: Proj
         "  pkg/app/test_paths.py:11: SSOT001 implementation-import: `Mode` was kept: this "
         "import is expected to fail: a test asserts it",
     ]
+
+
+def test_a_read_only_file_is_never_rewritten_and_the_headline_counts_writes(
+    project: Project,
+) -> None:
+    """Even as root (who could write it), a file without write permission is left alone and
+    listed; the headline counts only what was written."""
+    locked = project.write("pkg/app/locked.py", "from pkg.core.impl import Mode\n")
+    locked.chmod(0o444)
+    project.write("pkg/app/open.py", "from pkg.core.impl import Mode\n")
+    result = project.cli("fix", "--no-cache")
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        "fixed 1 violation in 1 file",
+        "  skipped pkg/app/locked.py: the file is read-only; it was left untouched",
+        "  pkg/app/open.py: 1 fixed",
+        "1 violation(s) left:",
+        "  pkg/app/locked.py:1: SSOT001 implementation-import: the file is read-only; it was "
+        "left untouched",
+    ]
+    assert locked.read_text() == "from pkg.core.impl import Mode\n"
+    assert oct(locked.stat().st_mode & 0o777) == "0o444"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can rewrite another user's file")
+def test_owner_and_group_are_kept(project: Project) -> None:
+    path = project.write("pkg/app/theirs.py", "from pkg.core.impl import Mode\n")
+    os.chown(path, 65534, 65534)
+    assert project.cli("fix", "--no-cache").code == 0
+    assert path.read_text() == "from pkg.core.api import Mode\n"
+    assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534)
+
+
+def test_diff_reports_what_a_real_run_leaves(tmp_path: Path) -> None:
+    """`--diff` checks the tree the fix would leave (laid out elsewhere): the same violations
+    left, with the same reasons, as the real run, and nothing written."""
+    demo = tmp_path / "demo"
+    shutil.copytree(EXAMPLES, demo, ignore=shutil.ignore_patterns(".*cache*", "__pycache__"))
+    before = {p: p.read_bytes() for p in demo.rglob("*.py")}
+    preview = Project(demo).cli("fix", "--no-cache", "--diff")
+    assert {p: p.read_bytes() for p in demo.rglob("*.py")} == before
+    real = Project(demo).cli("fix", "--no-cache")
+    left_preview = preview.err.split("violation(s) left:\n", 1)[1]
+    left_real = real.out.split("violation(s) left:\n", 1)[1]
+    assert left_preview == left_real
+    assert preview.err.splitlines()[0] == real.out.splitlines()[0].replace("fixed", "would fix")
+
+
+def test_diff_sees_the_renamed_import_a_refused_rename_leaves(project: Project) -> None:
+    project.write("pkg/app/consumer.py", 'from pkg.core.impl import Impl\n\n__all__ = ["Impl"]\n')
+    preview = project.cli("fix", "--no-cache", "--diff")
+    assert preview.err.splitlines()[-2:] == [
+        "1 violation(s) left:",
+        "  pkg/app/consumer.py:1: SSOT005 renamed-import: `Impl` was kept: `Impl` is listed in "
+        "`__all__` (line 3): renaming it there is an unsafe fix (`--unsafe-fixes`)",
+    ]
+    real = project.cli("fix", "--no-cache")
+    assert real.out.splitlines()[-2:] == preview.err.splitlines()[-2:]

@@ -3,10 +3,13 @@ file (fixed source, caches, baselines) without ever leaving one half-written."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..application.ports import Snapshot
@@ -15,14 +18,20 @@ from ..domain.parsing import SourceError, SourceFile, decode_source
 
 
 def write_atomically(
-    path: Path, data: bytes, mode: int | None = None, *, durable: bool = True
+    path: Path,
+    data: bytes,
+    mode: int | None = None,
+    *,
+    durable: bool = True,
+    owner: tuple[int, int] = (-1, -1),
 ) -> None:
     """Write to a temporary file in the same folder, then rename it over ``path``.
 
     The rename is atomic on POSIX and Windows, so a reader sees the old file or the new one,
     never a mix; a crash leaves at worst a stray temporary file. ``mode``: the permission bits
     the file gets (default: those of a new file). ``durable``: flushed to disk before the
-    rename (a cache that can be rebuilt skips it).
+    rename (a cache that can be rebuilt skips it). ``owner``: the (uid, gid) to keep, where
+    this process may set them (root rewriting another user's file).
     """
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -36,6 +45,10 @@ def write_atomically(
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(temporary, mode)
+        if owner != (-1, -1) and hasattr(os, "chown"):
+            # Not root: the file is the user's own, or they could not have written it.
+            with contextlib.suppress(PermissionError):
+                os.chown(temporary, *owner)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -72,8 +85,25 @@ class LocalFiles:
     def resolve(self, path: Path) -> Path:
         return path.resolve()
 
+    def mirror(
+        self, root: Path, paths: Iterable[Path], target: Path, replaced: dict[Path, bytes]
+    ) -> None:
+        for path in paths:
+            destination = target / path.relative_to(root)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if path in replaced:
+                destination.write_bytes(replaced[path])
+                continue
+            try:
+                os.link(path, destination)  # the same bytes, without copying them
+            except OSError:
+                shutil.copyfile(path, destination)
+
     def snapshot(self, path: Path) -> Snapshot:
-        return Snapshot(path, path.read_bytes(), stat.S_IMODE(path.stat().st_mode))
+        status = path.stat()
+        return Snapshot(
+            path, path.read_bytes(), stat.S_IMODE(status.st_mode), (status.st_uid, status.st_gid)
+        )
 
     def unchanged_since(self, snapshot: Snapshot) -> bool:
         try:
@@ -83,7 +113,7 @@ class LocalFiles:
 
     def replace(self, snapshot: Snapshot, data: bytes) -> None:
         """Replace a file read as ``snapshot`` with ``data``, keeping its permission bits."""
-        write_atomically(snapshot.path, data, snapshot.mode)
+        write_atomically(snapshot.path, data, snapshot.mode, owner=snapshot.owner)
 
     def write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

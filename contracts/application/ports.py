@@ -25,6 +25,7 @@ class Snapshot:
     path: Path
     data: bytes
     mode: int
+    owner: tuple[int, int] = (-1, -1)  # (uid, gid): kept when the file is rewritten
 
 
 @dataclass
@@ -79,6 +80,13 @@ class Files(Protocol):
 
     def write(self, path: Path, data: bytes) -> None:
         """Create or replace a file atomically (its folder is created if missing)."""
+        ...
+
+    def mirror(
+        self, root: Path, paths: Iterable[Path], target: Path, replaced: dict[Path, bytes]
+    ) -> None:
+        """Lay ``paths`` (under ``root``) out again under ``target``, with the ``replaced``
+        ones' new bytes: the tree ``fix`` would leave, to check it without writing it."""
         ...
 
 

@@ -77,6 +77,8 @@ class FileOutcome:
     diff: str = ""
     # Local names a fix kept (an ``as`` stays), by violation fingerprint, with the reason.
     kept_names: dict[str, str] = field(default_factory=dict)
+    # With ``--diff``: the bytes the file would get (checked in a mirror of the tree).
+    rewritten: bytes | None = None
 
 
 @dataclass

@@ -10,10 +10,11 @@ import ast
 import difflib
 import io
 import re
+import tempfile
 import tokenize
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst
@@ -38,17 +39,20 @@ def run_fix(
     diff_only: bool,
     before_write: Callable[[Path], None] = lambda path: None,
     unsafe: bool = False,
+    context_at: Callable[[Path], RunContext] | None = None,
 ) -> FixReport:
     """Fix what can be fixed under ``paths`` (resolved; none: everywhere); unsafe fixes only
     with ``unsafe`` (``--unsafe-fixes``).
 
     Each check gets a fresh context: the second one must read the rewritten files.
-    ``before_write`` runs just before each file is replaced.
+    ``before_write`` runs just before each file is replaced. With ``diff_only``, the tree the
+    fix would leave is laid out in a temporary folder and checked there (``context_at``
+    gives a run context for that folder), so the violations left are those of a real run.
     """
     context = new_context()
     files = context.ports.files
     before = run_check(request, context)
-    selected = _selected(before, paths, files)
+    selected = _selected(before, paths, files, before.project_root)
     fixable = [v for v in selected if v.fix_safety == "safe" or (unsafe and v.fixable)]
     held = {
         v.fingerprint: f"an unsafe fix ({v.kind}): `fix --unsafe-fixes` applies it"
@@ -83,7 +87,13 @@ def run_fix(
         report.fixed += outcome.fixed
         not_applied.update(missed)
 
-    if diff_only:
+    mirrored = None
+    if diff_only and context_at is not None:
+        request.progress("checking the result")
+        mirrored = _check_mirror(request, before, context, context_at, report)
+    if diff_only and mirrored is None:
+        # No mirror (a file that cannot be read cannot be laid out again): what the first
+        # check said, less what the fix would apply.
         report.left = [
             (
                 v,
@@ -96,8 +106,9 @@ def run_fix(
             if not (v in fixable and v.fingerprint not in not_applied)
         ]
     else:
-        request.progress("checking the result")
-        after = run_check(request, new_context())
+        if mirrored is None:
+            request.progress("checking the result")
+        after = mirrored or run_check(request, new_context())
         skipped = {f.path: f.skipped for f in report.files if f.skipped}
         kept = _kept_names(report, fixable)
         report.left = [
@@ -109,9 +120,37 @@ def run_fix(
                 or v.unfixable_reason
                 or "not fixable automatically",
             )
-            for v in _selected(after, paths, files)
+            for v in _selected(after, paths, files, before.project_root)
         ]
     return report
+
+
+def _check_mirror(
+    request: CheckRequest,
+    before: CheckReport,
+    context: RunContext,
+    context_at: Callable[[Path], RunContext],
+    report: FixReport,
+) -> CheckReport | None:
+    """Check the tree as the fix would leave it, laid out in a temporary folder (None when a
+    file of the tree cannot be laid out again)."""
+    root = before.project_root
+    replaced = {root / f.path: f.rewritten for f in report.files if f.rewritten is not None}
+    with tempfile.TemporaryDirectory(prefix="ssot-imports-diff-") as folder:
+        mirror = Path(folder) / root.name
+        try:
+            context.ports.files.mirror(
+                root, context.index(before.root_packages).files(), mirror, replaced
+            )
+        except OSError:
+            return None
+        checked = run_check(
+            replace(request, config=str(before.config_path), project_root=mirror),
+            context_at(mirror),
+        )
+    for outcome in report.files:
+        outcome.rewritten = None
+    return checked
 
 
 def _kept_names(report: FixReport, fixed: list[Violation]) -> dict[tuple[str, str], str]:
@@ -139,12 +178,15 @@ def _about(edit: Edit | None) -> str | None:
     return None
 
 
-def _selected(report: CheckReport, roots: list[Path], files: Files) -> list[Violation]:
+def _selected(
+    report: CheckReport, roots: list[Path], files: Files, project_root: Path
+) -> list[Violation]:
+    """The violations under ``roots`` (paths of the project at ``project_root``)."""
     if not roots:
         return report.violations
     chosen = []
     for violation in report.violations:
-        location = files.resolve(report.project_root / violation.path)
+        location = files.resolve(project_root / violation.path)
         if any(location == root or root in location.parents for root in roots):
             chosen.append(violation)
     return chosen
@@ -165,12 +207,16 @@ def _fix_file(
 
     def give_up(reason: str) -> tuple[FileOutcome, dict[str, str]]:
         outcome.skipped = reason
+        outcome.fixed = 0  # the headline counts only what was written
         return outcome, {v.fingerprint: reason for v in violations}
 
     try:
         snapshot = files.snapshot(path)
     except OSError as error:
         return give_up(f"cannot read the file ({error.strerror})")
+    if not snapshot.mode & 0o222:
+        # Read-only on purpose (generated, vendored, locked): never rewritten, even by root.
+        return give_up("the file is read-only; it was left untouched")
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
     try:
         rewritten = rewrite_source(
@@ -197,6 +243,7 @@ def _fix_file(
     outcome.fixed = len(applied)
     if diff_only:
         outcome.diff = _unified_diff(relative, snapshot.data, new_data)
+        outcome.rewritten = new_data
         return outcome, missed
     before_write(path)
     if not files.unchanged_since(snapshot):
