@@ -5,6 +5,11 @@ the canonical module imports from an implementation, ``(canonical module, name)`
 something it defines itself. Every module-level name of the canonical module bound to such an
 object (through imports, ``A = B`` chains, or ``module.attr``) is an export name; one of them
 is the preferred name that consumers must use.
+
+An object the canonical module imports from somewhere else (neither itself nor an
+implementation) is *borrowed*. It becomes canonical too when an implementation module
+re-exports the same object: its implementation path is then a second way to reach what the
+canonical module already exports (Django's ``django.db.models.query.Q``).
 """
 
 from __future__ import annotations
@@ -62,12 +67,15 @@ def derive_exports(
     only: Iterable[str] = (),
     extra: Iterable[str] = (),
     preferred: Iterable[str] = (),
+    adopt: Callable[[Mapping[str, ObjectRef]], Iterable[ObjectRef]] = lambda borrowed: (),
 ) -> ExportSet:
     """Derive the export set of the canonical module ``module`` from its parsed source.
 
     ``only`` restricts the canonical objects to those bound by the listed names; ``extra``
     adds names the static reading cannot see; ``preferred`` overrides the preferred name of
-    an object. Raises ConfigurationError when an option names something that is not there.
+    an object. ``adopt`` is given the borrowed public names (name -> object) and answers
+    which of those objects an implementation re-exports. Raises ConfigurationError when an
+    option names something that is not there.
     """
     implementations = tuple(implementation_modules)
     reader = _ModuleReader(module, is_package, is_module, include_type_checking)
@@ -95,6 +103,14 @@ def derive_exports(
             and is_canonical_origin(bound[name].ref)
             and (dunder_all is not None or bound[name].kind != "value")
         }
+        borrowed = {
+            name: bound[name].ref
+            for name in public
+            if name in bound
+            and bound[name].kind == "import"
+            and not is_canonical_origin(bound[name].ref)
+        }
+        objects |= set(adopt(borrowed)) & set(borrowed.values())
 
     names: dict[str, ObjectRef] = {n: b.ref for n, b in bound.items() if b.ref in objects}
     for name in extra:
@@ -266,6 +282,21 @@ class _ModuleReader:
         else:
             return
         self.dunder_all = (self.dunder_all or []) + (added or [])
+
+
+def imported_names(
+    tree: ast.Module,
+    *,
+    module: str,
+    is_package: bool,
+    is_module: Callable[[str], bool],
+    include_type_checking: bool = True,
+) -> dict[str, ObjectRef]:
+    """The module-level names a module binds by importing an object from another module (last
+    binding wins), each with the object it names there."""
+    reader = _ModuleReader(module, is_package, is_module, include_type_checking)
+    reader.read(tree.body)
+    return {name: b.ref for name, b in reader.bound.items() if b.kind == "import"}
 
 
 def string_list(node: ast.expr) -> list[str] | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ...domain import rules
 from ...domain.errors import ConfigurationError
-from ...domain.exports import ExportSet, derive_exports
+from ...domain.exports import ExportSet, ObjectRef, derive_exports
 from ...domain.findings import Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
@@ -33,6 +33,7 @@ from ..ports import ContractFindings
 from .classify import AttributeUses, Classifier, Site, Target
 from .importer_scope import ImporterScope
 from .prefilter import REBOUND, REBOUND_FROM, Prefilter
+from .reexports import Origins, reexported_by_implementations
 from .shims import ShimFinder, ShimMap, relevant_bindings
 
 OTHER = "other"
@@ -80,6 +81,8 @@ class CanonicalImportAnalysis:
         self.locator = context.index(self.root_packages)
         self.sources = SourceCache(self.locator, context)
         self.implementations: set[str] = set()
+        # Implementation module -> its names bound to objects the canonical module borrows.
+        self.passthrough: dict[str, dict[str, ObjectRef]] = {}
         self.scope = ImporterScope(graph, self.locator)
 
     def run(self) -> ContractFindings:
@@ -115,6 +118,7 @@ class CanonicalImportAnalysis:
             self.implementations,
             self._mentions,
             self.scope.prepare,
+            self.passthrough,
         ).find()
         classifier = Classifier(
             exports,
@@ -306,7 +310,21 @@ class CanonicalImportAnalysis:
             only=self.options.exports,
             extra=self.options.extra_exports,
             preferred=self.options.preferred_names,
+            adopt=self._adopt,
         )
+
+    def _adopt(self, borrowed: dict[str, ObjectRef]) -> set[ObjectRef]:
+        """The borrowed objects an implementation re-exports: canonical objects too."""
+        origins = Origins(
+            self.sources,
+            self.modules.__contains__,
+            self.locator.is_package,
+            not self.options.exclude_type_checking_imports,
+        )
+        self.passthrough = reexported_by_implementations(
+            borrowed, self.implementations, origins, self._spells
+        )
+        return {ref for names in self.passthrough.values() for ref in names.values()}
 
     # Prefilter ----------------------------------------------------------------------------------
 
@@ -319,6 +337,11 @@ class CanonicalImportAnalysis:
             return not record.words.isdisjoint(names)
         source = self.sources.module_file(module)
         return source is None or any(name in source.text for name in names)
+
+    def _spells(self, module: str, names: Collection[str]) -> bool:
+        """Whether ``module``'s file contains any of ``names`` (before the prefilter ran)."""
+        source = self.sources.module_file(module)
+        return source is not None and any(name in source.text for name in names)
 
     # Imports the graph points to ----------------------------------------------------------------
 

@@ -10,7 +10,7 @@ are ever read.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,7 @@ class ShimFinder:
         implementation_modules: set[str],
         mentions: Callable[[str, Collection[str]], bool],
         prepare: Callable[[list[tuple[str, list[str], bool]]], None] = lambda needs: None,
+        passthrough: Mapping[str, Mapping[str, ObjectRef]] | None = None,
     ) -> None:
         self.graph = graph
         self.modules = graph.modules
@@ -70,6 +71,8 @@ class ShimFinder:
         self.mentions = mentions
         # Called before asking who imports modules: (module, its names, is a shim) each.
         self.prepare = prepare
+        # Names an implementation binds to objects the canonical module borrows from elsewhere.
+        self.passthrough = passthrough or {}
         self._quick_cache: dict[tuple[str, int], list[Binding] | None] = {}
 
     def find(self) -> ShimMap:
@@ -138,6 +141,7 @@ class ShimFinder:
     def _implementation_names(self, module: str) -> dict[str, ObjectRef]:
         """Names an implementation module binds to canonical objects (origin names, aliases)."""
         origins = {obj.name: obj for obj in self.exports.objects if obj.module == module}
+        origins.update(self.passthrough.get(module, {}))
         source = self.sources.module_file(module)
         if source is None or not origins:
             return origins
