@@ -232,6 +232,24 @@ SAFE = {
         pair = (Fake, Manager)
         """,
     ),
+    "a function that never reads the outer name it shadows": (
+        """\
+        Manager = "a local thing"
+
+
+        def build():
+            from pkg.core.impl import Impl
+            return Impl()
+        """,
+        """\
+        Manager = "a local thing"
+
+
+        def build():
+            from pkg.core.api import Manager
+            return Manager()
+        """,
+    ),
     "a log message spelling the name is prose, not a reference": (
         'from pkg.core.impl import Impl\n\nprint("Impl started", Impl)\n',
         'from pkg.core.api import Manager\n\nprint("Impl started", Manager)\n',
@@ -330,6 +348,20 @@ def test_the_preferred_name_bound_otherwise_keeps_the_as(project: Project) -> No
         0,
         "fixed 1 violation in 1 file\n  pkg/app/consumer.py: 1 fixed\n",
     )
+
+
+def test_a_function_reading_the_outer_name_keeps_the_as(project: Project) -> None:
+    """Binding the preferred name in the function would change what its read of the
+    module's own ``Manager`` means: the import is fixed, the name kept."""
+    source = (
+        'Manager = "a local thing"\n\n\ndef f():\n    from pkg.core.impl import Impl\n'
+        "    return Impl, Manager\n"
+    )
+    text, result = fix(project, source)
+    assert text == source.replace(
+        "pkg.core.impl import Impl", "pkg.core.api import Manager as Impl"
+    )
+    assert result.code == 0, result.out
 
 
 def test_a_name_another_module_imports_is_kept(project: Project) -> None:

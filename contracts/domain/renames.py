@@ -636,16 +636,23 @@ def _plan_one(
         above += [a.site for a in relied]
         if above:
             start = getattr(index.scopes[scope].node, "lineno", 0)
-            if not all(
+            shared = all(
                 o.scope == 0
                 and o.line < start
                 and _target_of(o, index) in (target, None)
                 and (o.statement is not None or o in [a.site for a in accepted])
                 for o in above
-            ):
+            )
+            # Or the function never spells the new name (no read, no `global`): binding it
+            # there shadows the outer name only where nothing reads that one.
+            unspelled = not keepers and not any(
+                index.within(scope, o.scope) for o in index.occurrences[new]
+            )
+            if shared:
+                merge_up = True
+                relies = [a.key for a in relied]
+            elif not unspelled or relied:
                 return f"`{new}` is bound in an enclosing scope too (line {above[0].line})"
-            merge_up = True
-            relies = [a.key for a in relied]
     if scope == 0:
         reason = exposed(old)
         if reason:
