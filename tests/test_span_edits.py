@@ -83,6 +83,16 @@ def _both(text: str, edits: list) -> tuple[str | None, str, set[str]]:
         ),
         ("x = 'pkg.impl' 'Impl'\n", [StringEdit(1, "pkg.implImpl", "pkg.api")], False),
         (
+            "def f():\n    from pkg.impl import Impl  # noqa\n    return Impl\n",  # dropped
+            [FromImportEdit(2, "Impl", "Impl", "pkg.api", ())],
+            True,
+        ),
+        (
+            "def f():\n    from pkg.impl import Impl\n",  # alone in its block: `pass`
+            [FromImportEdit(2, "Impl", "Impl", "pkg.api", ())],
+            False,
+        ),
+        (
             "x = 1; from pkg.impl import Impl\n",  # two statements on one line
             [FromImportEdit(1, "Impl", "Impl", "pkg.api", (ImportedName("Manager", "Impl"),))],
             False,
@@ -136,3 +146,56 @@ def test_span_edits_on_real_shaped_trees(tmp_path: Path) -> None:
     assert compared > 50
     assert fast > compared * 0.6, (fast, compared)
     print(f"{fast} of {compared} files by span edits")
+
+
+# Edits the spans cannot make, at module level and in several top-level statements: the
+# codemod runs on the file's head and on each such statement alone.
+PIECEWISE = """\
+import os
+from pkg.api import Other
+from pkg.impl import Impl, helper  # split: Impl joins the import above
+
+
+def first():
+    from pkg.api import Other
+    from pkg.impl import Impl, helper
+    return Impl, helper, Other
+
+
+\x0c
+class Second:
+    def method(self):
+        from pkg.impl import Impl
+        return Impl
+
+    def other(self):
+        return "pkg.impl.Impl"
+
+
+@decorated
+def third():
+    from pkg.impl import (
+        Impl,  # the name
+        helper,
+    )
+    return Impl, helper
+"""
+
+
+def test_the_codemod_on_parts_matches_the_codemod_on_the_whole() -> None:
+    def moved(line: int) -> FromImportEdit:
+        return FromImportEdit(line, "Impl", "Impl", "pkg.api", (ImportedName("Manager", "Impl"),))
+
+    edits = [
+        ("head", moved(3)),
+        ("first", moved(8)),
+        ("second", FromImportEdit(15, "Impl", "Impl", "pkg.api", ())),
+        ("string", StringEdit(19, "pkg.impl.Impl", "pkg.api.Manager")),
+        ("third", moved(25)),
+    ]
+    whole = apply_edits(libcst.parse_module(PIECEWISE), edits)
+    parts = rewrite_source(PIECEWISE.encode(), edits)
+    assert parts.data.decode() == whole.module.code
+    assert parts.applied == whole.applied == {key for key, _ in edits}
+    # The form feed is not a line break to Python: every edit found its line.
+    assert "\x0c\nclass Second:" in parts.data.decode()

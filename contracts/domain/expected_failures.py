@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import ast
 
+from .outline import Outline
+
 _FAILURES = {"ImportError", "ModuleNotFoundError"}
 _RAISES = {"raises", "assertRaises", "assertRaisesRegex"}
 _FAIL_CALLS = {"fail", "assertFalse"}
 
 
-def expected_to_fail(tree: ast.Module, line: int) -> bool:
+def expected_to_fail(outline: Outline, line: int) -> bool:
     """Whether the statement on ``line`` sits where an import error is what a test expects:
     in ``with pytest.raises(ImportError)`` (or ``self.assertRaises``), or in the body of a
     ``try`` whose ``except ImportError`` is the expected path (its ``else`` fails the test)."""
-    return any(_expects(node, line) for node in _holders(tree.body, line))
+    top = outline.holding(line)
+    return top is not None and any(_expects(node, line) for node in _holders([top], line))
 
 
 def _holders(body: list[ast.stmt], line: int) -> list[ast.stmt]:

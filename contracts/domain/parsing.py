@@ -43,6 +43,19 @@ class SourceFile:
     encoding: str
 
 
+# Characters str.splitlines() breaks lines at that Python source does not (form feed...).
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of source text, ends kept, numbered as Python numbers them: only ``\\n``,
+    ``\\r\\n`` and ``\\r`` end a line (a form feed does not)."""
+    if _OTHER_BREAKS.search(text) is None:
+        return text.splitlines(keepends=True)
+    return _LINE.findall(text)
+
+
 def decode_source(path: Path, data: bytes) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -52,7 +65,7 @@ def decode_source(path: Path, data: bytes) -> SourceFile:
         raise SourceError(rules.UNDECODABLE_FILE, path, f"cannot decode file: {reason}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return SourceFile(path, text, text.splitlines(keepends=True), encoding)
+    return SourceFile(path, text, split_lines(text), encoding)
 
 
 def parse_module(source: SourceFile) -> ast.Module:

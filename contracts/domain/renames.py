@@ -22,10 +22,9 @@ from dataclasses import dataclass, field, replace
 
 from .edits import AttributeEdit, Edit, FromImportEdit, StringEdit
 from .modules import resolve_relative
-from .span_edits import SpanChange
+from .parsing import split_lines
+from .span_edits import DROPPED, SpanChange
 
-# What a line to be removed is replaced with until every other edit is made (a comment).
-DROPPED = "# ssot-imports: this line goes"
 # The key of an edit that drops an import no finding names (merged into an earlier one).
 MERGED = "merged-import:"
 _Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
@@ -88,6 +87,13 @@ class _Index(ast.NodeVisitor):
         self.package = False
         self.looked_up: dict[int, object] = {}  # a Name passed to getattr/hasattr: the name
         self.tree = ast.Module(body=[], type_ignores=[])
+        self._chains: dict[int, frozenset[int]] = {}
+        self._inside: dict[tuple[str, int], list[_Occurrence]] = {}
+        self._sites: dict[tuple[int, str, str], _Occurrence] | None = None
+        self._spelling: dict[str, list[tuple[ast.Constant, bool]]] = {}
+        self._naming: dict[tuple[str, str], list[ast.Constant]] = {}
+        self._by_scope: dict[str, dict[int, list[_Occurrence]]] = {}
+        self._children: dict[int, list[int]] | None = None
         self._try_bodies: list[ast.Try] = []
         self._handlers: list[tuple[ast.Try, ast.ExceptHandler]] = []
 
@@ -299,12 +305,111 @@ class _Index(ast.NodeVisitor):
 
     def within(self, scope: int, inner: int) -> bool:
         """Whether ``inner`` is ``scope`` or nested in it."""
-        current: int | None = inner
-        while current is not None:
-            if current == scope:
-                return True
-            current = self.scopes[current].parent
-        return False
+        return scope in self.chain(inner)
+
+    def chain(self, scope: int) -> frozenset[int]:
+        """``scope`` and every scope enclosing it."""
+        chain = self._chains.get(scope)
+        if chain is None:
+            parent = self.scopes[scope].parent if scope >= 0 else None
+            chain = frozenset({scope}) | (self.chain(parent) if parent is not None else set())
+            self._chains[scope] = chain
+        return chain
+
+    def inside(self, name: str, scope: int) -> list[_Occurrence]:
+        """The occurrences of ``name`` in ``scope`` and the scopes nested in it (a big file
+        asks this once per import: the answer is kept)."""
+        key = (name, scope)
+        found = self._inside.get(key)
+        if found is None:
+            if name not in self._by_scope:
+                grouped: dict[int, list[_Occurrence]] = {}
+                for occurrence in self.occurrences[name]:
+                    grouped.setdefault(occurrence.scope, []).append(occurrence)
+                self._by_scope[name] = grouped
+            grouped = self._by_scope[name]
+            nested = self._nested(scope)
+            if len(nested) < len(grouped):
+                found = sorted(
+                    (o for s in nested for o in grouped.get(s, ())),
+                    key=lambda o: (o.line, getattr(o.node, "col_offset", 0)),
+                )
+            else:
+                found = [o for o in self.occurrences[name] if scope in self.chain(o.scope)]
+            self._inside[key] = found
+        return found
+
+    def enclosing(self, name: str, scope: int) -> list[_Occurrence]:
+        """The occurrences of ``name`` in the scopes that enclose ``scope`` (not in it)."""
+        self.inside(name, scope)  # groups the occurrences by scope
+        grouped = self._by_scope[name]
+        found = [o for s in self.chain(scope) - {scope} for o in grouped.get(s, ())]
+        return sorted(found, key=lambda o: (o.line, getattr(o.node, "col_offset", 0)))
+
+    def _nested(self, scope: int) -> list[int]:
+        """``scope`` and the scopes nested in it, at any depth."""
+        if self._children is None:
+            self._children = {}
+            for number, entry in enumerate(self.scopes):
+                if entry.parent is not None:
+                    self._children.setdefault(entry.parent, []).append(number)
+        found, pending = [], [scope]
+        while pending:
+            current = pending.pop()
+            found.append(current)
+            pending.extend(self._children.get(current, ()))
+        return found
+
+    def site(self, line: int, name: str, local: str) -> _Occurrence | None:
+        """The ``from … import`` binding of ``local`` to ``name`` written on ``line`` (the
+        statement's first line or the name's own)."""
+        if self._sites is None:
+            self._sites = {}
+            for occurrences in self.occurrences.values():
+                for occurrence in occurrences:
+                    statement, alias = occurrence.statement, occurrence.node
+                    if statement is None or not isinstance(alias, ast.alias):
+                        continue
+                    for where in {alias.lineno, statement.lineno}:
+                        self._sites.setdefault((where, alias.name, occurrence.name), occurrence)
+        return self._sites.get((line, name, local))
+
+    def strings_naming(self, name: str, leaf: str) -> list[ast.Constant]:
+        """The strings, other than docstrings and annotations, that may name this file's
+        binding of ``name`` (see ``_names_in_string``), found once per name."""
+        key = (name, leaf)
+        found = self._naming.get(key)
+        if found is None:
+            found = [
+                constant
+                for constant, annotated in self.strings_spelling(name)
+                if not annotated
+                and id(constant) not in self.docstrings
+                and _names_in_string(constant.value, name, leaf)
+            ]
+            self._naming[key] = found
+        return found
+
+    def annotations_naming(self, name: str) -> list[ast.Constant]:
+        """The string annotations (``"Manager | None"``) that spell ``name`` as a word."""
+        key = ("annotation", name)
+        found = self._naming.get(key)
+        if found is None:
+            found = [
+                constant
+                for constant, annotated in self.strings_spelling(name)
+                if annotated and _word_in_string(constant.value, name)
+            ]
+            self._naming[key] = found
+        return found
+
+    def strings_spelling(self, word: str) -> list[tuple[ast.Constant, bool]]:
+        """The string constants that contain ``word`` anywhere, found once per word."""
+        found = self._spelling.get(word)
+        if found is None:
+            found = [(c, annotated) for c, annotated in self.strings if word in c.value]
+            self._spelling[word] = found
+        return found
 
 
 @dataclass
@@ -362,18 +467,21 @@ def plan_renames(
         for key, edit in edits
         if isinstance(edit, FromImportEdit)
     }
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     leaf = module.rpartition(".")[2]
     accepted: list[_Accepted] = []
+    # The accepted renames by the scope they bind in and the name they bind.
+    by_binding: dict[tuple[int, str], list[_Accepted]] = {}
     waiting = list(asked)
     for _ in range(2):  # a second pass: names the first pass renamed away are free
         refused: dict[str, str] = {}
         for key, edit in waiting:
-            result = _plan_one(key, edit, index, lines, leaf, exposed, accepted)
+            result = _plan_one(key, edit, index, lines, leaf, exposed, by_binding)
             if isinstance(result, str):
                 refused[key] = result
             else:
                 accepted.append(result)
+                by_binding.setdefault((result.site.scope, new_name(result)), []).append(result)
         freed = set().union(*(item.moved for item in accepted)) if accepted else set()
         if not refused or freed <= index.ignored:
             break
@@ -435,6 +543,10 @@ def _lines_matching(text: str, pattern: re.Pattern[str]) -> list[int]:
         if not found or found[-1] != line:
             found.append(line)
     return found
+
+
+def new_name(item: _Accepted) -> str:
+    return item.edit.rename_to or ""
 
 
 def _groups(accepted: list[_Accepted]) -> list[list[_Accepted]]:
@@ -517,17 +629,7 @@ def _block_of(body: list[ast.stmt], target: ast.stmt | None) -> int | None:
 
 
 def _site(edit: FromImportEdit, index: _Index) -> _Occurrence | None:
-    for occurrence in index.occurrences[edit.local]:
-        statement = occurrence.statement
-        alias = occurrence.node
-        if statement is None or not isinstance(alias, ast.alias):
-            continue
-        if (
-            edit.line in (getattr(alias, "lineno", None), statement.lineno)
-            and alias.name == edit.name
-        ):
-            return occurrence
-    return None
+    return index.site(edit.line, edit.name, edit.local)
 
 
 def _module_text(statement: ast.ImportFrom) -> str:
@@ -552,7 +654,7 @@ def _plan_one(
     lines: list[str],
     leaf: str,
     exposed: Callable[[str], str | None],
-    accepted: list[_Accepted],
+    accepted: dict[tuple[int, str], list[_Accepted]],
 ) -> _Accepted | str:
     old, new = edit.local, edit.rename_to or ""
     if len(edit.names) != 1:
@@ -564,9 +666,9 @@ def _plan_one(
     if index.scopes[scope].is_class:
         return f"`{old}` is imported in a class body"
     target = (index.absolute(edit.module), edit.names[0].name)
-    delegated: list[int] = []  # nested scopes whose own import of the name is renamed alike
-    for occurrence in index.occurrences[old]:
-        if occurrence is site or not index.within(scope, occurrence.scope):
+    delegated: set[int] = set()  # nested scopes whose own import of the name is renamed alike
+    for occurrence in index.inside(old, scope):
+        if occurrence is site:
             continue
         if not occurrence.binds or _is_fallback(occurrence, site):
             continue
@@ -577,19 +679,19 @@ def _plan_one(
             and own[1].rename_to == new
             and _target_of(occurrence, index) == target
         ):
-            delegated.append(occurrence.scope)
+            delegated.add(occurrence.scope)
             continue
         return f"`{old}` is also bound on line {occurrence.line}"
-    for other in accepted:
-        if (other.site.scope, other.edit.rename_to) == (scope, new) and (
+    for other in accepted.get((scope, new), ()):
+        if (
             index.absolute(other.edit.module),
             other.edit.names[0].name,
         ) != target:
             return f"another import in this file is renamed to `{new}`"
     keepers, drops = [], []
-    for occurrence in index.occurrences[new]:
+    for occurrence in index.inside(new, scope):
         # Outside the scope, the new name keeps its meaning: the rename shadows it only here.
-        if not index.within(scope, occurrence.scope) or id(occurrence.node) in index.ignored:
+        if id(occurrence.node) in index.ignored:
             continue
         same = _target_of(occurrence, index) == target
         if occurrence.binds and same and occurrence.scope == scope:
@@ -599,7 +701,7 @@ def _plan_one(
             # A function importing the same object under the new name for itself: fine when
             # it does not read the old name (it would read its own local), and the module
             # reads the name itself (else the module's import is "unused" when redefined).
-            if any(index.within(occurrence.scope, o.scope) for o in index.occurrences[old]):
+            if index.inside(old, occurrence.scope):
                 return f"`{old}` is read where `{new}` is imported again (line {occurrence.line})"
             if scope == 0 and any(o.scope == 0 and not o.binds for o in index.occurrences[old]):
                 continue
@@ -627,12 +729,8 @@ def _plan_one(
         # The module binds the new name already: to the same object, above this function,
         # the local import is dropped and the uses read the module's; otherwise it would
         # shadow a module-level name.
-        above = [
-            o
-            for o in index.occurrences[new]
-            if o.binds and o.scope != scope and index.within(o.scope, scope)
-        ]
-        relied = [a for a in accepted if a.edit.rename_to == new and a.site.scope == 0]
+        above = [o for o in index.enclosing(new, scope) if o.binds]
+        relied = list(accepted.get((0, new), ()))
         above += [a.site for a in relied]
         if above:
             start = getattr(index.scopes[scope].node, "lineno", 0)
@@ -640,14 +738,12 @@ def _plan_one(
                 o.scope == 0
                 and o.line < start
                 and _target_of(o, index) in (target, None)
-                and (o.statement is not None or o in [a.site for a in accepted])
+                and (o.statement is not None or o in [a.site for a in relied])
                 for o in above
             )
             # Or the function never spells the new name (no read, no `global`): binding it
             # there shadows the outer name only where nothing reads that one.
-            unspelled = not keepers and not any(
-                index.within(scope, o.scope) for o in index.occurrences[new]
-            )
+            unspelled = not keepers and not index.inside(new, scope)
             if shared:
                 merge_up = True
                 relies = [a.key for a in relied]
@@ -658,9 +754,7 @@ def _plan_one(
         if reason:
             return reason
     listed: list[ast.Constant] = []
-    for constant, in_annotation in index.strings:
-        if id(constant) in index.docstrings or in_annotation:
-            continue
+    for constant in index.strings_naming(old, leaf):
         if id(constant) in index.dunder_all and constant.value == old and scope == 0:
             if not index.unsafe:
                 return (
@@ -678,24 +772,23 @@ def _plan_one(
             return f"the `__all__` entry on line {constant.lineno} could not be rewritten"
         changes.append(change)
     moved = {id(site.node)}
-    for occurrence in index.occurrences[old]:
-        if occurrence is site or not index.within(scope, occurrence.scope):
+    for occurrence in index.inside(old, scope):
+        if occurrence is site:
             continue
-        if any(index.within(nested, occurrence.scope) for nested in delegated):
+        if not index.chain(occurrence.scope).isdisjoint(delegated):
             continue  # that scope's own import renames its uses
         moved.add(id(occurrence.node))
         change = _name_change(occurrence.node, old, new, lines)
         if change is None:
             return f"the use of `{old}` on line {occurrence.line} could not be located"
         changes.append(change)
-    for constant, in_annotation in index.strings:
-        if in_annotation and _word_in_string(constant.value, old):
-            if scope != 0:
-                return f"the annotation on line {constant.lineno} names `{old}`"
-            change = _annotation_change(constant, old, new, lines)
-            if change is None:
-                return f"the annotation on line {constant.lineno} could not be rewritten"
-            changes.append(change)
+    for constant in index.annotations_naming(old):
+        if scope != 0:
+            return f"the annotation on line {constant.lineno} names `{old}`"
+        change = _annotation_change(constant, old, new, lines)
+        if change is None:
+            return f"the annotation on line {constant.lineno} could not be rewritten"
+        changes.append(change)
     return _Accepted(key, edit, site, changes, keepers, merge_up, relies, drops, moved)
 
 
@@ -873,10 +966,8 @@ def _plan_attributes(
             present = True
         if not present:
             needed.add(name)
-    for constant, in_annotation in index.strings:
-        skipped = id(constant) in index.docstrings or in_annotation
-        if not skipped and _names_in_string(constant.value, local, leaf):
-            return f"`{local}` is spelled in a string on line {constant.lineno}"
+    for constant in index.strings_naming(local, leaf):
+        return f"`{local}` is spelled in a string on line {constant.lineno}"
     if scope == 0 and not other_uses:
         reason = exposed(local)
         if reason:

@@ -17,10 +17,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
+from .outline import Outline
+from .parsing import split_lines
 
 _STRING = re.compile(r"([rRbBuU]{0,2})('''|\"\"\"|'|\")(.*)\2", re.DOTALL)
 _FROM_MODULE = re.compile(r"(\s*from\s+)(\.*[\w.]*?)(\s+import\b)")
 _ALIAS = re.compile(r"([\w.]+)(?:(\s+as\s+)(\w+))?")
+
+
+# What a line to be removed is replaced with until every other edit is made (a comment):
+# other edits count lines. ``without_dropped`` removes the marked lines last.
+DROPPED = "# ssot-imports: this line goes"
+
+
+def without_dropped(text: str) -> str:
+    """``text`` without the lines marked ``DROPPED`` (a trailing comment goes with them)."""
+    if DROPPED not in text:
+        return text
+    return "".join(line for line in split_lines(text) if not line.strip().startswith(DROPPED))
 
 
 @dataclass
@@ -40,7 +54,8 @@ def apply_span_edits(text: str, tree: ast.Module, edits: Sequence[tuple[str, Edi
     plan = plan_span_edits(text, tree, edits)
     if plan.needs_codemod:
         return None
-    return plan.apply(text, plan.changes)
+    applied = plan.apply(text, plan.changes)
+    return None if applied is None else without_dropped(applied)
 
 
 @dataclass
@@ -58,7 +73,7 @@ class SpanPlan:
         for before, after in itertools.pairwise(spans):
             if before[0] == after[0] and before[2] > after[1]:
                 return None  # two edits on one span
-        lines = text.splitlines(keepends=True)
+        lines = split_lines(text)
         for change in sorted(every, key=lambda c: (c.line, c.start), reverse=True):
             line = lines[change.line]
             lines[change.line] = line[: change.start] + change.text + line[change.end :]
@@ -66,7 +81,7 @@ class SpanPlan:
 
 
 def plan_span_edits(text: str, tree: ast.Module, edits: Sequence[tuple[str, Edit]]) -> SpanPlan:
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     locator = _Locator(tree)
     for _, edit in edits:
         if isinstance(edit, FromImportEdit):
@@ -86,8 +101,10 @@ class _Locator:
 
     def __init__(self, tree: ast.Module) -> None:
         self.imports: dict[int, list[tuple[ast.stmt, list[ast.stmt]]]] = {}
+        # Every line of each ``from`` statement, with the statement and its block.
+        self.spanning: dict[int, list[tuple[ast.ImportFrom, list[ast.stmt]]]] = {}
         self.moving: dict[str, set[int]] = {}  # the lines of names each module is to take
-        self._tree = tree
+        self._outline = Outline(tree)
         self._strings: dict[int, list[ast.Constant]] = {}
         self._walk(tree.body)
 
@@ -96,7 +113,8 @@ class _Locator:
         the line is walked, not the whole tree."""
         if line not in self._strings:
             found: list[ast.Constant] = []
-            statement = _innermost(self._tree.body, line)
+            top = self._outline.holding(line)
+            statement = None if top is None else _innermost([top], line)
             if statement is not None:
                 found = [
                     node
@@ -112,6 +130,9 @@ class _Locator:
         for node in body:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 self.imports.setdefault(node.lineno, []).append((node, body))
+            if isinstance(node, ast.ImportFrom):
+                for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                    self.spanning.setdefault(line, []).append((node, body))
             for name in ("body", "orelse", "finalbody"):
                 child = getattr(node, name, None)
                 if isinstance(child, list) and child and isinstance(child[0], ast.stmt):
@@ -219,6 +240,8 @@ def _module_text(node: ast.ImportFrom) -> str:
 def _from_change(
     edit: FromImportEdit, lines: list[str], locator: _Locator
 ) -> list[SpanChange] | None:
+    if not edit.names:
+        return _drop_change(edit, lines, locator)
     if len(edit.names) != 1:
         return None
     for node, block in _statements_with_alias(edit, locator):
@@ -243,6 +266,22 @@ def _from_change(
     return None
 
 
+def _drop_change(
+    edit: FromImportEdit, lines: list[str], locator: _Locator
+) -> list[SpanChange] | None:
+    """An import of one name, alone on its line, that goes: its line is marked to go. A
+    statement alone in its block needs ``pass`` instead: the codemod writes that."""
+    for node, block in _statements_with_alias(edit, locator):
+        if len(node.names) != 1 or len(block) == 1 or not _simple(node, lines):
+            return None
+        if node.end_lineno != node.lineno:
+            return None
+        line = lines[node.lineno - 1]
+        start = _characters(line, node.col_offset)
+        return [SpanChange(node.lineno - 1, start, len(line.rstrip("\r\n")), DROPPED)]
+    return None
+
+
 def _is_edited(alias: ast.alias, edit: FromImportEdit) -> bool:
     return (
         alias.lineno == edit.line
@@ -256,11 +295,8 @@ def _statements_with_alias(
 ) -> list[tuple[ast.stmt, list[ast.stmt]]]:
     return [
         (node, block)
-        for entries in locator.imports.values()
-        for node, block in entries
-        if isinstance(node, ast.ImportFrom)
-        and node.lineno <= edit.line <= (node.end_lineno or node.lineno)
-        and any(_is_edited(alias, edit) for alias in node.names)
+        for node, block in locator.spanning.get(edit.line, ())
+        if any(_is_edited(alias, edit) for alias in node.names)
     ]
 
 

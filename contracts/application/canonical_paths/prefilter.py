@@ -61,10 +61,15 @@ class Prefilter:
 
     def string_lines(self, text: str) -> list[int]:
         """The lines of ``text`` where a quoted implementation path starts (1-based)."""
-        lines = []
+        positions = []
         for marker in self.string_markers:
             position = text.find(marker)
             while position != -1:
-                lines.append(text.count("\n", 0, position) + 1)
+                positions.append(position)
                 position = text.find(marker, position + 1)
+        lines, line, counted = [], 1, 0
+        for position in sorted(positions):  # lines counted once, front to back
+            line += text.count("\n", counted, position)
+            counted = position
+            lines.append(line)
         return lines

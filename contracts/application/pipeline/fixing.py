@@ -22,11 +22,13 @@ import libcst
 from ...domain.edits import AttributeEdit, Edit, FromImportEdit, ModuleEdit, StringEdit
 from ...domain.expected_failures import expected_to_fail
 from ...domain.findings import Violation
-from ...domain.renames import DROPPED, MERGED, plan_renames
+from ...domain.outline import Outline, first_line
+from ...domain.parsing import split_lines
+from ...domain.renames import MERGED, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
 from ...domain.rules import UNREADABLE
-from ...domain.span_edits import SpanPlan, plan_span_edits
+from ...domain.span_edits import SpanPlan, plan_span_edits, without_dropped
 from ..context import RunContext
 from ..ports import Files
 from .checking import CheckRequest, run_check
@@ -374,10 +376,11 @@ def rewrite_source(
         )
         applied = {key for key in result.applied if key not in kept or not _is_noop(key, edits)}
         return Rewritten(result.module.bytes, applied, False, kept)
+    outline = Outline(tree)
     expected = {
         key: "this import is expected to fail: a test asserts it"
         for key, edit in edits
-        if expected_to_fail(tree, edit.line)
+        if expected_to_fail(outline, edit.line)
     }
     edits = [(key, edit) for key, edit in edits if key not in expected]
     renames = plan_renames(text, tree, edits, module, exposed, package, unsafe)
@@ -389,28 +392,36 @@ def rewrite_source(
     edits += renames.extra
     plan = plan_span_edits(text, tree, edits)
     lines = {key: edit.line for key, edit in edits}
-    cut = max((_statement_end(tree, lines[key]) for key in plan.needs_codemod), default=0)
-    below = {key: found for key, found in plan.changes.items() if lines[key] > cut}
+    head, segments = _codemod_parts(outline, [(key, lines[key]) for key in plan.needs_codemod])
+    in_segment = {key for _, _, keys in segments for key in keys}
+    below = {
+        key: found
+        for key, found in plan.changes.items()
+        if lines[key] > head and key not in in_segment
+    }
     # The renamed uses are never in an import statement or a string the codemod edits: they
-    # are made here, everywhere, with the spans below the cut.
+    # are made here, everywhere, with the spans outside what the codemod rewrites.
     rewritten = SpanPlan.apply(text, {**below, "": renames.changes})
     if rewritten is None:
         raise _Unparsable  # two edits on one span: cannot happen for findings of one check
     applied = set(below) | renames.done
-    if cut:
-        head, tail = _split_lines(rewritten, cut)
-        try:
-            module = libcst.parse_module(head)
-        except Exception:
-            raise _Unparsable from None
-        result = apply_edits(module, [(k, e) for k, e in edits if k not in below])
-        rewritten = result.module.code + tail
-        applied |= result.applied
+    by_key = dict(edits)
+    file_lines = split_lines(rewritten)
+    for first, last, keys in reversed(segments):  # bottom up: earlier line numbers hold
+        part = "".join(file_lines[first - 1 : last])
+        shifted = [(key, replace(by_key[key], line=by_key[key].line - first + 1)) for key in keys]
+        code, done = _codemod(part, shifted)
+        file_lines[first - 1 : last] = split_lines(code)
+        applied |= done
+    if head:
+        keys = [key for key in by_key if key not in below and lines[key] <= head]
+        code, done = _codemod("".join(file_lines[:head]), [(key, by_key[key]) for key in keys])
+        file_lines[:head] = split_lines(code)
+        applied |= done
+    rewritten = "".join(file_lines)
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     applied = {key for key in applied if not key.startswith(MERGED)}
-    rewritten = "".join(
-        line for line in rewritten.splitlines(keepends=True) if line.strip() != DROPPED
-    )
+    rewritten = without_dropped(rewritten)
     kept = {**renames.refused, **expected}
     return Rewritten(bom + rewritten.encode("utf-8"), applied, True, kept)
 
@@ -423,19 +434,49 @@ def _is_noop(key: str, edits: list[tuple[str, Edit]]) -> bool:
     ]
 
 
-def _statement_end(tree: ast.Module, line: int) -> int:
-    """The last line of the top-level statement that holds ``line``."""
-    for node in tree.body:
-        decorators = getattr(node, "decorator_list", None) or ()
-        start = min([node.lineno, *(d.lineno for d in decorators)])
-        end = node.end_lineno or node.lineno
-        if start <= line <= end:
-            return end
-    return len(tree.body) and max(node.end_lineno or node.lineno for node in tree.body)
+def _codemod_parts(
+    outline: Outline, needs: list[tuple[str, int]]
+) -> tuple[int, list[tuple[int, int, list[str]]]]:
+    """Where the codemod must run, for edits that spans cannot make (key, line each).
+
+    An edit inside a top-level compound statement (a function, a class, a ``try``...) changes
+    that statement only: the codemod runs on it alone. An edit at module level may join an
+    earlier import of the module: the codemod runs on the file's head, up to the end of the
+    last such statement (returned first; 0 if none). Returns the head and the statements
+    below it as (first line, last line, keys), in order.
+    """
+    head = 0
+    statements: dict[int, tuple[ast.stmt, list[str]]] = {}
+    for key, line in needs:
+        top = outline.holding(line)
+        if top is None or not _is_compound(top):
+            end = outline.last_line() if top is None else (top.end_lineno or top.lineno)
+            head = max(head, end)
+        else:
+            statements.setdefault(id(top), (top, []))[1].append(key)
+    segments = [
+        (first_line(top), top.end_lineno or top.lineno, keys) for top, keys in statements.values()
+    ]
+    head = max([head, *(last for first, last, _ in segments if first <= head)])
+    return head, sorted(s for s in segments if s[0] > head)
+
+
+def _is_compound(statement: ast.stmt) -> bool:
+    return isinstance(getattr(statement, "body", None), list)
+
+
+def _codemod(text: str, edits: list[tuple[str, Edit]]) -> tuple[str, set[str]]:
+    """``text`` (whole statements) rewritten by the libcst codemod, and the keys it applied."""
+    try:
+        module = libcst.parse_module(text)
+    except Exception:  # libcst raises several error types for unparsable input
+        raise _Unparsable from None
+    result = apply_edits(module, edits)
+    return result.module.code, result.applied
 
 
 def _split_lines(text: str, count: int) -> tuple[str, str]:
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     return "".join(lines[:count]), "".join(lines[count:])
 
 
@@ -481,8 +522,8 @@ def _ast_parses(data: bytes) -> bool:
 def _unified_diff(relative: str, old: bytes, new: bytes) -> str:
     return "".join(
         difflib.unified_diff(
-            old.decode(_encoding(old), errors="replace").splitlines(keepends=True),
-            new.decode(_encoding(new), errors="replace").splitlines(keepends=True),
+            split_lines(old.decode(_encoding(old), errors="replace")),
+            split_lines(new.decode(_encoding(new), errors="replace")),
             fromfile=f"a/{relative}",
             tofile=f"b/{relative}",
         )

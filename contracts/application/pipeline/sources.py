@@ -19,6 +19,7 @@ from ...domain.parsing import (
     parse_logical_line,
     parse_module,
     single_line,
+    split_lines,
 )
 from ...domain.rules import Rule
 from ...domain.scopes import scope_of, string_mask
@@ -152,7 +153,7 @@ class SourceCache:
                 tree,
                 importer=module,
                 importer_is_package=source.path.name == "__init__.py",
-                lines=snippet.text.splitlines(keepends=True),
+                lines=split_lines(snippet.text),
                 placement=placement,
             )
         )
