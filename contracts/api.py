@@ -66,8 +66,10 @@ def fix(
     diff_only: bool,
     before_write: Callable[[Path], None] = lambda path: None,
     unsafe: bool = False,
+    jobs: int | None = None,
 ) -> FixReport:
-    """Apply every fixable violation's edit under ``paths`` (none: the whole tree)."""
+    """Apply every fixable violation's edit under ``paths`` (none: the whole tree); ``jobs``
+    processes rewrite the files (None: one per CPU when there are many)."""
     # libcst is needed only here: a check does not pay for importing it.
     from .application.pipeline.fixing import run_fix
 
@@ -83,7 +85,7 @@ def fix(
     def new_context():  # type: ignore[no-untyped-def]
         # The check after the rewrite reads again only the files whose size or time changed.
         after = contexts[-1] if contexts else None
-        contexts.append(run_context(root, use_cache=request.use_cache, after=after))
+        contexts.append(run_context(root, use_cache=request.use_cache, after=after, jobs=jobs))
         return contexts[-1]
 
     with _collector_paused():

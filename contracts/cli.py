@@ -146,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also apply the fixes that can change behaviour (shadow-root rewrites, renames "
         "listed in __all__, import_module strings)",
     )
+    fix.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="processes that rewrite files (default: one per CPU when 32 files or more change)",
+    )
     fix.add_argument("paths", nargs="*", metavar="PATHS", help="only fix under these paths")
     fix.set_defaults(handler=_fix)
 
@@ -160,6 +166,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rule.set_defaults(handler=_rule)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
 
 
 def _rule(arguments: argparse.Namespace) -> int:
@@ -440,7 +457,11 @@ def _baseline(arguments: argparse.Namespace) -> int:
 
 def _fix(arguments: argparse.Namespace) -> int:
     report = api.fix(
-        _request(arguments), arguments.paths, arguments.diff, unsafe=arguments.unsafe_fixes
+        _request(arguments),
+        arguments.paths,
+        arguments.diff,
+        unsafe=arguments.unsafe_fixes,
+        jobs=arguments.jobs,
     )
     _clear_progress()
     for outcome in report.files:

@@ -18,6 +18,7 @@ from .adapters.installed_packages import InstalledPackages
 from .adapters.locator import ModuleLocator
 from .adapters.memo_files import MemoFiles
 from .adapters.prefilter_reader import PrefilterReader
+from .adapters.workers import ProcessWorkers
 from .application.context import RunContext
 from .application.ports import Ports
 
@@ -25,12 +26,17 @@ CACHE_FOLDER = ".import_linter_cache"  # import-linter's own; ours is a folder i
 
 
 def run_context(
-    project_root: Path, *, use_cache: bool, after: RunContext | None = None
+    project_root: Path,
+    *,
+    use_cache: bool,
+    after: RunContext | None = None,
+    jobs: int | None = None,
 ) -> RunContext:
     """A context for one run over the (resolved) ``project_root``; ``after``: an earlier run
-    of this process over the same tree, whose prefilter records it may reuse."""
+    of this process over the same tree, whose prefilter records it may reuse; ``jobs``: how
+    many processes may rewrite files (None: decided by the run's size)."""
     cache = project_root / CACHE_FOLDER if use_cache else None
-    context = RunContext(_ports(cache, lambda path: context.display_path(path)), project_root)
+    context = RunContext(_ports(cache, lambda path: context.display_path(path), jobs), project_root)
     if after is not None:
         context.ports.prefilter = after.ports.prefilter
         context.ports.prefilter.problems.clear()
@@ -42,7 +48,7 @@ def default_context() -> RunContext:
     return run_context(Path.cwd().resolve(), use_cache=False)
 
 
-def _ports(cache: Path | None, display) -> Ports:  # type: ignore[no-untyped-def]
+def _ports(cache: Path | None, display, jobs: int | None = None) -> Ports:  # type: ignore[no-untyped-def]
     ours = None if cache is None else cache / "ssot-imports"
     return Ports(
         files=LocalFiles(),
@@ -55,4 +61,5 @@ def _ports(cache: Path | None, display) -> Ports:  # type: ignore[no-untyped-def
         installed=InstalledPackages(),
         environment=ProcessEnvironment(),
         memo=MemoFiles(ours),
+        workers=ProcessWorkers(jobs),
     )

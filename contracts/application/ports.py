@@ -7,7 +7,7 @@ together. Nothing in ``application`` opens a file, forks or imports a checked mo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,6 +214,18 @@ class Revisions(Protocol):
         ...
 
 
+class Workers(Protocol):
+    """Runs a pure, module-level function over many inputs, perhaps in other processes."""
+
+    def map(
+        self, function: Callable[[Any], Any], items: Iterable[Any], count: int
+    ) -> Iterator[Any]:
+        """``function`` of each item, in the items' order; ``count``: how many items there
+        are (whether other processes are worth starting). Items are taken from the iterable
+        only as workers are free for them."""
+        ...
+
+
 @dataclass
 class Ports:
     files: Files
@@ -226,3 +238,4 @@ class Ports:
     installed: InstalledPackages
     environment: Environment
     memo: Memo
+    workers: Workers

@@ -30,7 +30,7 @@ from ...domain.rewrite import apply_edits
 from ...domain.rules import UNREADABLE
 from ...domain.span_edits import SpanPlan, plan_span_edits, without_dropped
 from ..context import RunContext
-from ..ports import Files
+from ..ports import Files, Snapshot
 from .checking import CheckRequest, run_check
 
 
@@ -72,18 +72,22 @@ def run_fix(
     request.progress("finding which renamed names other files read")
     exposure = _Exposure(files, context.index(before.root_packages).files(), renamed)
     not_applied: dict[str, str] = {}
-    for number, relative in enumerate(sorted(by_path), 1):
-        request.progress(f"fixing files: {number}/{len(by_path)}")
-        path = before.project_root / relative
-        outcome, missed = _fix_file(
+    order = sorted(by_path)
+    readings = (
+        _read(files, before.project_root, relative, by_path[relative], exposure, unsafe)
+        for relative in order
+    )
+    rewrites = context.ports.workers.map(_rewrite, readings, len(order))
+    for number, (relative, rewrite) in enumerate(zip(order, rewrites, strict=True), 1):
+        request.progress(f"fixing files: {number}/{len(order)}")
+        outcome, missed = _write(
             files,
             before.project_root,
             relative,
             by_path[relative],
+            rewrite,
             diff_only,
             before_write,
-            exposure.reader(by_path[relative][0].importer, path),
-            unsafe,
         )
         report.files.append(outcome)
         report.fixed += outcome.fixed
@@ -194,15 +198,86 @@ def _selected(
     return chosen
 
 
-def _fix_file(
+@dataclass(frozen=True)
+class _Reading:
+    """A file to rewrite, as read: what a worker process needs, and nothing it cannot pickle."""
+
+    path: Path
+    snapshot: Snapshot | None  # None: the file could not be read or must not be written
+    problem: str | None
+    edits: list[tuple[str, Edit]]
+    module: str
+    # Why each local name the edits rename may be read from outside the file (None: not).
+    exposures: dict[str, str | None]
+    unsafe: bool
+
+
+@dataclass(frozen=True)
+class _Rewrite:
+    """What became of one file's edits: the new bytes, or why it is left untouched."""
+
+    reading: _Reading
+    rewritten: Rewritten | None = None
+    problem: str | None = None
+
+
+def _read(
     files: Files,
     project_root: Path,
     relative: str,
     violations: list[Violation],
+    exposure: _Exposure,
+    unsafe: bool,
+) -> _Reading:
+    path = project_root / relative
+    edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
+    module = violations[0].importer
+    exposed = exposure.reader(module, path)
+    names = {getattr(edit, "local", None) for _, edit in edits} - {None}
+    exposures = {name: exposed(name) for name in sorted(names)}  # type: ignore[arg-type]
+    try:
+        snapshot = files.snapshot(path)
+    except OSError as error:
+        problem = f"cannot read the file ({error.strerror})"
+        return _Reading(path, None, problem, [], module, {}, False)
+    if not snapshot.mode & 0o222:
+        # Read-only on purpose (generated, vendored, locked): never rewritten, even by root.
+        problem = "the file is read-only; it was left untouched"
+        return _Reading(path, None, problem, [], module, {}, False)
+    return _Reading(path, snapshot, None, edits, module, exposures, unsafe)
+
+
+def _rewrite(reading: _Reading) -> _Rewrite:
+    """The file rewritten, and checked to parse: pure work, done in a worker process when
+    there are many files."""
+    if reading.snapshot is None:
+        return _Rewrite(reading, problem=reading.problem)
+    data = reading.snapshot.data
+    try:
+        rewritten = rewrite_source(
+            data,
+            reading.edits,
+            reading.module,
+            reading.exposures.get,
+            reading.path.name == "__init__.py",
+            reading.unsafe,
+        )
+    except _Unparsable:
+        return _Rewrite(reading, problem="the file does not parse; it was left untouched")
+    if rewritten.data != data and not _still_parses(data, rewritten.data, rewritten.parsed):
+        problem = "the rewritten file would not parse; it was left untouched"
+        return _Rewrite(reading, rewritten, problem)
+    return _Rewrite(reading, rewritten)
+
+
+def _write(
+    files: Files,
+    project_root: Path,
+    relative: str,
+    violations: list[Violation],
+    rewrite: _Rewrite,
     diff_only: bool,
     before_write: Callable[[Path], None],
-    exposed: Callable[[str], str | None],
-    unsafe: bool,
 ) -> tuple[FileOutcome, dict[str, str]]:
     outcome = FileOutcome(relative)
     path = project_root / relative
@@ -212,36 +287,18 @@ def _fix_file(
         outcome.fixed = 0  # the headline counts only what was written
         return outcome, {v.fingerprint: reason for v in violations}
 
-    try:
-        snapshot = files.snapshot(path)
-    except OSError as error:
-        return give_up(f"cannot read the file ({error.strerror})")
-    if not snapshot.mode & 0o222:
-        # Read-only on purpose (generated, vendored, locked): never rewritten, even by root.
-        return give_up("the file is read-only; it was left untouched")
-    edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
-    try:
-        rewritten = rewrite_source(
-            snapshot.data,
-            edits,
-            violations[0].importer,
-            exposed,
-            path.name == "__init__.py",
-            unsafe,
-        )
-    except _Unparsable:
-        return give_up("the file does not parse; it was left untouched")
-    new_data, applied, original_parsed = rewritten.data, rewritten.applied, rewritten.parsed
+    rewritten, snapshot = rewrite.rewritten, rewrite.reading.snapshot
+    if rewrite.problem is not None or rewritten is None or snapshot is None:
+        return give_up(rewrite.problem or "the file could not be rewritten")
+    new_data, applied = rewritten.data, rewritten.applied
     missed = {
         key: rewritten.kept_names.get(key, "the statement was not found where it was reported")
-        for key, _ in edits
+        for key, _ in rewrite.reading.edits
         if key not in applied
     }
     outcome.kept_names = dict(rewritten.kept_names)
     if new_data == snapshot.data:
         return outcome, missed
-    if not _still_parses(snapshot.data, new_data, original_parsed):
-        return give_up("the rewritten file would not parse; it was left untouched")
     outcome.fixed = len(applied)
     if diff_only:
         outcome.diff = _unified_diff(relative, snapshot.data, new_data)

@@ -1,0 +1,111 @@
+"""Worker processes for CPU-bound work on many files (``fix`` rewriting hundreds of them).
+
+Processes come from a fork server where the platform has one: a fresh interpreter that has
+imported the work's module once and forks a worker per process. Forking the main process
+itself is avoided, as the import graph may have started threads there. When processes cannot
+be started, or one dies, the rest of the work is done in this process: slower, never lost.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+# Fewer items than this are done in this process: starting workers costs more than it saves.
+WORTH_A_POOL = 32
+# Items waiting per worker: enough to keep each busy, few enough to bound what is held.
+_QUEUED_PER_WORKER = 4
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (a container's share, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class ProcessWorkers:
+    """``jobs``: how many processes (None: one per available CPU, for large runs only)."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs
+        self.used = 1  # the processes the last ``map`` ran on
+
+    def processes_for(self, count: int) -> int:
+        if self.jobs is not None:
+            return max(1, min(self.jobs, count))
+        return min(available_cpus(), count) if count >= WORTH_A_POOL else 1
+
+    def map(
+        self, function: Callable[[Any], Any], items: Iterable[Any], count: int
+    ) -> Iterator[Any]:
+        processes = self.processes_for(count)
+        self.used = processes
+        if processes <= 1:
+            yield from map(function, items)
+            return
+        try:
+            pool = ProcessPoolExecutor(processes, mp_context=_context(function))
+        except (OSError, ImportError, ValueError):
+            self.used = 1
+            yield from map(function, items)
+            return
+        with pool:
+            yield from _ordered(pool, function, iter(items), processes * _QUEUED_PER_WORKER, self)
+
+
+def _ordered(
+    pool: ProcessPoolExecutor,
+    function: Callable[[Any], Any],
+    items: Iterator[Any],
+    window: int,
+    workers: ProcessWorkers,
+) -> Iterator[Any]:
+    """Results in the items' order, at most ``window`` items in flight; if the pool breaks,
+    the items in flight and the rest are done here."""
+    pending: deque[tuple[Any, Future[Any] | None]] = deque()
+    broken = False
+
+    def fill() -> None:
+        nonlocal broken
+        while len(pending) < window:
+            item = next(items, _END)
+            if item is _END:
+                return
+            future = None
+            if not broken:
+                try:
+                    future = pool.submit(function, item)
+                except (BrokenProcessPool, RuntimeError, OSError):
+                    broken = True
+            pending.append((item, future))
+
+    fill()
+    while pending:
+        item, future = pending.popleft()
+        if future is None:
+            yield function(item)
+        else:
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                broken, workers.used = True, 1
+                yield function(item)
+        fill()
+
+
+_END = object()
+
+
+def _context(function: Callable[[Any], Any]) -> Any:
+    """A fork server that has imported ``function``'s module, where there is one."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([function.__module__])
+    return context

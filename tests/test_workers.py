@@ -1,0 +1,73 @@
+"""Worker processes rewrite files in parallel with the same result, and a worker that dies
+loses nothing: what it held is done in the main process."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+from pathlib import Path
+
+from conftest import Project, run_tool, script
+
+from ssot_imports.adapters.workers import ProcessWorkers
+
+
+def _square_unless_in_a_worker(item: tuple[int, int]) -> int:
+    """Dies on item 3 when run in a worker process (not in ``parent``; 0: never dies)."""
+    value, parent = item
+    if value == 3 and parent and os.getpid() != parent:
+        os._exit(1)
+    return value * value
+
+
+def test_a_dying_worker_loses_nothing() -> None:
+    workers = ProcessWorkers(jobs=2)
+    items = [(value, os.getpid()) for value in range(10)]
+    results = list(workers.map(_square_unless_in_a_worker, items, len(items)))
+    assert results == [value * value for value in range(10)]
+    assert workers.used == 1  # the pool broke: the rest was done here
+
+
+def test_workers_keep_the_order_of_the_items() -> None:
+    workers = ProcessWorkers(jobs=2)
+    items = [(value, 0) for value in range(50)]
+    assert list(workers.map(_square_unless_in_a_worker, items, 50)) == [
+        value * value for value in range(50)
+    ]
+    assert workers.used == 2
+
+
+def test_small_runs_stay_in_this_process() -> None:
+    workers = ProcessWorkers()
+    assert workers.processes_for(5) == 1
+    assert ProcessWorkers(jobs=4).processes_for(2) == 2
+
+
+def test_fix_with_workers_writes_what_one_process_writes(project: Project, tmp_path: Path) -> None:
+    for number in range(40):
+        project.write(
+            f"pkg/app/user_{number}.py",
+            "from pkg.core.impl import Impl\n\n\ndef build():\n    return Impl()\n",
+        )
+    alone = tmp_path / "alone"
+    shutil.copytree(project.root, alone)
+    parallel = project.cli("fix", "--no-cache", "--jobs", "2")
+    single = Project(alone).cli("fix", "--no-cache", "--jobs", "1")
+    assert parallel.out == single.out
+    assert parallel.out.startswith("fixed 40 violations in 40 files\n")
+    for number in range(40):
+        relative = f"pkg/app/user_{number}.py"
+        assert filecmp.cmp(project.root / relative, alone / relative, shallow=False)
+    assert (project.root / "pkg/app/user_7.py").read_text().startswith(
+        "from pkg.core.api import Manager\n"
+    )
+
+
+def test_jobs_must_be_a_positive_number(project: Project) -> None:
+    result = run_tool([script("ssot-imports"), "fix", "--jobs", "0"], project.root)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(
+        "ssot-imports fix: error: argument --jobs: expected a whole number of 1 or more, got '0'"
+    )
+    assert len(result.err.splitlines()) == 1
