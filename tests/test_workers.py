@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 from conftest import Project, run_tool, script
-
 from ssot_imports.adapters.workers import ProcessWorkers
 
 
@@ -59,8 +58,10 @@ def test_fix_with_workers_writes_what_one_process_writes(project: Project, tmp_p
     for number in range(40):
         relative = f"pkg/app/user_{number}.py"
         assert filecmp.cmp(project.root / relative, alone / relative, shallow=False)
-    assert (project.root / "pkg/app/user_7.py").read_text().startswith(
-        "from pkg.core.api import Manager\n"
+    assert (
+        (project.root / "pkg/app/user_7.py")
+        .read_text()
+        .startswith("from pkg.core.api import Manager\n")
     )
 
 
