@@ -199,3 +199,18 @@ def test_the_codemod_on_parts_matches_the_codemod_on_the_whole() -> None:
     assert parts.applied == whole.applied == {key for key, _ in edits}
     # The form feed is not a line break to Python: every edit found its line.
     assert "\x0c\nclass Second:" in parts.data.decode()
+
+
+def test_a_part_that_would_not_parse_leaves_the_file_alone() -> None:
+    """Each rewritten part is parsed on its own: an edit that breaks its statement (here a
+    quote in a new string value) is caught there, whatever the rest of the file."""
+    from ssot_imports.application.pipeline import fixing
+
+    text = "import os\n\n\ndef f():\n    return 'pkg.impl'\n\n\nx = 1\n"
+    fine = [("good", StringEdit(5, "pkg.impl", "pkg.api"))]
+    assert (
+        fixing.rewrite_source(text.encode(), fine).data
+        == text.replace("'pkg.impl'", "'pkg.api'").encode()
+    )
+    with pytest.raises(fixing._BrokenRewrite):
+        fixing.rewrite_source(text.encode(), [("bad", StringEdit(5, "pkg.impl", "pkg.api'x"))])

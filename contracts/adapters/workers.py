@@ -44,19 +44,31 @@ class ProcessWorkers:
     def map(
         self, function: Callable[[Any], Any], items: Iterable[Any], count: int
     ) -> Iterator[Any]:
+        """Starts the workers now (they boot while the caller prepares the items), and
+        returns the results as an iterator."""
         processes = self.processes_for(count)
         self.used = processes
         if processes <= 1:
-            yield from map(function, items)
-            return
+            return map(function, items)
         try:
             pool = ProcessPoolExecutor(processes, mp_context=_context(function))
-        except (OSError, ImportError, ValueError):
+            for _ in range(processes):
+                pool.submit(os.getpid)  # each submit starts a worker while none is idle
+        except (OSError, ImportError, ValueError, BrokenProcessPool):
             self.used = 1
-            yield from map(function, items)
-            return
-        with pool:
-            yield from _ordered(pool, function, iter(items), processes * _QUEUED_PER_WORKER, self)
+            return map(function, items)
+        return _run(pool, function, iter(items), processes * _QUEUED_PER_WORKER, self)
+
+
+def _run(
+    pool: ProcessPoolExecutor,
+    function: Callable[[Any], Any],
+    items: Iterator[Any],
+    window: int,
+    workers: ProcessWorkers,
+) -> Iterator[Any]:
+    with pool:
+        yield from _ordered(pool, function, items, window, workers)
 
 
 def _ordered(

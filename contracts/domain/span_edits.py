@@ -80,9 +80,16 @@ class SpanPlan:
         return "".join(lines)
 
 
-def plan_span_edits(text: str, tree: ast.Module, edits: Sequence[tuple[str, Edit]]) -> SpanPlan:
+def plan_span_edits(
+    text: str,
+    tree: ast.Module,
+    edits: Sequence[tuple[str, Edit]],
+    outline: Outline | None = None,
+) -> SpanPlan:
+    """For each edit, its span changes or its need of the codemod. ``outline``: the tree's,
+    when the caller has it already."""
     lines = split_lines(text)
-    locator = _Locator(tree)
+    locator = _Locator(tree, {edit.line for _, edit in edits}, outline or Outline(tree))
     for _, edit in edits:
         if isinstance(edit, FromImportEdit):
             locator.moving.setdefault(edit.module, set()).add(edit.line)
@@ -97,16 +104,27 @@ def plan_span_edits(text: str, tree: ast.Module, edits: Sequence[tuple[str, Edit
 
 
 class _Locator:
-    """The statements and string constants of a tree, by line, with their block."""
+    """The import statements and string constants of a tree, by line, with their block.
 
-    def __init__(self, tree: ast.Module) -> None:
+    Only the top-level statements holding one of the ``lines`` asked about are walked (and
+    the module's own imports listed): an edit is never looked for anywhere else.
+    """
+
+    def __init__(self, tree: ast.Module, lines: set[int], outline: Outline) -> None:
         self.imports: dict[int, list[tuple[ast.stmt, list[ast.stmt]]]] = {}
         # Every line of each ``from`` statement, with the statement and its block.
         self.spanning: dict[int, list[tuple[ast.ImportFrom, list[ast.stmt]]]] = {}
         self.moving: dict[str, set[int]] = {}  # the lines of names each module is to take
-        self._outline = Outline(tree)
+        self._outline = outline
         self._strings: dict[int, list[ast.Constant]] = {}
-        self._walk(tree.body)
+        for node in tree.body:
+            self._note_import(node, tree.body)
+        walked: set[int] = set()
+        for line in sorted(lines):
+            top = outline.holding(line)
+            if top is not None and id(top) not in walked:
+                walked.add(id(top))
+                self._walk_inside(top)
 
     def strings(self, line: int) -> list[ast.Constant]:
         """The string constants that start on ``line``: only the innermost statement holding
@@ -126,21 +144,27 @@ class _Locator:
             self._strings[line] = found
         return self._strings[line]
 
+    def _note_import(self, node: ast.stmt, body: list[ast.stmt]) -> None:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            self.imports.setdefault(node.lineno, []).append((node, body))
+        if isinstance(node, ast.ImportFrom):
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                self.spanning.setdefault(line, []).append((node, body))
+
     def _walk(self, body: list[ast.stmt]) -> None:
         for node in body:
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                self.imports.setdefault(node.lineno, []).append((node, body))
-            if isinstance(node, ast.ImportFrom):
-                for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-                    self.spanning.setdefault(line, []).append((node, body))
-            for name in ("body", "orelse", "finalbody"):
-                child = getattr(node, name, None)
-                if isinstance(child, list) and child and isinstance(child[0], ast.stmt):
-                    self._walk(child)
-            for handler in getattr(node, "handlers", ()) or ():
-                self._walk(handler.body)
-            for case in getattr(node, "cases", ()) or ():
-                self._walk(case.body)
+            self._note_import(node, body)
+            self._walk_inside(node)
+
+    def _walk_inside(self, node: ast.stmt) -> None:
+        for name in ("body", "orelse", "finalbody"):
+            child = getattr(node, name, None)
+            if isinstance(child, list) and child and isinstance(child[0], ast.stmt):
+                self._walk(child)
+        for handler in getattr(node, "handlers", ()) or ():
+            self._walk(handler.body)
+        for case in getattr(node, "cases", ()) or ():
+            self._walk(case.body)
 
 
 def _innermost(body: list[ast.stmt], line: int) -> ast.stmt | None:

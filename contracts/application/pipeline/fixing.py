@@ -28,7 +28,7 @@ from ...domain.renames import MERGED, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
 from ...domain.rules import UNREADABLE
-from ...domain.span_edits import SpanPlan, plan_span_edits, without_dropped
+from ...domain.span_edits import SpanChange, SpanPlan, plan_span_edits, without_dropped
 from ..context import RunContext
 from ..ports import Files, Snapshot
 from .checking import CheckRequest, run_check
@@ -69,8 +69,8 @@ def run_fix(
     renamed = {
         v.edit.local for v in fixable if isinstance(v.edit, FromImportEdit) and v.edit.rename_to
     }
-    request.progress("finding which renamed names other files read")
-    exposure = _Exposure(files, context.index(before.root_packages).files(), renamed)
+    tree_files = context.index(before.root_packages).files()
+    exposure = _Exposure(files, tree_files, renamed, request.progress)
     not_applied: dict[str, str] = {}
     order = sorted(by_path)
     readings = (
@@ -264,7 +264,15 @@ def _rewrite(reading: _Reading) -> _Rewrite:
         )
     except _Unparsable:
         return _Rewrite(reading, problem="the file does not parse; it was left untouched")
-    if rewritten.data != data and not _still_parses(data, rewritten.data, rewritten.parsed):
+    except _BrokenRewrite:
+        problem = "the rewritten file would not parse; it was left untouched"
+        return _Rewrite(reading, problem=problem)
+    # Parsed by ``ast``, the file was rewritten and checked part by part; otherwise whole.
+    if (
+        rewritten.data != data
+        and not rewritten.parsed
+        and not _still_parses(data, rewritten.data, rewritten.parsed)
+    ):
         problem = "the rewritten file would not parse; it was left untouched"
         return _Rewrite(reading, rewritten, problem)
     return _Rewrite(reading, rewritten)
@@ -325,28 +333,57 @@ class _Exposure:
 
     _FROM = re.compile(rb"from\s+[\w.]*?(\w+)\s+import\s*(\([^)]*\)|[^\n;]*)")
 
-    def __init__(self, files: Files, paths: list[Path], names: set[str]) -> None:
-        self.readers: dict[tuple[str, str], set[Path]] = defaultdict(set)
+    def __init__(
+        self,
+        files: Files,
+        paths: list[Path],
+        names: set[str],
+        progress: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        self.files, self.paths, self.names, self.progress = files, paths, names, progress
+        self._readers: dict[tuple[str, str], set[Path]] | None = None
+
+    @property
+    def readers(self) -> dict[tuple[str, str], set[Path]]:
+        """Scanned on first use: worker processes start meanwhile."""
+        if self._readers is None:
+            self.progress("finding which renamed names other files read")
+            self._readers = self._scan(self.files, self.paths, self.names)
+        return self._readers
+
+    def _scan(
+        self, files: Files, paths: list[Path], names: set[str]
+    ) -> dict[tuple[str, str], set[Path]]:
+        found: dict[tuple[str, str], set[Path]] = defaultdict(set)
         encoded = [name.encode() for name in sorted(names)]
         if not encoded:
-            return
+            return found
         words = re.compile(rb"(?<![\w])(?:" + b"|".join(map(re.escape, encoded)) + rb")(?![\w])")
+        # One pass of the regex engine over a file that spells none of the names (most files)
+        # is quicker than one substring search per name.
+        any_name = re.compile(b"|".join(map(re.escape, encoded)))
         for path in paths:
             try:
                 data = files.read_bytes(path)
             except OSError:
                 continue  # the check reported it; a file nobody can read reads nothing
+            if any_name.search(data) is None:
+                continue
             present = [name for name in encoded if name in data]
             if not present:
                 continue
             for name in present:
-                self._attributes(data, name, path)
+                self._attributes(data, name, path, found)
             if b"import" in data:
                 for leaf, listed in self._FROM.findall(data):
                     for name in words.findall(listed):
-                        self.readers[(leaf.decode(), name.decode())].add(path)
+                        found[(leaf.decode(), name.decode())].add(path)
+        return found
 
-    def _attributes(self, data: bytes, name: bytes, path: Path) -> None:
+    @staticmethod
+    def _attributes(
+        data: bytes, name: bytes, path: Path, found: dict[tuple[str, str], set[Path]]
+    ) -> None:
         """Each ``<leaf>.<name>`` in ``data`` (code or dotted string)."""
         start = data.find(b"." + name)
         while start != -1:
@@ -358,7 +395,7 @@ class _Exposure:
                 ):
                     leaf_start -= 1
                 if leaf_start < start:
-                    self.readers[(data[leaf_start:start].decode(), name.decode())].add(path)
+                    found[(data[leaf_start:start].decode(), name.decode())].add(path)
             start = data.find(b"." + name, end)
 
     def reader(self, module: str, own: Path) -> Callable[[str], str | None]:
@@ -375,6 +412,60 @@ class _Exposure:
 
 class _Unparsable(Exception):
     """The file does not parse: it is left as it is."""
+
+
+class _BrokenRewrite(Exception):
+    """A rewritten part of the file would not parse: the file is left as it is."""
+
+
+@dataclass
+class _Region:
+    """Whole top-level statements (lines ``first`` to ``last``) that change: their span
+    changes (lines counted from the region's start), and the edits the codemod makes there."""
+
+    first: int
+    last: int
+    keys: list[str]
+    changes: dict[str, list[SpanChange]] = field(default_factory=dict)
+
+
+class _Regions:
+    """The parts of a file that change. Each is rewritten and parsed on its own: a module is
+    its top-level statements one after the other, so the file parses when each part does,
+    and the untouched rest is never parsed again."""
+
+    def __init__(
+        self,
+        outline: Outline,
+        head: int,
+        head_keys: list[str],
+        segments: list[tuple[int, int, list[str]]],
+    ) -> None:
+        self.outline = outline
+        self.head = head
+        self.by_first: dict[int, _Region] = {}
+        if head:
+            self.by_first[1] = _Region(1, head, head_keys)
+        for first, last, keys in segments:
+            self.by_first[first] = _Region(first, last, keys)
+
+    def add_change(self, change: SpanChange) -> None:
+        line = change.line + 1
+        if line <= self.head:
+            region = self.by_first[1]
+        else:
+            top = self.outline.holding(line)
+            if top is None:
+                raise _Unparsable  # a change outside every statement: cannot happen
+            first = first_line(top)
+            region = self.by_first.setdefault(
+                first, _Region(first, top.end_lineno or top.lineno, [])
+            )
+        local = replace(change, line=change.line - (region.first - 1))
+        region.changes.setdefault("", []).append(local)
+
+    def in_order(self) -> list[_Region]:
+        return [self.by_first[first] for first in sorted(self.by_first)]
 
 
 @dataclass
@@ -447,7 +538,7 @@ def rewrite_source(
         if key not in renames.unchanged | renames.blocked and not isinstance(edit, AttributeEdit)
     ]
     edits += renames.extra
-    plan = plan_span_edits(text, tree, edits)
+    plan = plan_span_edits(text, tree, edits, outline)
     lines = {key: edit.line for key, edit in edits}
     head, segments = _codemod_parts(outline, [(key, lines[key]) for key in plan.needs_codemod])
     in_segment = {key for _, _, keys in segments for key in keys}
@@ -457,28 +548,37 @@ def rewrite_source(
         if lines[key] > head and key not in in_segment
     }
     # The renamed uses are never in an import statement or a string the codemod edits: they
-    # are made here, everywhere, with the spans outside what the codemod rewrites.
-    rewritten = SpanPlan.apply(text, {**below, "": renames.changes})
-    if rewritten is None:
-        raise _Unparsable  # two edits on one span: cannot happen for findings of one check
+    # are made with the spans, before the codemod runs on its parts.
+    head_keys = [key for key in plan.needs_codemod if key not in in_segment]
+    head_keys += [key for key in plan.changes if key not in below and key not in in_segment]
+    regions = _Regions(outline, head, head_keys, segments)
+    for change in [*(c for found in below.values() for c in found), *renames.changes]:
+        regions.add_change(change)
     applied = set(below) | renames.done
     by_key = dict(edits)
-    file_lines = split_lines(rewritten)
-    for first, last, keys in reversed(segments):  # bottom up: earlier line numbers hold
-        part = "".join(file_lines[first - 1 : last])
-        shifted = [(key, replace(by_key[key], line=by_key[key].line - first + 1)) for key in keys]
-        code, done = _codemod(part, shifted)
-        file_lines[first - 1 : last] = split_lines(code)
-        applied |= done
-    if head:
-        keys = [key for key in by_key if key not in below and lines[key] <= head]
-        code, done = _codemod("".join(file_lines[:head]), [(key, by_key[key]) for key in keys])
-        file_lines[:head] = split_lines(code)
-        applied |= done
-    rewritten = "".join(file_lines)
+    original = split_lines(text)
+    pieces: list[str] = []
+    done_to = 0  # original lines already in ``pieces``
+    for region in regions.in_order():
+        pieces += original[done_to : region.first - 1]
+        piece = SpanPlan.apply("".join(original[region.first - 1 : region.last]), region.changes)
+        if piece is None:
+            raise _Unparsable  # two edits on one span: cannot happen for findings of one check
+        if region.keys:
+            offset = region.first - 1
+            moved = [
+                (key, replace(by_key[key], line=by_key[key].line - offset)) for key in region.keys
+            ]
+            piece, codemod_applied = _codemod(piece, moved)
+            applied |= codemod_applied
+        piece = without_dropped(piece)
+        if not _ast_parses(piece.encode("utf-8")):
+            raise _BrokenRewrite
+        pieces.append(piece)
+        done_to = region.last
+    rewritten = "".join([*pieces, *original[done_to:]])
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     applied = {key for key in applied if not key.startswith(MERGED)}
-    rewritten = without_dropped(rewritten)
     kept = {**renames.refused, **expected}
     return Rewritten(bom + rewritten.encode("utf-8"), applied, True, kept)
 
@@ -530,11 +630,6 @@ def _codemod(text: str, edits: list[tuple[str, Edit]]) -> tuple[str, set[str]]:
         raise _Unparsable from None
     result = apply_edits(module, edits)
     return result.module.code, result.applied
-
-
-def _split_lines(text: str, count: int) -> tuple[str, str]:
-    lines = split_lines(text)
-    return "".join(lines[:count]), "".join(lines[count:])
 
 
 def _utf8_text(data: bytes) -> str | None:
