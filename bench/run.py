@@ -19,7 +19,9 @@ run of each:
 * wall time (median of the runs) and peak RSS of each process (``os.wait4``);
 * what each tool found, against what the generator planted for those roots;
 * ``ssot-imports fix --no-cache``, once, on a fresh copy of the tree (it rewrites files): wall
-  time, peak RSS, and its ratio to the cold check.
+  time, peak RSS, and its ratio to the cold check;
+* one very large test module (``bench/big_file.py``, 5 MB by default, ``--big-file-mb``):
+  ``check`` and ``fix`` once each, their time and peak RSS, and what the fix left.
 
 Results go to ``bench/out/results.json`` and Markdown tables are printed.
 """
@@ -41,6 +43,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import big_file
 import dense
 from generate import CANONICAL, IMPLEMENTATION, ROOT, generate
 
@@ -320,6 +323,49 @@ def bench_size(
     return summaries
 
 
+def bench_big_file(megabytes: float, workdir: Path) -> dict:
+    """``check`` then ``fix`` (once each, cold) on a tree with one very large module."""
+    tree = workdir / "tree-big-file"
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+    planted = big_file.write_tree(tree, megabytes)
+    ours = str(BIN / "ssot-imports")
+    check = [ours, "check", "--no-cache", "--format", "json", "--output", "big.json"]
+    check_s, check_rss, _ = measure(check, tree)
+    before = len(json.loads((tree / "big.json").read_text())["violations"])
+    fix_s, fix_rss, stdout = measure([ours, "fix", "--no-cache"], tree)
+    measure(check, tree)
+    after = len(json.loads((tree / "big.json").read_text())["violations"])
+    fixed = re.search(r"fixed (\d+) violations?", stdout)
+    shutil.rmtree(tree)
+    return {
+        "megabytes": planted["bytes"] / 1_000_000,
+        "cases": planted["cases"],
+        "planted": planted["findings"],
+        "found": before,
+        "check_s": check_s,
+        "check_peak_rss_mib": check_rss / 1024,
+        "fix_s": fix_s,
+        "fix_peak_rss_mib": fix_rss / 1024,
+        "fixed": int(fixed.group(1)) if fixed else 0,
+        "left": after,
+        "ratio_fix_to_check": fix_s / check_s,
+    }
+
+
+def big_file_table(big: dict) -> str:
+    return "\n".join(
+        [
+            "| file (MB) | findings | check (s) | check RSS (MiB) | fix (s) | fix RSS (MiB) "
+            "| fix / check | fixed | left |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"| {big['megabytes']:.1f} | {big['found']:,} | {big['check_s']:.2f} | "
+            f"{big['check_peak_rss_mib']:.0f} | {big['fix_s']:.2f} | {big['fix_peak_rss_mib']:.0f} "
+            f"| {big['ratio_fix_to_check']:.2f} | {big['fixed']:,} | {big['left']:,} |",
+        ]
+    )
+
+
 def _label(summary: dict) -> str:
     return f"| {summary.get('profile', 'sparse')} | {summary['size']:,} | {summary['files']:,} | "
 
@@ -424,6 +470,10 @@ def main(argv: list[str] | None = None) -> int:
         help="dense trees of at least N modules are also checked with all five roots "
         "(default: 5000)",
     )  # fmt: skip
+    parser.add_argument(
+        "--big-file-mb", type=float, default=5.0, metavar="MB",
+        help="size of the one very large module checked and fixed (default: 5; 0: skip)",
+    )  # fmt: skip
     parser.add_argument("--workdir", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--output", type=Path, default=None)
     arguments = parser.parse_args(argv)
@@ -443,6 +493,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"{profile} N={size:,} done after {time.perf_counter() - started:.0f} s",
                 file=sys.stderr,
             )
+    big = None
+    if arguments.big_file_mb > 0:
+        big = bench_big_file(arguments.big_file_mb, arguments.workdir)
+        print(f"big file done after {time.perf_counter() - started:.0f} s", file=sys.stderr)
     report = {
         "date": date.today().isoformat(),
         "machine": {
@@ -456,10 +510,13 @@ def main(argv: list[str] | None = None) -> int:
         "profiles": list(profiles),
         "duration_s": round(time.perf_counter() - started, 1),
         "results": summaries,
+        "big_file": big,
     }
     output = arguments.output or arguments.workdir / "results.json"
     output.write_text(json.dumps(report, indent=2) + "\n")
     print(table(summaries))
+    if big is not None:
+        print("\n" + big_file_table(big))
     print(f"\nwritten to {output} in {report['duration_s']} s", file=sys.stderr)
     return 0
 

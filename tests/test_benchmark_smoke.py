@@ -21,6 +21,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
             "200",
             "--runs",
             "5",
+            "--big-file-mb",
+            "0.05",
             "--workdir",
             str(tmp_path / "work"),
             "--output",
@@ -58,6 +60,12 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert set(summary["ratio_vs_lint-imports"]) == {"cold", "warm", "peak_rss"}
     assert summary["fix"]["s"] > 0 and summary["fix"]["fixed"] > 0
     assert "| 200 |" in result.out and "ours / lint-imports cold" in result.out
+    # The very large module: every finding planted is found, and one fix removes them all.
+    big = report["big_file"]
+    assert big["found"] == big["planted"] == 2 + 2 * big["cases"]
+    assert (big["fixed"], big["left"]) == (big["found"], 0)
+    assert big["check_s"] > 0 and big["fix_peak_rss_mib"] > 0
+    assert "| fix / check | fixed | left |" in result.out
 
 
 def test_benchmark_smoke_run_dense(tmp_path: Path) -> None:
@@ -71,6 +79,8 @@ def test_benchmark_smoke_run_dense(tmp_path: Path) -> None:
             "dense",
             "--sizes",
             "300",
+            "--big-file-mb",
+            "0",
             "--runs",
             "1",
             "--five-roots-from",
