@@ -18,8 +18,9 @@ from typing import Any
 
 # Fewer items than this are done in this process: starting workers costs more than it saves.
 WORTH_A_POOL = 32
-# Items waiting per worker: enough to keep each busy, few enough to bound what is held.
-_QUEUED_PER_WORKER = 4
+# Items waiting per worker: enough to keep each busy while this process does other work
+# (a file is some tens of kilobytes each way), few enough to bound what is held.
+_QUEUED_PER_WORKER = 32
 
 
 def available_cpus() -> int:

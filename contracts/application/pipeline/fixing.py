@@ -74,12 +74,15 @@ def run_fix(
     not_applied: dict[str, str] = {}
     order = sorted(by_path)
     readings = (
-        _read(files, before.project_root, relative, by_path[relative], exposure, unsafe)
-        for relative in order
+        _read(files, before.project_root, relative, by_path[relative], unsafe) for relative in order
     )
+    # Workers rewrite files taking no module-level name as read by other files; meanwhile
+    # this process scans the tree for such reads, and rewrites again, here, the few files
+    # where one of the names a rewrite relied on is read elsewhere.
     rewrites = context.ports.workers.map(_rewrite, readings, len(order))
     for number, (relative, rewrite) in enumerate(zip(order, rewrites, strict=True), 1):
         request.progress(f"fixing files: {number}/{len(order)}")
+        rewrite = _with_exposure(rewrite, exposure)
         outcome, missed = _write(
             files,
             before.project_root,
@@ -207,9 +210,10 @@ class _Reading:
     problem: str | None
     edits: list[tuple[str, Edit]]
     module: str
-    # Why each local name the edits rename may be read from outside the file (None: not).
-    exposures: dict[str, str | None]
     unsafe: bool
+    # Why a module-level name may be read from outside the file (None: it is not), for the
+    # names known; a name not listed is taken as not read elsewhere, and noted as relied on.
+    exposures: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,8 @@ class _Rewrite:
     reading: _Reading
     rewritten: Rewritten | None = None
     problem: str | None = None
+    # Names the rewrite took as read by no other file (those it was not told about).
+    relied: frozenset[str] = frozenset()
 
 
 def _read(
@@ -226,25 +232,21 @@ def _read(
     project_root: Path,
     relative: str,
     violations: list[Violation],
-    exposure: _Exposure,
     unsafe: bool,
 ) -> _Reading:
     path = project_root / relative
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
     module = violations[0].importer
-    exposed = exposure.reader(module, path)
-    names = {getattr(edit, "local", None) for _, edit in edits} - {None}
-    exposures = {name: exposed(name) for name in sorted(names)}  # type: ignore[arg-type]
     try:
         snapshot = files.snapshot(path)
     except OSError as error:
         problem = f"cannot read the file ({error.strerror})"
-        return _Reading(path, None, problem, [], module, {}, False)
+        return _Reading(path, None, problem, [], module, False)
     if not snapshot.mode & 0o222:
         # Read-only on purpose (generated, vendored, locked): never rewritten, even by root.
         problem = "the file is read-only; it was left untouched"
-        return _Reading(path, None, problem, [], module, {}, False)
-    return _Reading(path, snapshot, None, edits, module, exposures, unsafe)
+        return _Reading(path, None, problem, [], module, False)
+    return _Reading(path, snapshot, None, edits, module, unsafe)
 
 
 def _rewrite(reading: _Reading) -> _Rewrite:
@@ -253,12 +255,20 @@ def _rewrite(reading: _Reading) -> _Rewrite:
     if reading.snapshot is None:
         return _Rewrite(reading, problem=reading.problem)
     data = reading.snapshot.data
+    relied: set[str] = set()
+
+    def exposed(name: str) -> str | None:
+        if name in reading.exposures:
+            return reading.exposures[name]
+        relied.add(name)
+        return None
+
     try:
         rewritten = rewrite_source(
             data,
             reading.edits,
             reading.module,
-            reading.exposures.get,
+            exposed,
             reading.path.name == "__init__.py",
             reading.unsafe,
         )
@@ -274,8 +284,23 @@ def _rewrite(reading: _Reading) -> _Rewrite:
         and not _still_parses(data, rewritten.data, rewritten.parsed)
     ):
         problem = "the rewritten file would not parse; it was left untouched"
-        return _Rewrite(reading, rewritten, problem)
-    return _Rewrite(reading, rewritten)
+        return _Rewrite(reading, rewritten, problem, frozenset(relied))
+    return _Rewrite(reading, rewritten, relied=frozenset(relied))
+
+
+def _with_exposure(rewrite: _Rewrite, exposure: _Exposure) -> _Rewrite:
+    """The rewrite, done again here with what other files read when it relied on a name
+    that another file does read (rare: a module-level name imported elsewhere)."""
+    reading = rewrite.reading
+    exposed = exposure.reader(reading.module, reading.path)
+    known = dict(reading.exposures)
+    while rewrite.relied:
+        found = {name: exposed(name) for name in sorted(rewrite.relied)}
+        if not any(found.values()):
+            return rewrite  # what it took for granted holds
+        known.update(found)
+        rewrite = _rewrite(replace(reading, exposures=dict(known)))
+    return rewrite
 
 
 def _write(
