@@ -496,6 +496,10 @@ def _fix(arguments: argparse.Namespace) -> int:
                 ),
                 file=stream,
             )
+    if arguments.verbose:
+        for phase, seconds in report.timings.items():
+            print(f"timing: {phase}: {seconds * 1000:.1f} ms", file=sys.stderr)
+        print(f"timing: processes rewriting files: {report.processes}", file=sys.stderr)
     blocked = [d for d in report.unreadable if d.blocking]
     return EXIT_BROKEN if report.left or blocked or (arguments.diff and report.fixed) else EXIT_OK
 

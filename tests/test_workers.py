@@ -51,9 +51,20 @@ def test_fix_with_workers_writes_what_one_process_writes(project: Project, tmp_p
         )
     alone = tmp_path / "alone"
     shutil.copytree(project.root, alone)
-    parallel = project.cli("fix", "--no-cache", "--jobs", "2")
+    parallel = project.cli("fix", "--no-cache", "--jobs", "2", "--verbose")
     single = Project(alone).cli("fix", "--no-cache", "--jobs", "1")
     assert parallel.out == single.out
+    # --verbose: each phase with its start time, then the time of each phase.
+    timed = [line.split(":")[1].strip() for line in parallel.err.splitlines() if "timing:" in line]
+    assert timed == [
+        "first check",
+        "rewriting files",
+        "names other files read",
+        "check of the result",
+        "processes rewriting files",
+    ]
+    assert parallel.err.splitlines()[-1] == "timing: processes rewriting files: 2"
+    assert "] fixing files: 40/40" in parallel.err
     assert parallel.out.startswith("fixed 40 violations in 40 files\n")
     for number in range(40):
         relative = f"pkg/app/user_{number}.py"

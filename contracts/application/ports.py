@@ -217,6 +217,8 @@ class Revisions(Protocol):
 class Workers(Protocol):
     """Runs a pure, module-level function over many inputs, perhaps in other processes."""
 
+    used: int  # how many processes the last ``map`` ran on (1: this one)
+
     def map(
         self, function: Callable[[Any], Any], items: Iterable[Any], count: int
     ) -> Iterator[Any]:

@@ -88,6 +88,9 @@ class FixReport:
     fixed: int = 0
     # Files the check could not read (syntax errors, undecodable): never touched.
     unreadable: list[Diagnostic] = field(default_factory=list)
+    # Seconds per phase (the first check, the exposure scan, the files, the check after).
+    timings: dict[str, float] = field(default_factory=dict)
+    processes: int = 1  # how many processes rewrote the files
 
     @property
     def changed_files(self) -> list[FileOutcome]:

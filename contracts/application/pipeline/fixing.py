@@ -11,6 +11,7 @@ import difflib
 import io
 import re
 import tempfile
+import time
 import tokenize
 from collections import defaultdict
 from collections.abc import Callable
@@ -53,7 +54,9 @@ def run_fix(
     """
     context = new_context()
     files = context.ports.files
+    started = time.perf_counter()
     before = run_check(request, context)
+    timings = {"first check": time.perf_counter() - started}
     selected = _selected(before, paths, files, before.project_root)
     fixable = [v for v in selected if v.fix_safety == "safe" or (unsafe and v.fixable)]
     held = {
@@ -65,7 +68,9 @@ def run_fix(
     for violation in fixable:
         by_path[violation.path].append(violation)
 
-    report = FixReport(unreadable=[d for d in before.diagnostics if d.rule in UNREADABLE])
+    report = FixReport(
+        unreadable=[d for d in before.diagnostics if d.rule in UNREADABLE], timings=timings
+    )
     renamed = {
         v.edit.local for v in fixable if isinstance(v.edit, FromImportEdit) and v.edit.rename_to
     }
@@ -79,6 +84,7 @@ def run_fix(
     # Workers rewrite files taking no module-level name as read by other files; meanwhile
     # this process scans the tree for such reads, and rewrites again, here, the few files
     # where one of the names a rewrite relied on is read elsewhere.
+    started = time.perf_counter()
     rewrites = context.ports.workers.map(_rewrite, readings, len(order))
     for number, (relative, rewrite) in enumerate(zip(order, rewrites, strict=True), 1):
         request.progress(f"fixing files: {number}/{len(order)}")
@@ -95,6 +101,10 @@ def run_fix(
         report.files.append(outcome)
         report.fixed += outcome.fixed
         not_applied.update(missed)
+    timings["rewriting files"] = time.perf_counter() - started - exposure.seconds
+    timings["names other files read"] = exposure.seconds
+    report.processes = context.ports.workers.used if order else 1
+    started = time.perf_counter()
 
     mirrored = None
     if diff_only and context_at is not None:
@@ -131,6 +141,7 @@ def run_fix(
             )
             for v in _selected(after, paths, files, before.project_root)
         ]
+    timings["check of the result"] = time.perf_counter() - started
     return report
 
 
@@ -367,13 +378,16 @@ class _Exposure:
     ) -> None:
         self.files, self.paths, self.names, self.progress = files, paths, names, progress
         self._readers: dict[tuple[str, str], set[Path]] | None = None
+        self.seconds = 0.0  # what the scan took
 
     @property
     def readers(self) -> dict[tuple[str, str], set[Path]]:
         """Scanned on first use: worker processes start meanwhile."""
         if self._readers is None:
             self.progress("finding which renamed names other files read")
+            started = time.perf_counter()
             self._readers = self._scan(self.files, self.paths, self.names)
+            self.seconds = time.perf_counter() - started
         return self._readers
 
     def _scan(
