@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__, api
 from .application.pipeline.baseline import (
@@ -251,11 +251,53 @@ def _percent(text: str) -> float:
     return value
 
 
+class _ToleratedStdout:
+    """Standard output that outlives its reader. Once the pipe is closed
+    (``ssot-imports fix --diff | head -1``) the rest of the output is dropped, and the command
+    still ends with its own exit code; a full disk is a one-line error."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+            except OSError as error:
+                raise UsageError(f"cannot write to standard output ({error.strerror})") from None
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop()
+            except OSError as error:
+                raise UsageError(f"cannot write to standard output ({error.strerror})") from None
+
+    def _drop(self) -> None:
+        self._gone = True
+        # Python flushes stdout again at exit: let that go nowhere, without a complaint.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
+    original = sys.stdout
+    sys.stdout = _ToleratedStdout(original)  # type: ignore[assignment]
     try:
-        return arguments.handler(arguments)
+        code = arguments.handler(arguments)
+        sys.stdout.flush()
+        return code
     except UsageError as error:
         _clear_progress()
         print(f"ssot-imports: error: {printable(str(error))}", file=sys.stderr)
@@ -283,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    finally:
+        sys.stdout = original
 
 
 def _clear_progress() -> None:

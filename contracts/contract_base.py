@@ -51,7 +51,8 @@ class ReportingContract(Contract):
         try:
             return run()
         except ConfigurationError as error:
-            raise error.for_contract(self.name) from None
+            # Named by its id, as every other configuration error names a contract.
+            raise error.for_contract(self.contract_options.get("id") or self.name) from None
 
     def render_broken_contract(self, check: ContractCheck) -> None:
         findings: ContractFindings = check.metadata["findings"]

@@ -24,7 +24,7 @@ def test_misspelled_canonical_module(project: Project) -> None:
     (project.root / ".importlinter").write_text(text)
     assert_usage_error(
         project,
-        "contract 'SSOT'",
+        "contract 'ssot'",
         "option 'canonical_module' = 'pkg.core.apii'",
         "did you mean 'pkg.core.api'?",
     )

@@ -337,9 +337,21 @@ def test_round_trip_on_the_demo(tmp_path: Path) -> None:
         )
         return json.loads(completed.stdout)
 
+    def demo_tests() -> str:
+        """The demo's own tests, run for real: their verdict is the same after the fix."""
+        completed = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "netra_backend"],
+            cwd=demo,
+            capture_output=True,
+            text=True,
+        )
+        return completed.stdout.strip().splitlines()[-1].split(" in ")[0]
+
     before = snapshot()
+    assert demo_tests() == "7 passed"
     fixed = Project(demo).cli("fix", "--no-cache")
     assert fixed.code == 1  # only unfixable violations are left
+    assert demo_tests() == "7 passed"
     report = Project(demo).cli("check", "--no-cache", "--format", "json")
     left = json.loads(report.out)["violations"]
     # What is left is listed by `fix` with its reason, never as "not fixable automatically".
@@ -465,3 +477,31 @@ def test_diff_sees_the_renamed_import_a_refused_rename_leaves(project: Project) 
     ]
     real = project.cli("fix", "--no-cache")
     assert real.out.splitlines()[-2:] == preview.err.splitlines()[-2:]
+
+
+def test_a_closed_pipe_keeps_the_exit_code_and_a_full_disk_is_one_line(project: Project) -> None:
+    """``fix --diff | head -1``: quiet, and still 1 (changes pending) whether or not the
+    diff outgrew the pipe; ``> /dev/full``: one line, exit 2."""
+    uses = "".join(f"value_{n} = Impl()\n" for n in range(4000))  # a diff of some 100 KB
+    project.write("pkg/app/consumer.py", "from pkg.core.impl import Impl\n\n" + uses)
+    command = [str(Path(sys.executable).parent / "ssot-imports"), "fix", "--diff", "--no-cache"]
+    piped = subprocess.run(
+        ["bash", "-c", f"{' '.join(command)} | head -1; exit ${{PIPESTATUS[0]}}"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+    )
+    assert piped.returncode == 1
+    assert piped.stdout == "--- a/pkg/app/consumer.py\n"
+    assert piped.stderr.splitlines()[0] == "would fix 1 violation in 1 file"
+    assert "Traceback" not in piped.stderr and "Exception" not in piped.stderr
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                command, cwd=project.root, stdout=full, stderr=subprocess.PIPE, text=True
+            )
+        assert result.returncode == 2
+        assert result.stderr == (
+            "ssot-imports: error: cannot write to standard output (No space left on device)\n"
+        )
+    assert "Impl()" in (project.root / "pkg/app/consumer.py").read_text()  # --diff wrote nothing

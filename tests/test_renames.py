@@ -493,9 +493,13 @@ def test_a_module_loaded_by_name_and_used_as_such_is_kept(project: Project) -> N
     text, result = fix(project, source, "pkg/app/consumer.py", "--unsafe-fixes")
     assert text == source
     assert result.out.splitlines()[-1] == (
-        "  pkg/app/consumer.py:3: SSOT007 string-reference: kept: the loaded module `module` "
+        "  pkg/app/consumer.py:3: SSOT007 string-reference: the loaded module `module` "
         "is used as a module (line 4)"
     )
+    # The check says so already: no fix offered that `fix` would refuse.
+    (violation,) = project.check().violations
+    assert (violation.fixable, violation.fix_safety) == (False, None)
+    assert violation.unfixable_reason == "the loaded module `module` is used as a module (line 4)"
     helper = 'import importlib\n\nm = importlib.import_module("pkg.core.impl")\nm.helper()\n'
     text, result = fix(project, helper, "pkg/app/consumer.py", "--unsafe-fixes")
     assert text == helper

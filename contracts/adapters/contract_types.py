@@ -41,7 +41,7 @@ class ContractClasses:
                 cls = _load_class(dotted.strip())
             except (ImportError, AttributeError, ValueError) as error:
                 raise UsageError(
-                    f"{config.path}: option 'contract_types' = {entry!r}: cannot load {error}"
+                    f"{config.path}: option 'contract_types' = {entry!r}: cannot load it ({error})"
                 ) from None
             if not (isinstance(cls, type) and issubclass(cls, Contract)):
                 raise UsageError(

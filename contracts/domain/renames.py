@@ -1015,6 +1015,20 @@ def _block_list(body: list[ast.stmt], target: ast.stmt) -> list[ast.stmt] | None
 _IMPORT_CALLS = ("import_module",)
 
 
+def loaded_module_obstacle(text: str, tree: ast.Module, edit: StringEdit) -> str | None:
+    """Why ``fix`` would keep the ``import_module`` string of ``edit``: the module it loads
+    is used for more than the objects the canonical module holds (None: nothing stops it).
+    The check asks this too, so that it never offers a fix that ``fix`` would refuse."""
+    holder = _module_holder(tree, edit)
+    names = {holder} if isinstance(holder, str) and holder else set()
+    spelled = [rf"(?<!\w){re.escape(name)}(?!\w)" for name in names]
+    index = _Index(names, _lines_matching(text, re.compile("|".join(spelled))) if names else [])
+    index.tree = tree
+    if names:
+        index.visit(tree)
+    return _module_uses(holder, edit, index)
+
+
 def _module_holder(tree: ast.Module, edit: StringEdit) -> str | ast.AST | None:
     """What holds the module ``import_module(<the string>)`` loads: the name it is assigned
     to, "" when the call is a statement of its own (nothing keeps the module), or the node

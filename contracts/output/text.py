@@ -56,7 +56,8 @@ def _violation_lines(violation: Violation, paint: Painter) -> list[str]:
     for statement_line in violation.statement.splitlines():
         lines.append(paint(f"    | {printable(statement_line)}", "quote"))
     if violation.suggestion:
-        lines.append(f"    fix: {paint(printable(violation.suggestion), 'fix')}")
+        label = "fix (unsafe: `fix --unsafe-fixes`)" if violation.fix_safety == "unsafe" else "fix"
+        lines.append(f"    {label}: {paint(printable(violation.suggestion), 'fix')}")
     if violation.unfixable_reason:
         lines.append(f"    no automatic fix: {printable(violation.unfixable_reason)}")
     return lines
@@ -172,12 +173,14 @@ def summary_line(report: CheckReport) -> str:
     kept = len(report.contracts) - broken
     violations = report.violations
     new = sum(1 for v in violations if v.baseline_state == "new")
-    fixable = sum(1 for v in violations if v.fixable and v.baseline_state == "new")
+    fixable = [v for v in violations if v.fixable and v.baseline_state == "new"]
+    unsafe = sum(1 for v in fixable if v.fix_safety == "unsafe")
+    held = f", {unsafe} of them with --unsafe-fixes" if unsafe else ""
     baselined = len(violations) - new
     parts = [
         f"{broken} broken, {kept} kept",
         f"{new} {'new ' if baselined or report.fixed else ''}violation{'s' if new != 1 else ''} "
-        f"({fixable} fixable)",
+        f"({len(fixable)} fixable{held})",
     ]
     if baselined:
         parts.append(

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from ...domain import rules
+from ...domain.edits import StringEdit
 from ...domain.errors import ConfigurationError
 from ...domain.exports import ExportSet, ObjectRef, derive_exports
 from ...domain.findings import Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
 from ...domain.rebinding import binds_otherwise
+from ...domain.renames import loaded_module_obstacle
 from ...domain.statements import Binding
 from ...domain.strings import dotted_name, find_string_references, string_pattern
 from ..context import RunContext
@@ -479,9 +481,15 @@ class CanonicalImportAnalysis:
             for reference in find_string_references(tree, pattern, lines) if tree else ():
                 line = source.lines[reference.line - 1]
                 target = shim_map.targets[reference.module]
-                violations.append(
-                    classifier.string_reference(module, display, line, reference, target)
-                )
+                found = classifier.string_reference(module, display, line, reference, target)
+                edit = found.edit
+                if tree and isinstance(edit, StringEdit) and edit.exposes is not None:
+                    # `import_module("…")`: swapped only when what it loads is used for
+                    # canonical objects alone, as `fix` decides it.
+                    obstacle = loaded_module_obstacle(source.text, tree, edit)
+                    if obstacle and not found.unfixable_reason:
+                        found = replace(found, unfixable_reason=obstacle)
+                violations.append(found)
         return violations
 
     def _target_of(self, binding: Binding, shim_map: ShimMap) -> Target | None:

@@ -87,8 +87,8 @@ def run_fix(
     started = time.perf_counter()
     rewrites = context.ports.workers.map(_rewrite, readings, len(order))
     for number, (relative, rewrite) in enumerate(zip(order, rewrites, strict=True), 1):
-        request.progress(f"fixing files: {number}/{len(order)}")
         rewrite = _with_exposure(rewrite, exposure)
+        request.progress(f"fixing files: {number}/{len(order)}")
         outcome, missed = _write(
             files,
             before.project_root,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+# Plain class attributes, not an Enum: tests patch a mode (an Enum member cannot be reassigned).
 
 
-class WebSocketManagerMode(Enum):
+class WebSocketManagerMode:
     UNIFIED = "unified"
     ISOLATED = "isolated"
 
