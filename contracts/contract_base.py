@@ -9,7 +9,8 @@ from importlinter import Contract, ContractCheck, fields, output
 from importlinter.domain.contract import InvalidContractOptions
 
 from .application.context import RunContext
-from .application.pipeline.options import unrecognized_options
+from .application.pipeline.options import root_packages_of, unrecognized_options
+from .application.pipeline.suppressing import SuppressionSettings, without_suppressed
 from .application.ports import ContractFindings
 from .configuration import default_context
 from .domain.errors import ConfigurationError
@@ -38,7 +39,12 @@ class ReportingContract(Contract):
         raise NotImplementedError
 
     def check(self, graph: Any, verbose: bool) -> ContractCheck:
-        findings = self.analyse(graph, default_context())
+        context = default_context()
+        findings = self.analyse(graph, context)
+        # Inline suppressions hold here too (the wrong ones are reported by ssot-imports).
+        roots = root_packages_of(self.session_options)
+        settings = SuppressionSettings.from_session(dict(self.session_options))
+        findings.violations = without_suppressed(findings.violations, context, roots, settings)
         return ContractCheck(
             kept=findings.kept,
             warnings=findings.warnings,

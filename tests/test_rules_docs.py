@@ -49,12 +49,16 @@ def test_every_ssot_rule_has_an_example_and_a_stated_fixability() -> None:
         "SSOT006",
         "SSOT007",
         "SSOT010",
+        "SSOT011",
+        "SSOT012",
     ]
     for rule in ours:
         assert rule.example and rule.fixed_example, rule.code
         assert rule.summary.endswith((".", ")")) and rule.why.endswith(".")
-    # Every kind of ours can be fixed, at least where a rename is provably safe.
-    assert {rule.code for rule in ours if rule.fixability is Fixability.NEVER} == set()
+    # Every kind of ours can be fixed, at least where a rename is provably safe, except a
+    # suppression that cannot be honoured: only its author knows which codes and why.
+    never = {rule.code for rule in ours if rule.fixability is Fixability.NEVER}
+    assert never == {"SSOT012"}
     assert len(RULES_BY_CODE) == len(ALL_RULES)  # codes are unique
 
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..domain.findings import Diagnostic
 from ..domain.prefilter import Record, Request
+from ..domain.suppressions import MARKER, NOQA_PATTERN
 from .ports import ContractFindings, ModuleIndex, Ports
 
 
@@ -43,6 +44,13 @@ class RunContext:
         """Every file's prefilter record; a later contract reuses an earlier scan of this run
         when that one looked for everything ``request`` needs."""
         key = tuple(root_packages)
+        # Every scan also notes the files that may hold an inline suppression, so that the
+        # pass applying them reads no file again.
+        request = Request(
+            tuple(sorted({*request.words, MARKER})),
+            tuple(sorted({*request.patterns, NOQA_PATTERN})),
+            request.import_words,
+        )
         done = self._scans.get(key)
         if done is not None and done[0].covers(request):
             return done[1]

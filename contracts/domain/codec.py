@@ -9,13 +9,21 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .edits import AttributeEdit, Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
+from .edits import (
+    AttributeEdit,
+    CommentEdit,
+    Edit,
+    FromImportEdit,
+    ImportedName,
+    ModuleEdit,
+    StringEdit,
+)
 from .findings import Coverage, Diagnostic, Violation
 from .rules import rule_named
 
 _EDITS: dict[str, type[Edit]] = {
     cls.__name__: cls  # type: ignore[misc]
-    for cls in (FromImportEdit, ModuleEdit, StringEdit, AttributeEdit)
+    for cls in (FromImportEdit, ModuleEdit, StringEdit, AttributeEdit, CommentEdit)
 }
 
 

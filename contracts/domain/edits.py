@@ -117,4 +117,19 @@ class AttributeEdit:
         return f"from {self.module} import {self.name}"
 
 
-Edit = FromImportEdit | ModuleEdit | StringEdit | AttributeEdit
+@dataclass(frozen=True)
+class CommentEdit:
+    """At ``line``, the comment ``comment`` (starting at character ``column``) becomes
+    ``new_comment``; an empty one goes, with the blanks before it."""
+
+    line: int
+    column: int
+    comment: str
+    new_comment: str
+    safe: bool = True
+
+    def render(self) -> str:
+        return self.new_comment or "(the comment goes)"
+
+
+Edit = FromImportEdit | ModuleEdit | StringEdit | AttributeEdit | CommentEdit

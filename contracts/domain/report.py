@@ -54,6 +54,8 @@ class CheckReport:
     accepted_by: str = "the baseline"
     # Files changed since the git reference (``--since``): annotated first.
     changed: frozenset[str] = frozenset()
+    # Findings an inline suppression silenced, each with it (a ``Suppression``).
+    suppressed: list[tuple[Violation, Any]] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Violation]:

@@ -206,6 +206,40 @@ SHADOW_ROOT = Rule(
     example="from app.websocket_core.timestamp_utils import now_ms",
     fixed_example="from netra_backend.app.websocket_core.timestamp_utils import now_ms",
 )
+UNUSED_SUPPRESSION = Rule(
+    "SSOT011",
+    "unused-suppression",
+    "An inline suppression (`# ssot-imports: ignore[CODE]` or `# noqa: CODE`) whose code "
+    "suppresses no finding on its line.",
+    details="Only the codes of rules the run checked count: a code left out by `--select` or "
+    "`--ignore` is not reported. Reported under the `inline-suppressions` result.",
+    why="A suppression that no longer suppresses anything hides the next finding on that line "
+    "before anyone sees it, and tells the reader of the code something that is not true.",
+    how_to_fix="Remove the code from the comment, or the whole comment when no code is left. "
+    "`fix` does it (a safe fix).",
+    fixability=Fixability.ALWAYS,
+    example="from netra_backend.app.websocket_core.websocket_manager import WebSocketManager  "
+    "# ssot-imports: ignore[SSOT001]",
+    fixed_example="from netra_backend.app.websocket_core.websocket_manager import WebSocketManager",
+)
+INVALID_SUPPRESSION = Rule(
+    "SSOT012",
+    "invalid-suppression",
+    "An inline suppression that cannot be honoured: a bare `# ssot-imports: ignore` (no "
+    "codes), an unknown code, or no reason where the config requires one.",
+    details="A bare ignore suppresses every finding on its line only with "
+    "`ssot_allow_blanket_suppressions = true` in the `[importlinter]` section; with "
+    "`ssot_require_suppression_reasons = true`, a suppression needs a reason after `--`. "
+    "An invalid suppression suppresses nothing. A bare `# noqa` is never read as ours: it is "
+    "too broad.",
+    why="A suppression should say exactly what it silences, and why: a blanket one hides "
+    "findings nobody has looked at.",
+    how_to_fix="Name the codes, `# ssot-imports: ignore[SSOT001] -- why`, and give the reason.",
+    example="from netra_backend.app.websocket_core.unified_manager import X  "
+    "# ssot-imports: ignore",
+    fixed_example="from netra_backend.app.websocket_core.unified_manager import X  "
+    "# ssot-imports: ignore[SSOT001] -- the shim test needs the old path",
+)
 FORBIDDEN_IMPORT = Rule(
     "IL001",
     "forbidden-import",
@@ -341,6 +375,8 @@ ALL_RULES: tuple[Rule, ...] = (
     NAME_REBOUND,
     STRING_REFERENCE,
     SHADOW_ROOT,
+    UNUSED_SUPPRESSION,
+    INVALID_SUPPRESSION,
     FORBIDDEN_IMPORT,
     LAYERS_VIOLATION,
     INDEPENDENCE_VIOLATION,

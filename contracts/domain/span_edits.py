@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
+from .edits import CommentEdit, Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
 from .outline import Outline
 from .parsing import split_lines
 
@@ -186,6 +186,8 @@ def _innermost(body: list[ast.stmt], line: int) -> ast.stmt | None:
 
 
 def _changes_for(edit: Edit, lines: list[str], locator: _Locator) -> list[SpanChange] | None:
+    if isinstance(edit, CommentEdit):
+        return _comment_change(edit, lines)
     if isinstance(edit, StringEdit):
         return _string_change(edit, lines, locator)
     if isinstance(edit, ModuleEdit):
@@ -213,6 +215,21 @@ def _string_change(
         prefix, quote = literal.group(1), literal.group(2)
         return [SpanChange(node.lineno - 1, start, end, f"{prefix}{quote}{edit.new_value}{quote}")]
     return None
+
+
+def _comment_change(edit: CommentEdit, lines: list[str]) -> list[SpanChange] | None:
+    """The comment that ends line ``edit.line``, changed or removed (with the blanks before
+    it). The comment must be exactly where the check saw it."""
+    if not 0 < edit.line <= len(lines):
+        return None
+    line = lines[edit.line - 1]
+    end = len(line.rstrip("\r\n"))
+    if line[edit.column : end] != edit.comment:
+        return None
+    if edit.new_comment:
+        return [SpanChange(edit.line - 1, edit.column, end, edit.new_comment)]
+    start = len(line[: edit.column].rstrip(" \t"))
+    return [SpanChange(edit.line - 1, start, end, "")]
 
 
 def _simple(node: ast.stmt, lines: list[str]) -> bool:
@@ -302,7 +319,10 @@ def _drop_change(
             return None
         line = lines[node.lineno - 1]
         start = _characters(line, node.col_offset)
-        return [SpanChange(node.lineno - 1, start, len(line.rstrip("\r\n")), DROPPED)]
+        end = _characters(line, node.end_col_offset or 0)
+        # The statement's span only: a comment after it may have an edit of its own, and the
+        # marked line goes whole anyway.
+        return [SpanChange(node.lineno - 1, start, end, DROPPED)]
     return None
 
 

@@ -73,6 +73,7 @@ def report_data(report: CheckReport, exit_code: int) -> dict[str, Any]:
             "fixable": sum(1 for v in new if v.fixable),
             "diagnostics": len(report.diagnostics),
             "unchecked": len(report.blocking),
+            "suppressed": len(report.suppressed),
             "files": report.files_in_scope,
         },
         "contracts": [
@@ -95,6 +96,18 @@ def report_data(report: CheckReport, exit_code: int) -> dict[str, Any]:
             for c in report.contracts
         ],
         "violations": [violation_record(v) for v in violations],
+        "suppressed": [
+            {
+                **violation_record(violation),
+                "suppression": {
+                    "line": suppression.line,
+                    "style": suppression.style,
+                    "codes": list(suppression.codes),
+                    "reason": suppression.reason,
+                },
+            }
+            for violation, suppression in report.suppressed
+        ],
         "fixed": fixed,
         "diagnostics": [diagnostic_record(d) for d in report.diagnostics],
         "timings": {phase: round(seconds, 4) for phase, seconds in report.timings.items()},

@@ -76,6 +76,18 @@ def _result(violation: Violation, rule_index: dict[str, int], prefix: str) -> di
     return result
 
 
+def _suppressed(
+    violation: Violation, suppression: Any, rule_index: dict[str, int], prefix: str
+) -> dict[str, Any]:
+    """A finding an inline comment silences: in the log, marked as suppressed in source."""
+    result = _result(violation, rule_index, prefix)
+    entry: dict[str, Any] = {"kind": "inSource", "status": "accepted"}
+    if suppression.reason:
+        entry["justification"] = suppression.reason
+    result["suppressions"] = [entry]
+    return result
+
+
 def sarif_data(report: CheckReport, include_baselined: bool = True) -> dict[str, Any]:
     rule_index = {rule.code: index for index, rule in enumerate(ALL_RULES)}
     prefix = report.workspace_prefix
@@ -117,7 +129,10 @@ def sarif_data(report: CheckReport, include_baselined: bool = True) -> dict[str,
                         "toolExecutionNotifications": notifications,
                     }
                 ],
-                "results": [_result(v, rule_index, prefix) for v in violations],
+                "results": [
+                    *(_result(v, rule_index, prefix) for v in violations),
+                    *(_suppressed(v, s, rule_index, prefix) for v, s in report.suppressed),
+                ],
             }
         ],
     }

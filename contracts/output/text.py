@@ -188,6 +188,8 @@ def summary_line(report: CheckReport) -> str:
         )
     if report.fixed:
         parts.append(f"{len(report.fixed)} fixed")
+    if report.suppressed:
+        parts.append(f"{len(report.suppressed)} suppressed")
     parts.append(
         f"{len(report.diagnostics)} diagnostic{'s' if len(report.diagnostics) != 1 else ''}"
     )

@@ -27,6 +27,7 @@ from ...domain.selection import ReportScope, narrow_report
 from ..context import FindingsContract, RunContext
 from ..ports import BuiltGraph, Config, ContractFindings, ModuleIndex, OnDemandGraph
 from .options import root_packages_of, unrecognized_options
+from .suppressing import SuppressionSettings, apply_suppressions
 
 
 @dataclass
@@ -116,6 +117,11 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         files_in_scope=len(files),
         session_options=config.session_options,
     )
+    known = [rule.code for rule in rules.ALL_RULES if not rule.is_diagnostic]
+    selection = request.scope.rules if request.scope is not None else None
+    checked = {code for code in known if selection is None or selection.includes(code)}
+    settings = SuppressionSettings.from_session(config.session_options)
+    apply_suppressions(report, context, roots, settings, checked)
     if request.scope is not None:
         narrow_report(report, request.scope)
     return report

@@ -20,7 +20,14 @@ from pathlib import Path
 
 import libcst
 
-from ...domain.edits import AttributeEdit, Edit, FromImportEdit, ModuleEdit, StringEdit
+from ...domain.edits import (
+    AttributeEdit,
+    CommentEdit,
+    Edit,
+    FromImportEdit,
+    ModuleEdit,
+    StringEdit,
+)
 from ...domain.expected_failures import expected_to_fail
 from ...domain.findings import Violation
 from ...domain.outline import Outline, first_line
@@ -195,6 +202,8 @@ def _about(edit: Edit | None) -> str | None:
         return edit.value
     if isinstance(edit, ModuleEdit):
         return edit.dotted
+    if isinstance(edit, CommentEdit):
+        return edit.comment
     return None
 
 
@@ -494,12 +503,10 @@ class _Regions:
             region = self.by_first[1]
         else:
             top = self.outline.holding(line)
-            if top is None:
-                raise _Unparsable  # a change outside every statement: cannot happen
-            first = first_line(top)
-            region = self.by_first.setdefault(
-                first, _Region(first, top.end_lineno or top.lineno, [])
-            )
+            # A line between statements (a comment of its own) is a region by itself.
+            first = line if top is None else first_line(top)
+            last = line if top is None else (top.end_lineno or top.lineno)
+            region = self.by_first.setdefault(first, _Region(first, last, []))
         local = replace(change, line=change.line - (region.first - 1))
         region.changes.setdefault("", []).append(local)
 
@@ -581,10 +588,13 @@ def rewrite_source(
     lines = {key: edit.line for key, edit in edits}
     head, segments = _codemod_parts(outline, [(key, lines[key]) for key in plan.needs_codemod])
     in_segment = {key for _, _, keys in segments for key in keys}
+    # A comment is changed on its span wherever it is: the codemod, if it runs there, keeps
+    # the comment it finds.
+    comments = {key for key, edit in edits if isinstance(edit, CommentEdit)}
     below = {
         key: found
         for key, found in plan.changes.items()
-        if lines[key] > head and key not in in_segment
+        if (lines[key] > head and key not in in_segment) or key in comments
     }
     # The renamed uses are never in an import statement or a string the codemod edits: they
     # are made with the spans, before the codemod runs on its parts.

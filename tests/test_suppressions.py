@@ -1,0 +1,193 @@
+"""Inline suppressions, end to end through the CLI: what they silence, what is wrong with them
+(SSOT011 unused, SSOT012 invalid), the options that govern them, and `fix` removing the unused."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+from conftest import Project, run_tool, script
+
+CONSUMER = """\
+from pkg.core.impl import Impl  # ssot-imports: ignore[SSOT001] -- the old path is tested
+from pkg.core.impl import Mode  # noqa: F401, SSOT001
+from pkg.core.api import Manager  # ssot-imports: ignore[SSOT001]
+from pkg.core.impl import (  # ssot-imports: ignore[SSOT001, SSOT005]
+    helper,
+)
+from pkg.core.impl import Mode as M2  # ssot-imports: ignore
+from pkg.core.impl import Impl as I3  # ssot-imports: ignore[SSOT999]
+from pkg.core.impl import helper as h4  # noqa
+TEXT = "from pkg.core.impl import Impl  # ssot-imports: ignore[SSOT001]"
+"""
+
+
+def report(project: Project, *options: str) -> dict:
+    result = project.cli("check", "--no-cache", "--format", "json", *options)
+    assert result.code in (0, 1), result.err
+    return json.loads(result.out)
+
+
+def findings(data: dict) -> list[tuple[int, str, str]]:
+    return [(v["line"], v["code"], v["message"]) for v in data["violations"]]
+
+
+def test_what_each_form_does(project: Project) -> None:
+    project.write("pkg/app/consumer.py", CONSUMER)
+    data = report(project)
+    assert findings(data) == [
+        (7, "SSOT001", findings(data)[0][2]),
+        (8, "SSOT001", findings(data)[1][2]),
+        (9, "SSOT001", findings(data)[2][2]),
+        (3, "SSOT011", "SSOT001 is suppressed here, but no such finding is on this line"),
+        (4, "SSOT011", "SSOT005 is suppressed here, but no such finding is on this line"),
+        (
+            7,
+            "SSOT012",
+            "a bare `# ssot-imports: ignore` names no code: write `ignore[CODE]` (or set "
+            "`ssot_allow_blanket_suppressions = true`)",
+        ),
+        (8, "SSOT012", "unknown code SSOT999: `ssot-imports rule --all` lists the codes"),
+    ]
+    # A noqa comment without codes (line 9) and a `#` inside a string (line 10) silence nothing of ours.
+    assert [(s["line"], s["suppression"]) for s in data["suppressed"]] == [
+        (
+            1,
+            {
+                "line": 1,
+                "style": "ssot-imports",
+                "codes": ["SSOT001"],
+                "reason": "the old path is tested",
+            },
+        ),
+        (2, {"line": 2, "style": "noqa", "codes": ["SSOT001"], "reason": None}),
+        # On the first line of a multi-line statement: the whole statement.
+        (5, {"line": 4, "style": "ssot-imports", "codes": ["SSOT001", "SSOT005"], "reason": None}),
+    ]
+    assert data["summary"]["suppressed"] == 3
+    contracts = {c["id"]: (c["type"], c["kept"], c["violations"]) for c in data["contracts"]}
+    assert contracts == {
+        "ssot": ("canonical_import", False, 3),
+        "inline-suppressions": ("suppressions", False, 4),
+    }
+    schema = json.loads(
+        resources.files("ssot_imports").joinpath("output/report.schema.json").read_text()
+    )
+    jsonschema.validate(data, schema)
+
+
+def test_the_options_that_govern_suppressions(project: Project) -> None:
+    project.write("pkg/app/consumer.py", CONSUMER)
+    project.config(
+        head="[importlinter]\nroot_packages =\n    pkg\ncontract_types =\n"
+        "    canonical_import: ssot_imports.canonical_import.CanonicalImportContract\n"
+        "ssot_allow_blanket_suppressions = true\nssot_require_suppression_reasons = true\n"
+    )
+    data = report(project)
+    # Only the suppression with a reason is honoured; the others are reported as invalid.
+    assert [s["line"] for s in data["suppressed"]] == [1]
+    invalid = [(v["line"], v["message"]) for v in data["violations"] if v["code"] == "SSOT012"]
+    assert [line for line, _ in invalid] == [2, 3, 4, 7, 8]
+    assert invalid[0][1] == (
+        "`ssot_require_suppression_reasons` is set and this gives no reason: write "
+        "`# ssot-imports: ignore[CODE] -- why` instead"
+    )
+    assert invalid[3][1] == (
+        "`ssot_require_suppression_reasons` is set and this gives no reason: add `-- why` after it"
+    )
+
+
+def test_a_blanket_suppression_where_allowed(project: Project) -> None:
+    project.write(
+        "pkg/app/consumer.py",
+        "from pkg.core.impl import Impl as Other  # ssot-imports: ignore\n"
+        "import os  # ssot-imports: ignore\n",
+    )
+    project.config(
+        head="[importlinter]\nroot_packages =\n    pkg\ncontract_types =\n"
+        "    canonical_import: ssot_imports.canonical_import.CanonicalImportContract\n"
+        "ssot_allow_blanket_suppressions = true\n"
+    )
+    data = report(project)
+    assert [s["line"] for s in data["suppressed"]] == [1]
+    assert findings(data) == [
+        (2, "SSOT011", "this blanket suppression silences no finding on its line")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "unused"),
+    [
+        ((), [3, 4]),
+        (("--ignore", "SSOT005"), [3]),  # SSOT005 not checked: its suppression is not unused
+        (("--select", "SSOT001"), []),  # SSOT011 itself not selected
+    ],
+)
+def test_unused_depends_on_what_the_run_checks(
+    project: Project, options: tuple[str, ...], unused: list[int]
+) -> None:
+    project.write("pkg/app/consumer.py", CONSUMER)
+    data = report(project, *options)
+    assert [v["line"] for v in data["violations"] if v["code"] == "SSOT011"] == unused
+
+
+def test_fix_removes_what_suppresses_nothing(project: Project) -> None:
+    source = (
+        "from pkg.core.api import Manager  # ssot-imports: ignore[SSOT001]\n"
+        "from pkg.core.impl import (  # ssot-imports: ignore[SSOT001, SSOT005] -- old path\n"
+        "    Mode,\n"
+        ")\n"
+        "from pkg.core.api import Alias as Manager2  # noqa: E501, SSOT001\n"
+        "# ssot-imports: ignore[SSOT001]\n"
+        "x = (Manager, Mode, Manager2)\n"
+    )
+    path = project.write("pkg/app/consumer.py", source)
+    result = project.cli("fix", "--no-cache")
+    assert result.code == 0, result.out
+    # The unused codes go (the whole comment when none is left, a comment line becomes
+    # blank); the second import of the same object merges into the first, its comment too.
+    assert path.read_text() == (
+        "from pkg.core.api import Manager\n"
+        "from pkg.core.impl import (  # ssot-imports: ignore[SSOT001] -- old path\n"
+        "    Mode,\n"
+        ")\n"
+        "\n"
+        "x = (Manager, Mode, Manager)\n"
+    )
+    assert project.cli("fix", "--no-cache").out.startswith("fixed 0 violations in 0 files")
+    after = report(project)
+    assert (after["summary"]["violations"], after["summary"]["suppressed"]) == (0, 1)
+
+
+def test_sarif_marks_suppressed_results(project: Project) -> None:
+    project.write("pkg/app/consumer.py", CONSUMER)
+    result = project.cli("check", "--no-cache", "--format", "sarif")
+    results = json.loads(result.out)["runs"][0]["results"]
+    suppressed = [r for r in results if "suppressions" in r]
+    assert [r["suppressions"] for r in suppressed] == [
+        [{"kind": "inSource", "status": "accepted", "justification": "the old path is tested"}],
+        [{"kind": "inSource", "status": "accepted"}],
+        [{"kind": "inSource", "status": "accepted"}],
+    ]
+    text = project.cli("check", "--no-cache").out
+    assert text.splitlines()[-1] == (
+        "Summary: 2 broken, 0 kept · 7 violations (4 fixable) · 3 suppressed · 0 diagnostics "
+        "· 6 files"
+    )
+
+
+def test_plain_lint_imports_honours_them(project: Project) -> None:
+    project.write(
+        "pkg/app/consumer.py",
+        "from pkg.core.impl import Impl  # ssot-imports: ignore[SSOT001] -- tested on purpose\n"
+        "from pkg.core.impl import Mode\n",
+    )
+    result = run_tool([script("lint-imports"), "--no-cache"], project.root)
+    assert result.code == 1
+    assert "pkg/app/consumer.py:2" in result.out
+    assert "pkg/app/consumer.py:1" not in result.out
+    project.write("pkg/app/consumer.py", "from pkg.core.impl import Impl  # noqa: SSOT001\n")
+    result = run_tool([script("lint-imports"), "--no-cache"], project.root)
+    assert result.code == 0, result.out
