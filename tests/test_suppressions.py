@@ -49,7 +49,11 @@ def test_what_each_form_does(project: Project) -> None:
             "a bare `# ssot-imports: ignore` names no code: write `ignore[CODE]` (or set "
             "`ssot_allow_blanket_suppressions = true`)",
         ),
-        (8, "SSOT012", "unknown code SSOT999: `ssot-imports rule --all` lists the codes"),
+        (
+            8,
+            "SSOT012",
+            "unknown code SSOT999: `ssot-imports rule --all` lists the codes and names",
+        ),
     ]
     # A noqa comment without codes (line 9) and a `#` inside a string (line 10) silence nothing of ours.
     assert [(s["line"], s["suppression"]) for s in data["suppressed"]] == [
@@ -90,13 +94,10 @@ def test_the_options_that_govern_suppressions(project: Project) -> None:
     assert [s["line"] for s in data["suppressed"]] == [1]
     invalid = [(v["line"], v["message"]) for v in data["violations"] if v["code"] == "SSOT012"]
     assert [line for line, _ in invalid] == [2, 3, 4, 7, 8]
-    assert invalid[0][1] == (
-        "`ssot_require_suppression_reasons` is set and this gives no reason: write "
-        "`# ssot-imports: ignore[CODE] -- why` instead"
-    )
-    assert invalid[3][1] == (
-        "`ssot_require_suppression_reasons` is set and this gives no reason: add `-- why` after it"
-    )
+    assert {message for _, message in invalid if "reason" in message} == {
+        "`ssot_require_suppression_reasons` is set and this gives no reason: add `-- why` "
+        "after the codes"
+    }
 
 
 def test_a_blanket_suppression_where_allowed(project: Project) -> None:
@@ -118,19 +119,26 @@ def test_a_blanket_suppression_where_allowed(project: Project) -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "unused"),
+    ("options", "unused", "suppressed"),
     [
-        ((), [3, 4]),
-        (("--ignore", "SSOT005"), [3]),  # SSOT005 not checked: its suppression is not unused
-        (("--select", "SSOT001"), []),  # SSOT011 itself not selected
+        ((), [3, 4], 3),
+        # The analysis covers every rule: SSOT005 silences nothing whatever is reported.
+        (("--ignore", "SSOT005"), [3, 4], 3),
+        (("--select", "SSOT011"), [3, 4], 0),
+        (("--select", "SSOT001"), [], 3),  # SSOT011 itself not selected
+        (("--select", "SSOT001", "pkg/app/other.py"), [], 0),  # another file
     ],
 )
-def test_unused_depends_on_what_the_run_checks(
-    project: Project, options: tuple[str, ...], unused: list[int]
+def test_suppressions_are_narrowed_like_every_finding(
+    project: Project, options: tuple[str, ...], unused: list[int], suppressed: int
 ) -> None:
     project.write("pkg/app/consumer.py", CONSUMER)
+    project.write("pkg/app/other.py", "import os\n")
     data = report(project, *options)
     assert [v["line"] for v in data["violations"] if v["code"] == "SSOT011"] == unused
+    assert data["summary"]["suppressed"] == len(data["suppressed"]) == suppressed
+    # The result of wrong suppressions is there only when it has findings to show.
+    assert ("inline-suppressions" in [c["id"] for c in data["contracts"]]) is bool(unused)
 
 
 def test_fix_removes_what_suppresses_nothing(project: Project) -> None:
@@ -153,7 +161,6 @@ def test_fix_removes_what_suppresses_nothing(project: Project) -> None:
         "from pkg.core.impl import (  # ssot-imports: ignore[SSOT001] -- old path\n"
         "    Mode,\n"
         ")\n"
-        "\n"
         "x = (Manager, Mode, Manager)\n"
     )
     assert project.cli("fix", "--no-cache").out.startswith("fixed 0 violations in 0 files")
@@ -191,3 +198,84 @@ def test_plain_lint_imports_honours_them(project: Project) -> None:
     project.write("pkg/app/consumer.py", "from pkg.core.impl import Impl  # noqa: SSOT001\n")
     result = run_tool([script("lint-imports"), "--no-cache"], project.root)
     assert result.code == 0, result.out
+
+
+@pytest.mark.parametrize(
+    ("line", "suppressed", "after_fix"),
+    [
+        # Two directives in one comment: the unused one goes, the used one stays.
+        (
+            "from pkg.core.impl import Impl  # ssot-imports: ignore[SSOT005] "
+            "# ssot-imports: ignore[SSOT001]",
+            ["SSOT001"],
+            "from pkg.core.impl import Impl  # ssot-imports: ignore[SSOT001]",
+        ),
+        # A rule name stands for its code; markers in any case; duplicates once.
+        (
+            "from pkg.core.impl import Impl  # SSOT-IMPORTS: IGNORE[implementation-import, "
+            "SSOT001]",
+            ["SSOT001"],
+            None,
+        ),
+        ("from pkg.core.impl import Impl  # NOQA: SSOT001", ["SSOT001"], None),
+        # A reason may hold a `#`; a directive after it ends it.
+        (
+            "from pkg.core.impl import Impl  # ssot-imports: ignore[SSOT001] -- see #1104  "
+            "# noqa: E501",
+            ["SSOT001"],
+            None,
+        ),
+    ],
+)
+def test_forms_and_fixes(
+    project: Project, line: str, suppressed: list[str], after_fix: str | None
+) -> None:
+    path = project.write("pkg/app/consumer.py", line + "\n")
+    data = report(project)
+    assert [s["code"] for s in data["suppressed"]] == suppressed
+    if "#1104" in line:
+        assert data["suppressed"][0]["suppression"]["reason"] == "see #1104"
+    if after_fix is None:
+        assert data["violations"] == []
+        return
+    assert project.cli("fix", "--no-cache").code == 0
+    assert path.read_text() == after_fix + "\n"
+    again = report(project)
+    assert (again["violations"], [s["code"] for s in again["suppressed"]]) == ([], suppressed)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (
+            "ssot_allow_blanket_suppressions = maybe",
+            "option 'ssot_allow_blanket_suppressions' = 'maybe': expected true or false",
+        ),
+        (
+            "ssot_allow_blanket_supressions = true",
+            "option 'ssot_allow_blanket_supressions' = 'true': no such option of "
+            "ssot-imports; did you mean 'ssot_allow_blanket_suppressions'?",
+        ),
+    ],
+)
+def test_a_wrong_option_is_a_usage_error(project: Project, option: str, message: str) -> None:
+    project.config(
+        head="[importlinter]\nroot_packages =\n    pkg\ncontract_types =\n"
+        "    canonical_import: ssot_imports.canonical_import.CanonicalImportContract\n"
+        f"{option}\n"
+    )
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.strip().endswith(message)
+    assert len(result.err.splitlines()) == 1
+
+
+def test_the_findings_about_suppressions_cannot_be_suppressed(project: Project) -> None:
+    project.write("pkg/app/consumer.py", "import os  # ssot-imports: ignore[SSOT011]\n")
+    assert findings(report(project)) == [
+        (
+            1,
+            "SSOT012",
+            "SSOT011 cannot be suppressed: it is about suppressions or unchecked files",
+        )
+    ]

@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..domain.findings import Diagnostic
 from ..domain.prefilter import Record, Request
-from ..domain.suppressions import MARKER, NOQA_PATTERN
+from ..domain.suppressions import MARKER_WORDS, NOQA_PATTERN
 from .ports import ContractFindings, ModuleIndex, Ports
 
 
@@ -47,7 +47,7 @@ class RunContext:
         # Every scan also notes the files that may hold an inline suppression, so that the
         # pass applying them reads no file again.
         request = Request(
-            tuple(sorted({*request.words, MARKER})),
+            tuple(sorted({*request.words, *MARKER_WORDS})),
             tuple(sorted({*request.patterns, NOQA_PATTERN})),
             request.import_words,
         )

@@ -211,8 +211,9 @@ UNUSED_SUPPRESSION = Rule(
     "unused-suppression",
     "An inline suppression (`# ssot-imports: ignore[CODE]` or `# noqa: CODE`) whose code "
     "suppresses no finding on its line.",
-    details="Only the codes of rules the run checked count: a code left out by `--select` or "
-    "`--ignore` is not reported. Reported under the `inline-suppressions` result.",
+    details="Every rule is analysed whatever `--select` and `--ignore` report, so a code is "
+    "unused when no finding of the run has it on that line (`check --select SSOT011` lists "
+    "every unused suppression). Reported under the `inline-suppressions` result.",
     why="A suppression that no longer suppresses anything hides the next finding on that line "
     "before anyone sees it, and tells the reader of the code something that is not true.",
     how_to_fix="Remove the code from the comment, or the whole comment when no code is left. "

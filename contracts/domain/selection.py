@@ -99,6 +99,13 @@ def narrow_report(report: CheckReport, scope: ReportScope) -> None:
         contract.violations = [v for v in contract.violations if scope.includes(v.code, v.path)]
         if had_violations and not contract.violations:
             contract.kept = True
+    # The result that only holds wrong suppressions exists when it has something to say.
+    report.contracts = [c for c in report.contracts if c.type != "suppressions" or c.violations]
+    report.suppressed = [
+        (violation, suppression)
+        for violation, suppression in report.suppressed
+        if scope.includes(violation.code, violation.path)
+    ]
     report.diagnostics = [
         d
         for d in report.diagnostics

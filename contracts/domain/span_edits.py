@@ -228,6 +228,8 @@ def _comment_change(edit: CommentEdit, lines: list[str]) -> list[SpanChange] | N
         return None
     if edit.new_comment:
         return [SpanChange(edit.line - 1, edit.column, end, edit.new_comment)]
+    if not line[: edit.column].strip():
+        return [SpanChange(edit.line - 1, 0, end, DROPPED)]  # a line of its own: it goes
     start = len(line[: edit.column].rstrip(" \t"))
     return [SpanChange(edit.line - 1, start, end, "")]
 

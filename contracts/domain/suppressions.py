@@ -1,28 +1,41 @@
 """Inline suppressions: a comment that silences named findings on its line, with a reason.
 
 ``# ssot-imports: ignore[SSOT001, SSOT005] -- the reason`` silences those codes on the line it
-ends, or on the whole statement when it ends the statement's first line. ``# noqa: SSOT001``
-is honoured too (the habit of ruff and flake8 users); its other codes are not ours and are
-left alone, and a bare ``# noqa`` is not read as ours at all, being too broad.
+ends, or on the whole statement when it ends the statement's first line. Rule names may stand
+for codes (``ignore[string-reference]``). ``# noqa: SSOT001`` is honoured too (the habit of
+ruff and flake8 users); its other codes are not ours and are left alone, and a ``# noqa``
+without codes is not read as ours at all, being too broad. Markers are read in any case, as
+ruff and flake8 read ``NOQA``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 # What the prefilter looks for in every file: our marker, and a `noqa:` naming a code of ours
 # (a plain `noqa` is far too common to make a file worth reading).
-MARKER = "ssot-imports:"
+MARKER_WORDS = ("ssot-imports:", "SSOT-IMPORTS:", "Ssot-imports:")
 NOQA_LABEL = "noqa-code"
-NOQA_PATTERN = (NOQA_LABEL, r"noqa[ \t]*:[^\n]*\b(?:SSOT|IL)[0-9]", ("noqa",))
-MARKERS = frozenset({MARKER, NOQA_LABEL})  # a file's record words holding either may have one
-_OURS = re.compile(
-    r"ssot-imports:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?:[ \t]*--[ \t]*(?P<reason>[^#]*?))?"
-    r"[ \t]*(?=#|$)"
+NOQA_PATTERN = (
+    NOQA_LABEL,
+    r"(?i)noqa[ \t]*:[^\n]*\b(?:SSOT|IL)[0-9]",
+    ("noqa", "NOQA", "Noqa", "NoQA"),
 )
-_NOQA = re.compile(r"noqa[ \t]*:[ \t]*(?P<codes>[A-Za-z]+[0-9]+(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]+)*)")
+MARKERS = frozenset({*MARKER_WORDS, NOQA_LABEL})  # record words that point to a candidate
+# A reason runs to the end of the comment, or to another directive after it.
+_REASON_END = r"(?=[ \t]*#[ \t]*(?:noqa\b|type:|pragma\b|fmt:|ssot-imports:)|[ \t]*$)"
+_OURS = re.compile(
+    r"ssot-imports:[ \t]*ignore\b(?:\[(?P<codes>[^\]]*)\])?"
+    rf"(?:[ \t]*--[ \t]*(?P<reason>.*?){_REASON_END})?",
+    re.IGNORECASE,
+)
+_NOQA = re.compile(
+    r"noqa[ \t]*:[ \t]*(?P<codes>[A-Za-z]+[0-9]+(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]+)*)"
+    rf"(?:[ \t]*--[ \t]*(?P<reason>.*?){_REASON_END})?",
+    re.IGNORECASE,
+)
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 
 
@@ -33,64 +46,95 @@ class Suppression:
     line: int
     column: int  # of the comment's ``#``
     comment: str  # the whole comment, as written
+    start: int  # the directive's span within the comment
+    end: int
     style: str  # "ssot-imports" or "noqa"
-    codes: tuple[str, ...]  # upper case; for noqa, only the codes that are ours
+    codes: tuple[str, ...]  # the codes of ours it names (rule names turned into codes)
     reason: str | None
     bare: bool = False  # `# ssot-imports: ignore` with no codes
-    # Codes written in the directive that no rule has (ours only).
-    unknown: tuple[str, ...] = ()
-    # For a noqa: every code written, ours or not, in order (the fix keeps the others).
-    written: tuple[str, ...] = field(default=(), compare=False)
+    unknown: tuple[str, ...] = ()  # what it names that no rule is (ours only)
+    unsuppressible: tuple[str, ...] = ()  # codes it names that cannot be suppressed
+    # For a noqa: every code written, ours or not, in order (a fix keeps the others).
+    written: tuple[str, ...] = ()
 
 
-def read_comment(comment: str, line: int, column: int, known: Collection[str]) -> list[Suppression]:
-    """The suppressions a comment holds (``known``: the rule codes there are)."""
+def read_comment(
+    comment: str,
+    line: int,
+    column: int,
+    codes_by_name: Mapping[str, str],
+    suppressible: Iterable[str],
+) -> list[Suppression]:
+    """The suppressions a comment holds. ``codes_by_name``: every rule code (and rule name)
+    there is, to its code; ``suppressible``: the codes a suppression may name."""
+    allowed = set(suppressible)
     found: list[Suppression] = []
     for match in _OURS.finditer(comment):
         listed = match.group("codes")
         reason = (match.group("reason") or "").strip() or None
-        if listed is None:
-            found.append(Suppression(line, column, comment, "ssot-imports", (), reason, True))
+        if listed is None or not listed.strip():
+            found.append(
+                Suppression(
+                    line, column, comment, match.start(), match.end(), "ssot-imports", (),
+                    reason, bare=True,
+                )
+            )  # fmt: skip
             continue
-        codes = tuple(code.upper() for code in _CODE.findall(listed))
-        unknown = tuple(code for code in codes if code not in known)
-        valid = tuple(code for code in codes if code in known)
+        codes, unknown, unsuppressible = [], [], []
+        for item in (part.strip() for part in listed.split(",")):
+            if not item:
+                continue
+            code = codes_by_name.get(item.upper()) or codes_by_name.get(item.lower())
+            if code is None:
+                unknown.append(item)
+            elif code not in allowed:
+                unsuppressible.append(code)
+            elif code not in codes:
+                codes.append(code)
         found.append(
-            Suppression(line, column, comment, "ssot-imports", valid, reason, not codes, unknown)
-        )
+            Suppression(
+                line, column, comment, match.start(), match.end(), "ssot-imports",
+                tuple(codes), reason, unknown=tuple(unknown),
+                unsuppressible=tuple(unsuppressible),
+            )
+        )  # fmt: skip
     for match in _NOQA.finditer(comment):
         written = tuple(code.upper() for code in _CODE.findall(match.group("codes")))
-        ours = tuple(code for code in written if code in known)
+        ours = tuple(dict.fromkeys(code for code in written if code in allowed))
         if ours:
-            found.append(Suppression(line, column, comment, "noqa", ours, None, written=written))
+            reason = (match.group("reason") or "").strip() or None
+            found.append(
+                Suppression(
+                    line, column, comment, match.start(), match.end(), "noqa", ours, reason,
+                    written=written,
+                )
+            )  # fmt: skip
     return found
 
 
-def without_codes(suppression: Suppression, unused: Iterable[str]) -> str:
-    """The comment with ``unused`` taken out of the directive ("" when nothing is left)."""
-    unused = set(unused)
-    comment = suppression.comment
-    if suppression.style == "noqa":
-        match = _NOQA.search(comment)
-        if match is None:
-            return comment
-        kept = [code for code in suppression.written if code not in unused]
-        replacement = f"noqa: {', '.join(kept)}" if kept else ""
-        return _tidy(comment[: match.start()] + replacement + comment[match.end() :])
-    match = _OURS.search(comment)
-    if match is None:
-        return comment
-    kept = [code for code in suppression.codes if code not in unused]
-    if not kept:
-        return _tidy(comment[: match.start()] + comment[match.end() :])
-    reason = f" -- {suppression.reason}" if suppression.reason else ""
-    replacement = f"ssot-imports: ignore[{', '.join(kept)}]{reason}"
-    return _tidy(comment[: match.start()] + replacement + comment[match.end() :])
+def without_unused(comment: str, unused: Mapping[Suppression, list[str]]) -> str:
+    """The comment with each directive's ``unused`` codes taken out (a directive left with
+    none goes; "" when nothing is left of the comment)."""
+    text = comment
+    for suppression in sorted(unused, key=lambda s: s.start, reverse=True):
+        drop = set(unused[suppression])
+        kept = [code for code in suppression.codes if code not in drop]
+        if suppression.style == "noqa":
+            others = [code for code in suppression.written if code not in drop]
+            replacement = f"noqa: {', '.join(others)}" if others else ""
+        elif kept and not suppression.bare:
+            reason = f" -- {suppression.reason}" if suppression.reason else ""
+            replacement = f"ssot-imports: ignore[{', '.join(kept)}]{reason}"
+        else:
+            replacement = ""
+        text = text[: suppression.start] + replacement + text[suppression.end :]
+    return _tidy(text)
 
 
 def _tidy(comment: str) -> str:
     """A comment without the empty ``#`` a removed directive leaves ("" when nothing is left)."""
     text = re.sub(r"^#[ \t]*#", "#", comment.rstrip())
+    text = re.sub(r"#[ \t]*#", "#", text)
     while text and _EMPTY_TAIL.search(text):
         text = _EMPTY_TAIL.sub("", text)
     return text

@@ -117,11 +117,11 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         files_in_scope=len(files),
         session_options=config.session_options,
     )
-    known = [rule.code for rule in rules.ALL_RULES if not rule.is_diagnostic]
-    selection = request.scope.rules if request.scope is not None else None
-    checked = {code for code in known if selection is None or selection.includes(code)}
-    settings = SuppressionSettings.from_session(config.session_options)
-    apply_suppressions(report, context, roots, settings, checked)
+    try:
+        settings = SuppressionSettings.from_session(config.session_options)
+    except ConfigurationError as error:
+        raise UsageError(f"{config.path}: {error}") from None
+    apply_suppressions(report, context, roots, settings)
     if request.scope is not None:
         narrow_report(report, request.scope)
     return report

@@ -556,7 +556,7 @@ def rewrite_source(
             key: "the file is not UTF-8 or uses syntax this Python does not read"
             for key, edit in edits
             if (isinstance(edit, FromImportEdit) and edit.rename_to)
-            or isinstance(edit, AttributeEdit)
+            or isinstance(edit, AttributeEdit | CommentEdit)
             or (isinstance(edit, StringEdit) and edit.exposes is not None)
         }
         result = apply_edits(

@@ -12,6 +12,7 @@ their comments: ``tokenize`` tells a comment from a ``#`` in a string.
 from __future__ import annotations
 
 import ast
+import difflib
 import io
 import tokenize
 from dataclasses import dataclass, field, replace
@@ -20,26 +21,40 @@ from typing import Any
 
 from ...domain import rules
 from ...domain.edits import CommentEdit
+from ...domain.errors import ConfigurationError
 from ...domain.findings import Coverage, Violation, with_fingerprints
 from ...domain.parsing import SourceError
 from ...domain.prefilter import Request
 from ...domain.report import CheckReport, ContractResult
 from ...domain.suppressions import (
-    MARKER,
+    MARKER_WORDS,
     MARKERS,
     NOQA_PATTERN,
     Suppression,
     read_comment,
-    without_codes,
+    without_unused,
 )
 from ..context import RunContext
+from .baseline import CONFIG_OPTION as BASELINE_OPTION
 
 # The request that tells which files may hold a suppression (every scan of a run looks for
 # these words too, so this one is answered from the records already made).
-MARKER_REQUEST = Request(words=(MARKER,), patterns=(NOQA_PATTERN,))
+MARKER_REQUEST = Request(words=MARKER_WORDS, patterns=(NOQA_PATTERN,))
 RESULT_ID = "inline-suppressions"
-# Codes a suppression cannot name: the findings about suppressions themselves.
-_NOT_SUPPRESSIBLE = {rules.UNUSED_SUPPRESSION.code, rules.INVALID_SUPPRESSION.code}
+# Codes a suppression cannot name: the findings about suppressions themselves, and
+# diagnostics (a file that could not be checked is never silenced).
+_NOT_SUPPRESSIBLE = {rules.UNUSED_SUPPRESSION.code, rules.INVALID_SUPPRESSION.code} | {
+    rule.code for rule in rules.ALL_RULES if rule.is_diagnostic
+}
+SUPPRESSIBLE = frozenset(rule.code for rule in rules.ALL_RULES) - _NOT_SUPPRESSIBLE
+# Every code, and every rule name, to its code (``ignore[string-reference]`` works too).
+_CODES_BY_NAME = {
+    **{rule.code: rule.code for rule in rules.ALL_RULES},
+    **{rule.name: rule.code for rule in rules.ALL_RULES},
+}
+_OPTIONS = ("ssot_allow_blanket_suppressions", "ssot_require_suppression_reasons")
+# Every `ssot_` option of the `[importlinter]` section (the others are misspelt).
+_SESSION_OPTIONS = (*_OPTIONS, BASELINE_OPTION)
 
 
 @dataclass
@@ -51,9 +66,18 @@ class SuppressionSettings:
 
     @classmethod
     def from_session(cls, session: dict[str, Any]) -> SuppressionSettings:
+        """Read from the ``[importlinter]`` section; raises ConfigurationError for a value
+        that is not a boolean, or an ``ssot_`` option that does not exist."""
+        for option in session:
+            if str(option).startswith("ssot_") and option not in _SESSION_OPTIONS:
+                close = difflib.get_close_matches(str(option), _SESSION_OPTIONS, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise ConfigurationError(
+                    str(option), session[option], f"no such option of ssot-imports{hint}"
+                )
         return cls(
-            allow_blanket=_flag(session.get("ssot_allow_blanket_suppressions")),
-            require_reasons=_flag(session.get("ssot_require_suppression_reasons")),
+            allow_blanket=_flag(session, "ssot_allow_blanket_suppressions"),
+            require_reasons=_flag(session, "ssot_require_suppression_reasons"),
         )
 
 
@@ -73,11 +97,10 @@ def apply_suppressions(
     context: RunContext,
     roots: list[str],
     settings: SuppressionSettings,
-    checked_codes: set[str],
 ) -> None:
     """Move suppressed findings to ``report.suppressed``; report the wrong suppressions.
-    ``checked_codes``: the codes this run reports (an unused suppression of another code is
-    not a finding: the run could not have seen one)."""
+    The analysis covers every rule whatever the report is narrowed to, so a code a
+    suppression names and no finding of this run has is unused."""
     candidates, files = _load(context, roots)
     if not files:
         return
@@ -87,9 +110,7 @@ def apply_suppressions(
         if contract.violations and not kept:
             contract.kept = True
         contract.violations = kept
-    findings = [
-        finding for file in files.values() for finding in _findings(file, settings, checked_codes)
-    ]
+    findings = [finding for file in files.values() for finding in _findings(file, settings)]
     if findings:
         name = "Inline suppressions name their codes and silence something"
         stamped = [replace(f, contract_id=RESULT_ID, contract_name=name) for f in findings]
@@ -123,10 +144,9 @@ def _load(context: RunContext, roots: list[str]) -> tuple[list[Path], dict[str, 
         path for path, record in records.items() if not record.words.isdisjoint(MARKERS)
     )
     index = context.index(roots)
-    known = set(rules.RULES_BY_CODE) - _NOT_SUPPRESSIBLE
     files: dict[str, _FileSuppressions] = {}
     for path in candidates:
-        found = _read(path, context, index.module_of(path) or "", known)
+        found = _read(path, context, index.module_of(path) or "")
         if found is not None and found.by_line:
             files[found.display] = found
     return candidates, files
@@ -150,9 +170,7 @@ def _split(
     return kept, suppressed
 
 
-def _read(
-    path: Path, context: RunContext, module: str, known: set[str]
-) -> _FileSuppressions | None:
+def _read(path: Path, context: RunContext, module: str) -> _FileSuppressions | None:
     try:
         source = context.ports.files.read_source(path)
     except SourceError:
@@ -166,7 +184,7 @@ def _read(
         if token.type != tokenize.COMMENT:
             continue
         line, column = token.start
-        for suppression in read_comment(token.string, line, column, known):
+        for suppression in read_comment(token.string, line, column, _CODES_BY_NAME, SUPPRESSIBLE):
             by_line.setdefault(line, []).append(suppression)
     return _FileSuppressions(
         path,
@@ -225,11 +243,12 @@ def _matching(
     return None
 
 
-def _findings(
-    file: _FileSuppressions, settings: SuppressionSettings, checked_codes: set[str]
-) -> list[Violation]:
+def _findings(file: _FileSuppressions, settings: SuppressionSettings) -> list[Violation]:
+    """The wrong suppressions of a file: each invalid directive (SSOT012), and each comment
+    whose directives name codes that silenced nothing (SSOT011, one fix per comment)."""
     found = []
     for _, suppressions in sorted(file.by_line.items()):
+        unused: dict[Suppression, list[str]] = {}
         for suppression in suppressions:
             problem = _problem(suppression, settings)
             if problem is not None:
@@ -238,52 +257,49 @@ def _findings(
             used = file.used.get(id(suppression), set())
             if suppression.bare:
                 if not used:
-                    edit = _removal(suppression, list(suppression.codes))
-                    message = "this blanket suppression silences no finding on its line"
-                    found.append(
-                        _finding(file, suppression, rules.UNUSED_SUPPRESSION, message, edit)
-                    )
+                    unused[suppression] = []
                 continue
-            unused = [c for c in suppression.codes if c not in used and c in checked_codes]
-            if unused:
-                names = ", ".join(unused)
-                message = f"{names} is suppressed here, but no such finding is on this line"
-                if len(unused) > 1:
-                    message = f"{names} are suppressed here, but no such findings are on this line"
-                edit = _removal(suppression, unused)
-                found.append(
-                    _finding(file, suppression, rules.UNUSED_SUPPRESSION, message, edit, unused)
-                )
+            codes = [code for code in suppression.codes if code not in used]
+            if codes:
+                unused[suppression] = codes
+        if unused:
+            found.append(_unused_finding(file, unused))
     return found
+
+
+def _unused_finding(file: _FileSuppressions, unused: dict[Suppression, list[str]]) -> Violation:
+    first = next(iter(unused))
+    codes = [code for codes in unused.values() for code in codes]
+    if not codes:
+        message = "this blanket suppression silences no finding on its line"
+    elif len(codes) == 1:
+        message = f"{codes[0]} is suppressed here, but no such finding is on this line"
+    else:
+        message = f"{', '.join(codes)} are suppressed here, but no such findings are on this line"
+    new_comment = without_unused(first.comment, unused)
+    edit = CommentEdit(first.line, first.column, first.comment, new_comment)
+    return _finding(file, first, rules.UNUSED_SUPPRESSION, message, edit, codes)
 
 
 def _problem(suppression: Suppression, settings: SuppressionSettings) -> str | None:
     """Why a suppression cannot be honoured (None: it can)."""
     if suppression.unknown:
-        codes = ", ".join(suppression.unknown)
-        return f"unknown code {codes}: `ssot-imports rule --all` lists the codes"
+        names = ", ".join(suppression.unknown)
+        return f"unknown code {names}: `ssot-imports rule --all` lists the codes and names"
+    if suppression.unsuppressible:
+        names = ", ".join(suppression.unsuppressible)
+        return f"{names} cannot be suppressed: it is about suppressions or unchecked files"
     if suppression.bare and not settings.allow_blanket:
         return (
             "a bare `# ssot-imports: ignore` names no code: write `ignore[CODE]` (or set "
             "`ssot_allow_blanket_suppressions = true`)"
         )
     if not _has_reason(suppression, settings):
-        how = (
-            "add `-- why` after it"
-            if suppression.style == "ssot-imports"
-            else "write `# ssot-imports: ignore[CODE] -- why` instead"
+        return (
+            "`ssot_require_suppression_reasons` is set and this gives no reason: add "
+            "`-- why` after the codes"
         )
-        return f"`ssot_require_suppression_reasons` is set and this gives no reason: {how}"
     return None
-
-
-def _removal(suppression: Suppression, unused: list[str]) -> CommentEdit:
-    return CommentEdit(
-        suppression.line,
-        suppression.column,
-        suppression.comment,
-        without_codes(suppression, unused),
-    )
 
 
 def _finding(
@@ -294,7 +310,7 @@ def _finding(
     edit: CommentEdit | None = None,
     codes: list[str] | None = None,
 ) -> Violation:
-    listed = ",".join(codes if codes is not None else suppression.codes) or "*"
+    listed = ",".join(codes if codes is not None else suppression.codes) or "ignore"
     return Violation(
         rule=rule,
         path=file.display,
@@ -310,5 +326,13 @@ def _finding(
     )
 
 
-def _flag(value: object) -> bool:
-    return str(value).strip().lower() in {"true", "1", "yes", "on"} if value is not None else False
+def _flag(session: dict[str, Any], option: str) -> bool:
+    value = session.get(option)
+    if value is None:
+        return False
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes", "on"}:
+        return True
+    if text in {"false", "0", "no", "off"}:
+        return False
+    raise ConfigurationError(option, value, "expected true or false")
