@@ -123,6 +123,22 @@ class Project:
         return CliResult(code, out.getvalue(), err.getvalue())
 
 
+def facade_project(
+    root: Path, tree: dict[str, str], canonical: str, implementation: str, contract: str
+) -> Project:
+    """A project of its own: ``tree``, and one canonical_import contract named ``contract``."""
+    project = Project(root)
+    project.root.mkdir()
+    project.tree(tree)
+    project.write(
+        ".importlinter",
+        f"{CONFIG_HEAD}\n[importlinter:contract:{contract}]\nname = {contract}\n"
+        f"type = canonical_import\ncanonical_module = {canonical}\n"
+        f"implementation_modules =\n    {implementation}\n",
+    )
+    return project
+
+
 def findings(report: CheckReport) -> list[tuple[str, int, str, str | None]]:
     """(path, line, kind, symbol) of every violation: what tests assert exactly."""
     return [(v.path, v.line, v.kind, v.symbol) for v in report.violations]

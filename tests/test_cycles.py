@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import Project
+from conftest import Project, facade_project
 
 # Shaped like sqlalchemy.orm over sqlalchemy.orm.session, and django.db.models over
 # django.db.models.query: the façade is a package whose __init__ imports a helper that imports
@@ -34,29 +34,11 @@ FACADE_TREE = {
     "pkg/app/__init__.py": "",
     "pkg/app/user.py": "from pkg.orm.session import Session\n\ns = Session()\n",
 }
-CONFIG = """\
-[importlinter]
-root_packages =
-    pkg
-contract_types =
-    canonical_import: ssot_imports.canonical_import.CanonicalImportContract
-
-[importlinter:contract:orm]
-name = ORM
-type = canonical_import
-canonical_module = pkg.orm
-implementation_modules =
-    pkg.orm.session
-"""
 
 
 @pytest.fixture
 def facade(tmp_path: Path) -> Project:
-    project = Project(tmp_path / "facade")
-    project.root.mkdir()
-    project.tree(FACADE_TREE)
-    project.write(".importlinter", CONFIG)
-    return project
+    return facade_project(tmp_path / "facade", FACADE_TREE, "pkg.orm", "pkg.orm.session", "orm")
 
 
 def imports_cleanly(project: Project, *modules: str) -> subprocess.CompletedProcess[str]:
@@ -86,7 +68,8 @@ def test_fix_never_puts_the_facade_on_an_import_cycle(facade: Project) -> None:
 
 
 def test_the_building_blocks_are_reported_on_request_without_a_fix(facade: Project) -> None:
-    facade.write(".importlinter", CONFIG + "report_upstream_imports = true\n")
+    config = (facade.root / ".importlinter").read_text()
+    facade.write(".importlinter", config + "report_upstream_imports = true\n")
     result = facade.cli("check", "--no-cache", "--format", "json")
     import json
 

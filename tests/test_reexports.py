@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Project
+from conftest import Project, facade_project
 
 # The façade takes F from expressions and Q from query_utils; the implementation takes Q from
 # query_utils too, and F through aggregates, which only re-imports it. Value is the façade's
@@ -53,29 +53,11 @@ TREE = {
             return _helper(), query.Q()
         """,
 }
-CONFIG = """\
-[importlinter]
-root_packages =
-    pkg
-contract_types =
-    canonical_import: ssot_imports.canonical_import.CanonicalImportContract
-
-[importlinter:contract:models]
-name = models
-type = canonical_import
-canonical_module = pkg.models
-implementation_modules =
-    pkg.models.query
-"""
 
 
 @pytest.fixture
 def models(tmp_path: Path) -> Project:
-    project = Project(tmp_path / "models")
-    project.root.mkdir()
-    project.tree(TREE)
-    project.write(".importlinter", CONFIG)
-    return project
+    return facade_project(tmp_path / "models", TREE, "pkg.models", "pkg.models.query", "models")
 
 
 def located(project: Project) -> list[str]:

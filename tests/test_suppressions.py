@@ -8,7 +8,7 @@ from importlib import resources
 
 import jsonschema
 import pytest
-from conftest import Project, run_tool, script
+from conftest import CONFIG_HEAD, Project, run_tool, script
 
 CONSUMER = """\
 from pkg.core.impl import Impl  # ssot-imports: ignore[SSOT001] -- the old path is tested
@@ -28,6 +28,11 @@ def report(project: Project, *options: str) -> dict:
     result = project.cli("check", "--no-cache", "--format", "json", *options)
     assert result.code in (0, 1), result.err
     return json.loads(result.out)
+
+
+def with_session_options(project: Project, *options: str) -> None:
+    """The project's config with these lines added to its ``[importlinter]`` section."""
+    project.config(head=CONFIG_HEAD + "".join(f"{option}\n" for option in options))
 
 
 def findings(data: dict) -> list[tuple[int, str, str]]:
@@ -84,10 +89,8 @@ def test_what_each_form_does(project: Project) -> None:
 
 def test_the_options_that_govern_suppressions(project: Project) -> None:
     project.write("pkg/app/consumer.py", CONSUMER)
-    project.config(
-        head="[importlinter]\nroot_packages =\n    pkg\ncontract_types =\n"
-        "    canonical_import: ssot_imports.canonical_import.CanonicalImportContract\n"
-        "ssot_allow_blanket_suppressions = true\nssot_require_suppression_reasons = true\n"
+    with_session_options(
+        project, "ssot_allow_blanket_suppressions = true", "ssot_require_suppression_reasons = true"
     )
     data = report(project)
     # Only the suppression with a reason is honoured; the others are reported as invalid.
@@ -106,11 +109,7 @@ def test_a_blanket_suppression_where_allowed(project: Project) -> None:
         "from pkg.core.impl import Impl as Other  # ssot-imports: ignore\n"
         "import os  # ssot-imports: ignore\n",
     )
-    project.config(
-        head="[importlinter]\nroot_packages =\n    pkg\ncontract_types =\n"
-        "    canonical_import: ssot_imports.canonical_import.CanonicalImportContract\n"
-        "ssot_allow_blanket_suppressions = true\n"
-    )
+    with_session_options(project, "ssot_allow_blanket_suppressions = true")
     data = report(project)
     assert [s["line"] for s in data["suppressed"]] == [1]
     assert findings(data) == [
@@ -259,11 +258,7 @@ def test_forms_and_fixes(
     ],
 )
 def test_a_wrong_option_is_a_usage_error(project: Project, option: str, message: str) -> None:
-    project.config(
-        head="[importlinter]\nroot_packages =\n    pkg\ncontract_types =\n"
-        "    canonical_import: ssot_imports.canonical_import.CanonicalImportContract\n"
-        f"{option}\n"
-    )
+    with_session_options(project, option)
     result = project.cli("check", "--no-cache")
     assert (result.code, result.out) == (2, "")
     assert result.err.strip().endswith(message)

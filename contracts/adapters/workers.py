@@ -58,18 +58,7 @@ class ProcessWorkers:
         except (OSError, ImportError, ValueError, BrokenProcessPool):
             self.used = 1
             return map(function, items)
-        return _run(pool, function, iter(items), processes * _QUEUED_PER_WORKER, self)
-
-
-def _run(
-    pool: ProcessPoolExecutor,
-    function: Callable[[Any], Any],
-    items: Iterator[Any],
-    window: int,
-    workers: ProcessWorkers,
-) -> Iterator[Any]:
-    with pool:
-        yield from _ordered(pool, function, items, window, workers)
+        return _ordered(pool, function, iter(items), processes * _QUEUED_PER_WORKER, self)
 
 
 def _ordered(
@@ -80,7 +69,7 @@ def _ordered(
     workers: ProcessWorkers,
 ) -> Iterator[Any]:
     """Results in the items' order, at most ``window`` items in flight; if the pool breaks,
-    the items in flight and the rest are done here."""
+    the items in flight and the rest are done here. The pool is shut down at the end."""
     pending: deque[tuple[Any, Future[Any] | None]] = deque()
     broken = False
 
@@ -98,18 +87,19 @@ def _ordered(
                     broken = True
             pending.append((item, future))
 
-    fill()
-    while pending:
-        item, future = pending.popleft()
-        if future is None:
-            yield function(item)
-        else:
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                broken, workers.used = True, 1
-                yield function(item)
+    with pool:
         fill()
+        while pending:
+            item, future = pending.popleft()
+            if future is None:
+                yield function(item)
+            else:
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken, workers.used = True, 1
+                    yield function(item)
+            fill()
 
 
 _END = object()
