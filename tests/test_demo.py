@@ -77,6 +77,15 @@ def test_demo_exact_findings() -> None:
     assert (
         shadow.suggestion == "from netra_backend.app.websocket_core.timestamp_utils import now_ms"
     )
+    # The test that imports the old path on purpose: silenced on its line, with the reason.
+    assert [(v.path, v.line, v.code, s.reason) for v, s in report.suppressed] == [
+        (
+            "netra_backend/tests/unit/test_legacy_path.py",
+            6,
+            "SSOT001",
+            "checks the old path until the shim goes",
+        )
+    ]
 
 
 def test_lint_imports_reports_the_demo(tmp_path: Path) -> None:
