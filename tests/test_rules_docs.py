@@ -48,6 +48,7 @@ def test_every_ssot_rule_has_an_example_and_a_stated_fixability() -> None:
         "SSOT005",
         "SSOT006",
         "SSOT007",
+        "SSOT008",
         "SSOT010",
         "SSOT011",
         "SSOT012",

@@ -11,6 +11,7 @@ from typing import Any
 
 from .edits import (
     AttributeEdit,
+    ChainEdit,
     CommentEdit,
     Edit,
     FromImportEdit,
@@ -23,7 +24,7 @@ from .rules import rule_named
 
 _EDITS: dict[str, type[Edit]] = {
     cls.__name__: cls  # type: ignore[misc]
-    for cls in (FromImportEdit, ModuleEdit, StringEdit, AttributeEdit, CommentEdit)
+    for cls in (FromImportEdit, ModuleEdit, StringEdit, AttributeEdit, CommentEdit, ChainEdit)
 }
 
 
@@ -48,6 +49,8 @@ def edit_from_json(data: dict[str, Any] | None) -> Edit | None:
         values["names"] = tuple(ImportedName(n["name"], n["local"]) for n in values["names"])
     if values.get("exposes") is not None:
         values["exposes"] = tuple(values["exposes"])
+    if "attributes" in values:
+        values["attributes"] = tuple(tuple(pair) for pair in values["attributes"])
     return cls(**values)
 
 

@@ -132,4 +132,20 @@ class CommentEdit:
         return self.new_comment or "(the comment goes)"
 
 
-Edit = FromImportEdit | ModuleEdit | StringEdit | AttributeEdit | CommentEdit
+@dataclass(frozen=True)
+class ChainEdit:
+    """Every read of ``chain.attribute`` in the file (``orm.session.close_all_sessions``)
+    becomes ``new_chain.new_attribute`` (``orm.close_all_sessions``), one pair per attribute;
+    ``line`` is the first read."""
+
+    line: int
+    chain: str
+    new_chain: str
+    attributes: tuple[tuple[str, str], ...]
+    safe: bool = True
+
+    def render(self) -> str:
+        return ", ".join(f"{self.new_chain}.{new}" for _, new in self.attributes)
+
+
+Edit = FromImportEdit | ModuleEdit | StringEdit | AttributeEdit | CommentEdit | ChainEdit

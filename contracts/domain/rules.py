@@ -94,6 +94,22 @@ IMPLEMENTATION_MODULE_IMPORT = Rule(
     fixed_example="from netra_backend.app.websocket_core import websocket_manager as "
     "unified_manager",
 )
+IMPLEMENTATION_ATTRIBUTE = Rule(
+    "SSOT008",
+    "implementation-attribute",
+    "The implementation module reached as an attribute of the canonical package, without "
+    "importing it by name: `orm.session.close_all_sessions()` after `from sqlalchemy import "
+    "orm`, `models.query.QuerySet` after `import django.db.models`.",
+    details="Reported where the canonical module is a package and the implementation one of "
+    "its submodules, at the first use in the file; every use is rewritten by the fix.",
+    why="It is a second path to the objects the canonical module owns, invisible to any "
+    "import-based check: code and tests may read and patch different names.",
+    how_to_fix="Read the object from the canonical module itself (`orm.close_all_sessions`). "
+    "`fix` rewrites every use when each attribute read is exported as the same object.",
+    fixability=Fixability.SOMETIMES,
+    example="from sqlalchemy import orm\norm.session.close_all_sessions()",
+    fixed_example="from sqlalchemy import orm\norm.close_all_sessions()",
+)
 SHIM_IMPORT = Rule(
     "SSOT003",
     "shim-import",
@@ -375,6 +391,7 @@ ALL_RULES: tuple[Rule, ...] = (
     RENAMED_IMPORT,
     NAME_REBOUND,
     STRING_REFERENCE,
+    IMPLEMENTATION_ATTRIBUTE,
     SHADOW_ROOT,
     UNUSED_SUPPRESSION,
     INVALID_SUPPRESSION,

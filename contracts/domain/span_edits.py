@@ -16,9 +16,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .edits import CommentEdit, Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
+from .edits import (
+    ChainEdit,
+    CommentEdit,
+    Edit,
+    FromImportEdit,
+    ImportedName,
+    ModuleEdit,
+    StringEdit,
+)
 from .outline import Outline
 from .parsing import split_lines
+from .strings import dotted_name
 
 _STRING = re.compile(r"([rRbBuU]{0,2})('''|\"\"\"|'|\")(.*)\2", re.DOTALL)
 _FROM_MODULE = re.compile(r"(\s*from\s+)(\.*[\w.]*?)(\s+import\b)")
@@ -116,6 +125,7 @@ class _Locator:
         self.spanning: dict[int, list[tuple[ast.ImportFrom, list[ast.stmt]]]] = {}
         self.moving: dict[str, set[int]] = {}  # the lines of names each module is to take
         self._outline = outline
+        self.tree = tree
         self._strings: dict[int, list[ast.Constant]] = {}
         for node in tree.body:
             self._note_import(node, tree.body)
@@ -188,6 +198,8 @@ def _innermost(body: list[ast.stmt], line: int) -> ast.stmt | None:
 def _changes_for(edit: Edit, lines: list[str], locator: _Locator) -> list[SpanChange] | None:
     if isinstance(edit, CommentEdit):
         return _comment_change(edit, lines)
+    if isinstance(edit, ChainEdit):
+        return _chain_changes(edit, lines, locator.tree)
     if isinstance(edit, StringEdit):
         return _string_change(edit, lines, locator)
     if isinstance(edit, ModuleEdit):
@@ -215,6 +227,30 @@ def _string_change(
         prefix, quote = literal.group(1), literal.group(2)
         return [SpanChange(node.lineno - 1, start, end, f"{prefix}{quote}{edit.new_value}{quote}")]
     return None
+
+
+def _chain_changes(edit: ChainEdit, lines: list[str], tree: ast.Module) -> list[SpanChange] | None:
+    """Every read of ``chain.attribute`` rewritten, each where ``ast`` puts it; None when one
+    is not written plainly on one line (the codemod does not do these: the finding stays)."""
+    renamed = dict(edit.attributes)
+    changes = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Attribute)
+            and node.attr in renamed
+            and dotted_name(node.value) == edit.chain
+        ):
+            continue
+        if node.end_lineno != node.lineno:
+            return None
+        line = lines[node.lineno - 1]
+        start = _characters(line, node.col_offset)
+        end = _characters(line, node.end_col_offset or 0)
+        if line[start:end] != f"{edit.chain}.{node.attr}":
+            return None
+        text = f"{edit.new_chain}.{renamed[node.attr]}"
+        changes.append(SpanChange(node.lineno - 1, start, end, text))
+    return changes or None
 
 
 def _comment_change(edit: CommentEdit, lines: list[str]) -> list[SpanChange] | None:

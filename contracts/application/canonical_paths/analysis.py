@@ -32,7 +32,7 @@ from ..pipeline.file_walk import FileWalk
 from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
 from ..ports import ContractFindings
-from .classify import AttributeUses, Classifier, Site, Target
+from .classify import IMPLEMENTATION, AttributeUses, ChainUses, Classifier, Site, Target
 from .importer_scope import ImporterScope
 from .prefilter import REBOUND, REBOUND_FROM, Prefilter
 from .reexports import Origins, reexported_by_implementations
@@ -127,6 +127,11 @@ class CanonicalImportAnalysis:
             allow_renames=self.options.allow_renames,
             allow_secondary_names=self.options.allow_secondary_names,
             check_name_rebinding=self.options.check_name_rebinding,
+            implementations={
+                module: target
+                for module, target in shim_map.targets.items()
+                if target.role == IMPLEMENTATION
+            },
         )
         violations = self._graph_violations(shim_map, classifier)
         walk = FileWalk(
@@ -525,11 +530,40 @@ class SourceFacts:
         tree = self.sources.tree(source)
         return AttributeUses(known=False) if tree is None else attribute_uses(tree, binding)
 
+    def chain_uses(self, chain: str) -> ChainUses:
+        source = self.sources.file(self.path)
+        if source is None:
+            return ChainUses(known=False)
+        if chain not in source.text:
+            return ChainUses()  # not even spelled out
+        tree = self.sources.tree(source)
+        return ChainUses(known=False) if tree is None else chain_uses(tree, chain)
+
     def binds_otherwise(self, name: str) -> bool:
         source = self.sources.file(self.path)
         if source is None:
             return False
         return binds_otherwise(source.lines, name, self.sources.mask(source))
+
+
+def chain_uses(tree: ast.Module, chain: str) -> ChainUses:
+    """The attributes read from the dotted expression ``chain``, and where it is used bare."""
+    uses = ChainUses()
+    values: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and dotted_name(node.value) == chain:
+            values.add(id(node.value))
+            line = uses.attributes.get(node.attr)
+            uses.attributes[node.attr] = node.lineno if line is None else min(line, node.lineno)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and id(node) not in values
+            and dotted_name(node) == chain
+            and (uses.bare is None or node.lineno < uses.bare)
+        ):
+            uses.bare = node.lineno
+    return uses
 
 
 def attribute_uses(tree: ast.Module, binding: Binding) -> AttributeUses:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ...domain import rules, suggestions
-from ...domain.edits import AttributeEdit, Edit, StringEdit
+from ...domain.edits import AttributeEdit, ChainEdit, Edit, StringEdit
 from ...domain.exports import ExportSet, ObjectRef
 from ...domain.findings import Violation
 from ...domain.rules import Rule
@@ -41,8 +41,26 @@ class AttributeUses:
     known: bool = True
 
 
+@dataclass
+class ChainUses:
+    """How ``<module expression>.<submodule>`` is read in the importing file."""
+
+    attributes: dict[str, int] = field(default_factory=dict)  # attribute -> first line
+    bare: int | None = None  # a line where the submodule itself is used
+    known: bool = True
+
+    @property
+    def first(self) -> int | None:
+        lines = [*self.attributes.values(), *([self.bare] if self.bare else [])]
+        return min(lines) if lines else None
+
+
 class FileFacts(Protocol):
     """What the classifier may need to know about the importing file beyond the statement."""
+
+    def chain_uses(self, chain: str) -> ChainUses:
+        """How the dotted expression ``chain`` (``orm.session``) is read."""
+        ...
 
     def uses(self, binding: Binding, only: Collection[str] | None = None) -> AttributeUses:
         """Attributes read from the module ``binding`` binds (restricted to ``only``)."""
@@ -72,9 +90,17 @@ class Classifier:
         allow_renames: bool,
         allow_secondary_names: bool,
         check_name_rebinding: bool,
+        implementations: Mapping[str, Target] | None = None,
     ) -> None:
         self.exports = exports
         self.canonical = exports.module
+        # Implementation modules directly inside the canonical package, by their last name:
+        # reachable as attributes of it (`orm.session`).
+        self.submodules = {
+            module.rpartition(".")[2]: target
+            for module, target in (implementations or {}).items()
+            if module.rpartition(".")[0] == self.canonical
+        }
         self.allow_renames = allow_renames
         self.allow_secondary_names = allow_secondary_names
         self.check_name_rebinding = check_name_rebinding
@@ -231,6 +257,8 @@ class Classifier:
     # Modules bound by an import ---------------------------------------------------------------
 
     def _module_binding(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
+        if target.role == CANONICAL:
+            return self._implementation_attributes(site, binding)
         if target.role not in (IMPLEMENTATION, SHIM):
             return []
         if target.role == SHIM:
@@ -255,6 +283,53 @@ class Classifier:
                 symbol=target.module,
             )
         ]
+
+    def _implementation_attributes(self, site: Site, binding: Binding) -> list[Violation]:
+        """``orm.session.X`` after ``from sqlalchemy import orm``: the implementation read as
+        an attribute of the canonical package."""
+        prefix = binding.source if binding.spelled_out else binding.local
+        violations = []
+        for leaf, target in sorted(self.submodules.items()):
+            chain = f"{prefix}.{leaf}"
+            uses = site.facts.chain_uses(chain)
+            first = uses.first
+            if not uses.known or first is None:
+                continue
+            pairs, missing = [], []
+            for attribute in sorted(uses.attributes):
+                obj = target.bindings.get(attribute)
+                if obj is None or obj not in self.exports.preferred:
+                    missing.append(attribute)
+                else:
+                    pairs.append((attribute, self.exports.preferred_name(obj)))
+            unfixable = None
+            if uses.bare is not None:
+                unfixable = (
+                    f"`{chain}` itself is used (line {uses.bare}); import what it is used for "
+                    f"from `{self.canonical}`"
+                )
+            elif missing:
+                names = ", ".join(f"`{name}`" for name in missing)
+                unfixable = f"`{self.canonical}` does not export {names} as the same object"
+            read = ", ".join(f"`{chain}.{name}`" for name in sorted(uses.attributes)) or (
+                f"`{chain}`"
+            )
+            verb = "reach" if len(uses.attributes) > 1 else "reaches"
+            violations.append(
+                self._violation(
+                    rules.IMPLEMENTATION_ATTRIBUTE,
+                    site,
+                    binding,
+                    target,
+                    f"{read} {verb} implementation module `{target.module}` as an attribute "
+                    f"of the canonical package (first on line {first}); read it from "
+                    f"`{self.canonical}` itself",
+                    edit=ChainEdit(first, chain, prefix, tuple(pairs)) if pairs else None,
+                    unfixable=unfixable,
+                    symbol=target.module,
+                )
+            )
+        return violations
 
     def _module_rewrite_obstacle(
         self, binding: Binding, target: Target, found: AttributeUses

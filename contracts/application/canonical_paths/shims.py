@@ -68,6 +68,12 @@ class ShimFinder:
         self.exports = exports
         self.implementations = implementation_modules
         self.preferred = frozenset(exports.preferred.values())
+        # The last names of the implementation modules directly inside the canonical package.
+        self.submodules = sorted(
+            module.rpartition(".")[2]
+            for module in implementation_modules
+            if module.rpartition(".")[0] == exports.module
+        )
         self.mentions = mentions
         # Called before asking who imports modules: (module, its names, is a shim) each.
         self.prepare = prepare
@@ -97,6 +103,8 @@ class ShimFinder:
                 # Outside the implementation, an import only matters when it takes a canonical
                 # name (or everything): a file that spells none of them is skipped unread.
                 names = None if target.role == IMPLEMENTATION else [*target.bindings, "import *"]
+                if target.role == CANONICAL and names is not None:
+                    names += self.submodules  # `orm.session.X` names none of those
                 for importer in sorted(self.graph.find_modules_that_directly_import(module)):
                     if importer == canonical or importer in self.implementations:
                         continue
@@ -189,7 +197,10 @@ class ShimFinder:
         if target.role == IMPLEMENTATION:
             return True
         if binding.name is None or f"{binding.source}.{binding.name}" == target.module:
-            # A module bound by the import: only attribute reads of canonical names matter.
+            # A module bound by the import: only attribute reads of canonical names matter,
+            # or, for the canonical package, of the implementation inside it (`orm.session`).
+            if target.role == CANONICAL:
+                return bool(self.submodules) and self.mentions(importer, self.submodules)
             return target.role == SHIM and self.mentions(importer, list(target.bindings))
         if binding.is_star:
             return bool(target.star_names)

@@ -22,6 +22,7 @@ import libcst
 
 from ...domain.edits import (
     AttributeEdit,
+    ChainEdit,
     CommentEdit,
     Edit,
     FromImportEdit,
@@ -204,6 +205,8 @@ def _about(edit: Edit | None) -> str | None:
         return edit.dotted
     if isinstance(edit, CommentEdit):
         return edit.comment
+    if isinstance(edit, ChainEdit):
+        return edit.chain
     return None
 
 
@@ -556,7 +559,7 @@ def rewrite_source(
             key: "the file is not UTF-8 or uses syntax this Python does not read"
             for key, edit in edits
             if (isinstance(edit, FromImportEdit) and edit.rename_to)
-            or isinstance(edit, AttributeEdit | CommentEdit)
+            or isinstance(edit, AttributeEdit | CommentEdit | ChainEdit)
             or (isinstance(edit, StringEdit) and edit.exposes is not None)
         }
         result = apply_edits(
@@ -590,7 +593,7 @@ def rewrite_source(
     in_segment = {key for _, _, keys in segments for key in keys}
     # A comment is changed on its span wherever it is: the codemod, if it runs there, keeps
     # the comment it finds.
-    comments = {key for key, edit in edits if isinstance(edit, CommentEdit)}
+    comments = {key for key, edit in edits if isinstance(edit, CommentEdit | ChainEdit)}
     below = {
         key: found
         for key, found in plan.changes.items()

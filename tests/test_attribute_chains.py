@@ -1,0 +1,93 @@
+"""The implementation reached as an attribute of the canonical package, never imported by
+name: ``orm.session.close_all_sessions()`` after ``from sqlalchemy import orm``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import Project, facade_project
+
+TREE = {
+    "pkg/__init__.py": "",
+    "pkg/orm/__init__.py": """\
+        from pkg.orm.session import Session, close_all_sessions
+
+        __all__ = ["Session", "close_all_sessions"]
+        """,
+    "pkg/orm/session.py": """\
+        class Session:
+            pass
+
+
+        def close_all_sessions():
+            return 0
+
+
+        def _private():
+            return 1
+        """,
+    "pkg/app/__init__.py": "",
+    "pkg/app/user.py": """\
+        from pkg import orm
+
+
+        def done():
+            orm.session.close_all_sessions()
+            return orm.session.Session(), orm.Session
+        """,
+    "pkg/app/dotted.py": "import pkg.orm\n\ns = pkg.orm.session.Session()\n",
+    "pkg/app/aliased.py": "import pkg.orm as o\n\ns = o.session.Session\n",
+    "pkg/app/bare.py": "from pkg import orm\n\nmodule = orm.session\n",
+    "pkg/app/private.py": "from pkg import orm\n\nx = orm.session._private()\n",
+    "pkg/app/clean.py": "from pkg import orm\n\nx = orm.Session()\n",
+}
+
+
+@pytest.fixture
+def orm(tmp_path: Path) -> Project:
+    return facade_project(tmp_path / "orm", TREE, "pkg.orm", "pkg.orm.session", "orm")
+
+
+def located(project: Project) -> list[tuple[str, int, str, str | None]]:
+    data = json.loads(project.cli("check", "--no-cache", "--format", "json").out)
+    return [(v["path"], v["line"], v["code"], v["unfixable_reason"]) for v in data["violations"]]
+
+
+def test_chains_through_the_package_are_reported(orm: Project) -> None:
+    assert located(orm) == [
+        ("pkg/app/aliased.py", 1, "SSOT008", None),
+        (
+            "pkg/app/bare.py",
+            1,
+            "SSOT008",
+            "`orm.session` itself is used (line 3); import what it is used for from `pkg.orm`",
+        ),
+        ("pkg/app/dotted.py", 1, "SSOT008", None),
+        (
+            "pkg/app/private.py",
+            1,
+            "SSOT008",
+            "`pkg.orm` does not export `_private` as the same object",
+        ),
+        ("pkg/app/user.py", 1, "SSOT008", None),
+    ]
+
+
+def test_fix_reads_them_from_the_package(orm: Project) -> None:
+    result = orm.cli("fix", "--no-cache")
+    assert result.out.startswith("fixed 3 violations in 3 files"), result.out
+    assert (orm.root / "pkg/app/user.py").read_text().splitlines()[4:] == [
+        "    orm.close_all_sessions()",
+        "    return orm.Session(), orm.Session",
+    ]
+    assert (orm.root / "pkg/app/dotted.py").read_text().endswith("s = pkg.orm.Session()\n")
+    assert (orm.root / "pkg/app/aliased.py").read_text().endswith("s = o.Session\n")
+    assert [path for path, *_ in located(orm)] == ["pkg/app/bare.py", "pkg/app/private.py"]
+    assert orm.cli("fix", "--no-cache").out.startswith("fixed 0 violations in 0 files")
+    code = "import pkg.app.user as u, pkg.app.dotted, pkg.app.aliased; u.done()"
+    run = subprocess.run([sys.executable, "-c", code], cwd=orm.root, capture_output=True)
+    assert run.returncode == 0, run.stderr
