@@ -91,3 +91,17 @@ def test_fix_reads_them_from_the_package(orm: Project) -> None:
     code = "import pkg.app.user as u, pkg.app.dotted, pkg.app.aliased; u.done()"
     run = subprocess.run([sys.executable, "-c", code], cwd=orm.root, capture_output=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_a_name_bound_twice_is_not_rewritten(orm: Project) -> None:
+    path = orm.write(
+        "pkg/app/shadow.py",
+        "from pkg import orm\n\n\ndef use(orm):\n    return orm.session.Session\n",
+    )
+    reasons = {path: reason for path, _, _, reason in located(orm)}
+    assert reasons["pkg/app/shadow.py"] == (
+        "`orm` is bound more than once in the file (line 4): some reads may be of something else"
+    )
+    before = path.read_text()
+    orm.cli("fix", "--no-cache")
+    assert path.read_text() == before

@@ -563,7 +563,31 @@ def chain_uses(tree: ast.Module, chain: str) -> ChainUses:
             and (uses.bare is None or node.lineno < uses.bare)
         ):
             uses.bare = node.lineno
+    bindings = sorted(_binding_lines(tree, chain.split(".")[0]))
+    if len(bindings) > 1:
+        uses.rebound = bindings[1]
     return uses
+
+
+def _binding_lines(tree: ast.Module, name: str) -> list[int]:
+    """Every line where ``name`` is bound, in any scope, by any kind of statement."""
+    return [node.lineno for node in ast.walk(tree) if name in _names_bound(node)]
+
+
+def _names_bound(node: ast.AST) -> set[str]:
+    """The names ``node`` binds itself (not those of the nodes inside it)."""
+    if isinstance(node, ast.Name):
+        return set() if isinstance(node.ctx, ast.Load) else {node.id}
+    if isinstance(node, ast.arg):
+        return {node.arg}
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return {alias.asname or alias.name.split(".")[0] for alias in node.names}
+    if isinstance(node, ast.Global | ast.Nonlocal):
+        return set(node.names)
+    if isinstance(node, ast.alias):
+        return set()  # counted with its import statement
+    bound = getattr(node, "name", None)  # def, class, except … as, match … as
+    return {bound} if isinstance(bound, str) else set()
 
 
 def attribute_uses(tree: ast.Module, binding: Binding) -> AttributeUses:

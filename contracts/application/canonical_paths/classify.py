@@ -48,6 +48,9 @@ class ChainUses:
     attributes: dict[str, int] = field(default_factory=dict)  # attribute -> first line
     bare: int | None = None  # a line where the submodule itself is used
     known: bool = True
+    # Where the expression's first name is bound again (a parameter, an assignment, another
+    # import): some reads may be of something else.
+    rebound: int | None = None
 
     @property
     def first(self) -> int | None:
@@ -303,7 +306,13 @@ class Classifier:
                 else:
                     pairs.append((attribute, self.exports.preferred_name(obj)))
             unfixable = None
-            if uses.bare is not None:
+            if uses.rebound is not None:
+                head = prefix.split(".")[0]
+                unfixable = (
+                    f"`{head}` is bound more than once in the file (line {uses.rebound}): "
+                    "some reads may be of something else"
+                )
+            elif uses.bare is not None:
                 unfixable = (
                     f"`{chain}` itself is used (line {uses.bare}); import what it is used for "
                     f"from `{self.canonical}`"
