@@ -41,6 +41,9 @@ class ExportSet:
     module: str
     names: Mapping[str, ObjectRef]
     preferred: Mapping[ObjectRef, str]
+    # Every module-level name bound to an object (not a module): `pkg.orm.session` is not the
+    # submodule when the package binds `session` itself.
+    other_names: frozenset[str] = frozenset()
 
     @property
     def objects(self) -> frozenset[ObjectRef]:
@@ -134,6 +137,7 @@ def derive_exports(
         module=module,
         names=names,
         preferred=_preferred_names(names, objects, dunder_all, preferred),
+        other_names=frozenset(bound),
     )
 
 

@@ -101,7 +101,10 @@ IMPLEMENTATION_ATTRIBUTE = Rule(
     "importing it by name: `orm.session.close_all_sessions()` after `from sqlalchemy import "
     "orm`, `models.query.QuerySet` after `import django.db.models`.",
     details="Reported where the canonical module is a package and the implementation one of "
-    "its submodules, at the first use in the file; every use is rewritten by the fix.",
+    "its submodules: one finding per attribute, at its first read, every read rewritten by "
+    "the fix. Not when the package binds that name itself (its `session` is then not the "
+    "submodule). No fix where a read is an assignment, spans lines, or the first name is "
+    "bound to something else in the file.",
     why="It is a second path to the objects the canonical module owns, invisible to any "
     "import-based check: code and tests may read and patch different names.",
     how_to_fix="Read the object from the canonical module itself (`orm.close_all_sessions`). "

@@ -32,7 +32,15 @@ from ..pipeline.file_walk import FileWalk
 from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
 from ..ports import ContractFindings
-from .classify import IMPLEMENTATION, AttributeUses, ChainUses, Classifier, Site, Target
+from .classify import (
+    IMPLEMENTATION,
+    AttributeUses,
+    ChainRead,
+    ChainUses,
+    Classifier,
+    Site,
+    Target,
+)
 from .importer_scope import ImporterScope
 from .prefilter import REBOUND, REBOUND_FROM, Prefilter
 from .reexports import Origins, reexported_by_implementations
@@ -268,15 +276,27 @@ class CanonicalImportAnalysis:
         self._require_module("canonical_module", options.canonical_module)
         for module in options.implementation_modules:
             self._require_module("implementation_modules", module)
-            if not self.graph.direct_import_exists(
-                importer=options.canonical_module, imported=module, as_packages=True
-            ):
+            if not self._imports(options.canonical_module, module):
                 raise ConfigurationError(
                     "implementation_modules",
                     module,
                     f"is not imported by the canonical module '{options.canonical_module}', "
                     "so it cannot be what that module re-exports",
                 )
+
+    def _imports(self, canonical: str, implementation: str) -> bool:
+        """Whether the canonical module imports the implementation or a module inside it.
+        (grimp refuses ``as_packages`` for a package and a module inside it: a façade package
+        over its own submodule is such a pair.)"""
+        if not is_same_or_descendant(implementation, canonical):
+            return self.graph.direct_import_exists(
+                importer=canonical, imported=implementation, as_packages=True
+            )
+        inside = {implementation} | self.graph.find_descendants(implementation)
+        return any(
+            self.graph.direct_import_exists(importer=canonical, imported=module)
+            for module in inside
+        )
 
     def _require_module(self, option: str, module: str) -> None:
         path = self.locator.path_of(module)
@@ -530,14 +550,16 @@ class SourceFacts:
         tree = self.sources.tree(source)
         return AttributeUses(known=False) if tree is None else attribute_uses(tree, binding)
 
-    def chain_uses(self, chain: str) -> ChainUses:
+    def chain_uses(self, chain: str, head_module: str) -> ChainUses:
         source = self.sources.file(self.path)
         if source is None:
             return ChainUses(known=False)
-        if chain not in source.text:
-            return ChainUses()  # not even spelled out
+        if not all(part in source.text for part in chain.split(".")):
+            return ChainUses()  # not even spelled out (in parts: `orm . session` counts)
         tree = self.sources.tree(source)
-        return ChainUses(known=False) if tree is None else chain_uses(tree, chain)
+        if tree is None:
+            return ChainUses(known=False)
+        return chain_uses(tree, chain, source.lines, head_module)
 
     def binds_otherwise(self, name: str) -> bool:
         source = self.sources.file(self.path)
@@ -546,15 +568,28 @@ class SourceFacts:
         return binds_otherwise(source.lines, name, self.sources.mask(source))
 
 
-def chain_uses(tree: ast.Module, chain: str) -> ChainUses:
-    """The attributes read from the dotted expression ``chain``, and where it is used bare."""
+def chain_uses(tree: ast.Module, chain: str, lines: list[str], head_module: str) -> ChainUses:
+    """The attributes read from the dotted expression ``chain`` (each read located, plain or
+    not, stored or not), and where the expression is used bare."""
     uses = ChainUses()
     values: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and dotted_name(node.value) == chain:
             values.add(id(node.value))
-            line = uses.attributes.get(node.attr)
-            uses.attributes[node.attr] = node.lineno if line is None else min(line, node.lineno)
+            line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+            start = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
+            end = len(line.encode("utf-8")[: node.end_col_offset or 0].decode("utf-8", "replace"))
+            plain = node.end_lineno == node.lineno and line[start:end] == f"{chain}.{node.attr}"
+            read = ChainRead(
+                node.lineno,
+                node.col_offset,
+                line.strip(),
+                plain,
+                not isinstance(node.ctx, ast.Load),
+            )
+            uses.reads.setdefault(node.attr, []).append(read)
+    for reads in uses.reads.values():
+        reads.sort(key=lambda read: (read.line, read.column))
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Attribute)
@@ -563,15 +598,30 @@ def chain_uses(tree: ast.Module, chain: str) -> ChainUses:
             and (uses.bare is None or node.lineno < uses.bare)
         ):
             uses.bare = node.lineno
-    bindings = sorted(_binding_lines(tree, chain.split(".")[0]))
-    if len(bindings) > 1:
-        uses.rebound = bindings[1]
+    head = chain.split(".")[0]
+    others = sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if head in _names_bound(node) and _bound_module(node, head) != head_module
+    )
+    if others:
+        uses.rebound = others[0]
     return uses
 
 
-def _binding_lines(tree: ast.Module, name: str) -> list[int]:
-    """Every line where ``name`` is bound, in any scope, by any kind of statement."""
-    return [node.lineno for node in ast.walk(tree) if name in _names_bound(node)]
+def _bound_module(node: ast.AST, name: str) -> str | None:
+    """The module an absolute import statement binds ``name`` to (None: not such a one)."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname == name:
+                return alias.name
+            if alias.asname is None and alias.name.split(".")[0] == name:
+                return name
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+        for alias in node.names:
+            if (alias.asname or alias.name) == name:
+                return f"{node.module}.{alias.name}"
+    return None
 
 
 def _names_bound(node: ast.AST) -> set[str]:

@@ -41,28 +41,35 @@ class AttributeUses:
     known: bool = True
 
 
+@dataclass(frozen=True)
+class ChainRead:
+    """One read of ``<chain>.<attribute>``."""
+
+    line: int
+    column: int
+    text: str  # the source line, stripped
+    plain: bool  # on one line, written exactly ``chain.attribute``
+    stored: bool  # assigned to or deleted, not read
+
+
 @dataclass
 class ChainUses:
-    """How ``<module expression>.<submodule>`` is read in the importing file."""
+    """How ``<module expression>.<submodule>`` is used in the importing file."""
 
-    attributes: dict[str, int] = field(default_factory=dict)  # attribute -> first line
+    reads: dict[str, list[ChainRead]] = field(default_factory=dict)  # by attribute
     bare: int | None = None  # a line where the submodule itself is used
     known: bool = True
     # Where the expression's first name is bound again (a parameter, an assignment, another
     # import): some reads may be of something else.
     rebound: int | None = None
 
-    @property
-    def first(self) -> int | None:
-        lines = [*self.attributes.values(), *([self.bare] if self.bare else [])]
-        return min(lines) if lines else None
-
 
 class FileFacts(Protocol):
     """What the classifier may need to know about the importing file beyond the statement."""
 
-    def chain_uses(self, chain: str) -> ChainUses:
-        """How the dotted expression ``chain`` (``orm.session``) is read."""
+    def chain_uses(self, chain: str, head_module: str) -> ChainUses:
+        """How the dotted expression ``chain`` (``orm.session``) is read; its first name is
+        the module ``head_module`` (imports of that same module do not rebind it)."""
         ...
 
     def uses(self, binding: Binding, only: Collection[str] | None = None) -> AttributeUses:
@@ -104,6 +111,7 @@ class Classifier:
             for module, target in (implementations or {}).items()
             if module.rpartition(".")[0] == self.canonical
         }
+        self._chains_seen: set[tuple[str, str]] = set()  # (file, chain) looked at
         self.allow_renames = allow_renames
         self.allow_secondary_names = allow_secondary_names
         self.check_name_rebinding = check_name_rebinding
@@ -289,56 +297,93 @@ class Classifier:
 
     def _implementation_attributes(self, site: Site, binding: Binding) -> list[Violation]:
         """``orm.session.X`` after ``from sqlalchemy import orm``: the implementation read as
-        an attribute of the canonical package."""
+        an attribute of the canonical package, one finding per attribute, at its first read.
+        A file importing the package twice is looked at once."""
         prefix = binding.source if binding.spelled_out else binding.local
         violations = []
         for leaf, target in sorted(self.submodules.items()):
             chain = f"{prefix}.{leaf}"
-            uses = site.facts.chain_uses(chain)
-            first = uses.first
-            if not uses.known or first is None:
+            if leaf in self.exports.other_names or (site.path, chain) in self._chains_seen:
+                continue  # the package's own `session` is something else, or done already
+            self._chains_seen.add((site.path, chain))
+            if binding.spelled_out:
+                head_module = prefix.split(".")[0]
+            elif binding.name:
+                head_module = f"{binding.source}.{binding.name}"
+            else:
+                head_module = binding.source
+            uses = site.facts.chain_uses(chain, head_module)
+            if not uses.known:
                 continue
-            pairs, missing = [], []
-            for attribute in sorted(uses.attributes):
-                obj = target.bindings.get(attribute)
-                if obj is None or obj not in self.exports.preferred:
-                    missing.append(attribute)
-                else:
-                    pairs.append((attribute, self.exports.preferred_name(obj)))
-            unfixable = None
+            head = prefix.split(".")[0]
+            shared = None
             if uses.rebound is not None:
-                head = prefix.split(".")[0]
-                unfixable = (
+                shared = (
                     f"`{head}` is bound more than once in the file (line {uses.rebound}): "
                     "some reads may be of something else"
                 )
             elif uses.bare is not None:
-                unfixable = (
+                shared = (
                     f"`{chain}` itself is used (line {uses.bare}); import what it is used for "
                     f"from `{self.canonical}`"
                 )
-            elif missing:
-                names = ", ".join(f"`{name}`" for name in missing)
-                unfixable = f"`{self.canonical}` does not export {names} as the same object"
-            read = ", ".join(f"`{chain}.{name}`" for name in sorted(uses.attributes)) or (
-                f"`{chain}`"
-            )
-            verb = "reach" if len(uses.attributes) > 1 else "reaches"
-            violations.append(
-                self._violation(
-                    rules.IMPLEMENTATION_ATTRIBUTE,
-                    site,
-                    binding,
-                    target,
-                    f"{read} {verb} implementation module `{target.module}` as an attribute "
-                    f"of the canonical package (first on line {first}); read it from "
-                    f"`{self.canonical}` itself",
-                    edit=ChainEdit(first, chain, prefix, tuple(pairs)) if pairs else None,
-                    unfixable=unfixable,
-                    symbol=target.module,
+            for attribute, reads in sorted(uses.reads.items()):
+                violations.append(
+                    self._chain_read(site, binding, target, chain, prefix, attribute, reads, shared)
                 )
-            )
         return violations
+
+    def _chain_read(
+        self,
+        site: Site,
+        binding: Binding,
+        target: Target,
+        chain: str,
+        prefix: str,
+        attribute: str,
+        reads: list[ChainRead],
+        shared: str | None,
+    ) -> Violation:
+        first = reads[0]
+        obj = target.bindings.get(attribute)
+        preferred = self.exports.preferred.get(obj) if obj is not None else None
+        stored = next((read for read in reads if read.stored), None)
+        tangled = next((read for read in reads if not read.plain), None)
+        unfixable = shared
+        if unfixable is None and preferred is None:
+            unfixable = f"`{self.canonical}` does not export `{attribute}` as the same object"
+        if unfixable is None and stored is not None:
+            unfixable = (
+                f"`{chain}.{attribute}` is assigned or deleted (line {stored.line}): that "
+                "changes the implementation module, on purpose"
+            )
+        if unfixable is None and tangled is not None:
+            unfixable = (
+                f"`{chain}.{attribute}` is written over several lines or with a comment "
+                f"(line {tangled.line}): rewrite it by hand"
+            )
+        canonical = f"{self.canonical}.{preferred}" if preferred else f"{self.canonical}"
+        times = f" ({len(reads)} reads)" if len(reads) > 1 else ""
+        violation = self._violation(
+            rules.IMPLEMENTATION_ATTRIBUTE,
+            site,
+            binding,
+            target,
+            f"`{chain}.{attribute}` reaches implementation module `{target.module}` as an "
+            f"attribute of the canonical package{times}; its canonical path is `{canonical}`",
+            edit=ChainEdit(first.line, chain, prefix, ((attribute, preferred),))
+            if preferred
+            else None,
+            unfixable=unfixable,
+            symbol=attribute,
+        )
+        return replace(
+            violation,
+            line=first.line,
+            column=first.column,
+            statement=first.text,
+            identity=(chain, attribute),
+        )
 
     def _module_rewrite_obstacle(
         self, binding: Binding, target: Target, found: AttributeUses

@@ -300,6 +300,9 @@ def _rewrite(reading: _Reading) -> _Rewrite:
     except _BrokenRewrite:
         problem = "the rewritten file would not parse; it was left untouched"
         return _Rewrite(reading, problem=problem)
+    except _Overlapping:
+        problem = "two fixes would change the same text; it was left untouched"
+        return _Rewrite(reading, problem=problem)
     # Parsed by ``ast``, the file was rewritten and checked part by part; otherwise whole.
     if (
         rewritten.data != data
@@ -469,6 +472,10 @@ class _BrokenRewrite(Exception):
     """A rewritten part of the file would not parse: the file is left as it is."""
 
 
+class _Overlapping(Exception):
+    """Two fixes would change the same characters: the file is left as it is."""
+
+
 @dataclass
 class _Region:
     """Whole top-level statements (lines ``first`` to ``last``) that change: their span
@@ -615,7 +622,7 @@ def rewrite_source(
         pieces += original[done_to : region.first - 1]
         piece = SpanPlan.apply("".join(original[region.first - 1 : region.last]), region.changes)
         if piece is None:
-            raise _Unparsable  # two edits on one span: cannot happen for findings of one check
+            raise _Overlapping
         if region.keys:
             offset = region.first - 1
             moved = [
