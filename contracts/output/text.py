@@ -56,7 +56,12 @@ def _violation_lines(violation: Violation, paint: Painter) -> list[str]:
     for statement_line in violation.statement.splitlines():
         lines.append(paint(f"    | {printable(statement_line)}", "quote"))
     if violation.suggestion:
-        label = "fix (unsafe: `fix --unsafe-fixes`)" if violation.fix_safety == "unsafe" else "fix"
+        if violation.unfixable_reason:
+            label = "by hand"  # what the fix would be, where `fix` cannot tell it is safe
+        elif violation.fix_safety == "unsafe":
+            label = "fix (unsafe: `fix --unsafe-fixes`)"
+        else:
+            label = "fix"
         lines.append(f"    {label}: {paint(printable(violation.suggestion), 'fix')}")
     if violation.unfixable_reason:
         lines.append(f"    no automatic fix: {printable(violation.unfixable_reason)}")
