@@ -94,3 +94,34 @@ def test_fix_takes_borrowed_objects_from_the_facade(models: Project) -> None:
     code = "import pkg.app.views, pkg.app.tools; pkg.app.views.run(); pkg.app.tools.run()"
     run = subprocess.run([sys.executable, "-c", code], cwd=models.root, capture_output=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_a_facade_made_of_star_imports(tmp_path: Path) -> None:
+    """``from .session import *`` binds the implementation's ``__all__``; an ``__all__``
+    built from other lists (Django's ``aggregates_all + …``) is not known, so every public
+    name counts."""
+    tree = {
+        "pkg/__init__.py": "",
+        "pkg/orm/__init__.py": (
+            "from pkg.orm.session import *  # noqa: F403\n"
+            "from pkg.orm import aggregates\n"
+            "from pkg.orm.aggregates import *  # noqa: F403\n\n"
+            '__all__ = aggregates.__all__ + ["Session", "close_all_sessions"]\n'
+        ),
+        "pkg/orm/session.py": (
+            '__all__ = ["Session", "close_all_sessions"]\n\n\nclass Session:\n    pass\n\n\n'
+            "def close_all_sessions():\n    return 0\n"
+        ),
+        "pkg/orm/aggregates.py": '__all__ = ["Sum"]\n\n\nclass Sum:\n    pass\n',
+        "pkg/app/__init__.py": "",
+        "pkg/app/user.py": "from pkg.orm.session import Session, close_all_sessions\n",
+    }
+    project = facade_project(tmp_path / "star", tree, "pkg.orm", "pkg.orm.session", "orm")
+    assert located(project) == [
+        "pkg/app/user.py:1 SSOT001 Session fix=True",
+        "pkg/app/user.py:1 SSOT001 close_all_sessions fix=True",
+    ]
+    project.cli("fix", "--no-cache")
+    assert (project.root / "pkg/app/user.py").read_text() == (
+        "from pkg.orm import Session, close_all_sessions\n"
+    )

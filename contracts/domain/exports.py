@@ -71,19 +71,24 @@ def derive_exports(
     extra: Iterable[str] = (),
     preferred: Iterable[str] = (),
     adopt: Callable[[Mapping[str, ObjectRef]], Iterable[ObjectRef]] = lambda borrowed: (),
+    star_names: Callable[[str], Iterable[str]] = lambda module: (),
 ) -> ExportSet:
     """Derive the export set of the canonical module ``module`` from its parsed source.
 
     ``only`` restricts the canonical objects to those bound by the listed names; ``extra``
     adds names the static reading cannot see; ``preferred`` overrides the preferred name of
     an object. ``adopt`` is given the borrowed public names (name -> object) and answers
-    which of those objects an implementation re-exports. Raises ConfigurationError when an
-    option names something that is not there.
+    which of those objects an implementation re-exports; ``star_names(module)``, the names
+    ``from module import *`` binds. Raises ConfigurationError when an option names something
+    that is not there.
     """
     implementations = tuple(implementation_modules)
-    reader = _ModuleReader(module, is_package, is_module, include_type_checking)
+    reader = _ModuleReader(module, is_package, is_module, include_type_checking, star_names)
     reader.read(tree.body)
-    bound, dunder_all = reader.bound, reader.dunder_all
+    bound = reader.bound
+    # An `__all__` partly built from names (`aggregates_all + …`) is not known: every public
+    # name counts then, as when there is none.
+    dunder_all = None if reader.all_unknown else reader.dunder_all
 
     def is_canonical_origin(ref: ObjectRef) -> bool:
         return ref.module == module or any(
@@ -185,8 +190,11 @@ class _ModuleReader:
         is_package: bool,
         is_module: Callable[[str], bool],
         include_type_checking: bool,
+        star_names: Callable[[str], Iterable[str]] = lambda module: (),
     ) -> None:
         self.module = module
+        self.star_names = star_names
+        self.all_unknown = False  # `__all__` built from more than literals: not known
         self.is_package = is_package
         self.is_module = is_module
         self.include_type_checking = include_type_checking
@@ -232,6 +240,8 @@ class _ModuleReader:
             return
         for alias in node.names:
             if alias.name == "*":
+                for name in self.star_names(source):
+                    self._bind(name, _Binding(ObjectRef(source, name), "import"))
                 continue
             local = alias.asname or alias.name
             submodule = f"{source}.{alias.name}"
@@ -253,6 +263,7 @@ class _ModuleReader:
             return
         if target.id == "__all__":
             self.dunder_all = string_list(value)
+            self.all_unknown = self.dunder_all is None
             return
         if isinstance(value, ast.Name) and value.id in self.bound:
             self._bind(target.id, self.bound[value.id])
@@ -268,7 +279,9 @@ class _ModuleReader:
 
     def _extend_all(self, target: ast.expr, value: ast.expr) -> None:
         if isinstance(target, ast.Name) and target.id == "__all__":
-            self.dunder_all = (self.dunder_all or []) + (string_list(value) or [])
+            added = string_list(value)
+            self.all_unknown = self.all_unknown or added is None
+            self.dunder_all = (self.dunder_all or []) + (added or [])
 
     def _all_method_call(self, call: ast.expr) -> None:
         if not (
@@ -286,6 +299,22 @@ class _ModuleReader:
         else:
             return
         self.dunder_all = (self.dunder_all or []) + (added or [])
+
+
+def star_bound(
+    tree: ast.Module,
+    *,
+    module: str,
+    is_package: bool,
+    is_module: Callable[[str], bool],
+) -> list[str]:
+    """The names ``from <module> import *`` binds: its literal ``__all__``, else its public
+    module-level names."""
+    reader = _ModuleReader(module, is_package, is_module, True)
+    reader.read(tree.body)
+    if reader.dunder_all is not None and not reader.all_unknown:
+        return list(reader.dunder_all)
+    return [n for n in [*reader.bound, *reader.module_aliases] if not n.startswith("_")]
 
 
 def imported_names(

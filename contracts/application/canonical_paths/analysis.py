@@ -19,7 +19,7 @@ from typing import Any
 from ...domain import rules
 from ...domain.edits import StringEdit
 from ...domain.errors import ConfigurationError
-from ...domain.exports import ExportSet, ObjectRef, derive_exports
+from ...domain.exports import ExportSet, ObjectRef, derive_exports, star_bound
 from ...domain.findings import Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
@@ -338,6 +338,23 @@ class CanonicalImportAnalysis:
             extra=self.options.extra_exports,
             preferred=self.options.preferred_names,
             adopt=self._adopt,
+            star_names=self._star_names,
+        )
+
+    def _star_names(self, module: str) -> list[str]:
+        """What ``from <module> import *`` binds, read from that module's source (nothing
+        for a module outside the root packages, or one that cannot be read)."""
+        if module not in self.modules:
+            return []
+        source = self.sources.module_file(module)
+        tree = None if source is None else self.sources.tree(source)
+        if tree is None:
+            return []
+        return star_bound(
+            tree,
+            module=module,
+            is_package=self.locator.is_package(module),
+            is_module=self.modules.__contains__,
         )
 
     def _adopt(self, borrowed: dict[str, ObjectRef]) -> set[ObjectRef]:
