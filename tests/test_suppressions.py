@@ -209,10 +209,10 @@ def test_plain_lint_imports_honours_them(project: Project) -> None:
             ["SSOT001"],
             "from pkg.core.impl import Impl  # ssot-imports: ignore[SSOT001]",
         ),
-        # A rule name stands for its code; markers in any case; duplicates once.
+        # A rule name stands for its code; codes in any case; duplicates once; NOQA.
         (
-            "from pkg.core.impl import Impl  # SSOT-IMPORTS: IGNORE[implementation-import, "
-            "SSOT001]",
+            "from pkg.core.impl import Impl  # ssot-imports: ignore[implementation-import, "
+            "ssot001]",
             ["SSOT001"],
             None,
         ),

@@ -4,8 +4,8 @@
 ends, or on the whole statement when it ends the statement's first line. Rule names may stand
 for codes (``ignore[string-reference]``). ``# noqa: SSOT001`` is honoured too (the habit of
 ruff and flake8 users); its other codes are not ours and are left alone, and a ``# noqa``
-without codes is not read as ours at all, being too broad. Markers are read in any case, as
-ruff and flake8 read ``NOQA``.
+without codes is not read as ours at all, being too broad. ``noqa`` is read in any case, as
+ruff and flake8 read ``NOQA``; our marker as written.
 """
 
 from __future__ import annotations
@@ -14,22 +14,19 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-# What the prefilter looks for in every file: our marker, and a `noqa:` naming a code of ours
-# (a plain `noqa` is far too common to make a file worth reading).
-MARKER_WORDS = ("ssot-imports:", "SSOT-IMPORTS:", "Ssot-imports:")
+# What the prefilter looks for in every file (each is a pass over every file, so as few as
+# can be): our marker, and a `noqa:` naming an SSOT code (a plain `noqa` is far too common
+# to make a file worth reading). The marker is read as written, lower case; `noqa` in any
+# case, as ruff and flake8 read it.
+MARKER_WORDS = ("ssot-imports:",)
 NOQA_LABEL = "noqa-code"
-NOQA_PATTERN = (
-    NOQA_LABEL,
-    r"(?i)noqa[ \t]*:[^\n]*\b(?:SSOT|IL)[0-9]",
-    ("noqa", "NOQA", "Noqa", "NoQA"),
-)
+NOQA_PATTERN = (NOQA_LABEL, r"(?i)noqa[ \t]*:[^\n]*\bSSOT[0-9]", ("SSOT",))
 MARKERS = frozenset({*MARKER_WORDS, NOQA_LABEL})  # record words that point to a candidate
 # A reason runs to the end of the comment, or to another directive after it.
 _REASON_END = r"(?=[ \t]*#[ \t]*(?:noqa\b|type:|pragma\b|fmt:|ssot-imports:)|[ \t]*$)"
 _OURS = re.compile(
     r"ssot-imports:[ \t]*ignore\b(?:\[(?P<codes>[^\]]*)\])?"
     rf"(?:[ \t]*--[ \t]*(?P<reason>.*?){_REASON_END})?",
-    re.IGNORECASE,
 )
 _NOQA = re.compile(
     r"noqa[ \t]*:[ \t]*(?P<codes>[A-Za-z]+[0-9]+(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]+)*)"
