@@ -21,6 +21,7 @@ from .application.pipeline.ignores import remove_ignored_imports
 from .application.pipeline.options import root_packages_of
 from .application.ports import ContractFindings
 from .contract_base import ReportingContract
+from .domain import rules
 
 
 class CanonicalImportContract(ReportingContract):
@@ -41,6 +42,21 @@ class CanonicalImportContract(ReportingContract):
         report_upstream_imports: also report the implementation imports of the modules the
             canonical module imports (its building blocks), without a fix.
     """
+
+    # The rules its findings are reported under (what an inline suppression may name for it).
+    reported_codes = frozenset(
+        rule.code
+        for rule in (
+            rules.IMPLEMENTATION_IMPORT,
+            rules.IMPLEMENTATION_MODULE_IMPORT,
+            rules.SHIM_IMPORT,
+            rules.SECONDARY_NAME,
+            rules.RENAMED_IMPORT,
+            rules.NAME_REBOUND,
+            rules.STRING_REFERENCE,
+            rules.IMPLEMENTATION_ATTRIBUTE,
+        )
+    )
 
     type_name = "canonical_import"
 

@@ -18,6 +18,7 @@ from .application.module_identity.analysis import ShadowOptions, ShadowRootAnaly
 from .application.pipeline.options import root_packages_of
 from .application.ports import ContractFindings
 from .contract_base import ReportingContract
+from .domain import rules
 
 
 class SingleModuleIdentityContract(ReportingContract):
@@ -33,6 +34,7 @@ class SingleModuleIdentityContract(ReportingContract):
     """
 
     type_name = "single_module_identity"
+    reported_codes = frozenset({rules.SHADOW_ROOT.code})
 
     roots = fields.ListField(subfield=fields.ModuleField(), required=False)
     allowed_importers = fields.ListField(subfield=fields.ModuleExpressionField(), required=False)

@@ -248,7 +248,8 @@ def test_forms_and_fixes(
     [
         (
             "ssot_allow_blanket_suppressions = maybe",
-            "option 'ssot_allow_blanket_suppressions' = 'maybe': expected true or false",
+            "option 'ssot_allow_blanket_suppressions' = 'maybe': expected true or false "
+            "(or yes/no, on/off, 1/0)",
         ),
         (
             "ssot_allow_blanket_supressions = true",
@@ -274,3 +275,42 @@ def test_the_findings_about_suppressions_cannot_be_suppressed(project: Project) 
             "SSOT011 cannot be suppressed: it is about suppressions or unchecked files",
         )
     ]
+
+
+def test_a_run_of_some_contracts_leaves_the_others_suppressions_alone(tmp_path) -> None:
+    """``--contract`` runs a subset: a suppression of another contract's code is out of
+    sight, neither used nor unused, and ``fix`` keeps it."""
+    import shutil
+
+    from conftest import EXAMPLES
+
+    demo = tmp_path / "demo"
+    shutil.copytree(EXAMPLES, demo, ignore=shutil.ignore_patterns(".*cache*", "__pycache__"))
+    project = Project(demo)
+    data = report(project, "--contract", "single-module-identity")
+    assert [v["code"] for v in data["violations"]] == ["SSOT010"]
+    legacy = demo / "netra_backend/tests/unit/test_legacy_path.py"
+    before = legacy.read_text()
+    project.cli("fix", "--no-cache", "--contract", "single-module-identity")
+    assert legacy.read_text() == before
+
+
+def test_a_noqa_keeps_its_reason_and_a_partly_invalid_one_silences_nothing(
+    project: Project,
+) -> None:
+    path = project.write(
+        "pkg/app/consumer.py",
+        "from pkg.core.impl import Impl  # noqa: E501, SSOT001, SSOT005 -- typing only\n"
+        "from pkg.core.impl import Mode  # ssot-imports: ignore[SSOT001, SSOT999] -- mixed\n",
+    )
+    data = report(project)
+    assert [(s["line"], s["code"]) for s in data["suppressed"]] == [(1, "SSOT001")]
+    assert [(v["line"], v["code"]) for v in data["violations"]] == [
+        (2, "SSOT001"),
+        (1, "SSOT011"),
+        (2, "SSOT012"),
+    ]
+    project.cli("fix", "--no-cache", "--select", "SSOT011")
+    assert path.read_text().splitlines()[0] == (
+        "from pkg.core.impl import Impl  # noqa: E501, SSOT001 -- typing only"
+    )

@@ -116,11 +116,11 @@ def without_unused(comment: str, unused: Mapping[Suppression, list[str]]) -> str
     for suppression in sorted(unused, key=lambda s: s.start, reverse=True):
         drop = set(unused[suppression])
         kept = [code for code in suppression.codes if code not in drop]
+        reason = f" -- {suppression.reason}" if suppression.reason else ""
         if suppression.style == "noqa":
             others = [code for code in suppression.written if code not in drop]
-            replacement = f"noqa: {', '.join(others)}" if others else ""
+            replacement = f"noqa: {', '.join(others)}{reason}" if others else ""
         elif kept and not suppression.bare:
-            reason = f" -- {suppression.reason}" if suppression.reason else ""
             replacement = f"ssot-imports: ignore[{', '.join(kept)}]{reason}"
         else:
             replacement = ""

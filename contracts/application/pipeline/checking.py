@@ -121,10 +121,26 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         settings = SuppressionSettings.from_session(config.session_options)
     except ConfigurationError as error:
         raise UsageError(f"{config.path}: {error}") from None
-    apply_suppressions(report, context, roots, settings)
+    # The codes this run could report: a suppression of another code is not unused, only
+    # out of this run's sight (`--contract`).
+    reported = {
+        code
+        for options, contract in zip(selected, contracts, strict=True)
+        for code in _reported_codes(options, contract)
+    }
+    apply_suppressions(report, context, roots, settings, reported)
     if request.scope is not None:
         narrow_report(report, request.scope)
     return report
+
+
+def _reported_codes(options: dict[str, Any], contract: Contract) -> frozenset[str]:
+    """The rule codes a contract reports its findings under."""
+    ours = getattr(contract, "reported_codes", None)
+    if ours is not None:
+        return frozenset(ours)
+    built_in = rules.BUILT_IN_CONTRACTS.get(options["type"])
+    return frozenset({(built_in or rules.CONTRACT_BROKEN).code})
 
 
 def _mark_blocking(

@@ -93,6 +93,8 @@ def run_fix(
     # this process scans the tree for such reads, and rewrites again, here, the few files
     # where one of the names a rewrite relied on is read elsewhere.
     started = time.perf_counter()
+    if order:
+        request.progress(f"rewriting {len(order)} files")
     rewrites = context.ports.workers.map(_rewrite, readings, len(order))
     for number, (relative, rewrite) in enumerate(zip(order, rewrites, strict=True), 1):
         rewrite = _with_exposure(rewrite, exposure)

@@ -97,10 +97,12 @@ def apply_suppressions(
     context: RunContext,
     roots: list[str],
     settings: SuppressionSettings,
+    reported: set[str],
 ) -> None:
     """Move suppressed findings to ``report.suppressed``; report the wrong suppressions.
-    The analysis covers every rule whatever the report is narrowed to, so a code a
-    suppression names and no finding of this run has is unused."""
+    ``reported``: the codes the contracts of this run report. Their analysis covers every
+    rule whatever the report is narrowed to, so a code among those that no finding of this
+    run has on the line is unused; another code is out of this run's sight."""
     candidates, files = _load(context, roots)
     if not files:
         return
@@ -110,7 +112,9 @@ def apply_suppressions(
         if contract.violations and not kept:
             contract.kept = True
         contract.violations = kept
-    findings = [finding for file in files.values() for finding in _findings(file, settings)]
+    findings = [
+        finding for file in files.values() for finding in _findings(file, settings, reported)
+    ]
     if findings:
         name = "Inline suppressions name their codes and silence something"
         stamped = [replace(f, contract_id=RESULT_ID, contract_name=name) for f in findings]
@@ -216,6 +220,8 @@ def _statement_starts(text: str) -> dict[int, int]:
 
 
 def _honoured(suppression: Suppression, settings: SuppressionSettings) -> bool:
+    if suppression.unknown or suppression.unsuppressible:
+        return False  # an invalid suppression silences nothing
     if suppression.bare:
         return settings.allow_blanket and _has_reason(suppression, settings)
     return _has_reason(suppression, settings) and bool(suppression.codes)
@@ -243,7 +249,9 @@ def _matching(
     return None
 
 
-def _findings(file: _FileSuppressions, settings: SuppressionSettings) -> list[Violation]:
+def _findings(
+    file: _FileSuppressions, settings: SuppressionSettings, reported: set[str]
+) -> list[Violation]:
     """The wrong suppressions of a file: each invalid directive (SSOT012), and each comment
     whose directives name codes that silenced nothing (SSOT011, one fix per comment)."""
     found = []
@@ -259,7 +267,7 @@ def _findings(file: _FileSuppressions, settings: SuppressionSettings) -> list[Vi
                 if not used:
                     unused[suppression] = []
                 continue
-            codes = [code for code in suppression.codes if code not in used]
+            codes = [c for c in suppression.codes if c not in used and c in reported]
             if codes:
                 unused[suppression] = codes
         if unused:
@@ -335,4 +343,4 @@ def _flag(session: dict[str, Any], option: str) -> bool:
         return True
     if text in {"false", "0", "no", "off"}:
         return False
-    raise ConfigurationError(option, value, "expected true or false")
+    raise ConfigurationError(option, value, "expected true or false (or yes/no, on/off, 1/0)")
