@@ -8,6 +8,7 @@ from importlinter.application.output import console
 from rich.markup import escape
 
 from ..domain.findings import Violation
+from .text import suggestion_label
 
 
 def print_violations(violations: Iterable[Violation]) -> None:
@@ -26,7 +27,7 @@ def print_violations(violations: Iterable[Violation]) -> None:
         for line in violation.statement.splitlines():
             _print(f"    {line}")
         if violation.suggestion:
-            _print(f"    fix: {violation.suggestion}", style="green")
+            _print(f"    {suggestion_label(violation)}: {violation.suggestion}", style="green")
         if violation.unfixable_reason:
             _print(f"    no automatic fix: {violation.unfixable_reason}")
         _print("")

@@ -48,6 +48,16 @@ def printable(text: str) -> str:
     )
 
 
+def suggestion_label(violation: Violation) -> str:
+    """What a suggestion is: a fix, an unsafe one, or one to make by hand (``fix`` cannot
+    tell it is safe)."""
+    if violation.unfixable_reason:
+        return "by hand"
+    if violation.fix_safety == "unsafe":
+        return "fix (unsafe: `fix --unsafe-fixes`)"
+    return "fix"
+
+
 def _violation_lines(violation: Violation, paint: Painter) -> list[str]:
     column = f":{violation.column + 1}" if violation.column is not None else ""
     where = printable(f"{violation.path}:{violation.line}{column}")
@@ -56,12 +66,7 @@ def _violation_lines(violation: Violation, paint: Painter) -> list[str]:
     for statement_line in violation.statement.splitlines():
         lines.append(paint(f"    | {printable(statement_line)}", "quote"))
     if violation.suggestion:
-        if violation.unfixable_reason:
-            label = "by hand"  # what the fix would be, where `fix` cannot tell it is safe
-        elif violation.fix_safety == "unsafe":
-            label = "fix (unsafe: `fix --unsafe-fixes`)"
-        else:
-            label = "fix"
+        label = suggestion_label(violation)
         lines.append(f"    {label}: {paint(printable(violation.suggestion), 'fix')}")
     if violation.unfixable_reason:
         lines.append(f"    no automatic fix: {printable(violation.unfixable_reason)}")
