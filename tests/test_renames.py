@@ -427,9 +427,15 @@ SHIM = {
             "from pkg.core.api import Manager\n\nx = (Manager, Manager)\n",
             0,
         ),
-        (  # a star import of a literal __all__ of canonical objects: the same names
+        (  # a star import of a literal __all__ of canonical objects: the same names (its
+            # `noqa: F403`, about the star, goes with it)
             "from pkg.core.starred import *  # noqa: F403\n\nx = (Manager, Mode)\n",
-            "from pkg.core.api import Manager, Mode  # noqa: F403\n\nx = (Manager, Mode)\n",
+            "from pkg.core.api import Manager, Mode\n\nx = (Manager, Mode)\n",
+            0,
+        ),
+        (  # other codes of that noqa stay
+            "from pkg.core.starred import *  # noqa: F403, E501\n\nx = (Manager, Mode)\n",
+            "from pkg.core.api import Manager, Mode  # noqa: E501\n\nx = (Manager, Mode)\n",
             0,
         ),
         (  # a star import of a module without __all__ binds unknown names: kept

@@ -23,6 +23,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
+from .suppressions import without_noqa_codes
 
 # An edit with the key that reports it applied (the finding's fingerprint).
 Keyed = tuple[str, Edit]
@@ -74,6 +75,7 @@ class _Rewriter(cst.CSTTransformer):
         self.module = module
         self.applied: set[str] = set()
         self.names = [(k, e) for k, e in edits if isinstance(e, FromImportEdit)]
+        self._edits = dict(self.names)
         self.modules = [(k, e) for k, e in edits if isinstance(e, ModuleEdit)]
         self.strings = [(k, e) for k, e in edits if isinstance(e, StringEdit)]
 
@@ -150,6 +152,7 @@ class _Rewriter(cst.CSTTransformer):
         small_statements = []
         created: dict[str, list[cst.ImportAlias]] = {}
         changed = False
+        applied_before = set(self.applied)
         for original_small, small in zip(original.body, current.body, strict=True):
             before = small
             if isinstance(original_small, cst.ImportFrom):
@@ -167,6 +170,9 @@ class _Rewriter(cst.CSTTransformer):
                 semicolon=cst.MaybeSentinel.DEFAULT
             )
             lines.append(current.with_changes(body=small_statements))
+            new_keys = self.applied - applied_before
+            if any(key in self._edits and self._edits[key].name == "*" for key in new_keys):
+                lines[0] = _without_star_noqa(lines[0])
         for target, aliases in created.items():
             names = ", ".join(
                 self.module.code_for_node(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))
@@ -379,6 +385,23 @@ def _extend_host(output: list, index: int, target: str, alias: cst.ImportAlias) 
         body[position] = small.with_changes(names=names)
         output[index] = statement.with_changes(body=body)
         return
+
+
+def _without_star_noqa(statement: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    """A star import that now names what it takes: its ``# noqa: F403`` (star import used)
+    no longer applies and goes (F401 and other codes stay)."""
+    comment = statement.trailing_whitespace.comment
+    if comment is None:
+        return statement
+    new_text = without_noqa_codes(comment.value, ["F403"])
+    if new_text == comment.value:
+        return statement
+    trailing = statement.trailing_whitespace
+    if new_text:
+        trailing = trailing.with_changes(comment=cst.Comment(new_text))
+    else:
+        trailing = trailing.with_changes(comment=None, whitespace=cst.SimpleWhitespace(""))
+    return statement.with_changes(trailing_whitespace=trailing)
 
 
 def _with_leading(statement, lines: list):

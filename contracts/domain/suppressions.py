@@ -118,14 +118,33 @@ def without_unused(comment: str, unused: Mapping[Suppression, list[str]]) -> str
         kept = [code for code in suppression.codes if code not in drop]
         reason = f" -- {suppression.reason}" if suppression.reason else ""
         if suppression.style == "noqa":
-            others = [code for code in suppression.written if code not in drop]
-            replacement = f"noqa: {', '.join(others)}{reason}" if others else ""
+            replacement = _noqa_without(suppression.written, drop, reason)
         elif kept and not suppression.bare:
             replacement = f"ssot-imports: ignore[{', '.join(kept)}]{reason}"
         else:
             replacement = ""
         text = text[: suppression.start] + replacement + text[suppression.end :]
     return _tidy(text)
+
+
+def without_noqa_codes(comment: str, codes: Iterable[str]) -> str:
+    """The comment with ``codes`` taken out of its ``# noqa:`` list (any tool's codes; the
+    directive goes when none is left). Used when a fix removes what a noqa was about."""
+    match = _NOQA.search(comment)
+    if match is None:
+        return comment
+    written = tuple(code.upper() for code in _CODE.findall(match.group("codes")))
+    drop = {code.upper() for code in codes}
+    if drop.isdisjoint(written):
+        return comment
+    reason = (match.group("reason") or "").strip()
+    replacement = _noqa_without(written, drop, f" -- {reason}" if reason else "")
+    return _tidy(comment[: match.start()] + replacement + comment[match.end() :])
+
+
+def _noqa_without(written: Iterable[str], drop: set[str], reason: str) -> str:
+    others = [code for code in written if code not in drop]
+    return f"noqa: {', '.join(others)}{reason}" if others else ""
 
 
 def _tidy(comment: str) -> str:
