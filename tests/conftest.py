@@ -157,6 +157,25 @@ def run_tool(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> C
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
 
+# A git identity and config of the tests' own: commits work on any machine, and the user's
+# settings never leak in.
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git for real in ``cwd``; its output (the test fails if git does)."""
+    result = run_tool(["git", *args], cwd=cwd, env=GIT_IDENTITY)
+    assert result.code == 0, result.err
+    return result.out
+
+
 def script(name: str) -> str:
     """The path of a console script installed beside the running Python."""
     return str(Path(sys.executable).parent / name)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BASE_TREE, Project, run_tool, script
+from conftest import BASE_TREE, GIT_IDENTITY, Project, git, run_tool, script
 
 FRAGMENTED = {
     "pkg/app/a.py": "from pkg.core.impl import Impl\n",
@@ -259,21 +259,6 @@ def test_check_files_with_a_baseline_counts_nothing_else_as_fixed(fragmented: Pr
 
 
 # --since: a real repository, its merge base read from git.
-
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = run_tool(["git", *args], cwd=cwd, env=GIT_IDENTITY)
-    assert result.code == 0, result.err
-    return result.out
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ below 1 MiB, on a real tree with 10,000 findings; the pull request's files annot
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-from conftest import BASE_TREE, Project, run_tool
+from conftest import BASE_TREE, Project, git
 
 FILES, PER_FILE = 1000, 10
 
@@ -72,19 +71,6 @@ def test_the_pull_requests_files_are_annotated_first(
 ) -> None:
     """``GITHUB_BASE_REF`` set, as on a pull_request run: the files changed since the merge
     base with ``origin/<base>`` come first, even when 12 older findings sort before them."""
-    identity = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-
-    def git(cwd: Path, *args: str) -> None:
-        result = run_tool(["git", *args], cwd=cwd, env=identity)
-        assert result.code == 0, result.err
-
     upstream = Project(tmp_path / "upstream")
     upstream.root.mkdir()
     upstream.tree(BASE_TREE)

@@ -578,25 +578,7 @@ def _merge(group: list[_Accepted], index: _Index, tree: ast.Module, plan: Rename
             plan.edits[item.key] = replace(item.edit, names=names, rename_to=None)
             plan.changes += item.changes
         elif position:
-            alias = occurrence.node
-            assert isinstance(alias, ast.alias) and occurrence.statement is not None
-            own = _edit_of(occurrence, index)
-            if own is not None:  # the import is being fixed too: its edit drops it instead
-                plan.edits[own[0]] = replace(own[1], names=(), rename_to=None)
-                continue
-            key = f"{MERGED}{alias.lineno}:{alias.name}"
-            plan.extra.append(
-                (
-                    key,
-                    FromImportEdit(
-                        line=alias.lineno,
-                        name=alias.name,
-                        local=alias.asname or alias.name,
-                        module=_module_text(occurrence.statement),
-                        names=(),
-                    ),
-                )
-            )
+            _drop(occurrence, index, plan)  # a later import of the same name goes
 
 
 def _drop(occurrence: _Occurrence, index: _Index, plan: RenamePlan) -> None:
