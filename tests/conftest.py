@@ -139,6 +139,20 @@ def facade_project(
     return project
 
 
+def toml_config(*options: str) -> str:
+    """The conftest contract as a ``pyproject.toml``, with these option lines added to it."""
+    return (
+        "[tool.importlinter]\n"
+        'root_packages = ["pkg"]\n'
+        'contract_types = ["canonical_import: '
+        'ssot_imports.canonical_import.CanonicalImportContract"]\n\n'
+        "[[tool.importlinter.contracts]]\n"
+        'id = "ssot"\nname = "SSOT"\ntype = "canonical_import"\n'
+        'canonical_module = "pkg.core.api"\nimplementation_modules = ["pkg.core.impl"]\n'
+        + "".join(f"{option}\n" for option in options)
+    )
+
+
 def findings(report: CheckReport) -> list[tuple[str, int, str, str | None]]:
     """(path, line, kind, symbol) of every violation: what tests assert exactly."""
     return [(v.path, v.line, v.kind, v.symbol) for v in report.violations]

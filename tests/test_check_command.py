@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import CONFIG_HEAD, Project, findings, run_tool, script
+from conftest import CONFIG_HEAD, Project, findings, run_tool, script, toml_config
 
 BUILTIN_CONTRACTS = """\
 [importlinter:contract:layers]
@@ -288,19 +288,7 @@ def test_config_discovery_ini_setup_cfg_and_toml(project: Project, tmp_path: Pat
     (project.root / "setup.cfg").unlink()
     project.write(
         "pyproject.toml",
-        """\
-        [tool.importlinter]
-        root_packages = ["pkg"]
-        contract_types = ["canonical_import: ssot_imports.canonical_import.CanonicalImportContract"]
-
-        [[tool.importlinter.contracts]]
-        id = "ssot"
-        name = "SSOT"
-        type = "canonical_import"
-        canonical_module = "pkg.core.api"
-        implementation_modules = ["pkg.core.impl"]
-        allow_renames = true
-        """,
+        toml_config("allow_renames = true"),
     )
     result = project.cli("check", "--no-cache", "--format", "json")
     assert result.code == 1

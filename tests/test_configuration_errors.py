@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Project
+from conftest import Project, toml_config
 
 
 def assert_usage_error(project: Project, *fragments: str) -> str:
@@ -161,18 +161,7 @@ def test_toml_value_of_the_wrong_type(project: Project) -> None:
     (project.root / ".importlinter").unlink()
     project.write(
         "pyproject.toml",
-        """\
-        [tool.importlinter]
-        root_packages = ["pkg"]
-        contract_types = ["canonical_import: ssot_imports.canonical_import.CanonicalImportContract"]
-
-        [[tool.importlinter.contracts]]
-        name = "SSOT"
-        type = "canonical_import"
-        canonical_module = "pkg.core.api"
-        implementation_modules = ["pkg.core.impl"]
-        check_string_references = 1
-        """,
+        toml_config("check_string_references = 1"),
     )
     assert_usage_error(
         project,
