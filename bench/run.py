@@ -21,7 +21,10 @@ run of each:
 * ``ssot-imports fix --no-cache``, once, on a fresh copy of the tree (it rewrites files): wall
   time, peak RSS, and its ratio to the cold check;
 * one very large test module (``bench/big_file.py``, 5 MB by default, ``--big-file-mb``):
-  ``check`` and ``fix`` once each, their time and peak RSS, and what the fix left.
+  ``check`` and ``fix`` once each, their time and peak RSS, and what the fix left;
+* many façades (``bench/many_facades.py``, with the dense profile): 1, 10 and 30
+  ``canonical_import`` contracts in one config (``--facades``), beside lint-imports with the
+  same pairs as ``protected`` contracts.
 
 Results go to ``bench/out/results.json`` and Markdown tables are printed.
 """
@@ -45,6 +48,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import big_file
 import dense
+import many_facades
 from generate import CANONICAL, IMPLEMENTATION, ROOT, generate
 
 BIN = Path(sys.executable).parent
@@ -474,6 +478,15 @@ def main(argv: list[str] | None = None) -> int:
         "--big-file-mb", type=float, default=5.0, metavar="MB",
         help="size of the one very large module checked and fixed (default: 5; 0: skip)",
     )  # fmt: skip
+    parser.add_argument(
+        "--facades", type=int, nargs="+", default=[1, 10, 30], metavar="K",
+        help="contract counts of the many-façades scenario, on the dense profile (default: "
+        "1 10 30; 0: skip)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--facades-size", type=int, default=8_353, metavar="N",
+        help="files of the many-façades tree (default: 8353)",
+    )  # fmt: skip
     parser.add_argument("--workdir", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--output", type=Path, default=None)
     arguments = parser.parse_args(argv)
@@ -497,6 +510,13 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.big_file_mb > 0:
         big = bench_big_file(arguments.big_file_mb, arguments.workdir)
         print(f"big file done after {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    many = None
+    counts = [count for count in arguments.facades if count > 0]
+    if counts and "dense" in profiles:
+        many = many_facades.bench_many_facades(
+            arguments.facades_size, counts, arguments.runs, arguments.workdir, measure, BIN
+        )
+        print(f"many façades done after {time.perf_counter() - started:.0f} s", file=sys.stderr)
     report = {
         "date": date.today().isoformat(),
         "machine": {
@@ -511,12 +531,15 @@ def main(argv: list[str] | None = None) -> int:
         "duration_s": round(time.perf_counter() - started, 1),
         "results": summaries,
         "big_file": big,
+        "many_facades": many,
     }
     output = arguments.output or arguments.workdir / "results.json"
     output.write_text(json.dumps(report, indent=2) + "\n")
     print(table(summaries))
     if big is not None:
         print("\n" + big_file_table(big))
+    if many is not None:
+        print("\n" + many_facades.table(many))
     print(f"\nwritten to {output} in {report['duration_s']} s", file=sys.stderr)
     return 0
 

@@ -1,15 +1,18 @@
-"""The ``canonical_import`` contract type: one import path per shared object.
+"""The ``canonical_import`` contract type: one import path per shared object, and
+``canonical_imports``: the same for several façades at once, with one set of options.
 
-Register it in an import-linter config::
+Register them in an import-linter config::
 
     [importlinter]
     contract_types =
         canonical_import: ssot_imports.canonical_import.CanonicalImportContract
+        canonical_imports: ssot_imports.canonical_import.CanonicalImportsContract
 """
 
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 from importlinter import fields
@@ -22,9 +25,109 @@ from .application.pipeline.options import root_packages_of
 from .application.ports import ContractFindings
 from .contract_base import ReportingContract
 from .domain import rules
+from .domain.errors import ConfigurationError
+from .domain.findings import Coverage, Violation
 
 
-class CanonicalImportContract(ReportingContract):
+class _CanonicalContract(ReportingContract):
+    """What both contract types share: the options that apply to every façade, and running
+    one analysis per façade over one graph."""
+
+    # The rules its findings are reported under (what an inline suppression may name for it).
+    reported_codes = frozenset(
+        rule.code
+        for rule in (
+            rules.IMPLEMENTATION_IMPORT,
+            rules.IMPLEMENTATION_MODULE_IMPORT,
+            rules.SHIM_IMPORT,
+            rules.SECONDARY_NAME,
+            rules.RENAMED_IMPORT,
+            rules.NAME_REBOUND,
+            rules.STRING_REFERENCE,
+            rules.IMPLEMENTATION_ATTRIBUTE,
+        )
+    )
+
+    allowed_importers = fields.ListField(subfield=fields.ModuleExpressionField(), required=False)
+    ignore_imports = fields.SetField(subfield=fields.ImportExpressionField(), required=False)
+    unmatched_ignore_imports_alerting = fields.EnumField(AlertLevel, default=AlertLevel.ERROR)
+    allow_renames = fields.BooleanField(required=False, default=False)
+    allow_secondary_names = fields.BooleanField(required=False, default=False)
+    check_name_rebinding = fields.BooleanField(required=False, default=True)
+    check_string_references = fields.BooleanField(required=False, default=True)
+    check_unreachable_files = fields.BooleanField(required=False, default=True)
+    report_upstream_imports = fields.BooleanField(required=False, default=False)
+
+    def facade_options(self) -> list[CanonicalImportOptions]:
+        """One set of analysis options per façade of the contract."""
+        raise NotImplementedError
+
+    def analyse(self, graph: Any, context: RunContext) -> ContractFindings:
+        if self.ignore_imports:
+            graph = copy.deepcopy(graph)  # removing ignored imports must not leak out
+        removal = self.analysed(
+            lambda: remove_ignored_imports(
+                graph,
+                self.ignore_imports or (),  # type: ignore[arg-type]
+                self.unmatched_ignore_imports_alerting,  # type: ignore[arg-type]
+            )
+        )
+        roots = root_packages_of(self.session_options)
+        parts = [
+            self.analysed(lambda options=options: self._run(graph, options, roots, context))
+            for options in self.analysed(self.facade_options)
+        ]
+        findings = _combined(parts)
+        findings.diagnostics += removal.diagnostics
+        findings.warnings += removal.warnings
+        findings.ignored_imports = removal.ignored_count
+        return findings
+
+    def _run(
+        self, graph: Any, options: CanonicalImportOptions, roots: list[str], context: RunContext
+    ) -> ContractFindings:
+        return CanonicalImportAnalysis(graph, options, roots, context).run()
+
+    def plan(self, graph: Any, context: RunContext) -> None:
+        """Announce what this contract will ask of every file, before any contract runs."""
+        roots = root_packages_of(self.session_options)
+        try:
+            for options in self.facade_options():
+                analysis = CanonicalImportAnalysis(graph, options, roots, context)
+                context.plan_prefilter(roots, analysis.prefilter_request())
+        except ConfigurationError:
+            return  # reported when the contract runs
+
+    def _options(
+        self,
+        canonical: str,
+        implementations: tuple[str, ...],
+        exports: tuple[str, ...] = (),
+        extra_exports: tuple[str, ...] = (),
+        preferred_names: tuple[str, ...] = (),
+    ) -> CanonicalImportOptions:
+        value: Any = self
+        return CanonicalImportOptions(
+            canonical_module=canonical,
+            implementation_modules=implementations,
+            allowed_importers=tuple(e.expression for e in value.allowed_importers or ()),
+            exports=exports,
+            extra_exports=extra_exports,
+            preferred_names=preferred_names,
+            allow_renames=value.allow_renames,
+            allow_secondary_names=value.allow_secondary_names,
+            check_name_rebinding=value.check_name_rebinding,
+            check_string_references=value.check_string_references,
+            check_unreachable_files=value.check_unreachable_files,
+            report_upstream_imports=value.report_upstream_imports,
+            exclude_type_checking_imports=str(
+                self.session_options.get("exclude_type_checking_imports", "")
+            ).lower()
+            == "true",
+        )
+
+
+class CanonicalImportContract(_CanonicalContract):
     """Only the canonical module may import the implementation; everyone else uses its names.
 
     Options:
@@ -43,75 +146,108 @@ class CanonicalImportContract(ReportingContract):
             canonical module imports (its building blocks), without a fix.
     """
 
-    # The rules its findings are reported under (what an inline suppression may name for it).
-    reported_codes = frozenset(
-        rule.code
-        for rule in (
-            rules.IMPLEMENTATION_IMPORT,
-            rules.IMPLEMENTATION_MODULE_IMPORT,
-            rules.SHIM_IMPORT,
-            rules.SECONDARY_NAME,
-            rules.RENAMED_IMPORT,
-            rules.NAME_REBOUND,
-            rules.STRING_REFERENCE,
-            rules.IMPLEMENTATION_ATTRIBUTE,
-        )
-    )
-
     type_name = "canonical_import"
 
     canonical_module = fields.ModuleField()
     implementation_modules = fields.ListField(subfield=fields.ModuleField())
-    allowed_importers = fields.ListField(subfield=fields.ModuleExpressionField(), required=False)
-    ignore_imports = fields.SetField(subfield=fields.ImportExpressionField(), required=False)
-    unmatched_ignore_imports_alerting = fields.EnumField(AlertLevel, default=AlertLevel.ERROR)
     exports = fields.ListField(subfield=fields.StringField(), required=False)
     extra_exports = fields.ListField(subfield=fields.StringField(), required=False)
     preferred_names = fields.ListField(subfield=fields.StringField(), required=False)
-    allow_renames = fields.BooleanField(required=False, default=False)
-    allow_secondary_names = fields.BooleanField(required=False, default=False)
-    check_name_rebinding = fields.BooleanField(required=False, default=True)
-    check_string_references = fields.BooleanField(required=False, default=True)
-    check_unreachable_files = fields.BooleanField(required=False, default=True)
-    report_upstream_imports = fields.BooleanField(required=False, default=False)
 
-    def analyse(self, graph: Any, context: RunContext) -> ContractFindings:
-        if self.ignore_imports:
-            graph = copy.deepcopy(graph)  # removing ignored imports must not leak out
-        removal = self.analysed(
-            lambda: remove_ignored_imports(
-                graph,
-                self.ignore_imports or (),  # type: ignore[arg-type]
-                self.unmatched_ignore_imports_alerting,  # type: ignore[arg-type]
-            )
-        )
-        findings = self.analysed(
-            lambda: CanonicalImportAnalysis(
-                graph, self._options(), root_packages_of(self.session_options), context
-            ).run()
-        )
-        findings.diagnostics += removal.diagnostics
-        findings.warnings += removal.warnings
-        findings.ignored_imports = removal.ignored_count
-        return findings
-
-    def _options(self) -> CanonicalImportOptions:
+    def facade_options(self) -> list[CanonicalImportOptions]:
         value: Any = self
-        return CanonicalImportOptions(
-            canonical_module=value.canonical_module.name,
-            implementation_modules=tuple(m.name for m in value.implementation_modules),
-            allowed_importers=tuple(e.expression for e in value.allowed_importers or ()),
-            exports=tuple(value.exports or ()),
-            extra_exports=tuple(value.extra_exports or ()),
-            preferred_names=tuple(value.preferred_names or ()),
-            allow_renames=value.allow_renames,
-            allow_secondary_names=value.allow_secondary_names,
-            check_name_rebinding=value.check_name_rebinding,
-            check_string_references=value.check_string_references,
-            check_unreachable_files=value.check_unreachable_files,
-            report_upstream_imports=value.report_upstream_imports,
-            exclude_type_checking_imports=str(
-                self.session_options.get("exclude_type_checking_imports", "")
-            ).lower()
-            == "true",
-        )
+        return [
+            self._options(
+                value.canonical_module.name,
+                tuple(m.name for m in value.implementation_modules),
+                tuple(value.exports or ()),
+                tuple(value.extra_exports or ()),
+                tuple(value.preferred_names or ()),
+            )
+        ]
+
+
+class CanonicalImportsContract(_CanonicalContract):
+    """Several façades, one contract: a consolidation programme without copy-paste.
+
+    Options:
+        facades: one line per façade, ``canonical.module: implementation.module, …``.
+        Every other option is ``canonical_import``'s and applies to each façade (the
+        per-façade ``exports``, ``extra_exports`` and ``preferred_names`` need a
+        ``canonical_import`` contract of their own).
+    """
+
+    type_name = "canonical_imports"
+
+    facades = fields.ListField(subfield=fields.StringField())
+
+    def facade_options(self) -> list[CanonicalImportOptions]:
+        value: Any = self
+        found = []
+        for line in value.facades:
+            canonical, colon, rest = line.partition(":")
+            implementations = tuple(part.strip() for part in rest.split(",") if part.strip())
+            names = [canonical.strip(), *implementations]
+            if not colon or not implementations or not all(map(_is_dotted, names)):
+                raise ConfigurationError(
+                    "facades",
+                    line,
+                    "expected `canonical.module: implementation.module[, implementation.module]`",
+                )
+            found.append(self._options(canonical.strip(), implementations))
+        return found
+
+    def _run(
+        self, graph: Any, options: CanonicalImportOptions, roots: list[str], context: RunContext
+    ) -> ContractFindings:
+        try:
+            return super()._run(graph, options, roots, context)
+        except ConfigurationError as error:
+            if error.option not in ("canonical_module", "implementation_modules"):
+                raise
+            # The module came from a line of `facades`: name that line.
+            value: Any = self
+            line = next(
+                line
+                for line in value.facades
+                if line.partition(":")[0].strip() == options.canonical_module
+            )
+            raise ConfigurationError("facades", line, f"`{error.value}` {error.problem}") from None
+
+
+def _is_dotted(name: str) -> bool:
+    return all(part.isidentifier() for part in name.split("."))
+
+
+def _combined(parts: list[ContractFindings]) -> ContractFindings:
+    """One contract's findings from its façades' analyses: every violation and diagnostic
+    (once each); a file counts as checked only if every façade checked it."""
+    if len(parts) == 1:
+        return parts[0]
+    violations: list[Violation] = sorted(
+        (v for part in parts for v in part.violations), key=Violation.sort_key
+    )
+    diagnostics = list(dict.fromkeys(d for part in parts for d in part.diagnostics))
+    skipped: dict[str, int] = {}
+    for part in parts:
+        for reason, count in part.coverage.skipped.items():
+            skipped[reason] = max(skipped.get(reason, 0), count)
+    in_scope = max((part.coverage.in_scope for part in parts), default=0)
+    coverage = Coverage(
+        in_scope=in_scope,
+        checked=min((part.coverage.checked for part in parts), default=0),
+        skipped=skipped,
+    )
+    needed = (
+        None
+        if any(part.needed is None for part in parts)
+        else set().union(*(part.needed or () for part in parts))
+    )
+    return replace(
+        parts[0],
+        violations=violations,
+        diagnostics=diagnostics,
+        coverage=coverage,
+        warnings=[w for part in parts for w in part.warnings],
+        needed=needed,
+    )

@@ -85,6 +85,11 @@ def test_benchmark_smoke_run_dense(tmp_path: Path) -> None:
             "1",
             "--five-roots-from",
             "0",
+            "--facades",
+            "1",
+            "3",
+            "--facades-size",
+            "300",
             "--workdir",
             str(tmp_path / "work"),
             "--output",
@@ -113,3 +118,11 @@ def test_benchmark_smoke_run_dense(tmp_path: Path) -> None:
         "renamed-import", "secondary-name", "name-rebound", "string-reference", "shadow-root",
     }  # fmt: skip
     assert "| dense | 300 |" in result.out and "fix / check cold" in result.out
+    # Many façades: each planted pair adds its findings (one of each kind per pair at this
+    # size, and the legacy shim's own import of the implementation).
+    one_facade, three_facades = report["many_facades"]["rows"]
+    assert (one_facade["contracts"], three_facades["contracts"]) == (1, 3)
+    assert three_facades["violations"] - one_facade["violations"] == 2 * 6
+    for row in (one_facade, three_facades):
+        assert row["ssot-imports"]["cold_s"] > 0 and row["lint-imports"]["peak_rss_mib"] > 0
+    assert "| contracts | violations |" in result.out

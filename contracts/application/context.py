@@ -32,6 +32,12 @@ class RunContext:
     _scans: dict[tuple[str, ...], tuple[Request, dict[Path, Record]]] = field(
         default_factory=dict, repr=False
     )
+    # What the contracts still to run will ask for, by root packages: the first scan asks for
+    # all of it, so that the tree is read once however many contracts there are.
+    _planned: dict[tuple[str, ...], Request] = field(default_factory=dict, repr=False)
+    # What one contract worked out that the run's others may reuse (it depends only on the
+    # tree), by a key naming what it is.
+    shared: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def index(self, root_packages: list[str]) -> ModuleIndex:
         """One module index (one directory walk) per set of root packages and run."""
@@ -40,9 +46,19 @@ class RunContext:
             self._indexes[key] = self.ports.locate(list(root_packages))
         return self._indexes[key]
 
+    def plan_prefilter(self, root_packages: list[str], request: Request) -> None:
+        """Announce what a contract of this run will ask :meth:`prefilter` for."""
+        key = tuple(root_packages)
+        planned = self._planned.get(key)
+        self._planned[key] = request if planned is None else planned.union(request)
+
     def prefilter(self, root_packages: list[str], request: Request) -> dict[Path, Record]:
-        """Every file's prefilter record; a later contract reuses an earlier scan of this run
-        when that one looked for everything ``request`` needs."""
+        """Every file's prefilter record, as ``request`` alone would find them.
+
+        The tree is read once for everything the run's contracts announced; a later contract
+        reuses an earlier scan that looked for everything ``request`` needs, and sees only
+        the words it asked for (its findings are the same run alone or with others).
+        """
         key = tuple(root_packages)
         # Every scan also notes the files that may hold an inline suppression, so that the
         # pass applying them reads no file again.
@@ -52,11 +68,14 @@ class RunContext:
             request.import_words,
         )
         done = self._scans.get(key)
-        if done is not None and done[0].covers(request):
+        if done is None or not done[0].covers(request):
+            planned = self._planned.get(key)
+            scanned = request if planned is None else request.union(planned)
+            records = self.ports.prefilter.scan(self.index(root_packages).files(), scanned)
+            done = self._scans[key] = (scanned, records)
+        if done[0] == request:
             return done[1]
-        records = self.ports.prefilter.scan(self.index(root_packages).files(), request)
-        self._scans[key] = (request, records)
-        return records
+        return {path: request.project(record) for path, record in done[1].items()}
 
     def display_path(self, path: Path) -> str:
         """``path`` relative to the project root (cached: reports ask for it often)."""
@@ -80,3 +99,10 @@ class FindingsContract(Protocol):
     """A contract that gives typed findings when handed the run's context (ours do)."""
 
     def analyse(self, graph: Any, context: RunContext) -> ContractFindings: ...
+
+
+@runtime_checkable
+class PlanningContract(Protocol):
+    """A contract that can say, before any contract runs, what it will ask of the files."""
+
+    def plan(self, graph: Any, context: RunContext) -> None: ...

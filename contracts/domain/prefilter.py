@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 # Patterns that start with a literal are searched for fast; whether a match starts its line
 # is checked afterwards, on the few matches there are.
@@ -44,10 +45,14 @@ class Record:
     def summary(self) -> str:
         """A short, stable digest of what the prefilter saw (not of the whole content): two
         files with equal summaries are the same to every check that did not read them."""
-        text = "\x1f".join(
-            ["\x1e".join(sorted(part)) for part in (self.words, self.tops, self.imported)]
-        )
-        return hashlib.blake2b(f"{self.readable}{text}".encode(), digest_size=8).hexdigest()
+        text = "\x1e".join(sorted(self.words)) + "\x1f" + self._imports_summary
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+    @cached_property
+    def _imports_summary(self) -> str:
+        """The part of the summary no request changes (worked out once per file and run)."""
+        text = "\x1f".join("\x1e".join(part) for part in (self.tops, self.imported))
+        return f"{self.readable}\x1f{text}"
 
 
 UNREADABLE_RECORD = Record(frozenset(), (), readable=False)
@@ -79,6 +84,43 @@ class Request:
             and set(other.patterns) <= set(self.patterns)
             and set(other.import_words) <= set(self.import_words)
         )
+
+    def union(self, other: Request) -> Request:
+        """One request that answers both (one read of the tree for several contracts)."""
+        return Request(
+            tuple(sorted({*self.words, *other.words})),
+            tuple(sorted({*self.patterns, *other.patterns})),
+            tuple(sorted({*self.import_words, *other.import_words})),
+        )
+
+    def project(self, record: Record) -> Record:
+        """``record``, made for a request covering this one, as this request alone would have
+        made it: the words and labels the other requests added are left out."""
+        asked = self._asked
+        if record.words <= asked:
+            return record
+        labels = self._labels
+        words = frozenset(word for word in record.words if word in asked or word.startswith(labels))
+        if len(words) == len(record.words):
+            return record
+        projected = replace(record, words=words)
+        projected.__dict__["_imports_summary"] = record._imports_summary  # same tops, imports
+        return projected
+
+    @cached_property
+    def _asked(self) -> frozenset[str]:
+        return frozenset(
+            [
+                *self.words,
+                *(label for label, _, _ in self.patterns),
+                *(f"{IMPORT_CONTEXT}:{word}" for word in self.import_words),
+            ]
+        )
+
+    @cached_property
+    def _labels(self) -> tuple[str, ...]:
+        """The prefixes of what a capturing pattern adds (``label:captured``)."""
+        return tuple(f"{label}:" for label, _, _ in self.patterns)
 
 
 class FactFinder:

@@ -51,8 +51,9 @@ def final_bindings(
     tracked = {item.name for item in imported}
     if not tracked:
         return {}
+    spelled = _spelling(tracked)
     for index, line in enumerate(lines):
-        if not any(name in line for name in tracked):
+        if not spelled.search(line):
             continue
         event = _line_event(line, keep_definitions)
         if event is None:
@@ -67,7 +68,9 @@ def final_bindings(
         scope = scope_of(lines, index, mask)
         if not scope.module_level:
             continue
-        tracked.add(name)
+        if name not in tracked:
+            tracked.add(name)
+            spelled = _spelling(tracked)
         events.append((index + 1, name, value, scope.conditional))
 
     state: dict[str, ObjectRef | None] = {}
@@ -79,6 +82,11 @@ def final_bindings(
         elif not conditional:
             state[name] = None
     return {name: obj for name, obj in state.items() if obj is not None}
+
+
+def _spelling(names: Iterable[str]) -> re.Pattern[str]:
+    """A search for any of ``names`` as a substring (one pass per line, not one per name)."""
+    return re.compile("|".join(re.escape(name) for name in sorted(names)))
 
 
 def _line_event(line: str, keep_definitions: bool) -> tuple[str, str | None] | None:

@@ -10,6 +10,7 @@ points to).
 from __future__ import annotations
 
 import ast
+import bisect
 import difflib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from ...domain.exports import ExportSet, ObjectRef, derive_exports, star_bound
 from ...domain.findings import Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
+from ...domain.prefilter import Request
 from ...domain.rebinding import binds_otherwise
 from ...domain.renames import loaded_module_obstacle
 from ...domain.statements import Binding
@@ -42,7 +44,7 @@ from .classify import (
     Target,
 )
 from .importer_scope import ImporterScope
-from .prefilter import REBOUND, REBOUND_FROM, Prefilter
+from .prefilter import Prefilter
 from .reexports import Origins, reexported_by_implementations
 from .shims import ShimFinder, ShimMap, relevant_bindings
 
@@ -93,7 +95,7 @@ class CanonicalImportAnalysis:
         self.implementations: set[str] = set()
         # Implementation module -> its names bound to objects the canonical module borrows.
         self.passthrough: dict[str, dict[str, ObjectRef]] = {}
-        self.scope = ImporterScope(graph, self.locator)
+        self.scope = ImporterScope(graph, self.locator, context.shared)
 
     def run(self) -> ContractFindings:
         self._validate()
@@ -148,6 +150,7 @@ class CanonicalImportAnalysis:
             self.sources,
             self.context,
             self.options.check_unreachable_files,
+            self._may_matter,
         )
         self.shim_map = shim_map
         violations += self._file_scan(shim_map, classifier, walk)
@@ -207,25 +210,40 @@ class CanonicalImportAnalysis:
         """The files that could not be read and may hold a finding: read because the check
         needed them, or left out of the graph while their bytes show they may matter."""
         needed = set(self.sources.failed)
-        targets = {self.options.canonical_module, *self.implementations}
-        for path in self.context.excluded_files:
-            record = self.records.get(path)
-            module = self.locator.module_of(path)
-            if (
-                record is None
-                or not record.readable
-                or module in targets
-                or self.scope.is_candidate(record, self.late_names)
-                or any(self._wanted(path, in_graph=False))
-            ):
-                needed.add(path)
+        needed.update(path for path in self.context.excluded_files if self._may_matter(path))
         return needed
+
+    def _may_matter(self, path: Path) -> bool:
+        """Whether a file may hold a finding of this check, as far as its bytes tell."""
+        record = self.records.get(path)
+        return (
+            record is None
+            or not record.readable
+            or self.locator.module_of(path)
+            in {self.options.canonical_module, *self.implementations}
+            or self.scope.is_candidate(record, self.late_names)
+            or any(self._wanted(path, in_graph=False))
+        )
+
+    def prefilter_request(self) -> Request:
+        """What this check will ask of every file's bytes (worked out from the canonical
+        module alone), so that one read of the tree can serve every contract of a run."""
+        self._validate()
+        return self._make_prefilter(self._derive_exports()).request
+
+    def _make_prefilter(self, exports: ExportSet) -> Prefilter:
+        # The last part of each implementation module's name: any file importing one spells it.
+        self.import_words = {module.rpartition(".")[2] for module in self.implementations}
+        return Prefilter(
+            exports,
+            self.options.implementation_modules,
+            self.import_words,
+            self.options.canonical_module,
+        )
 
     def _prefilter_files(self, exports: ExportSet) -> None:
         """Read every file once (or take its record from the cache)."""
-        # The last part of each implementation module's name: any file importing one spells it.
-        self.import_words = {module.rpartition(".")[2] for module in self.implementations}
-        self.prefilter = Prefilter(exports, self.options.implementation_modules, self.import_words)
+        self.prefilter = self._make_prefilter(exports)
         self.words = self.prefilter.words
         self.records = self.context.prefilter(self.root_packages, self.prefilter.request)
 
@@ -465,9 +483,9 @@ class CanonicalImportAnalysis:
         """Whether a file may bind a canonical name to another object: an ``as <name>`` whose
         module is unknown, or is neither a target (classified through the graph) nor
         outside the roots."""
-        if REBOUND not in words:
+        if self.prefilter.rebound not in words:
             return False
-        prefix = REBOUND_FROM + ":"
+        prefix = self.prefilter.rebound_from + ":"
         sources = [word[len(prefix) :] for word in words if word.startswith(prefix)]
         if not sources:
             return True  # a form the one-line pattern does not read (say, split over lines)
@@ -565,7 +583,9 @@ class SourceFacts:
             if not any(f"{chain}.{name}" in source.text for name in only):
                 return AttributeUses()  # none of those attributes is even spelled out
         tree = self.sources.tree(source)
-        return AttributeUses(known=False) if tree is None else attribute_uses(tree, binding)
+        if tree is None:
+            return AttributeUses(known=False)
+        return attribute_uses(tree, binding, source.lines)
 
     def chain_uses(self, chain: str, head_module: str) -> ChainUses:
         source = self.sources.file(self.path)
@@ -657,27 +677,49 @@ def _names_bound(node: ast.AST) -> set[str]:
     return {bound} if isinstance(bound, str) else set()
 
 
-def attribute_uses(tree: ast.Module, binding: Binding) -> AttributeUses:
+def attribute_uses(
+    tree: ast.Module, binding: Binding, lines: list[str] | None = None
+) -> AttributeUses:
     """How the module bound by ``binding`` is used: attributes read from it, bare uses.
 
     ``import a.b.impl`` binds ``a`` and is used as ``a.b.impl.X``; every other form binds the
-    module itself to a local name, used as ``local.X`` (or passed around bare).
+    module itself to a local name, used as ``local.X`` (or passed around bare). Given the
+    file's ``lines``, only the top-level statements that spell the name are walked.
     """
     spelled_out = binding.spelled_out
     chain = binding.source if spelled_out else binding.local
+    parts = tree.body if lines is None else spelling(tree, lines, chain.partition(".")[0])
     uses = AttributeUses()
     attribute_values: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            attribute_values.add(id(node.value))
-            if dotted_name(node.value) == chain:
-                uses.attributes.setdefault(node.attr, node.lineno)
+    names: list[ast.Name] = []
+    for part in parts:
+        for node in ast.walk(part):
+            if isinstance(node, ast.Attribute):
+                attribute_values.add(id(node.value))
+                if dotted_name(node.value) == chain:
+                    uses.attributes.setdefault(node.attr, node.lineno)
+            elif isinstance(node, ast.Name) and node.id == binding.local:
+                names.append(node)
     if not spelled_out:
         uses.bare = any(
-            isinstance(node, ast.Name)
-            and node.id == binding.local
-            and isinstance(node.ctx, ast.Load)
-            and id(node) not in attribute_values
-            for node in ast.walk(tree)
+            isinstance(node.ctx, ast.Load) and id(node) not in attribute_values for node in names
         )
     return uses
+
+
+def spelling(tree: ast.Module, lines: list[str], name: str) -> list[ast.stmt]:
+    """The top-level statements of ``tree`` whose lines contain ``name`` (as text): a name
+    never spans lines, so no other statement can use it."""
+    spelled = [number for number, line in enumerate(lines, 1) if name in line]
+    found = []
+    for statement in tree.body:
+        first = min([statement.lineno, *(d.lineno for d in _decorators(statement))])
+        last = statement.end_lineno or statement.lineno
+        at = bisect.bisect_left(spelled, first)
+        if at < len(spelled) and spelled[at] <= last:
+            found.append(statement)
+    return found
+
+
+def _decorators(statement: ast.stmt) -> list[ast.expr]:
+    return getattr(statement, "decorator_list", [])

@@ -25,9 +25,13 @@ class ImporterScope:
     """Tells an on-demand graph what to read, so that its answers equal a whole graph's for
     every importer the check would look at."""
 
-    def __init__(self, graph: Any, locator: ModuleIndex) -> None:
+    def __init__(
+        self, graph: Any, locator: ModuleIndex, shared: dict[Any, Any] | None = None
+    ) -> None:
         self.graph = graph if isinstance(graph, OnDemandGraph) else None
         self.locator = locator
+        # What the run's other contracts may reuse (the index by imported name).
+        self.shared = {} if shared is None else shared
         self.records: dict[Path, Record] = {}
         self.triggers: frozenset[str] = frozenset()  # prefilter words that made a candidate
         self.covered: set[str] = set()  # names already looked up
@@ -97,7 +101,11 @@ class ImporterScope:
         self.graph.read_imports_of(sorted(modules - self.graph.scanned))
 
     def _imported_name_index(self) -> dict[str, list[str]]:
-        """Modules by each name their import statements take or bind (built once)."""
+        """Modules by each name their import statements take or bind (built once a run: it
+        depends on what every file imports, the same for every contract)."""
+        key = ("modules by imported name", id(self.locator))
+        if self._by_imported_name is None and key in self.shared:
+            self._by_imported_name, self._unreadable = self.shared[key]
         if self._by_imported_name is None:
             index: dict[str, list[str]] = defaultdict(list)
             for module, record in self._records():
@@ -107,6 +115,7 @@ class ImporterScope:
                 for name in record.imported:
                     index[name].append(module)
             self._by_imported_name = index
+            self.shared[key] = (index, self._unreadable)
         return self._by_imported_name
 
     def _records(self) -> Iterable[tuple[str, Record | None]]:

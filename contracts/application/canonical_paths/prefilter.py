@@ -9,9 +9,10 @@ from ...domain.exports import ExportSet
 from ...domain.prefilter import Request
 
 # Prefilter labels (never real substrings): any `as <canonical name>`, and the module of each
-# one-line `from M import ... as <canonical name>`.
-REBOUND = "rebinding: `as <canonical name>`"
-REBOUND_FROM = "rebinding from"
+# one-line `from M import ... as <canonical name>`. Each contract's labels name its canonical
+# module: contracts that share one scan of the tree must not read each other's matches.
+REBOUND = "rebinding of {}: `as <canonical name>`"
+REBOUND_FROM = "rebinding of {} from"
 
 
 class Prefilter:
@@ -26,7 +27,10 @@ class Prefilter:
         exports: ExportSet,
         implementations: Iterable[str],
         import_words: Iterable[str] = (),
+        canonical: str = "",
     ) -> None:
+        self.rebound = REBOUND.format(canonical)
+        self.rebound_from = REBOUND_FROM.format(canonical)
         self.import_words = tuple(sorted(set(import_words)))
         self.string_markers = tuple(
             quote + module for module in sorted(implementations) for quote in ('"', "'")
@@ -47,9 +51,9 @@ class Prefilter:
         one_line_from = r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t][^\n(\\#;]*"
         # (No `\b` before `as`: a pattern that starts with a literal is searched for fast, and
         # a `has Name` in prose only makes the file be read.)
-        any_form = (REBOUND, rf"as\s+(?:{names})\b", self.preferred)
+        any_form = (self.rebound, rf"as\s+(?:{names})\b", self.preferred)
         with_module = (
-            REBOUND_FROM,
+            self.rebound_from,
             rf"(?m)(?:{one_line_from})?\bas[ \t]+(?:{names})\b",
             tuple(f"as{space}{name}" for name in self.preferred for space in (" ", "\t")),
         )

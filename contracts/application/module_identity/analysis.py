@@ -93,14 +93,11 @@ class ShadowRootAnalysis:
             self.sources,
             self.context,
             self.options.check_unreachable_files,
+            self._may_matter,
         )
         violations = self._scan(walk)
         needed = set(self.sources.failed) | {
-            path
-            for path in self.context.excluded_files
-            if path not in self.records
-            or not self.records[path].readable
-            or not self.tops.isdisjoint(self.records[path].tops)
+            path for path in self.context.excluded_files if self._may_matter(path)
         }
         findings = ContractFindings(
             sorted(violations, key=Violation.sort_key),
@@ -110,6 +107,11 @@ class ShadowRootAnalysis:
         )
         memo.keep(findings, self.sources.consulted, {})
         return findings
+
+    def _may_matter(self, path: Path) -> bool:
+        """Whether the file may import a candidate name, as far as its bytes tell."""
+        record = self.records.get(path)
+        return record is None or not record.readable or not self.tops.isdisjoint(record.tops)
 
     def _scan(self, walk: FileWalk) -> list[Violation]:
         """Every file whose import lines start with a candidate name is parsed and checked."""

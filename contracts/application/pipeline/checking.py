@@ -24,7 +24,7 @@ from ...domain.errors import ConfigurationError, UsageError
 from ...domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
 from ...domain.report import CheckReport, ContractResult
 from ...domain.selection import ReportScope, narrow_report
-from ..context import FindingsContract, RunContext
+from ..context import FindingsContract, PlanningContract, RunContext
 from ..ports import BuiltGraph, Config, ContractFindings, ModuleIndex, OnDemandGraph
 from .options import root_packages_of, unrecognized_options
 from .suppressing import SuppressionSettings, apply_suppressions
@@ -73,6 +73,9 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         files = index.files()
         graph_coverage = _LazyCoverage(files, graph, index, context)
 
+        for contract in contracts:
+            if isinstance(contract, PlanningContract):
+                contract.plan(graph, context)  # one read of the tree for all of them
         results: list[ContractResult] = []
         diagnostics: list[Diagnostic] = []
         needed: set[Path] | None = set()  # the files some contract needed (None: all)

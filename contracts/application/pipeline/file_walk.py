@@ -6,7 +6,7 @@ each file ends up counted exactly once: checked, or skipped with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,12 +33,17 @@ class FileWalk:
         sources: SourceCache,
         context: RunContext,
         include_unreachable: bool,
+        may_matter: Callable[[Path], bool] = lambda path: True,
     ) -> None:
         self.index = index
         self.graph_modules = graph_modules
         self.sources = sources
         self.context = context
         self.include_unreachable = include_unreachable
+        # Whether a file may hold a finding, as far as its prefilter record tells: a file the
+        # graph left out (say, with a syntax error) that cannot matter to this contract is
+        # checked by that record alone, whichever other contract of the run read it.
+        self.may_matter = may_matter
         self.coverage = Coverage()
 
     def __iter__(self) -> Iterator[WalkedFile]:
@@ -56,6 +61,9 @@ class FileWalk:
                 and self.sources.file(path) is not None
             ):
                 excluded = None  # grimp could not decode it, but Python's own decoding can
+            if excluded and not self.may_matter(path):
+                self.checked()
+                continue
             if excluded:
                 self._skip(excluded.kind)
                 continue

@@ -1,0 +1,242 @@
+"""Many façades in one config: one read of the tree, and the same findings as one at a time.
+
+A consolidation programme declares a contract per façade (or one ``canonical_imports``
+contract listing them). Running them together must find exactly what each finds alone:
+violations with their fingerprints and fixes, coverage, diagnostics.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, Project, findings
+from ssot_imports.domain.findings import Coverage
+from ssot_imports.domain.report import CheckReport
+
+HEAD = """\
+[importlinter]
+root_packages =
+    pkg
+contract_types =
+    canonical_import: ssot_imports.canonical_import.CanonicalImportContract
+    canonical_imports: ssot_imports.canonical_import.CanonicalImportsContract
+    single_module_identity: ssot_imports.single_module_identity.SingleModuleIdentityContract
+"""
+
+FACADES = {
+    "hub": ("pkg.ws.api", "pkg.ws.impl"),
+    "engine": ("pkg.eng.service", "pkg.eng.engine"),
+    "ids": ("pkg.ids.manager", "pkg.ids.core"),
+}
+
+TREE = {
+    "pkg/__init__.py": "",
+    "pkg/ws/__init__.py": "",
+    "pkg/ws/impl.py": "class Hub:\n    pass\n",
+    "pkg/ws/api.py": "from pkg.ws.impl import Hub\n\n__all__ = ['Hub']\n",
+    "pkg/ws/legacy.py": "from pkg.ws.impl import Hub  # old path\n",
+    "pkg/eng/__init__.py": "",
+    "pkg/eng/engine.py": "class Engine:\n    pass\n\n\ndef make_engine():\n    return Engine()\n",
+    "pkg/eng/service.py": "from pkg.eng.engine import Engine, make_engine\n",
+    "pkg/ids/__init__.py": "",
+    "pkg/ids/core.py": "class IdManager:\n    pass\n",
+    "pkg/ids/manager.py": "from .core import IdManager\n",
+    "pkg/app/__init__.py": "",
+    # Every façade's names in one file, right and wrong.
+    "pkg/app/one.py": """\
+        from pkg.ws.api import Hub
+        from pkg.eng.engine import Engine
+        from pkg.ids.manager import IdManager as Ids
+
+        HUB, ENGINE, IDS = Hub, Engine, Ids
+        """,
+    "pkg/app/two.py": """\
+        import pkg.eng.engine as eng
+        from pkg.ws.legacy import Hub
+        from pkg.ids.core import IdManager
+
+
+        def build():
+            return eng.Engine(), Hub(), IdManager()
+        """,
+    "pkg/app/broken.py": "from pkg.eng.engine import Engine\n\n\ndef broken(:\n",
+    # A folder without __init__.py: read directly, outside the graph.
+    "pkg/tests/test_paths.py": """\
+        from unittest import mock
+
+        from pkg.ws.impl import Hub
+
+
+        @mock.patch("pkg.ids.core.IdManager")
+        def test_hub(manager):
+            assert Hub
+        """,
+}
+
+EXPECTED = [
+    ("pkg/app/one.py", 2, "implementation-import", "Engine"),
+    ("pkg/app/two.py", 1, "implementation-module-import", "pkg.eng.engine"),
+    ("pkg/app/one.py", 3, "renamed-import", "IdManager"),
+    ("pkg/app/two.py", 3, "implementation-import", "IdManager"),
+    ("pkg/tests/test_paths.py", 6, "string-reference", "pkg.ids.core.IdManager"),
+    ("pkg/app/two.py", 2, "shim-import", "Hub"),
+    ("pkg/tests/test_paths.py", 3, "implementation-import", "Hub"),
+    ("pkg/ws/legacy.py", 1, "implementation-import", "Hub"),
+]
+
+
+def _contract(contract_id: str, canonical: str, implementation: str) -> str:
+    return (
+        f"\n[importlinter:contract:{contract_id}]\nname = {contract_id}\n"
+        f"type = canonical_import\ncanonical_module = {canonical}\n"
+        f"implementation_modules =\n    {implementation}\n"
+    )
+
+
+IDENTITY = "\n[importlinter:contract:identity]\nname = identity\ntype = single_module_identity\n"
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Project:
+    project = Project(tmp_path / "many")
+    project.root.mkdir()
+    project.tree({path: textwrap.dedent(text) for path, text in TREE.items()})
+    contracts = "".join(_contract(name, *pair) for name, pair in FACADES.items())
+    project.write(".importlinter", HEAD + contracts + IDENTITY)
+    return project
+
+
+def _result(report: CheckReport, contract_id: str) -> tuple:
+    """Everything a contract's result says, but its duration."""
+    (result,) = [r for r in report.contracts if r.id == contract_id]
+    violations = [
+        (v.path, v.line, v.column, v.rule, v.symbol, v.suggestion, v.fingerprint, v.message)
+        for v in result.violations
+    ]
+    return violations, result.coverage, result.warnings, result.kept
+
+
+def _diagnostics(report: CheckReport) -> list[tuple]:
+    return sorted((d.rule.code, d.path, d.line, d.message, d.blocking) for d in report.diagnostics)
+
+
+def test_each_contract_finds_what_the_planted_tree_holds(many: Project) -> None:
+    report = many.check()
+    by_contract = {
+        r.id: [(v.path, v.line, v.kind, v.symbol) for v in r.violations] for r in report.contracts
+    }
+    assert by_contract == {
+        "hub": [
+            ("pkg/app/two.py", 2, "shim-import", "Hub"),
+            ("pkg/tests/test_paths.py", 3, "implementation-import", "Hub"),
+            ("pkg/ws/legacy.py", 1, "implementation-import", "Hub"),
+        ],
+        "engine": [
+            ("pkg/app/one.py", 2, "implementation-import", "Engine"),
+            ("pkg/app/two.py", 1, "implementation-module-import", "pkg.eng.engine"),
+        ],
+        "ids": [
+            ("pkg/app/one.py", 3, "renamed-import", "IdManager"),
+            ("pkg/app/two.py", 3, "implementation-import", "IdManager"),
+            ("pkg/tests/test_paths.py", 6, "string-reference", "pkg.ids.core.IdManager"),
+        ],
+        "identity": [],
+    }
+    assert [d.path for d in report.diagnostics] == ["pkg/app/broken.py"]
+
+
+def _alone_equals_together(project: Project) -> None:
+    """Each contract run alone gives its result in the full run; the full run's diagnostics
+    are those of its contracts alone (a file only one contract needed to read is reported
+    when that one runs)."""
+    together = project.check()
+    diagnostics: set[tuple] = set()
+    for result in together.contracts:
+        alone = project.check(contract_ids=(result.id,))
+        assert _result(alone, result.id) == _result(together, result.id), result.id
+        diagnostics.update(_diagnostics(alone))
+    assert sorted(diagnostics) == _diagnostics(together)
+
+
+def test_a_contract_alone_finds_what_it_finds_with_the_others(many: Project) -> None:
+    _alone_equals_together(many)
+    assert _diagnostics(many.check(contract_ids=("engine",))) == [
+        ("D001", "pkg/app/broken.py", 4, "syntax error: def broken(:", True)
+    ]
+    assert _diagnostics(many.check(contract_ids=("hub",))) == []
+
+
+def test_contracts_together_read_the_tree_once(many: Project) -> None:
+    """The prefilter (one pass over every file's bytes) runs once for all façades: the
+    cache it leaves holds one scan, made for the union of their requests."""
+    many.check(use_cache=True)
+    scans = list((many.root / ".import_linter_cache").rglob("prescan-*.json"))
+    assert len(scans) == 1, scans
+
+
+def test_demo_contracts_alone_equal_together(tmp_path: Path) -> None:
+    demo = Project(tmp_path / "demo")
+    shutil.copytree(EXAMPLES, demo.root)
+    _alone_equals_together(demo)
+
+
+def _plural(project: Project, *lines: str, options: str = "") -> None:
+    listed = "".join(f"    {line}\n" for line in lines)
+    project.write(
+        ".importlinter",
+        HEAD + "\n[importlinter:contract:all]\nname = All façades\ntype = canonical_imports\n"
+        f"facades =\n{listed}{options}",
+    )
+
+
+def test_one_contract_lists_several_facades(many: Project) -> None:
+    separate = many.check()
+    _plural(
+        many, *(f"{canonical}: {implementation}" for canonical, implementation in FACADES.values())
+    )
+    combined = many.check()
+    (result,) = combined.contracts
+    assert sorted(findings(combined)) == sorted(
+        (v.path, v.line, v.kind, v.symbol) for v in separate.violations
+    )
+    assert sorted(findings(combined)) == sorted(EXPECTED)
+    assert sorted(v.suggestion for v in result.violations) == sorted(
+        v.suggestion for v in separate.violations
+    )
+    # A file counts as checked when every façade checked it: the engine's check needed the
+    # broken file, which the others rule out by its bytes.
+    assert [c.coverage.checked for c in separate.contracts] == [16, 15, 16, 16]
+    assert result.coverage == Coverage(in_scope=16, checked=15, skipped={"syntax-error": 1})
+
+
+def test_shared_options_apply_to_every_facade(many: Project) -> None:
+    _plural(
+        many,
+        *(f"{canonical}: {implementation}" for canonical, implementation in FACADES.values()),
+        options="allow_renames = true\ncheck_string_references = false\n",
+    )
+    kinds = {kind for _, _, kind, _ in findings(many.check())}
+    assert "renamed-import" not in kinds and "string-reference" not in kinds
+    assert "implementation-import" in kinds
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("pkg.ws.api", "expected `canonical.module: implementation.module"),
+        ("pkg.ws.api:", "expected `canonical.module: implementation.module"),
+        ("pkg.ws.api: pkg.ws.impl, not a module", "expected `canonical.module"),
+        ("pkg.ws.apx: pkg.ws.impl", "did you mean 'pkg.ws.api'?"),
+    ],
+)
+def test_a_wrong_facade_line_is_one_clear_error(many: Project, line: str, problem: str) -> None:
+    _plural(many, "pkg.eng.service: pkg.eng.engine", line)
+    result = many.cli("check")
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert f"contract 'all': option 'facades' = {line!r}: " in lines[0]
+    assert problem in lines[0]
