@@ -17,6 +17,10 @@ class MemoFiles:
         self.folder = folder
         self.problems: list[tuple[Path, str]] = []
 
+    @property
+    def keeps(self) -> bool:
+        return self.folder is not None
+
     def load(self, name: str) -> dict[str, Any] | None:
         path = self._path(name)
         if path is None:

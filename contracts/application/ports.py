@@ -127,6 +127,11 @@ class Memo(Protocol):
 
     problems: list[tuple[Path, str]]
 
+    @property
+    def keeps(self) -> bool:
+        """Whether anything stored is kept (no cache: nothing is worth working out)."""
+        ...
+
     def load(self, name: str) -> dict[str, Any] | None: ...
 
     def store(self, name: str, data: dict[str, Any]) -> None: ...

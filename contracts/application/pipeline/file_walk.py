@@ -51,7 +51,8 @@ class FileWalk:
         counted as skipped and not yielded. Each yielded file must be passed to
         ``checked`` or ``parse``."""
         excluded_files = self.context.excluded_files
-        for path in self.index.files():
+        for item in self._files():
+            path = item.path
             self.coverage.in_scope += 1
             excluded = excluded_files.get(path) if excluded_files else None
             if (
@@ -67,12 +68,26 @@ class FileWalk:
             if excluded:
                 self._skip(excluded.kind)
                 continue
-            module = self.index.module_of(path) or path.stem
-            in_graph = module in self.graph_modules and self.index.path_of(module) == path
-            if not in_graph and not self.include_unreachable:
+            if not item.in_graph and not self.include_unreachable:
                 self._skip("unreachable")
                 continue
-            yield WalkedFile(path, module, in_graph)
+            yield item
+
+    def _files(self) -> list[WalkedFile]:
+        """Every file with its module and whether the graph holds it: the same for every
+        contract of a run on this graph, so worked out once."""
+        key = ("walked files", id(self.index))
+        kept = self.context.shared.get(key)
+        if kept is not None and kept[0] is self.graph_modules:
+            return kept[1]
+        files = []
+        for path in self.index.files():
+            module = self.index.module_of(path) or path.stem
+            in_graph = module in self.graph_modules and self.index.path_of(module) == path
+            files.append(WalkedFile(path, module, in_graph))
+        # (The module set is kept with them: its identity is what they were worked out for.)
+        self.context.shared[key] = (self.graph_modules, files)
+        return files
 
     def checked(self) -> None:
         """The file needed no closer look: the prefilter already rules everything out."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,11 @@ class FindingsMemo:
         text = json.dumps([FORMAT, __version__, *key], default=str, sort_keys=True)
         self.key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
         self.records = records
-        self.summaries = {str(path): record.summary() for path, record in records.items()}
+
+    @cached_property
+    def summaries(self) -> dict[str, str]:
+        """What the prefilter saw in each file (worked out only when a memo is kept)."""
+        return {str(path): record.summary() for path, record in self.records.items()}
 
     def recall(self) -> ContractFindings | None:
         """The kept findings, if they still hold (the graph's left-out files are restored to
@@ -80,6 +85,8 @@ class FindingsMemo:
         excluded: dict[Path, Diagnostic],
     ) -> None:
         """Keep ``findings``, valid while the files in ``read`` keep their content."""
+        if not self.context.ports.memo.keeps:
+            return
         data = {
             "key": self.key,
             "summaries": self.summaries,
