@@ -240,3 +240,37 @@ def test_a_wrong_facade_line_is_one_clear_error(many: Project, line: str, proble
     assert len(lines) == 1, result.err
     assert f"contract 'all': option 'facades' = {line!r}: " in lines[0]
     assert problem in lines[0]
+
+
+def test_the_readme_three_facade_config_runs_as_documented(tmp_path: Path) -> None:
+    """The README's `canonical_imports` example, on a tree holding its modules: one finding
+    per façade for a consumer importing each implementation."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("### Many façades", 1)[1]
+    config = section.split("```ini\n", 1)[1].split("```", 1)[0]
+    project = Project(tmp_path / "readme")
+    project.root.mkdir()
+    project.write(".importlinter", config)
+    lines = config.split("facades =\n", 1)[1].split("allowed_importers", 1)[0].split("\n")
+    pairs = [line.strip().split(": ") for line in lines if line.strip()]
+    assert len(pairs) == 3
+    consumer = []
+    for number, (canonical, implementation) in enumerate(pairs):
+        for module in (canonical, implementation, "netra_backend.app.consumer"):
+            parts = module.split(".")
+            for size in range(1, len(parts)):
+                project.write("/".join(parts[:size]) + "/__init__.py", "")
+        project.write(implementation.replace(".", "/") + ".py", f"class Thing{number}:\n    pass\n")
+        project.write(
+            canonical.replace(".", "/") + ".py", f"from {implementation} import Thing{number}\n"
+        )
+        consumer.append(f"from {implementation} import Thing{number}\n")
+    project.write("netra_backend/app/consumer.py", "".join(consumer))
+    # The allowed importers: a migration may keep the old path.
+    project.write("netra_backend/app/migrations/__init__.py", "")
+    project.write("netra_backend/app/migrations/m0001.py", consumer[0])
+    report = project.check()
+    assert findings(report) == [
+        ("netra_backend/app/consumer.py", line, "implementation-import", f"Thing{line - 1}")
+        for line in (1, 2, 3)
+    ]
