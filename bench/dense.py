@@ -1022,6 +1022,7 @@ class _Planter:
             module = f"{PACKAGE}.legacy_hub" if index == 0 else "backend.app.services.hub_bridge_v1"
             line = f"from {module} import RelayManager  # moved; see the canonical module"
             self.define(file, self.function(file, [line, "", *self.usage("RelayManager")]))
+            self.record("stale-import", file)
 
     def examples(self) -> None:
         """Things that look like findings and are not: the tools must stay quiet on them."""

@@ -45,6 +45,7 @@ KINDS = {
     "name_rebound": "name-rebound",
     "string_reference": "string-reference",
     "shadow_root": "shadow-root",
+    "stale_import": "stale-import",
 }
 
 
@@ -65,6 +66,7 @@ class Planted:
     secondary_name: int = 0
     string_reference: int = 0
     shadow_root: int = 0
+    stale_import: int = 0
     modules: int = 0
     notes: dict[str, str] = field(default_factory=dict)
     implementation_module_import: int = 0

@@ -1,4 +1,5 @@
-"""The ``single_module_identity`` contract type: one module, one name (no shadow roots).
+"""The ``single_module_identity`` contract type: one module, one name (no shadow roots), and
+no name that is no module (no stale import paths).
 
 Register it in an import-linter config::
 
@@ -15,6 +16,7 @@ from importlinter import fields
 
 from .application.context import RunContext
 from .application.module_identity.analysis import ShadowOptions, ShadowRootAnalysis
+from .application.module_identity.stale import string_request
 from .application.pipeline.options import root_packages_of
 from .application.ports import ContractFindings
 from .contract_base import ReportingContract
@@ -31,16 +33,29 @@ class SingleModuleIdentityContract(ReportingContract):
         minimum_depth: the fewest dotted parts a shadow name must have (default 2), so that a
             lone ``app`` or ``utils`` never matches by chance.
         check_unreachable_files: also read files outside the graph.
+        check_stale_imports: report imports of modules of the roots that do not exist
+            (default true).
+        canonical_modules: façades a stale import is fixed to when one of them binds every
+            name it imports.
     """
 
     type_name = "single_module_identity"
-    reported_codes = frozenset({rules.SHADOW_ROOT.code})
+    reported_codes = frozenset({rules.SHADOW_ROOT.code, rules.STALE_IMPORT.code})
 
     roots = fields.ListField(subfield=fields.ModuleField(), required=False)
     allowed_importers = fields.ListField(subfield=fields.ModuleExpressionField(), required=False)
     allowed_names = fields.ListField(subfield=fields.ModuleExpressionField(), required=False)
     minimum_depth = fields.IntegerField(minimum=1, default=2)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
+    check_stale_imports = fields.BooleanField(required=False, default=True)
+    canonical_modules = fields.ListField(subfield=fields.ModuleField(), required=False)
+
+    def plan(self, graph: Any, context: RunContext) -> None:
+        """Announce the quoted root paths the stale-path check looks for in every file."""
+        value: Any = self
+        roots = root_packages_of(self.session_options)
+        if value.check_stale_imports:
+            context.plan_prefilter(roots, string_request(roots))
 
     def analyse(self, graph: Any, context: RunContext) -> ContractFindings:
         value: Any = self
@@ -50,6 +65,8 @@ class SingleModuleIdentityContract(ReportingContract):
             allowed_names=tuple(e.expression for e in value.allowed_names or ()),
             minimum_depth=value.minimum_depth,
             check_unreachable_files=value.check_unreachable_files,
+            check_stale_imports=value.check_stale_imports,
+            canonical_modules=tuple(m.name for m in value.canonical_modules or ()),
         )
         return self.analysed(
             lambda: ShadowRootAnalysis(

@@ -116,6 +116,7 @@ def test_benchmark_smoke_run_dense(tmp_path: Path) -> None:
     assert set(five["expected"]["ssot-imports"]) == {
         "implementation-import", "implementation-module-import", "shim-import",
         "renamed-import", "secondary-name", "name-rebound", "string-reference", "shadow-root",
+        "stale-import",
     }  # fmt: skip
     assert "| dense | 300 |" in result.out and "fix / check cold" in result.out
     # Many façades: each planted pair adds its findings (one of each kind per pair at this

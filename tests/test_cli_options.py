@@ -75,7 +75,7 @@ def test_unknown_selector_is_a_usage_error(fragmented: Project) -> None:
     assert (result.code, result.out) == (2, "")
     assert result.err == (
         "ssot-imports: error: --select 'SSOT9': no rule code starts with it "
-        "(did you mean SSOT012?)\n"
+        "(did you mean SSOT013?)\n"
     )
     result = fragmented.cli("check", "--no-cache", "--ignore", "nothing-like-it")
     assert result.code == 2

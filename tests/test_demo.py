@@ -29,6 +29,7 @@ DEMO_FINDINGS = [
     ("netra_backend/tests/unit/test_websocket_manager_paths.py", 18, "string-reference", "netra_backend.app.websocket_core.unified_manager.WebSocketManagerMode.UNIFIED"),
     # The second contract: one name per module.
     ("netra_backend/app/agents/supervisor/execution_timer.py", 3, "shadow-root", "app.websocket_core.timestamp_utils"),
+    ("netra_backend/app/routes/health.py", 6, "stale-import", "netra_backend.app.websocket_manager"),
 ]  # fmt: skip
 
 CANONICAL_LINE = "from netra_backend.app.websocket_core.websocket_manager import WebSocketManager"
@@ -73,10 +74,15 @@ def test_demo_exact_findings() -> None:
         "`importlib.import_module(…)`",
         "`monkeypatch.setattr(…)`",
     ]
-    shadow = report.violations[-1]
+    shadow, stale = report.violations[-2:]
     assert (
         shadow.suggestion == "from netra_backend.app.websocket_core.timestamp_utils import now_ms"
     )
+    # A path from before the move: no such module; `fix` points it at the façade.
+    assert stale.suggestion == (
+        "from netra_backend.app.websocket_core.websocket_manager import WebSocketManager"
+    )
+    assert stale.fix_safety == "safe"
     # The test that imports the old path on purpose: silenced on its line, with the reason.
     assert [(v.path, v.line, v.code, s.reason) for v, s in report.suppressed] == [
         (

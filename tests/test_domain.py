@@ -163,14 +163,33 @@ def test_exports_follow_aliases_and_dunder_all() -> None:
 
 def test_prefilter_facts_from_bytes() -> None:
     request = Request(("Manager", "import *"), import_words=("impl",))
-    words, tops, imported = FactFinder(request).facts(
+    words, tops, imported, paths = FactFinder(request).facts(
         b'"""see pkg.impl in prose"""\nimport os, json as j\nfrom pkg.impl import Manager\n'
         b"from a.b import (\n    C,\n    D as E,\n)\nx = 1; import q.r\n"
+        b"    from ..up import F\nfrom . import G\nimport s . t as u, v\n"
     )
     assert words == ["Manager", "import:impl"]
-    assert tops == ["a", "json", "os", "pkg"]
+    assert tops == ["a", "json", "os", "pkg", "s", "v"]
     # Every name an import takes or binds: module parts, names, `as` names (`;` lines too).
-    assert imported == ["C", "D", "E", "Manager", "j", "json", "os", "q", "r"]
+    assert imported == [
+        "C",
+        "D",
+        "E",
+        "F",
+        "G",
+        "Manager",
+        "j",
+        "json",
+        "os",
+        "q",
+        "r",
+        "s",
+        "t",
+        "u",
+        "v",
+    ]
+    # The module paths with a dot, of import lines (indented too; not after `;`).
+    assert paths == [".", "..up", "a.b", "pkg.impl", "s.t"]
     assert not in_import_context(b'# from pkg.impl import X\n"pkg.impl"\n', b"impl")
     assert in_import_context(b"x = 1; from pkg.impl import X\n", b"impl")
     assert Request(("a", "b")).covers(Request(("a",)))

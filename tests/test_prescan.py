@@ -56,8 +56,8 @@ print(json.dumps({
     "forked": forked,
     "files": len(paths),
     "same": [list(r) for r in alone]
-    == [[sorted(records[p].words), sorted(records[p].tops), sorted(records[p].imported)]
-        for p in paths],
+    == [[sorted(records[p].words), sorted(records[p].tops), sorted(records[p].imported),
+         sorted(records[p].paths)] for p in paths],
 }))
 """
 

@@ -107,7 +107,7 @@ def test_the_statement_reader_finds_what_ast_finds(text: str) -> None:
 @given(python_file(), NAMES)
 def test_the_prefilter_never_drops_a_file_that_imports_a_name(text: str, name: str) -> None:
     request = Request(words=(name, "import *"), import_words=(name,))
-    words, tops, imported = FactFinder(request).facts(text.encode())
+    words, tops, imported, _ = FactFinder(request).facts(text.encode())
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Import | ast.ImportFrom):
             for alias in node.names:

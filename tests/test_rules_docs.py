@@ -52,6 +52,7 @@ def test_every_ssot_rule_has_an_example_and_a_stated_fixability() -> None:
         "SSOT010",
         "SSOT011",
         "SSOT012",
+        "SSOT013",
     ]
     for rule in ours:
         assert rule.example and rule.fixed_example, rule.code

@@ -19,11 +19,12 @@ from typing import Any
 from ..domain.prefilter import UNREADABLE_RECORD, FactFinder, Record, Request, content_digest
 from .files import store_json
 
-CACHE_VERSION = 6
-# What became of one file: (state, [mtime_ns, size, inode], words, tops, imported, digest).
+CACHE_VERSION = 7
+# What became of one file: (state, [mtime_ns, size, inode], words, tops, imported, paths,
+# digest).
 _UNREADABLE, _CACHED, _READ = 0, 1, 2
-_Result = tuple[int, list[int], list[str], list[str], list[str], str]
-_NOTHING: _Result = (_UNREADABLE, [], [], [], [], "")
+_Result = tuple[int, list[int], list[str], list[str], list[str], list[str], str]
+_NOTHING: _Result = (_UNREADABLE, [], [], [], [], [], "")
 # Below this many files a second process costs more than it saves.
 PARALLEL_MINIMUM = 500
 
@@ -65,7 +66,8 @@ class PrefilterReader:
         records: dict[Path, Record] = {}
         entries: dict[str, list] = {}
         changed = False
-        for path, (state, stamp, words, tops, imported, digest) in zip(paths, results, strict=True):
+        for path, result in zip(paths, results, strict=True):
+            state, stamp, words, tops, imported, modules, digest = result
             if state == _UNREADABLE:
                 records[path] = UNREADABLE_RECORD
                 continue
@@ -75,9 +77,10 @@ class PrefilterReader:
                 tuple(map(sys.intern, tops)),
                 tuple(map(sys.intern, imported)),
                 digest=digest,
+                paths=tuple(map(sys.intern, modules)),
             )
             changed = changed or state == _READ
-            entries[str(path)] = [*stamp, words, tops, imported, digest]
+            entries[str(path)] = [*stamp, words, tops, imported, modules, digest]
         self._last = (key, entries)
         if cache_file is not None and (changed or len(entries) != len(cached)):
             store_json(cache_file, entries)
@@ -108,8 +111,8 @@ class _Reader:
             status = os.fstat(descriptor)
             stamp = [status.st_mtime_ns, status.st_size, status.st_ino]
             entry = self.cached.get(name)
-            if isinstance(entry, list) and entry[:3] == stamp and len(entry) == 7:
-                return (_CACHED, stamp, entry[3], entry[4], entry[5], entry[6])
+            if isinstance(entry, list) and entry[:3] == stamp and len(entry) == 8:
+                return (_CACHED, stamp, entry[3], entry[4], entry[5], entry[6], entry[7])
             data = os.read(descriptor, status.st_size + 1)
         except OSError:
             return _NOTHING
@@ -172,10 +175,10 @@ def can_fork() -> bool:
 
 
 def read_one_process(request: Request, paths: list[Path]) -> list[tuple[list[str], ...]]:
-    """Every file's (words, tops, imported names), read in this process only: the reference
+    """Every file's (words, tops, imported names, paths), read in this process only: the reference
     for the forked read."""
     results = _Reader(request, {}).read([str(path) for path in paths])
-    return [(words, tops, imported) for _, _, words, tops, imported, _ in results]
+    return [(words, tops, imported, modules) for _, _, words, tops, imported, modules, _ in results]
 
 
 def _load(cache_file: Path | None, problems: list[tuple[Path, str]]) -> dict[str, Any]:

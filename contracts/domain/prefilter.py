@@ -16,7 +16,8 @@ from functools import cached_property
 
 # Patterns that start with a literal are searched for fast; whether a match starts its line
 # is checked afterwards, on the few matches there are.
-_FROM = re.compile(rb"from[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_FROM = re.compile(rb"from[ \t]+(\.*[A-Za-z0-9_.]*)")
+_DOTTED = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*(?:[ \t]*\.[ \t]*[A-Za-z_][A-Za-z0-9_]*)*")
 _NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # What follows each `import`: a parenthesised list, or the rest of the statement (a backslash
 # continues it; `;` and `#` end it).
@@ -41,6 +42,10 @@ class Record:
     readable: bool = True
     # The file's content, as a digest: what a warm run compares to know a file is unchanged.
     digest: str = ""
+    # The dotted or relative module paths its import lines name (``from a.b import``,
+    # ``from ..x import``, ``import a.b``): whether each exists is known without reading the
+    # file again (a path that is no module is a stale import).
+    paths: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """A short, stable digest of what the prefilter saw (not of the whole content): two
@@ -51,7 +56,7 @@ class Record:
     @cached_property
     def _imports_summary(self) -> str:
         """The part of the summary no request changes (worked out once per file and run)."""
-        text = "\x1f".join("\x1e".join(part) for part in (self.tops, self.imported))
+        text = "\x1f".join("\x1e".join(part) for part in (self.tops, self.imported, self.paths))
         return f"{self.readable}\x1f{text}"
 
 
@@ -137,8 +142,13 @@ class FactFinder:
 
     def __init__(self, request: Request) -> None:
         words = [word.encode() for word in request.words]
-        # The bare path of each quoted word: searched for once, reported never.
-        quoted = {word[1:] for word in words if word[:1] in (b'"', b"'") and len(word) > 1}
+        # The bare path of each quoted word: searched for once, reported never. (Not for a
+        # quoted package prefix, `"pkg.`: its bare form is in every file that imports it.)
+        quoted = {
+            word[1:]
+            for word in words
+            if word[:1] in (b'"', b"'") and len(word) > 1 and not word.endswith(b".")
+        }
         searched = sorted({*words, *quoted}, key=len)
         # (A frozenset each: ``contained <= present`` is one C-level test per search.)
         self._searches = [
@@ -158,9 +168,10 @@ class FactFinder:
             (f"{IMPORT_CONTEXT}:{word}", word.encode()) for word in request.import_words
         ]
 
-    def facts(self, data: bytes) -> tuple[list[str], list[str], list[str]]:
-        """The requested words a file contains, the first names of its imports, and every
-        name its import statements take or bind."""
+    def facts(self, data: bytes) -> tuple[list[str], list[str], list[str], list[str]]:
+        """The requested words a file contains, the first names of its imports, every name
+        its import statements take or bind, and the dotted or relative module paths its
+        import lines name."""
         present: set[bytes] = set()
         for raw, contained in self._searches:
             if contained <= present and raw in data:
@@ -181,25 +192,37 @@ class FactFinder:
         for label, raw in self.import_words:
             if raw in data and in_import_context(data, raw):
                 found.append(label)
-        # The first name of each import at the start of a line: `from X` and `import X, Y`.
-        tops = {
-            match.group(1) for match in _FROM.finditer(data) if _at_line_start(data, match.start())
-        }
+        # The first name of each import at the start of a line: `from X` and `import X, Y`;
+        # and the module paths with a dot in them.
+        tops: set[bytes] = set()
+        paths: set[bytes] = set()
+        for match in _FROM.finditer(data):
+            path = match.group(1)
+            if path and _at_line_start(data, match.start()):
+                if b"." in path:
+                    paths.add(path)
+                name = _NAME.match(path)
+                if name:
+                    tops.add(name.group())
         listed = []
         for match in _IMPORTED.finditer(data):
             names = match.group(1)
             listed.append(names)
             if names[:1] != b"(" and _at_line_start(data, match.start()):
                 for part in names.split(b","):
-                    name = _NAME.match(part.strip())
-                    if name:
-                        tops.add(name.group())
+                    dotted = _DOTTED.match(part.strip())
+                    if dotted:
+                        path = dotted.group()
+                        tops.add(_NAME.match(path).group())  # type: ignore[union-attr]
+                        if b"." in path:
+                            paths.add(re.sub(rb"[ \t]", b"", path))
         imported = set(_IMPORTED_NAME.findall(b" ".join(listed)))
         imported.discard(b"as")
         return (
             sorted(set(found)),
             sorted(map(bytes.decode, tops)),
             sorted(name.decode() for name in imported),
+            sorted(map(bytes.decode, paths)),
         )
 
 

@@ -290,16 +290,19 @@ class _Rewriter(cst.CSTTransformer):
         return None
 
     def _shadow_edit(self, original: cst.ImportFrom, line: int) -> ModuleEdit | None:
-        if original.relative or original.module is None:
+        """The edit of the `from` part at ``line``: a shadow root, or a stale path (which may
+        be relative, spelled with its dots)."""
+        relative = len(original.relative)
+        if not relative and original.module is None:
             return None
-        dotted = _dotted(original.module)
+        dotted = "." * relative + (_dotted(original.module) if original.module else "")
         statement_line = line
         for key, edit in self.modules:
             if key in self.applied or edit.line != statement_line:
                 continue
             # `from shadow import x`, or `from shadow_parent import module` (matched through
             # the module): either way the edit's new module is the `from` part.
-            if edit.dotted == dotted or edit.dotted.startswith(dotted + "."):
+            if edit.dotted == dotted or (not relative and edit.dotted.startswith(dotted + ".")):
                 self.applied.add(key)
                 return edit
         return None

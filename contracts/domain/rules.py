@@ -225,6 +225,33 @@ SHADOW_ROOT = Rule(
     example="from app.websocket_core.timestamp_utils import now_ms",
     fixed_example="from netra_backend.app.websocket_core.timestamp_utils import now_ms",
 )
+STALE_IMPORT = Rule(
+    "SSOT013",
+    "stale-import",
+    "An import of a module of the root packages that does not exist: a path left behind by "
+    "an earlier move (absolute or relative, `import` or `from`, inside `try:` or a function "
+    "too), or a string naming one that a call resolves like an import (`mock.patch`, "
+    "`importlib.import_module`, `monkeypatch.setattr`, `sys.modules[…]`).",
+    details="Reported by the `single_module_identity` contract. A folder without "
+    "`__init__.py` is a namespace package, so a module in it exists; a name whose first part "
+    "is not a root package (an installed package, the standard library) is never checked, "
+    "nor is one an installed package provides. A string counts when the longest existing "
+    "module at its start is a package whose `__init__.py` binds no such name (a star import "
+    "or a module `__getattr__` there leaves it unknown, and unreported). The finding says "
+    "what the path was probably meant to be: the module the contract's `canonical_modules` "
+    "export the imported names from, otherwise the existing module with the same last name "
+    "(or the closest name).",
+    why="Python cannot import it: the import fails at run time, or its `except ImportError:` "
+    "fallback runs forever, silently; a `mock.patch` of it fails, or patches nothing the code "
+    "uses. import-linter's graph drops such imports and ruff cannot know the module is gone.",
+    how_to_fix="Import the module where the object lives now. `fix` does it when the "
+    "imported names are exported by one of the contract's `canonical_modules` (unsafe inside "
+    "`try:`, where the fallback would stop running); otherwise the finding names the likely "
+    "module, to check by hand.",
+    fixability=Fixability.SOMETIMES,
+    example="from netra_backend.app.websocket_manager import WebSocketManager",
+    fixed_example="from netra_backend.app.websocket_core.websocket_manager import WebSocketManager",
+)
 UNUSED_SUPPRESSION = Rule(
     "SSOT011",
     "unused-suppression",
@@ -398,6 +425,7 @@ ALL_RULES: tuple[Rule, ...] = (
     SHADOW_ROOT,
     UNUSED_SUPPRESSION,
     INVALID_SUPPRESSION,
+    STALE_IMPORT,
     FORBIDDEN_IMPORT,
     LAYERS_VIOLATION,
     INDEPENDENCE_VIOLATION,

@@ -75,14 +75,32 @@ def scope_of(
 
     ``mask`` may be given as a function: it is only computed for an indented line.
     """
-    level = indentation(lines[index])
-    if level == 0:
+    if indentation(lines[index]) == 0:
         return MODULE_SCOPE
-    if callable(mask):
-        mask = mask()
     module_level = True
     type_checking = False
     conditional = False
+    for keyword, line in enclosing_headers(lines, index, mask):
+        if keyword in ("def", "class"):
+            module_level = False
+        if _TYPE_CHECKING_IF.match(line):
+            type_checking = True
+        if keyword in _CONDITIONAL:
+            conditional = True
+    return Scope(module_level=module_level, type_checking=type_checking, conditional=conditional)
+
+
+def enclosing_headers(
+    lines: list[str], index: int, mask: list[bool] | Callable[[], list[bool]] | None = None
+) -> list[tuple[str, str]]:
+    """The compound statements around 0-based line ``index``, innermost first: each one's
+    keyword (``def``, ``try``, ``if``…) and header line."""
+    level = indentation(lines[index])
+    if level == 0:
+        return []
+    if callable(mask):
+        mask = mask()
+    found = []
     position = index
     while level > 0 and position > 0:
         position -= 1
@@ -96,12 +114,6 @@ def scope_of(
         match = _HEADER.match(line)
         if match is None:
             continue  # a continuation line or string content with less indentation
-        keyword = match.group(1)
-        if keyword in ("def", "class"):
-            module_level = False
-        if _TYPE_CHECKING_IF.match(line):
-            type_checking = True
-        if keyword in _CONDITIONAL:
-            conditional = True
+        found.append((match.group(1), line))
         level = header_level
-    return Scope(module_level=module_level, type_checking=type_checking, conditional=conditional)
+    return found

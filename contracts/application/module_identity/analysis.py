@@ -10,6 +10,7 @@ dotted name is matched against those trailing parts.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
@@ -22,13 +23,14 @@ from ...domain.edits import ImportedName, ModuleEdit
 from ...domain.errors import ConfigurationError
 from ...domain.findings import Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, parent
-from ...domain.prefilter import Request
+from ...domain.prefilter import Record, Request
 from ...domain.statements import ImportStatement
 from ..context import RunContext
 from ..pipeline.file_walk import FileWalk
 from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
 from ..ports import ContractFindings
+from .stale import StalePaths
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class ShadowOptions:
     allowed_names: tuple[str, ...] = ()
     minimum_depth: int = 2
     check_unreachable_files: bool = True
+    check_stale_imports: bool = True
+    canonical_modules: tuple[str, ...] = ()
 
 
 class ShadowRootAnalysis:
@@ -71,7 +75,9 @@ class ShadowRootAnalysis:
         # Names a shadow import can start with: first parts of the trailing names, never a
         # root package itself (those imports are the canonical spelling).
         self.tops = {suffix.partition(".")[0] for suffix in self.index} - set(self.root_packages)
-        self.records = self.context.prefilter(self.root_packages, Request(()))
+        self.stale = self._stale_paths(modules)
+        request = self.stale.request if self.stale else Request(())
+        self.records = self.context.prefilter(self.root_packages, request)
         memo = FindingsMemo(
             self.context,
             f"findings-identity-{'-'.join(roots)}",
@@ -108,30 +114,88 @@ class ShadowRootAnalysis:
         memo.keep(findings, self.sources.consulted, {})
         return findings
 
+    def _stale_paths(self, modules: list[str]) -> StalePaths | None:
+        if not self.options.check_stale_imports:
+            return None
+        for module in self.options.canonical_modules:
+            if module not in self.graph.modules or self.locator.path_of(module) is None:
+                close = difflib.get_close_matches(module, sorted(modules), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise ConfigurationError(
+                    "canonical_modules",
+                    module,
+                    f"is not a module of the root packages ({', '.join(self.root_packages)})"
+                    + hint,
+                )
+        return StalePaths(
+            self.locator,
+            self.sources,
+            self.context,
+            self.root_packages,
+            modules,
+            self.options.canonical_modules,
+        )
+
     def _may_matter(self, path: Path) -> bool:
-        """Whether the file may import a candidate name, as far as its bytes tell."""
+        """Whether the file may import a candidate name, or a module that does not exist, as
+        far as its bytes tell."""
         record = self.records.get(path)
-        return record is None or not record.readable or not self.tops.isdisjoint(record.tops)
+        if record is None or not record.readable or not self.tops.isdisjoint(record.tops):
+            return True
+        return self._stale_suspect(path, record) != (False, False)
+
+    def _stale_suspect(self, path: Path, record: Record) -> tuple[bool, bool]:
+        """(an import line names a missing module, a string may name one)."""
+        if self.stale is None:
+            return False, False
+        module = self.locator.module_of(path) or path.stem
+        return (
+            self.stale.missing_in(module, path.name == "__init__.py", record),
+            self.stale.spells_strings(record),
+        )
 
     def _scan(self, walk: FileWalk) -> list[Violation]:
         """Every file whose import lines start with a candidate name is parsed and checked."""
         violations: list[Violation] = []
         records = self.records
         for item in walk:
-            candidates = self.tops.intersection(records[item.path].tops)
-            if not candidates:
+            record = records[item.path]
+            candidates = self.tops.intersection(record.tops)
+            stale_imports, stale_strings = self._stale_suspect(item.path, record)
+            if self._is_exempt(item.module):
+                stale_imports = stale_strings = False
+            if not candidates and not stale_imports and not stale_strings:
                 walk.checked()
                 continue
             source = self.sources.file(item.path)
             if source is None:
                 walk.parse(item.path)  # counted as skipped, with the reason
                 continue
+            # Quoted paths that may be stale need the syntax tree (a call's argument?).
+            lines = self.stale.suspect_lines(source) if stale_strings and self.stale else []
+            if lines and self.sources.tree(source) is None:
+                walk.parse(item.path)  # counted as skipped, with the reason
+                continue
             walk.checked()
             # Only the import statements that start with a candidate name are read.
-            for line in _import_lines(source.text, candidates):
+            for line in _import_lines(source.text, candidates) if candidates else ():
                 for statement in self.sources.statements_at(item.module, line):
                     violations += self._check_statement(item.module, item.path, statement)
+            display = self.sources.display(item.path)
+            if stale_imports and self.stale is not None:
+                for statement in self.sources.import_statements(source, item.module):
+                    violations += self.stale.import_violations(
+                        statement, source, item.module, display
+                    )
+            tree = self.sources.tree(source) if lines else None
+            if tree is not None and self.stale is not None:
+                violations += self.stale.string_violations(
+                    source, tree, lines, item.module, display
+                )
         return violations
+
+    def _is_exempt(self, importer: str) -> bool:
+        return any(expression_matches(e, importer) for e in self.options.allowed_importers)
 
     def _check_statement(
         self, importer: str, path: Path, statement: ImportStatement
