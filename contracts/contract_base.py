@@ -14,6 +14,7 @@ from .application.pipeline.suppressing import SuppressionSettings, without_suppr
 from .application.ports import ContractFindings
 from .configuration import default_context
 from .domain.errors import ConfigurationError
+from .domain.findings import said_lazy
 from .output.lint_imports import print_violations
 
 Result = TypeVar("Result")
@@ -44,7 +45,9 @@ class ReportingContract(Contract):
         # Inline suppressions hold here too (the wrong ones are reported by ssot-imports).
         roots = root_packages_of(self.session_options)
         settings = SuppressionSettings.from_session(dict(self.session_options))
-        findings.violations = without_suppressed(findings.violations, context, roots, settings)
+        findings.violations = [
+            said_lazy(v) for v in without_suppressed(findings.violations, context, roots, settings)
+        ]
         return ContractCheck(
             kept=findings.kept,
             warnings=findings.warnings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -50,8 +51,13 @@ class Violation:
 
     @property
     def suggestion(self) -> str | None:
-        """The fixed line (or string), in the file's own style."""
-        return None if self.edit is None else self.edit.render()
+        """The fixed line (or string), in the file's own style (a lazy import stays lazy)."""
+        if self.edit is None:
+            return None
+        text = self.edit.render()
+        if text.startswith(("from ", "import ")) and _LAZY_STATEMENT.match(self.statement):
+            return f"lazy {text}"
+        return text
 
     @property
     def fix_safety(self) -> str | None:
@@ -101,6 +107,17 @@ class Coverage:
     @property
     def percent(self) -> float:
         return 100.0 if not self.in_scope else 100.0 * self.checked / self.in_scope
+
+
+_LAZY_STATEMENT = re.compile(r"\s*lazy[ \t]+(?:import|from)\b")
+
+
+def said_lazy(violation: Violation) -> Violation:
+    """A finding on a lazy import (PEP 810) says so: the import runs at first use, so the
+    module it names may fail, or be loaded twice, long after start-up."""
+    if _LAZY_STATEMENT.match(violation.statement) and not violation.message.startswith("lazy"):
+        return replace(violation, message=f"lazy import: {violation.message}")
+    return violation
 
 
 def with_fingerprints(violations: Iterable[Violation]) -> list[Violation]:

@@ -68,6 +68,39 @@ def decode_source(path: Path, data: bytes) -> SourceFile:
     return SourceFile(path, text, split_lines(text), encoding)
 
 
+# PEP 810's `lazy import x` / `lazy from x import y`: soft keyword, unknown to older Pythons.
+_LAZY = re.compile(r"(?m)^([ \t]*)(lazy[ \t]+(?:\\\r?\n[ \t]*)?)(import|from)\b")
+
+
+def parse_python(text: str | bytes, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse``, reading lazy imports (PEP 810) on any Python: each ``lazy import`` or
+    ``lazy from`` becomes its eager form padded to the same length (lines and columns stay
+    those of the file), and its node is marked ``lazy``. Raises ``SyntaxError`` like
+    ``ast.parse``."""
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError:
+        source = text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
+        if not _LAZY.search(source):
+            raise
+    lazy_lines: set[int] = set()
+
+    def eager(match: re.Match[str]) -> str:
+        lazy_lines.add(source.count("\n", 0, match.start()) + 1)
+        return match.group(1) + match.group(3) + " " * len(match.group(2))
+
+    tree = ast.parse(_LAZY.sub(eager, source), filename=filename)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom) and node.lineno in lazy_lines:
+            node.lazy = True  # type: ignore[attr-defined]
+    return tree
+
+
+def is_lazy(node: ast.AST) -> bool:
+    """Whether an import node was written ``lazy`` (see ``parse_python``)."""
+    return bool(getattr(node, "lazy", False))
+
+
 def parse_module(source: SourceFile) -> ast.Module:
     """Parse a whole file, accepting syntax newer than the running Python where possible.
 
@@ -76,7 +109,7 @@ def parse_module(source: SourceFile) -> ast.Module:
     can read is kept at its real line, so imports and strings elsewhere are still seen.
     """
     try:
-        return ast.parse(source.text, filename=str(source.path))
+        return parse_python(source.text, filename=str(source.path))
     except SyntaxError as error:
         first_error = error
     import libcst  # only for files the running Python cannot parse: keeps start-up fast
@@ -105,7 +138,7 @@ def _parse_statementwise(module: libcst.Module) -> ast.Module:
         for statement in statements:
             code = module.code_for_node(statement.with_changes(leading_lines=()))
             try:
-                parsed = ast.parse(textwrap.dedent(code))
+                parsed = parse_python(textwrap.dedent(code))
             except SyntaxError:
                 block = getattr(statement, "body", None)
                 if isinstance(block, libcst.IndentedBlock):
@@ -167,7 +200,7 @@ def parse_logical_line(line: LogicalLine) -> ast.Module | None:
     """Parse a statement snippet; a leading block header (``else:``) is stripped if needed."""
     for candidate in (line.text, _COMPOUND_PREFIX.sub("", line.text, count=1)):
         try:
-            return ast.parse(candidate)
+            return parse_python(candidate)
         except SyntaxError:
             continue
     return None

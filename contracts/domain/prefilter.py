@@ -227,9 +227,10 @@ class FactFinder:
 
 
 def _at_line_start(data: bytes, position: int) -> bool:
-    """Whether only blanks come before ``position`` on its line."""
+    """Whether only blanks (or PEP 810's ``lazy``) come before ``position`` on its line."""
     start = data.rfind(b"\n", 0, position) + 1
-    return not data[start:position].strip(b" \t")
+    head = data[start:position].strip(b" \t")
+    return not head or head == b"lazy"
 
 
 def in_import_context(data: bytes, word: bytes) -> bool:

@@ -78,9 +78,11 @@ class _Rewriter(cst.CSTTransformer):
         self._edits = dict(self.names)
         self.modules = [(k, e) for k, e in edits if isinstance(e, ModuleEdit)]
         self.strings = [(k, e) for k, e in edits if isinstance(e, StringEdit)]
+        # Lines of the eager stand-ins of lazy imports (PEP 810), which have no position.
+        self._lines: dict[cst.CSTNode, int] = {}
 
     def _line(self, node: cst.CSTNode) -> int:
-        return self.positions[node].start.line
+        return self._lines[node] if node in self._lines else self.positions[node].start.line
 
     # Strings ----------------------------------------------------------------------------------
 
@@ -159,6 +161,8 @@ class _Rewriter(cst.CSTTransformer):
                 small = self._import_from(original_small, small, output, hosts, created)
             elif isinstance(original_small, cst.Import):
                 small = self._import(original_small, small)
+            elif isinstance(original_small, cst.LazyImportFrom | cst.LazyImport):
+                small = self._lazy(original_small, small, output, hosts, created)
             changed = changed or small is not before
             if small is not None:
                 small_statements.append(small)
@@ -189,6 +193,26 @@ class _Rewriter(cst.CSTTransformer):
                 )
             lines.append(statement)
         return lines
+
+    def _lazy(
+        self,
+        original: cst.LazyImportFrom | cst.LazyImport,
+        node: cst.LazyImportFrom | cst.LazyImport,
+        output: list,
+        hosts: dict[str, int],
+        created: dict[str, list[cst.ImportAlias]],
+    ) -> cst.BaseSmallStatement | None:
+        """A lazy import is edited as its eager form, and stays lazy. (Names it moves to
+        another module join a new eager import: laziness is a choice for each statement.)"""
+        eager_original, eager_node = _eager(original), _eager(node)
+        self._lines[eager_original] = self.positions[original].start.line
+        if isinstance(eager_original, cst.ImportFrom):
+            result = self._import_from(eager_original, eager_node, output, hosts, created)
+        else:
+            result = self._import(eager_original, eager_node)
+        if result is eager_node:
+            return node
+        return None if result is None else _lazy_again(result, node)
 
     def _import(self, original: cst.Import, node: cst.Import) -> cst.Import:
         line = self._line(original)
@@ -306,6 +330,53 @@ class _Rewriter(cst.CSTTransformer):
                 self.applied.add(key)
                 return edit
         return None
+
+
+def _eager(node: cst.LazyImportFrom | cst.LazyImport) -> cst.ImportFrom | cst.Import:
+    if isinstance(node, cst.LazyImportFrom):
+        return cst.ImportFrom(
+            module=node.module,
+            names=node.names,
+            relative=node.relative,
+            lpar=node.lpar,
+            rpar=node.rpar,
+            semicolon=node.semicolon,
+            whitespace_after_from=node.whitespace_after_from,
+            whitespace_before_import=node.whitespace_before_import,
+            whitespace_after_import=node.whitespace_after_import,
+        )
+    return cst.Import(
+        names=node.names,
+        semicolon=node.semicolon,
+        whitespace_after_import=node.whitespace_after_import,
+    )
+
+
+def _lazy_again(
+    node: cst.BaseSmallStatement, lazy: cst.LazyImportFrom | cst.LazyImport
+) -> cst.BaseSmallStatement:
+    """The rewritten eager statement, lazy as it was."""
+    if isinstance(node, cst.ImportFrom):
+        return cst.LazyImportFrom(
+            module=node.module,
+            names=node.names,
+            relative=node.relative,
+            lpar=node.lpar,
+            rpar=node.rpar,
+            semicolon=node.semicolon,
+            whitespace_after_lazy=lazy.whitespace_after_lazy,
+            whitespace_after_from=node.whitespace_after_from,
+            whitespace_before_import=node.whitespace_before_import,
+            whitespace_after_import=node.whitespace_after_import,
+        )
+    if isinstance(node, cst.Import):
+        return cst.LazyImport(
+            names=node.names,
+            semicolon=node.semicolon,
+            whitespace_after_lazy=lazy.whitespace_after_lazy,
+            whitespace_after_import=node.whitespace_after_import,
+        )
+    return node
 
 
 def _split_relative(target: str) -> tuple[int, str]:

@@ -56,6 +56,7 @@ class ImportStatement:
     module_level: bool = True
     type_checking: bool = False
     conditional: bool = False
+    lazy: bool = False  # written `lazy import` / `lazy from` (PEP 810)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def statement_from_node(
         module_level=module_level and placement.module_level,
         type_checking=type_checking or placement.type_checking,
         conditional=conditional or placement.conditional,
+        lazy=bool(getattr(node, "lazy", False)),
     )
 
 
@@ -248,7 +250,7 @@ def child_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
 # the word `import` (found by a fast literal search), or that a backslash continues onto one.
 _IMPORT_START = re.compile(
     r"[ \t]*(?:(?:if|elif|else|try|except|finally|with|for|while)\b[^\n#]*:[ \t]*)?"
-    r"(?:[^\n#'\"]*;[ \t]*)*(?:from|import)\b"
+    r"(?:[^\n#'\"]*;[ \t]*)*(?:lazy[ \t]+)?(?:from|import)\b"
 )
 _IMPORT_WORD = re.compile(r"import\b")
 

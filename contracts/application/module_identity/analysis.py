@@ -293,7 +293,7 @@ def _import_lines(text: str, names: Collection[str]) -> list[int]:
     alternatives = "|".join(re.escape(name) for name in sorted(names))
     first = rf"from[ \t]+(?:{alternatives})\b"
     listed = rf"import[ \t][^\n#;]*\b(?:{alternatives})\b"
-    pattern = re.compile(rf"^[ \t]*(?:{first}|{listed})", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*(?:lazy[ \t]+)?(?:{first}|{listed})", re.MULTILINE)
     return [text.count("\n", 0, match.start()) + 1 for match in pattern.finditer(text)]
 
 

@@ -21,7 +21,7 @@ from importlinter.domain.helpers import MissingImport
 
 from ...domain import rules
 from ...domain.errors import ConfigurationError, UsageError
-from ...domain.findings import Coverage, Diagnostic, Violation, with_fingerprints
+from ...domain.findings import Coverage, Diagnostic, Violation, said_lazy, with_fingerprints
 from ...domain.report import CheckReport, ContractResult
 from ...domain.selection import ReportScope, narrow_report
 from ..context import FindingsContract, PlanningContract, RunContext
@@ -246,7 +246,7 @@ def _run_contract(
     if not isinstance(contract, FindingsContract):
         findings.coverage = graph_coverage.get()[0]
     stamped = [
-        replace(violation, contract_id=contract_id, contract_name=options["name"])
+        said_lazy(replace(violation, contract_id=contract_id, contract_name=options["name"]))
         for violation in findings.violations
     ]
     result = ContractResult(

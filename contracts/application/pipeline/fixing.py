@@ -32,7 +32,7 @@ from ...domain.edits import (
 from ...domain.expected_failures import expected_to_fail
 from ...domain.findings import Violation
 from ...domain.outline import Outline, first_line
-from ...domain.parsing import split_lines
+from ...domain.parsing import parse_python, split_lines
 from ...domain.renames import MERGED, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
@@ -556,7 +556,7 @@ def rewrite_source(
     tree = None
     if text is not None:
         try:
-            tree = ast.parse(text)
+            tree = parse_python(text)
         except SyntaxError:
             tree = None  # newer syntax, perhaps: libcst decides
     if tree is None or text is None:
@@ -726,7 +726,7 @@ def _still_parses(old: bytes, new: bytes, original_parsed: bool) -> bool:
 
 def _ast_parses(data: bytes) -> bool:
     try:
-        ast.parse(data)
+        parse_python(data)
     except (SyntaxError, ValueError):
         return False
     return True

@@ -23,7 +23,7 @@ from ...domain import rules
 from ...domain.edits import CommentEdit
 from ...domain.errors import ConfigurationError
 from ...domain.findings import Coverage, Violation, with_fingerprints
-from ...domain.parsing import SourceError
+from ...domain.parsing import SourceError, parse_python
 from ...domain.prefilter import Request
 from ...domain.report import CheckReport, ContractResult
 from ...domain.suppressions import (
@@ -203,7 +203,7 @@ def _read(path: Path, context: RunContext, module: str) -> _FileSuppressions | N
 def _statement_starts(text: str) -> dict[int, int]:
     """For each line of a statement (or decorator) spanning several, its first line."""
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         return {}
     starts: dict[int, int] = {}
