@@ -8,11 +8,12 @@ violations with their fingerprints and fixes, coverage, diagnostics.
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, Project, findings
+from conftest import EXAMPLES, REPO, Project, findings
 from ssot_imports.domain.findings import Coverage
 from ssot_imports.domain.report import CheckReport
 
@@ -181,6 +182,34 @@ def test_demo_contracts_alone_equal_together(tmp_path: Path) -> None:
     demo = Project(tmp_path / "demo")
     shutil.copytree(EXAMPLES, demo.root)
     _alone_equals_together(demo)
+
+
+def test_dense_tree_with_many_facades_alone_equals_together(tmp_path: Path) -> None:
+    """The benchmark's multi-façade tree (a dense profile with planted pairs): each contract
+    alone finds what it finds in the run of all of them, and each finds what was planted."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import facades
+    import many_facades
+    from generate import generate
+
+    project = Project(tmp_path / "dense")
+    project.root.mkdir()
+    generate(project.root, 400, seed=3, profile="dense")
+    pairs = facades.plant_facades(project.root, 3, seed=3)
+    ours, _ = many_facades.configs(pairs, 4)
+    project.write(".importlinter", ours)
+    together = project.check()
+    assert [r.id for r in together.contracts] == ["relay", *(pair.area for pair in pairs)]
+    for pair, result in zip(pairs, together.contracts[1:], strict=True):
+        kinds = [v.kind for v in result.violations]
+        planted = pair.planted
+        # One of each kind per pair at this size, and the legacy shim's own import.
+        assert kinds.count("implementation-import") == planted["implementation"] + 1
+        assert kinds.count("implementation-module-import") == planted["module"]
+        assert kinds.count("shim-import") == planted["shim"]
+        assert kinds.count("renamed-import") == planted["renamed"]
+        assert kinds.count("string-reference") == planted["string"]
+    _alone_equals_together(project)
 
 
 def _plural(project: Project, *lines: str, options: str = "") -> None:
