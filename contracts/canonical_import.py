@@ -57,6 +57,9 @@ class _CanonicalContract(ReportingContract):
     check_string_references = fields.BooleanField(required=False, default=True)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
     report_upstream_imports = fields.BooleanField(required=False, default=False)
+    include = fields.ListField(subfield=fields.StringField(), required=False)
+    exclude = fields.ListField(subfield=fields.StringField(), required=False)
+    respect_gitignore = fields.BooleanField(required=False, default=True)
 
     def facade_options(self) -> list[CanonicalImportOptions]:
         """One set of analysis options per façade of the contract."""
@@ -120,6 +123,9 @@ class _CanonicalContract(ReportingContract):
             check_string_references=value.check_string_references,
             check_unreachable_files=value.check_unreachable_files,
             report_upstream_imports=value.report_upstream_imports,
+            include=tuple(value.include or ()),
+            exclude=tuple(value.exclude or ()),
+            respect_gitignore=value.respect_gitignore,
             exclude_type_checking_imports=str(
                 self.session_options.get("exclude_type_checking_imports", "")
             ).lower()
@@ -144,6 +150,9 @@ class CanonicalImportContract(_CanonicalContract):
             ``__init__.py``).
         report_upstream_imports: also report the implementation imports of the modules the
             canonical module imports (its building blocks), without a fix.
+        include / exclude: globs of files outside the root packages to check too
+            (``scripts/**/*.py``, ``*.py``), and of files to leave out (``backup*/**``).
+        respect_gitignore: leave out the included files git ignores (default true).
     """
 
     type_name = "canonical_import"
@@ -233,10 +242,13 @@ def _combined(parts: list[ContractFindings]) -> ContractFindings:
         for reason, count in part.coverage.skipped.items():
             skipped[reason] = max(skipped.get(reason, 0), count)
     in_scope = max((part.coverage.in_scope for part in parts), default=0)
+    # The façades share the included files outside the roots: the least-checked count holds.
+    outsides = [part.coverage.outside for part in parts if part.coverage.outside is not None]
     coverage = Coverage(
         in_scope=in_scope,
         checked=min((part.coverage.checked for part in parts), default=0),
         skipped=skipped,
+        outside=min(outsides, key=lambda outside: outside.checked) if outsides else None,
     )
     needed = (
         None

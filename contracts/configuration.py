@@ -17,6 +17,7 @@ from .adapters.graphs import GrimpGraphs
 from .adapters.installed_packages import InstalledPackages
 from .adapters.locator import ModuleLocator
 from .adapters.memo_files import MemoFiles
+from .adapters.outside_files import OutsideFiles
 from .adapters.prefilter_reader import PrefilterReader
 from .adapters.workers import ProcessWorkers
 from .application.context import RunContext
@@ -62,4 +63,5 @@ def _ports(cache: Path | None, display, jobs: int | None = None) -> Ports:  # ty
         environment=ProcessEnvironment(),
         memo=MemoFiles(ours),
         workers=ProcessWorkers(jobs),
+        outside=OutsideFiles(),
     )

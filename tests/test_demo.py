@@ -27,6 +27,8 @@ DEMO_FINDINGS = [
     ("netra_backend/tests/unit/test_websocket_manager_paths.py", 9, "string-reference", "netra_backend.app.websocket_core.unified_manager.UnifiedWebSocketManager.send_event"),
     ("netra_backend/tests/unit/test_websocket_manager_paths.py", 16, "string-reference", "netra_backend.app.websocket_core.unified_manager"),
     ("netra_backend/tests/unit/test_websocket_manager_paths.py", 18, "string-reference", "netra_backend.app.websocket_core.unified_manager.WebSocketManagerMode.UNIFIED"),
+    # A script outside the package, read through the contract's `include`.
+    ("scripts/migrate_ws_connections.py", 4, "implementation-import", "UnifiedWebSocketManager"),
     # The second contract: one name per module.
     ("netra_backend/app/agents/supervisor/execution_timer.py", 3, "shadow-root", "app.websocket_core.timestamp_utils"),
     ("netra_backend/app/routes/health.py", 6, "stale-import", "netra_backend.app.websocket_manager"),

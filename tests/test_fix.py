@@ -383,7 +383,7 @@ def test_round_trip_on_the_demo(tmp_path: Path) -> None:
     changed = [
         line.split(":")[0].strip() for line in fixed.out.splitlines() if line.endswith(" fixed")
     ]
-    assert len(changed) == 10  # the shadow-root rewrite is an unsafe fix: left, with its reason
+    assert len(changed) == 11  # the shadow-root rewrite is an unsafe fix: left, with its reason
     assert (
         "netra_backend/app/agents/supervisor/execution_timer.py:3: SSOT010 shadow-root: an "
         "unsafe fix (shadow-root): `fix --unsafe-fixes` applies it"

@@ -52,10 +52,11 @@ class PrefilterReader:
         # twice): used when there is no cache file.
         self._last: tuple[str, dict[str, list]] = ("", {})
 
-    def scan(self, files: Iterable[Path], request: Request) -> dict[Path, Record]:
-        """The record of every file, from the cache where the file has not changed."""
+    def scan(self, files: Iterable[Path], request: Request, part: str = "") -> dict[Path, Record]:
+        """The record of every file, from the cache where the file has not changed; ``part``
+        names a set of files remembered apart (the files outside the root packages)."""
         paths = list(files)
-        key = request_key(request)
+        key = part + request_key(request)
         cache_file = self._file(f"prescan-{key}.json")
         if cache_file is not None:
             cached = _load(cache_file, self.problems)

@@ -77,6 +77,37 @@ class RunContext:
             return done[1]
         return {path: request.project(record) for path, record in done[1].items()}
 
+    def outside_files(
+        self,
+        root_packages: list[str],
+        include: tuple[str, ...],
+        exclude: tuple[str, ...],
+        respect_gitignore: bool,
+    ) -> tuple[list[Path], list[str]]:
+        """The files a contract includes from outside the root packages (found once a run
+        for each set of globs), and its include globs that matched no file."""
+        key = ("outside files", tuple(root_packages), include, exclude, respect_gitignore)
+        if key not in self.shared:
+            self.shared[key] = self.ports.outside.find(
+                self.project_root,
+                include,
+                exclude,
+                respect_gitignore,
+                self.index(root_packages).directories,
+            )
+        return self.shared[key]
+
+    def prefilter_outside(self, paths: list[Path], request: Request) -> dict[Path, Record]:
+        """The prefilter records of files outside the root packages."""
+        if not paths:
+            return {}
+        request = Request(
+            tuple(sorted({*request.words, *MARKER_WORDS})),
+            tuple(sorted({*request.patterns, NOQA_PATTERN})),
+            request.import_words,
+        )
+        return self.ports.prefilter.scan(paths, request, part="outside-")
+
     def display_path(self, path: Path) -> str:
         """``path`` relative to the project root (cached: reports ask for it often)."""
         if path not in self._displayed:

@@ -117,7 +117,9 @@ class Prefilter(Protocol):
 
     problems: list[tuple[Path, str]]
 
-    def scan(self, files: Iterable[Path], request: Request) -> dict[Path, Record]: ...
+    def scan(
+        self, files: Iterable[Path], request: Request, part: str = ""
+    ) -> dict[Path, Record]: ...
 
 
 class Memo(Protocol):
@@ -233,6 +235,20 @@ class Workers(Protocol):
         ...
 
 
+class OutsideFiles(Protocol):
+    def find(
+        self,
+        project_root: Path,
+        include: Iterable[str],
+        exclude: Iterable[str],
+        respect_gitignore: bool,
+        inside: Iterable[Path],
+    ) -> tuple[list[Path], list[str]]:
+        """The included Python files outside the folders ``inside``, and the include globs
+        that matched no file."""
+        ...
+
+
 @dataclass
 class Ports:
     files: Files
@@ -246,3 +262,4 @@ class Ports:
     environment: Environment
     memo: Memo
     workers: Workers
+    outside: OutsideFiles

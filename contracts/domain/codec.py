@@ -83,4 +83,6 @@ def coverage_to_json(coverage: Coverage) -> dict[str, Any]:
 
 
 def coverage_from_json(data: dict[str, Any]) -> Coverage:
-    return Coverage(**data)
+    outside = data.get("outside")
+    fields = {**data, "outside": None if outside is None else coverage_from_json(outside)}
+    return Coverage(**fields)

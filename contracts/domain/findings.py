@@ -103,6 +103,8 @@ class Coverage:
     in_scope: int = 0
     checked: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    # The files outside the root packages that the contract includes by glob, counted apart.
+    outside: Coverage | None = None
 
     @property
     def percent(self) -> float:

@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import __version__
 from ..domain.codec import edit_to_json
-from ..domain.findings import Diagnostic, Violation
+from ..domain.findings import Coverage, Diagnostic, Violation
 from ..domain.report import CheckReport
 
 SCHEMA_VERSION = 1
@@ -83,12 +83,7 @@ def report_data(report: CheckReport, exit_code: int) -> dict[str, Any]:
                 "type": c.type,
                 "kept": c.kept,
                 "violations": len(c.violations),
-                "coverage": {
-                    "in_scope": c.coverage.in_scope,
-                    "checked": c.coverage.checked,
-                    "percent": round(c.coverage.percent, 2),
-                    "skipped": dict(sorted(c.coverage.skipped.items())),
-                },
+                "coverage": _coverage(c.coverage),
                 "warnings": c.warnings,
                 "ignored_imports": c.ignored_imports,
                 "duration_ms": round(c.duration_ms, 3),
@@ -116,3 +111,16 @@ def report_data(report: CheckReport, exit_code: int) -> dict[str, Any]:
 
 def render_json(report: CheckReport, exit_code: int) -> str:
     return json.dumps(report_data(report, exit_code), indent=2, sort_keys=False) + "\n"
+
+
+def _coverage(coverage: Coverage) -> dict[str, Any]:
+    """A contract's coverage; the included files outside the roots under ``outside``."""
+    data: dict[str, Any] = {
+        "in_scope": coverage.in_scope,
+        "checked": coverage.checked,
+        "percent": round(coverage.percent, 2),
+        "skipped": dict(sorted(coverage.skipped.items())),
+    }
+    if coverage.outside is not None:
+        data["outside"] = _coverage(coverage.outside)
+    return data

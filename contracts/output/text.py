@@ -100,6 +100,8 @@ def _contract_block(contract: ContractResult, accepted_by: str, paint: Painter) 
         + (f" ({', '.join(counts)})" if counts else "")
     ]
     lines.append(f"  coverage: {coverage_text(contract.coverage)}")
+    if contract.coverage.outside is not None:
+        lines.append(f"  outside the roots: {coverage_text(contract.coverage.outside)}")
     for warning in contract.warnings:
         lines.append(printable(f"  warning: {warning}"))
     lines.append("")

@@ -21,10 +21,10 @@ from ...domain import rules
 from ...domain.edits import StringEdit
 from ...domain.errors import ConfigurationError
 from ...domain.exports import ExportSet, ObjectRef, derive_exports, star_bound
-from ...domain.findings import Violation
+from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
-from ...domain.prefilter import Request
+from ...domain.prefilter import Record, Request
 from ...domain.rebinding import binds_otherwise
 from ...domain.renames import loaded_module_obstacle
 from ...domain.statements import Binding
@@ -69,6 +69,10 @@ class CanonicalImportOptions:
     # modules it imports, directly or not): reported without a fix, since importing the
     # façade there would be an import cycle.
     report_upstream_imports: bool = False
+    # Files outside the root packages to check too (globs relative to the project root).
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
 
 
 # The findings whose fix makes a module import the canonical module.
@@ -101,16 +105,32 @@ class CanonicalImportAnalysis:
         self._validate()
         exports = self._derive_exports()
         self._prefilter_files(exports)
+        self.outside, unmatched = self.context.outside_files(
+            self.root_packages,
+            self.options.include,
+            self.options.exclude,
+            self.options.respect_gitignore,
+        )
+        outside_records = self.context.prefilter_outside(self.outside, self.prefilter.request)
         memo = FindingsMemo(
             self.context,
             f"findings-canonical-{self.options.canonical_module}",
             [repr(self.options), self.root_packages, self.scope.graph is not None],
-            self.records,
+            {**self.records, **outside_records},
         )
         kept = memo.recall()
         if kept is not None:
             return kept
         findings = self._analyse(exports)
+        findings.warnings += [
+            f"include glob {pattern!r} matches no Python file outside the root packages"
+            for pattern in unmatched
+        ]
+        if self.options.include:
+            findings.violations = sorted(
+                [*findings.violations, *self._outside_scan(outside_records, findings)],
+                key=Violation.sort_key,
+            )
         # The files whose content the findings rest on: those read here, the targets, and
         # every module whose imports of a target were classified. Any other file mattered
         # only through what its prefilter record shows (it does not import a target; to start
@@ -153,6 +173,7 @@ class CanonicalImportAnalysis:
             self._may_matter,
         )
         self.shim_map = shim_map
+        self.classifier = classifier
         violations += self._file_scan(shim_map, classifier, walk)
         violations = self._without_cycles(violations)
         return ContractFindings(
@@ -466,6 +487,35 @@ class CanonicalImportAnalysis:
                 violations += self._file_violations(
                     source, item.module, shim_map, classifier, *wanted
                 )
+        return violations
+
+    def _outside_scan(
+        self, records: dict[Path, Record], findings: ContractFindings
+    ) -> list[Violation]:
+        """The included files outside the root packages: read like files the graph cannot
+        see (their imports resolved by absolute name), and counted apart."""
+        coverage = Coverage(in_scope=len(self.outside))
+        violations: list[Violation] = []
+        shim_map = self.shim_map
+        self.records.update(records)
+        for path in self.outside:
+            module = ".".join(path.relative_to(self.context.project_root).with_suffix("").parts)
+            wanted = self._wanted(path, in_graph=False)
+            if not any(wanted) or self._is_exempt(module):
+                coverage.checked += 1
+                continue
+            source = self.sources.file(path)
+            if source is not None and wanted[2] and self.sources.tree(source) is None:
+                source = None
+            if source is None:  # a diagnostic already says why; the run cannot pass
+                rule = self.sources.failed.get(path, rules.SYNTAX_ERROR)
+                coverage.skipped[rule.name] = coverage.skipped.get(rule.name, 0) + 1
+                if findings.needed is not None:
+                    findings.needed.add(path)
+                continue
+            coverage.checked += 1
+            violations += self._file_violations(source, module, shim_map, self.classifier, *wanted)
+        findings.coverage = replace(findings.coverage, outside=coverage)
         return violations
 
     def _wanted(self, path: Path, in_graph: bool) -> tuple[bool, bool, bool]:

@@ -274,11 +274,12 @@ class StalePaths:
         names: tuple[str | None, ...],
     ) -> Violation:
         meant = canonical or closest_module(missing, self.modules)
-        fails = (
-            "the import always fails (any fallback for it always runs)"
-            if guarded
-            else "the import fails at run time"
-        )
+        if guarded:
+            fails = "the import always fails (any fallback for it always runs)"
+        elif statement.lazy:
+            fails = "the import fails at its first use"
+        else:
+            fails = "the import fails at run time"
         return Violation(
             rule=rules.STALE_IMPORT,
             path=display,

@@ -1,0 +1,121 @@
+"""Files outside the root packages (scripts, backups, loose files): `include` and `exclude`
+globs, `.gitignore` respected, counted apart in the coverage."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import BASE_TREE, Project, findings, git
+
+IMPL_IMPORT = "from pkg.core.impl import Mode\n\nprint(Mode)\n"
+
+
+@pytest.fixture
+def scripts(project: Project) -> Project:
+    project.tree(BASE_TREE)
+    project.tree(
+        {
+            "scripts/migrate.py": IMPL_IMPORT,
+            "scripts/deep/cleanup.py": "import pkg.core.impl as impl\n\nprint(impl.Mode)\n",
+            "scripts/fine.py": "from pkg.core.api import Mode\n",
+            "tool.py": IMPL_IMPORT,
+            "ignored_tool.py": IMPL_IMPORT,
+            "backup_2024/old.py": IMPL_IMPORT,
+            # A patch string needs the syntax tree (is it a docstring?): this one has none.
+            "scripts/broken.py": 'TARGET = "pkg.core.impl.Mode"\ndef oops(:\n',
+            ".gitignore": "ignored_tool.py\n",
+        }
+    )
+    git(project.root, "init", "-q")
+    return project
+
+
+OPTIONS = """\
+include =
+    scripts/**/*.py
+    *.py
+    backup*/**/*.py
+exclude =
+    backup*/**
+"""
+
+
+def test_included_files_are_checked_and_counted_apart(scripts: Project) -> None:
+    scripts.config(OPTIONS)
+    report = scripts.check()
+    assert findings(report) == [
+        ("scripts/deep/cleanup.py", 1, "implementation-module-import", "pkg.core.impl"),
+        ("scripts/migrate.py", 1, "implementation-import", "Mode"),
+        ("tool.py", 1, "implementation-import", "Mode"),
+    ]
+    (contract,) = report.contracts
+    outside = contract.coverage.outside
+    # scripts/migrate, scripts/deep/cleanup, scripts/fine, scripts/broken and tool.py; not
+    # the git-ignored file, nor the excluded backup folder, nor the root package's files.
+    assert (outside.in_scope, outside.checked, outside.skipped) == (5, 4, {"syntax-error": 1})
+    assert contract.coverage.in_scope == 5  # the root package alone, as before
+    assert [(d.kind, d.path, d.blocking) for d in report.diagnostics] == [
+        ("syntax-error", "scripts/broken.py", True)
+    ]
+
+
+def test_outside_coverage_in_text_and_json(scripts: Project) -> None:
+    scripts.config(OPTIONS)
+    text = scripts.cli("check", "--no-cache")
+    assert "  outside the roots: 4 of 5 files checked (80.0%); skipped: 1 syntax-error" in (
+        text.out
+    )
+    data = json.loads(scripts.cli("check", "--no-cache", "--format", "json").out)
+    assert data["contracts"][0]["coverage"]["outside"] == {
+        "in_scope": 5,
+        "checked": 4,
+        "percent": 80.0,
+        "skipped": {"syntax-error": 1},
+    }
+
+
+def test_gitignore_can_be_ignored_and_a_glob_matching_nothing_is_a_warning(
+    scripts: Project,
+) -> None:
+    scripts.config("include =\n    *.py\n    scriptz/**/*.py\nrespect_gitignore = false\n")
+    report = scripts.check()
+    assert [path for path, *_ in findings(report)] == ["ignored_tool.py", "tool.py"]
+    assert report.contracts[0].warnings == [
+        "include glob 'scriptz/**/*.py' matches no Python file outside the root packages"
+    ]
+
+
+def test_without_include_nothing_outside_is_read(scripts: Project) -> None:
+    scripts.config()
+    report = scripts.check()
+    assert findings(report) == []
+    assert report.contracts[0].coverage.outside is None
+
+
+def test_fix_rewrites_included_files_and_the_warm_run_sees_their_changes(
+    scripts: Project,
+) -> None:
+    scripts.config(OPTIONS)
+    scripts.cli("check")  # fills the cache
+    result = scripts.cli("fix")
+    assert result.code == 1, result.out  # the broken script is left
+    assert (scripts.root / "scripts/migrate.py").read_text() == IMPL_IMPORT.replace(
+        "pkg.core.impl", "pkg.core.api"
+    )
+    assert (scripts.root / "backup_2024/old.py").read_text() == IMPL_IMPORT  # excluded
+    assert (scripts.root / "ignored_tool.py").read_text() == IMPL_IMPORT  # git-ignored
+    # A warm run after an edit outside the roots sees it.
+    scripts.write("scripts/new.py", IMPL_IMPORT)
+    warm = scripts.check(use_cache=True)
+    assert ("scripts/new.py", 1, "implementation-import", "Mode") in findings(warm)
+    assert findings(warm) == findings(scripts.check())
+
+
+def test_globs_cannot_leave_the_project(scripts: Project, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere.py").write_text(IMPL_IMPORT)
+    scripts.config("include =\n    ../*.py\n    /tmp/*.py\n")
+    report = scripts.check()
+    assert findings(report) == []
+    assert report.contracts[0].coverage.outside.in_scope == 0
