@@ -227,3 +227,24 @@ def test_the_checked_tree_is_never_imported(stale: Project) -> None:
     assert result.returncode == 1, result.stderr
     paths = [(v["path"], v["line"]) for v in json.loads(result.stdout)["violations"]]
     assert ("pkg/app/boom.py", 2) in paths
+
+
+def test_an_installed_package_of_the_same_top_name_is_not_a_stale_path(tmp_path: Path) -> None:
+    """A root package named like an installed one (here `pre_commit`, a dev dependency this
+    process never imports): what the installed package provides is not stale; what neither
+    has is."""
+    project = Project(tmp_path / "shadowing")
+    project.root.mkdir()
+    project.tree(
+        {
+            "pre_commit/__init__.py": "",
+            "pre_commit/own.py": "VALUE = 1\n",
+            "pre_commit/user.py": (
+                "from pre_commit.clientlib import load_config\nfrom pre_commit.nothere import X\n"
+            ),
+        }
+    )
+    project.write(".importlinter", CONFIG.replace("    pkg\n", "    pre_commit\n"))
+    assert findings(project.check()) == [
+        ("pre_commit/user.py", 2, "stale-import", "pre_commit.nothere")
+    ]

@@ -3,7 +3,10 @@ site-packages), found on disk without importing anything but the finder's answer
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
+import os
+import sys
 from collections.abc import Collection
 from pathlib import Path
 
@@ -39,13 +42,24 @@ class InstalledPackages:
     def _installed_locations(top: str, project_directories: Collection[Path]) -> list[Path] | None:
         """Where an installed package ``top`` lives outside the project; [] for a plain
         module; None when nothing outside the project provides ``top``."""
-        spec = importlib.util.find_spec(top)
-        if spec is None:
-            return None
         project = [d.resolve() for d in project_directories]
 
         def inside(location: Path) -> bool:
             return any(location == p or p in location.parents for p in project)
+
+        # Searched for beyond the project's own folders: a root package named like an
+        # installed one (which it shadows at run time) must not hide it here.
+        holders = {directory.parent for directory in project}  # where the roots are found
+        search = []
+        for entry in sys.path:
+            location = Path(entry or os.getcwd()).resolve()
+            if location not in holders and not inside(location):
+                search.append(entry)
+        spec = importlib.machinery.PathFinder.find_spec(top, search)
+        if spec is None:
+            found = importlib.util.find_spec(top)  # built into the interpreter, or frozen?
+            builtin = found is not None and found.origin in ("built-in", "frozen")
+            return [] if builtin else None
 
         if spec.submodule_search_locations is None:
             origin = Path(spec.origin).resolve() if spec.origin else None
