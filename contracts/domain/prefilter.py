@@ -142,20 +142,30 @@ class FactFinder:
 
     def __init__(self, request: Request) -> None:
         words = [word.encode() for word in request.words]
+        # A quoted word is looked for in the file with every `'` made a `"`: one search for
+        # both spellings of each path (reported in each spelling asked for).
+        self._reported: dict[bytes, list[str]] = {}
+        for word in words:
+            self._reported.setdefault(_one_quote(word), []).append(word.decode())
+        wanted = list(self._reported)
         # The bare path of each quoted word: searched for once, reported never. (Not for a
         # quoted package prefix, `"pkg.`: its bare form is in every file that imports it.)
         quoted = {
             word[1:]
-            for word in words
-            if word[:1] in (b'"', b"'") and len(word) > 1 and not word.endswith(b".")
+            for word in wanted
+            if word[:1] == b'"' and len(word) > 1 and not word.endswith(b".")
         }
-        searched = sorted({*words, *quoted}, key=len)
+        searched = sorted({*wanted, *quoted}, key=len)
+        self._quoting = any(word[:1] == b'"' for word in searched)
         # (A frozenset each: ``contained <= present`` is one C-level test per search.)
         self._searches = [
-            (raw, frozenset(other for other in searched if other != raw and other in raw))
+            (
+                raw,
+                frozenset(other for other in searched if other != raw and other in raw),
+                raw[:1] == b'"',
+            )
             for raw in searched
         ]
-        self._reported = {raw: raw.decode() for raw in words}
         self.patterns = [
             (
                 label,
@@ -173,10 +183,11 @@ class FactFinder:
         its import statements take or bind, and the dotted or relative module paths its
         import lines name."""
         present: set[bytes] = set()
-        for raw, contained in self._searches:
-            if contained <= present and raw in data:
+        one_quote = data.translate(_ONE_QUOTE) if self._quoting else data
+        for raw, contained, quoted in self._searches:
+            if contained <= present and raw in (one_quote if quoted else data):
                 present.add(raw)
-        found = [self._reported[raw] for raw in present if raw in self._reported]
+        found = [word for raw in present for word in self._reported.get(raw, ())]
         for label, pattern, triggers in self.patterns:
             if not any(contained <= present and trigger in data for trigger, contained in triggers):
                 continue
@@ -224,6 +235,14 @@ class FactFinder:
             sorted(name.decode() for name in imported),
             sorted(map(bytes.decode, paths)),
         )
+
+
+_ONE_QUOTE = bytes.maketrans(b"'", b'"')
+
+
+def _one_quote(word: bytes) -> bytes:
+    """A word starting with a quote, spelled with ``"`` (the file is searched so too)."""
+    return b'"' + word[1:] if word[:1] == b"'" else word
 
 
 def _at_line_start(data: bytes, position: int) -> bool:

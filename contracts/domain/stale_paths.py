@@ -8,23 +8,35 @@ from collections.abc import Iterable, Iterator
 from difflib import get_close_matches
 
 
-def closest_module(missing: str, modules: Iterable[str]) -> str | None:
-    """The existing module ``missing`` was most probably meant to be: one with the same last
-    name, else one whose last name is close to it (among those, the one sharing the most
-    leading parts with ``missing``, then the shortest); ``None`` when no last name is close.
-    A package above ``missing`` is no answer: it is where the module was looked for."""
-    parts = missing.split(".")
-    above = {".".join(parts[:size]) for size in range(1, len(parts))}
-    by_last: dict[str, list[str]] = {}
-    for module in sorted(set(modules) - above):
-        by_last.setdefault(module.rpartition(".")[2], []).append(module)
-    last = parts[-1]
-    names = [last] if last in by_last else get_close_matches(last, list(by_last), 1, 0.75)
-    if not names:
-        return None
-    return min(
-        by_last[names[0]], key=lambda module: (-_shared(parts, module.split(".")), len(module))
-    )
+class ModuleNames:
+    """The existing modules, by last name: what a missing module was probably meant to be."""
+
+    def __init__(self, modules: Iterable[str]) -> None:
+        self.by_last: dict[str, list[str]] = {}
+        for module in sorted(set(modules)):
+            self.by_last.setdefault(module.rpartition(".")[2], []).append(module)
+        self._closest: dict[str, str | None] = {}
+
+    def closest(self, missing: str) -> str | None:
+        """One with the same last name, else one whose last name is close to it (among
+        those, the one sharing the most leading parts with ``missing``, then the shortest);
+        ``None`` when no last name is close. A package above ``missing`` is no answer: it is
+        where the module was looked for."""
+        if missing not in self._closest:
+            self._closest[missing] = self._find(missing)
+        return self._closest[missing]
+
+    def _find(self, missing: str) -> str | None:
+        parts = missing.split(".")
+        above = {".".join(parts[:size]) for size in range(1, len(parts))}
+        last = parts[-1]
+        # A ratio of 0.75 needs lengths within a factor of about 1.7 of each other.
+        similar = [name for name in self.by_last if 0.6 * len(last) <= len(name) <= 1.7 * len(last)]
+        names = [last] if last in self.by_last else get_close_matches(last, similar, 1, 0.75)
+        candidates = [m for name in names for m in self.by_last[name] if m not in above]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda module: (-_shared(parts, module.split(".")), len(module)))
 
 
 def _shared(one: list[str], other: list[str]) -> int:

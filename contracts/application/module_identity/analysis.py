@@ -148,9 +148,8 @@ class ShadowRootAnalysis:
         """(an import line names a missing module, a string may name one)."""
         if self.stale is None:
             return False, False
-        module = self.locator.module_of(path) or path.stem
         return (
-            self.stale.missing_in(module, path.name == "__init__.py", record),
+            bool(record.paths) and self.stale.missing_in(path, record),
             self.stale.spells_strings(record),
         )
 

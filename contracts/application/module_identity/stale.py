@@ -24,7 +24,7 @@ from ...domain.outline import Outline
 from ...domain.parsing import SourceFile
 from ...domain.prefilter import Record, Request
 from ...domain.scopes import enclosing_headers
-from ...domain.stale_paths import closest_module, module_level_names
+from ...domain.stale_paths import ModuleNames, module_level_names
 from ...domain.statements import ImportStatement
 from ...domain.strings import find_string_references, string_pattern
 from ..context import RunContext
@@ -57,7 +57,7 @@ class StalePaths:
         self.sources = sources
         self.context = context
         self.root_packages = frozenset(root_packages)
-        self.modules = sorted(modules)
+        self.names = ModuleNames(modules)
         self.canonical_modules = tuple(canonical_modules)
         self._exists: dict[str, bool] = {}
         self._names: dict[str, set[str] | None] = {}
@@ -68,11 +68,16 @@ class StalePaths:
 
     # What a file's record tells -------------------------------------------------------------
 
-    def missing_in(self, module: str, is_package: bool, record: Record) -> bool:
+    def missing_in(self, path: Path, record: Record) -> bool:
         """Whether an import line of the file names a module that does not exist."""
-        for path in record.paths:
-            level = len(path) - len(path.lstrip("."))
-            absolute = resolve_relative(module, is_package, level, path[level:] or None)
+        for name in record.paths:
+            if name[0] != ".":
+                absolute: str | None = name
+            else:  # relative: from the file's own package
+                module = self.locator.module_of(path) or path.stem
+                level = len(name) - len(name.lstrip("."))
+                is_package = path.name == "__init__.py"
+                absolute = resolve_relative(module, is_package, level, name[level:] or None)
             if absolute is not None and self.is_missing(absolute):
                 return True
         return False
@@ -181,7 +186,7 @@ class StalePaths:
                 edit = StringEdit(
                     reference.line, reference.value, f"{canonical}{separator}{attributes[0]}"
                 )
-            meant = canonical or closest_module(missing, self.modules)
+            meant = canonical or self.names.closest(missing)
             found.append(
                 Violation(
                     rule=rules.STALE_IMPORT,
@@ -273,7 +278,7 @@ class StalePaths:
         edit: ModuleEdit | None,
         names: tuple[str | None, ...],
     ) -> Violation:
-        meant = canonical or closest_module(missing, self.modules)
+        meant = canonical or self.names.closest(missing)
         if guarded:
             fails = "the import always fails (any fallback for it always runs)"
         elif statement.lazy:
