@@ -8,8 +8,10 @@ shim candidate never has to be parsed as a whole.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .exports import ObjectRef
@@ -51,10 +53,8 @@ def final_bindings(
     tracked = {item.name for item in imported}
     if not tracked:
         return {}
-    spelled = _spelling(tracked)
-    for index, line in enumerate(lines):
-        if not spelled.search(line):
-            continue
+    for index in _lines_spelling(lines, tracked):
+        line = lines[index]
         event = _line_event(line, keep_definitions)
         if event is None:
             continue
@@ -68,9 +68,7 @@ def final_bindings(
         scope = scope_of(lines, index, mask)
         if not scope.module_level:
             continue
-        if name not in tracked:
-            tracked.add(name)
-            spelled = _spelling(tracked)
+        tracked.add(name)  # the lines still to come are searched for it too
         events.append((index + 1, name, value, scope.conditional))
 
     state: dict[str, ObjectRef | None] = {}
@@ -82,6 +80,26 @@ def final_bindings(
         elif not conditional:
             state[name] = None
     return {name: obj for name, obj in state.items() if obj is not None}
+
+
+def _lines_spelling(lines: list[str], tracked: set[str]) -> Iterator[int]:
+    """The 0-based indexes of the lines that spell a name of ``tracked``, in order; a name
+    added to ``tracked`` meanwhile is looked for from the next line on. One search of the
+    whole text per name set, not one per line."""
+    text = "".join(lines)
+    ends = list(itertools.accumulate(map(len, lines)))  # offset just past each line
+    position, names = 0, frozenset(tracked)
+    spelled = _spelling(names)
+    while True:
+        if names != tracked:
+            names = frozenset(tracked)
+            spelled = _spelling(names)
+        match = spelled.search(text, position)
+        if match is None:
+            return
+        index = bisect.bisect_right(ends, match.start())
+        yield index
+        position = ends[index] if index < len(ends) else len(text)
 
 
 def _spelling(names: Iterable[str]) -> re.Pattern[str]:
