@@ -203,6 +203,10 @@ class CanonicalImportsContract(_CanonicalContract):
                     line,
                     "expected `canonical.module: implementation.module[, implementation.module]`",
                 )
+            if any(options.canonical_module == canonical.strip() for options in found):
+                raise ConfigurationError(
+                    "facades", line, f"`{canonical.strip()}` is listed a second time"
+                )
             found.append(self._options(canonical.strip(), implementations))
         return found
 

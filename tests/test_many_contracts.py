@@ -259,6 +259,7 @@ def test_shared_options_apply_to_every_facade(many: Project) -> None:
         ("pkg.ws.api:", "expected `canonical.module: implementation.module"),
         ("pkg.ws.api: pkg.ws.impl, not a module", "expected `canonical.module"),
         ("pkg.ws.apx: pkg.ws.impl", "did you mean 'pkg.ws.api'?"),
+        ("pkg.eng.service: pkg.eng.engine", "`pkg.eng.service` is listed a second time"),
     ],
 )
 def test_a_wrong_facade_line_is_one_clear_error(many: Project, line: str, problem: str) -> None:
