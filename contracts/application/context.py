@@ -60,13 +60,7 @@ class RunContext:
         the words it asked for (its findings are the same run alone or with others).
         """
         key = tuple(root_packages)
-        # Every scan also notes the files that may hold an inline suppression, so that the
-        # pass applying them reads no file again.
-        request = Request(
-            tuple(sorted({*request.words, *MARKER_WORDS})),
-            tuple(sorted({*request.patterns, NOQA_PATTERN})),
-            request.import_words,
-        )
+        request = _with_markers(request)
         done = self._scans.get(key)
         if done is None or not done[0].covers(request):
             planned = self._planned.get(key)
@@ -101,12 +95,7 @@ class RunContext:
         """The prefilter records of files outside the root packages."""
         if not paths:
             return {}
-        request = Request(
-            tuple(sorted({*request.words, *MARKER_WORDS})),
-            tuple(sorted({*request.patterns, NOQA_PATTERN})),
-            request.import_words,
-        )
-        return self.ports.prefilter.scan(paths, request, part="outside-")
+        return self.ports.prefilter.scan(paths, _with_markers(request), part="outside-")
 
     def display_path(self, path: Path) -> str:
         """``path`` relative to the project root (cached: reports ask for it often)."""
@@ -123,6 +112,16 @@ class RunContext:
                     text = path.as_posix()
             self._displayed[path] = text
         return self._displayed[path]
+
+
+def _with_markers(request: Request) -> Request:
+    """``request``, also noting the files that may hold an inline suppression (so that the
+    pass applying them reads no file again)."""
+    return Request(
+        tuple(sorted({*request.words, *MARKER_WORDS})),
+        tuple(sorted({*request.patterns, NOQA_PATTERN})),
+        request.import_words,
+    )
 
 
 @runtime_checkable

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class ConfigurationError(Exception):
     """A contract option or value that cannot be right; the run must fail, never pass.
@@ -26,3 +29,10 @@ class ConfigurationError(Exception):
 
 class UsageError(Exception):
     """Bad input to the command (file, option, value): one line, exit code 2."""
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the closest known name, to end an error message; empty
+    when nothing is close."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""

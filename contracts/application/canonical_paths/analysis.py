@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import difflib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 from ...domain import rules
 from ...domain.edits import StringEdit
-from ...domain.errors import ConfigurationError
+from ...domain.errors import ConfigurationError, did_you_mean
 from ...domain.exports import ExportSet, ObjectRef, derive_exports, star_bound
 from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
@@ -352,8 +351,7 @@ class CanonicalImportAnalysis:
             )
 
     def _did_you_mean(self, name: str) -> str:
-        close = difflib.get_close_matches(name, sorted(self.modules), n=1)
-        return f"; did you mean '{close[0]}'?" if close else ""
+        return did_you_mean(name, self.modules)
 
     def _derive_exports(self) -> ExportSet:
         module = self.options.canonical_module

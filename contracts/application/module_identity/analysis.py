@@ -10,7 +10,6 @@ dotted name is matched against those trailing parts.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
@@ -20,7 +19,7 @@ from typing import Any
 
 from ...domain import rules
 from ...domain.edits import ImportedName, ModuleEdit
-from ...domain.errors import ConfigurationError
+from ...domain.errors import ConfigurationError, did_you_mean
 from ...domain.findings import Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, parent
 from ...domain.prefilter import Record, Request
@@ -119,13 +118,11 @@ class ShadowRootAnalysis:
             return None
         for module in self.options.canonical_modules:
             if module not in self.graph.modules or self.locator.path_of(module) is None:
-                close = difflib.get_close_matches(module, sorted(modules), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
                 raise ConfigurationError(
                     "canonical_modules",
                     module,
                     f"is not a module of the root packages ({', '.join(self.root_packages)})"
-                    + hint,
+                    + did_you_mean(module, modules),
                 )
         return StalePaths(
             self.locator,

@@ -12,7 +12,6 @@ their comments: ``tokenize`` tells a comment from a ``#`` in a string.
 from __future__ import annotations
 
 import ast
-import difflib
 import io
 import tokenize
 from dataclasses import dataclass, field, replace
@@ -21,7 +20,7 @@ from typing import Any
 
 from ...domain import rules
 from ...domain.edits import CommentEdit
-from ...domain.errors import ConfigurationError
+from ...domain.errors import ConfigurationError, did_you_mean
 from ...domain.findings import Coverage, Violation, with_fingerprints
 from ...domain.parsing import SourceError, parse_python
 from ...domain.prefilter import Request
@@ -70,8 +69,7 @@ class SuppressionSettings:
         that is not a boolean, or an ``ssot_`` option that does not exist."""
         for option in session:
             if str(option).startswith("ssot_") and option not in _SESSION_OPTIONS:
-                close = difflib.get_close_matches(str(option), _SESSION_OPTIONS, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                hint = did_you_mean(str(option), _SESSION_OPTIONS)
                 raise ConfigurationError(
                     str(option), session[option], f"no such option of ssot-imports{hint}"
                 )
