@@ -23,7 +23,7 @@ from ...domain.exports import ExportSet, ObjectRef, derive_exports, star_bound
 from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
-from ...domain.prefilter import Record, Request
+from ...domain.prefilter import Request
 from ...domain.rebinding import binds_otherwise
 from ...domain.renames import loaded_module_obstacle
 from ...domain.statements import Binding
@@ -111,11 +111,13 @@ class CanonicalImportAnalysis:
             self.options.respect_gitignore,
         )
         outside_records = self.context.prefilter_outside(self.outside, self.prefilter.request)
+        if outside_records:  # a dict of its own: the run's scan is shared by every contract
+            self.records = {**self.records, **outside_records}
         memo = FindingsMemo(
             self.context,
             f"findings-canonical-{self.options.canonical_module}",
             [repr(self.options), self.root_packages, self.scope.graph is not None],
-            {**self.records, **outside_records},
+            self.records,
         )
         kept = memo.recall()
         if kept is not None:
@@ -127,8 +129,7 @@ class CanonicalImportAnalysis:
         ]
         if self.options.include:
             findings.violations = sorted(
-                [*findings.violations, *self._outside_scan(outside_records, findings)],
-                key=Violation.sort_key,
+                [*findings.violations, *self._outside_scan(findings)], key=Violation.sort_key
             )
         # The files whose content the findings rest on: those read here, the targets, and
         # every module whose imports of a target were classified. Any other file mattered
@@ -487,15 +488,12 @@ class CanonicalImportAnalysis:
                 )
         return violations
 
-    def _outside_scan(
-        self, records: dict[Path, Record], findings: ContractFindings
-    ) -> list[Violation]:
+    def _outside_scan(self, findings: ContractFindings) -> list[Violation]:
         """The included files outside the root packages: read like files the graph cannot
         see (their imports resolved by absolute name), and counted apart."""
         coverage = Coverage(in_scope=len(self.outside))
         violations: list[Violation] = []
         shim_map = self.shim_map
-        self.records.update(records)
         for path in self.outside:
             module = ".".join(path.relative_to(self.context.project_root).with_suffix("").parts)
             wanted = self._wanted(path, in_graph=False)
