@@ -37,6 +37,8 @@ class SingleModuleIdentityContract(ReportingContract):
             (default true).
         canonical_modules: façades a stale import is fixed to when one of them binds every
             name it imports.
+        include / exclude / respect_gitignore: files outside the root packages to check too,
+            as for ``canonical_import``.
     """
 
     type_name = "single_module_identity"
@@ -49,6 +51,9 @@ class SingleModuleIdentityContract(ReportingContract):
     check_unreachable_files = fields.BooleanField(required=False, default=True)
     check_stale_imports = fields.BooleanField(required=False, default=True)
     canonical_modules = fields.ListField(subfield=fields.ModuleField(), required=False)
+    include = fields.ListField(subfield=fields.StringField(), required=False)
+    exclude = fields.ListField(subfield=fields.StringField(), required=False)
+    respect_gitignore = fields.BooleanField(required=False, default=True)
 
     def plan(self, graph: Any, context: RunContext) -> None:
         """Announce the quoted root paths the stale-path check looks for in every file."""
@@ -67,6 +72,9 @@ class SingleModuleIdentityContract(ReportingContract):
             check_unreachable_files=value.check_unreachable_files,
             check_stale_imports=value.check_stale_imports,
             canonical_modules=tuple(m.name for m in value.canonical_modules or ()),
+            include=tuple(value.include or ()),
+            exclude=tuple(value.exclude or ()),
+            respect_gitignore=value.respect_gitignore,
         )
         return self.analysed(
             lambda: ShadowRootAnalysis(

@@ -119,3 +119,33 @@ def test_globs_cannot_leave_the_project(scripts: Project, tmp_path: Path) -> Non
     report = scripts.check()
     assert findings(report) == []
     assert report.contracts[0].coverage.outside.in_scope == 0
+
+
+def test_single_module_identity_reads_included_files_too(tmp_path: Path) -> None:
+    """A script outside the package importing a module under a second name, and from a
+    module that no longer exists."""
+    project = Project(tmp_path / "identity")
+    project.root.mkdir()
+    project.tree(
+        {
+            "pkg/__init__.py": "",
+            "pkg/app/__init__.py": "",
+            "pkg/app/clock.py": "def now():\n    return 0\n",
+            "scripts/report.py": "from app.clock import now\nfrom pkg.app.gone import old\n",
+            "scripts/fine.py": "from pkg.app.clock import now\n",
+        }
+    )
+    project.write(
+        ".importlinter",
+        "[importlinter]\nroot_packages =\n    pkg\ncontract_types =\n"
+        "    single_module_identity: ssot_imports.single_module_identity."
+        "SingleModuleIdentityContract\n\n[importlinter:contract:identity]\nname = identity\n"
+        "type = single_module_identity\ninclude =\n    scripts/*.py\n",
+    )
+    report = project.check()
+    assert findings(report) == [
+        ("scripts/report.py", 1, "shadow-root", "app.clock"),
+        ("scripts/report.py", 2, "stale-import", "pkg.app.gone"),
+    ]
+    outside = report.contracts[0].coverage.outside
+    assert (outside.in_scope, outside.checked) == (2, 2)

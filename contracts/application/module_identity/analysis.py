@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ...domain import rules
 from ...domain.edits import ImportedName, ModuleEdit
 from ...domain.errors import ConfigurationError, did_you_mean
-from ...domain.findings import Violation
+from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, parent
 from ...domain.prefilter import Record, Request
 from ...domain.statements import ImportStatement
@@ -41,6 +41,10 @@ class ShadowOptions:
     check_unreachable_files: bool = True
     check_stale_imports: bool = True
     canonical_modules: tuple[str, ...] = ()
+    # Files outside the root packages to check too (globs relative to the project root).
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
 
 
 class ShadowRootAnalysis:
@@ -77,6 +81,14 @@ class ShadowRootAnalysis:
         self.stale = self._stale_paths(modules)
         request = self.stale.request if self.stale else Request(())
         self.records = self.context.prefilter(self.root_packages, request)
+        outside, unmatched = self.context.outside_files(
+            self.root_packages,
+            self.options.include,
+            self.options.exclude,
+            self.options.respect_gitignore,
+        )
+        if outside:  # a dict of its own: the run's scan is shared by every contract
+            self.records = {**self.records, **self.context.prefilter_outside(outside, request)}
         memo = FindingsMemo(
             self.context,
             f"findings-identity-{'-'.join(roots)}",
@@ -101,13 +113,22 @@ class ShadowRootAnalysis:
             self._may_matter,
         )
         violations = self._scan(walk)
+        coverage = walk.coverage
+        if self.options.include:
+            found, outside_coverage = self._scan_outside(outside)
+            violations += found
+            coverage = replace(coverage, outside=outside_coverage)
         needed = set(self.sources.failed) | {
             path for path in self.context.excluded_files if self._may_matter(path)
         }
         findings = ContractFindings(
             sorted(violations, key=Violation.sort_key),
             self.sources.diagnostics,
-            walk.coverage,
+            coverage,
+            warnings=[
+                f"include glob {pattern!r} matches no Python file outside the root packages"
+                for pattern in unmatched
+            ],
             needed=needed,
         )
         memo.keep(findings, self.sources.consulted, {})
@@ -153,42 +174,60 @@ class ShadowRootAnalysis:
     def _scan(self, walk: FileWalk) -> list[Violation]:
         """Every file whose import lines start with a candidate name is parsed and checked."""
         violations: list[Violation] = []
-        records = self.records
         for item in walk:
-            record = records[item.path]
-            candidates = self.tops.intersection(record.tops)
-            stale_imports, stale_strings = self._stale_suspect(item.path, record)
-            if self._is_exempt(item.module):
-                stale_imports = stale_strings = False
-            if not candidates and not stale_imports and not stale_strings:
+            found, problem = self._check_file(item.path, item.module, self.records[item.path])
+            if problem:
+                walk.parse(item.path)  # counted as skipped, with the reason
+            else:
                 walk.checked()
-                continue
-            source = self.sources.file(item.path)
-            if source is None:
-                walk.parse(item.path)  # counted as skipped, with the reason
-                continue
-            # Quoted paths that may be stale need the syntax tree (a call's argument?).
-            lines = self.stale.suspect_lines(source) if stale_strings and self.stale else []
-            if lines and self.sources.tree(source) is None:
-                walk.parse(item.path)  # counted as skipped, with the reason
-                continue
-            walk.checked()
-            # Only the import statements that start with a candidate name are read.
-            for line in _import_lines(source.text, candidates) if candidates else ():
-                for statement in self.sources.statements_at(item.module, line):
-                    violations += self._check_statement(item.module, item.path, statement)
-            display = self.sources.display(item.path)
-            if stale_imports and self.stale is not None:
-                for statement in self.sources.import_statements(source, item.module):
-                    violations += self.stale.import_violations(
-                        statement, source, item.module, display
-                    )
-            tree = self.sources.tree(source) if lines else None
-            if tree is not None and self.stale is not None:
-                violations += self.stale.string_violations(
-                    source, tree, lines, item.module, display
-                )
+                violations += found
         return violations
+
+    def _scan_outside(self, paths: list[Path]) -> tuple[list[Violation], Coverage]:
+        """The included files outside the root packages, counted apart."""
+        violations: list[Violation] = []
+        coverage = Coverage(in_scope=len(paths))
+        for path in paths:
+            module = ".".join(path.relative_to(self.context.project_root).with_suffix("").parts)
+            found, problem = self._check_file(path, module, self.records[path])
+            if problem:
+                coverage.skipped[problem] = coverage.skipped.get(problem, 0) + 1
+            else:
+                coverage.checked += 1
+                violations += found
+        return violations, coverage
+
+    def _check_file(
+        self, path: Path, module: str, record: Record
+    ) -> tuple[list[Violation], str | None]:
+        """The file's findings, or why it could not be read (None: it was checked, by its
+        bytes alone where they rule everything out)."""
+        candidates = self.tops.intersection(record.tops)
+        stale_imports, stale_strings = self._stale_suspect(path, record)
+        if self._is_exempt(module):
+            stale_imports = stale_strings = False
+        if not candidates and not stale_imports and not stale_strings:
+            return [], None
+        source = self.sources.file(path)
+        if source is None:
+            return [], self.sources.failed[path].name
+        # Quoted paths that may be stale need the syntax tree (a call's argument?).
+        lines = self.stale.suspect_lines(source) if stale_strings and self.stale else []
+        tree = self.sources.tree(source) if lines else None
+        if lines and tree is None:
+            return [], self.sources.failed.get(path, rules.SYNTAX_ERROR).name
+        violations: list[Violation] = []
+        # Only the import statements that start with a candidate name are read.
+        for line in _import_lines(source.text, candidates) if candidates else ():
+            for statement in self.sources.statements_in(source, module, line):
+                violations += self._check_statement(module, path, statement)
+        display = self.sources.display(path)
+        if stale_imports and self.stale is not None:
+            for statement in self.sources.import_statements(source, module):
+                violations += self.stale.import_violations(statement, source, module, display)
+        if tree is not None and self.stale is not None:
+            violations += self.stale.string_violations(source, tree, lines, module, display)
+        return violations, None
 
     def _is_exempt(self, importer: str) -> bool:
         return any(expression_matches(e, importer) for e in self.options.allowed_importers)
