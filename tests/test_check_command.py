@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import CONFIG_HEAD, Project, findings, run_tool, script, toml_config
+from conftest import BASE_TREE, CONFIG_HEAD, Project, findings, run_tool, script, toml_config
 
 BUILTIN_CONTRACTS = """\
 [importlinter:contract:layers]
@@ -328,3 +328,21 @@ def test_prefilter_cache_gives_the_same_findings(messy: Project) -> None:
         ("pkg/tests/unit/test_leaf.py", 1, "implementation-import", "Impl"),
     ]
     assert findings(messy.check()) == warm
+
+
+def test_a_contract_that_could_not_read_a_file_it_needs_is_not_shown_green(
+    project: Project,
+) -> None:
+    """No violation, but a file that spells what it looks for has a syntax error: a finding
+    may hide there, so the contract is not reported KEPT (and the run fails)."""
+    project.tree({**BASE_TREE, "pkg/app/half.py": "from pkg.core.impl import Impl\ndef oops(:\n"})
+    project.config()
+    result = project.cli("check", "--no-cache")
+    assert result.code == 1
+    assert "SSOT [ssot] NOT FULLY CHECKED (1 file it needs could not be read)" in result.out
+    data = json.loads(project.cli("check", "--no-cache", "--format", "json").out)
+    assert data["contracts"][0]["unchecked_files"] == 1
+    assert data["contracts"][0]["kept"] is True
+    # A file it does not need leaves it green.
+    project.write("pkg/app/half.py", "def oops(:\n")
+    assert "SSOT [ssot] KEPT" in project.cli("check", "--no-cache").out

@@ -23,6 +23,8 @@ class ContractResult:
     checks_unreachable: bool = False
     # What the config says to do when this contract is broken (its broken_contract_guidance).
     guidance: str = ""
+    # Files it needed that could not be checked: a finding may hide there.
+    unchecked_files: int = 0
 
     @property
     def new_violations(self) -> list[Violation]:

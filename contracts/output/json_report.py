@@ -84,6 +84,7 @@ def report_data(report: CheckReport, exit_code: int) -> dict[str, Any]:
                 "kept": c.kept,
                 "violations": len(c.violations),
                 "coverage": _coverage(c.coverage),
+                "unchecked_files": c.unchecked_files,
                 "warnings": c.warnings,
                 "ignored_imports": c.ignored_imports,
                 "duration_ms": round(c.duration_ms, 3),

@@ -93,7 +93,14 @@ def _contract_block(contract: ContractResult, accepted_by: str, paint: Painter) 
         )
     if baselined:
         counts.append(f"{baselined} baselined")
-    status = paint("KEPT", "kept") if contract.passed else paint("BROKEN", "broken")
+    if not contract.passed:
+        status = paint("BROKEN", "broken")
+    elif contract.unchecked_files:  # kept, as far as it could see: not green
+        unchecked = contract.unchecked_files
+        files = f"{unchecked} file{'s' if unchecked != 1 else ''}"
+        status = paint(f"NOT FULLY CHECKED ({files} it needs could not be read)", "broken")
+    else:
+        status = paint("KEPT", "kept")
     lines = [
         printable(f"{contract.name} [{contract.id}] ")
         + status

@@ -79,6 +79,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         results: list[ContractResult] = []
         diagnostics: list[Diagnostic] = []
         needed: set[Path] | None = set()  # the files some contract needed (None: all)
+        wanted_by: list[set[Path] | None] = []  # each contract's
         for number, (options, contract) in enumerate(zip(selected, contracts, strict=True), 1):
             request.progress(f"checking contract {number}/{len(selected)}: {options['name']}")
             contract_started = time.perf_counter()
@@ -89,6 +90,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
             result.duration_ms = 1000 * (time.perf_counter() - contract_started)
             timings[f"contract {options['id']}"] = result.duration_ms / 1000
             results.append(result)
+            wanted_by.append(wanted)
             diagnostics += found
         if isinstance(graph, OnDemandGraph):
             graph.wait()
@@ -109,6 +111,11 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
             for path in unreachable
         ]
     diagnostics = _mark_blocking(diagnostics, needed, set(built.excluded), index, context)
+    blocking = [d.path for d in diagnostics if d.blocking]
+    for result, wanted in zip(results, wanted_by, strict=True):
+        # The files that may hide one of its findings: needed by it and not checked.
+        mine = None if wanted is None else {context.display_path(path) for path in wanted}
+        result.unchecked_files = sum(1 for path in blocking if mine is None or path in mine)
     timings["total"] = time.perf_counter() - started
     report = CheckReport(
         config_path=config.path,
