@@ -248,3 +248,13 @@ def test_an_installed_package_of_the_same_top_name_is_not_a_stale_path(tmp_path:
     assert findings(project.check()) == [
         ("pre_commit/user.py", 2, "stale-import", "pre_commit.nothere")
     ]
+
+
+def test_the_command_line_reports_them_with_exit_code_1(stale: Project) -> None:
+    result = stale.cli("check", "--no-cache", "--format", "json")
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert [(v["path"], v["line"], v["code"], v["kind"]) for v in data["violations"]] == [
+        (path, line, "SSOT013", kind) for path, line, kind, _ in EXPECTED
+    ]
+    assert data["contracts"][0]["coverage"]["percent"] == 100.0
