@@ -119,3 +119,35 @@ def test_the_prefilter_never_drops_a_file_that_imports_a_name(text: str, name: s
                 assert f"import:{name}" in words or name in words
             if node.col_offset == 0 and isinstance(node, ast.Import):
                 assert {alias.name.split(".")[0] for alias in node.names} <= set(tops)
+
+
+@settings(max_examples=200, deadline=None)
+@given(python_file(), NAMES)
+def test_the_automaton_finds_what_the_substring_searches_find(text: str, name: str) -> None:
+    """Above ``AUTOMATON_FROM`` words the prefilter makes one automaton pass instead of a
+    search per word: the facts are the same either way."""
+    from ssot_imports.domain import prefilter
+
+    words = (name, "import *", f'"{name}.sub', f"'{name}.sub", "__all__", f"as {name}")
+    filler = tuple(f"Filler{index}Name" for index in range(prefilter.AUTOMATON_FROM))
+    request = Request(words + filler, import_words=(name,))
+    data = text.encode()
+    with_automaton = FactFinder(request)
+    assert with_automaton._automaton is not None
+    without = FactFinder(request)
+    without._automaton = None
+    assert with_automaton.facts(data) == without.facts(data)
+
+
+def test_the_automaton_reports_words_quoted_either_way() -> None:
+    from ssot_imports.domain import prefilter
+
+    filler = tuple(f"Filler{index}Name" for index in range(prefilter.AUTOMATON_FROM))
+    request = Request(('"pkg.impl', "'pkg.impl", "Manager", *filler), import_words=("impl",))
+    finder = FactFinder(request)
+    assert finder._automaton is not None
+    words, tops, _, _ = finder.facts(
+        b"from pkg.impl import Manager\npatch('pkg.impl.Manager')\nFiller3Name = 1\n"
+    )
+    assert words == ['"pkg.impl', "'pkg.impl", "Filler3Name", "Manager", "import:impl"]
+    assert tops == ["pkg"]

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+import ahocorasick
+
 # Patterns that start with a literal are searched for fast; whether a match starts its line
 # is checked afterwards, on the few matches there are.
 _FROM = re.compile(rb"from[ \t]+(\.*[A-Za-z0-9_.]*)")
@@ -157,6 +159,23 @@ class FactFinder:
         }
         searched = sorted({*wanted, *quoted}, key=len)
         self._quoting = any(word[:1] == b'"' for word in searched)
+        # Many words (the union of many contracts' requests): one pass of a multi-word
+        # automaton costs the same for 30 words or 300; each substring search costs a pass.
+        self._automaton = (
+            word_automaton(
+                [
+                    *searched,
+                    *(word.encode() for word in request.import_words),
+                    *(
+                        trigger.encode()
+                        for _, _, triggers in request.patterns
+                        for trigger in triggers
+                    ),
+                ]
+            )
+            if len(searched) + len(request.import_words) > AUTOMATON_FROM
+            else None
+        )
         # (A frozenset each: ``contained <= present`` is one C-level test per search.)
         self._searches = [
             (
@@ -184,12 +203,21 @@ class FactFinder:
         import lines name."""
         present: set[bytes] = set()
         one_quote = data.translate(_ONE_QUOTE) if self._quoting else data
-        for raw, contained, quoted in self._searches:
-            if contained <= present and raw in (one_quote if quoted else data):
-                present.add(raw)
+        if self._automaton is not None:
+            # Quotes unified: the words without one cannot tell the difference.
+            text = one_quote.decode("latin-1")
+            present = {word.encode("latin-1") for _, word in self._automaton.iter(text)}
+        else:
+            for raw, contained, quoted in self._searches:
+                if contained <= present and raw in (one_quote if quoted else data):
+                    present.add(raw)
         found = [word for raw in present for word in self._reported.get(raw, ())]
+        automaton = self._automaton is not None
         for label, pattern, triggers in self.patterns:
-            if not any(contained <= present and trigger in data for trigger, contained in triggers):
+            if not any(
+                trigger in present if automaton else contained <= present and trigger in data
+                for trigger, contained in triggers
+            ):
                 continue
             for match in pattern.finditer(data):
                 # A pattern with a group records what it captured: ``label:captured``
@@ -201,7 +229,8 @@ class FactFinder:
                     found.append(label)
                     break
         for label, raw in self.import_words:
-            if raw in data and in_import_context(data, raw):
+            spelled = raw in present if automaton else raw in data
+            if spelled and in_import_context(data, raw):
                 found.append(label)
         # The first name of each import at the start of a line: `from X` and `import X, Y`;
         # and the module paths with a dot in them.
@@ -238,6 +267,20 @@ class FactFinder:
 
 
 _ONE_QUOTE = bytes.maketrans(b"'", b'"')
+# From how many searched words one automaton pass beats a substring search per word (a search
+# of a 20 KB file takes about 10 µs, an automaton pass about 100 µs whatever the words).
+AUTOMATON_FROM = 24
+
+
+def word_automaton(words: list[bytes]) -> ahocorasick.Automaton:
+    """An Aho–Corasick automaton that reports each of ``words`` found in a text (bytes read
+    as Latin-1, so that every byte is one character)."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        text = word.decode("latin-1")
+        automaton.add_word(text, text)
+    automaton.make_automaton()
+    return automaton
 
 
 def _one_quote(word: bytes) -> bytes:
