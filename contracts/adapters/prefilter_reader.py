@@ -73,15 +73,21 @@ class PrefilterReader:
                 records[path] = UNREADABLE_RECORD
                 continue
             # Names repeat across files: one string object each (a fifth of the records' size).
-            records[path] = Record(
-                frozenset(map(sys.intern, words)),
+            found = tuple(map(sys.intern, words))
+            record = records[path] = Record(
+                frozenset(found),
                 tuple(map(sys.intern, tops)),
                 tuple(map(sys.intern, imported)),
                 digest=digest,
                 paths=tuple(map(sys.intern, modules)),
             )
             changed = changed or state == _READ
-            entries[str(path)] = [*stamp, words, tops, imported, modules, digest]
+            # The entries kept (for the cache, and the next scan of this process) share the
+            # record's tuples: the lists read are let go.
+            entries[str(path)] = [
+                *stamp, found, record.tops, record.imported, record.paths, digest
+            ]  # fmt: skip
+        del results
         self._last = (key, entries)
         if cache_file is not None and (changed or len(entries) != len(cached)):
             store_json(cache_file, entries)
