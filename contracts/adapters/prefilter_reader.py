@@ -126,7 +126,12 @@ class _Reader:
         finally:
             os.close(descriptor)
         digest = content_digest(data) if self.digests else ""
-        return (_READ, stamp, *self.finder.facts(data), digest)
+        # Interned here: a forked reader's results then pickle each name once (pickle shares
+        # one object however often it occurs), and load as one object each.
+        words, tops, imported, paths = (
+            list(map(sys.intern, part)) for part in self.finder.facts(data)
+        )
+        return (_READ, stamp, words, tops, imported, paths, digest)
 
 
 def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
