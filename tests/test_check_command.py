@@ -339,7 +339,8 @@ def test_a_contract_that_could_not_read_a_file_it_needs_is_not_shown_green(
     project.config()
     result = project.cli("check", "--no-cache")
     assert result.code == 1
-    assert "SSOT [ssot] NOT FULLY CHECKED (1 file it needs could not be read)" in result.out
+    assert "SSOT [ssot] NOT FULLY CHECKED (1 file it needs could not be checked)" in result.out
+    assert "Summary: 0 broken, 0 kept, 1 not fully checked" in result.out
     data = json.loads(project.cli("check", "--no-cache", "--format", "json").out)
     assert data["contracts"][0]["unchecked_files"] == 1
     assert data["contracts"][0]["kept"] is True

@@ -113,12 +113,34 @@ def test_fix_rewrites_included_files_and_the_warm_run_sees_their_changes(
     assert findings(warm) == findings(scripts.check())
 
 
-def test_globs_cannot_leave_the_project(scripts: Project, tmp_path: Path) -> None:
+@pytest.mark.parametrize("pattern", ["../*.py", "/tmp/*.py"])
+def test_a_glob_leaving_the_project_is_one_clear_error(
+    scripts: Project, tmp_path: Path, pattern: str
+) -> None:
     (tmp_path / "elsewhere.py").write_text(IMPL_IMPORT)
-    scripts.config("include =\n    ../*.py\n    /tmp/*.py\n")
+    scripts.config(f"include =\n    {pattern}\n")
+    result = scripts.cli("check")
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        f"ssot-imports: error: {scripts.root / '.importlinter'}: contract 'ssot': option "
+        f"'include' = '{pattern}': a glob is relative to the project root, without `..`"
+    ]
+
+
+def test_an_included_script_python_cannot_read_fails_the_run(scripts: Project) -> None:
+    """Its import statement cannot be read (an unclosed parenthesis, then a broken line):
+    skipped with the reason, and blocking, as a file of the root packages would be."""
+    scripts.write("scripts/bad.py", "from pkg.core.impl import (Mode,\ndef broken(:\n")
+    scripts.config("include =\n    scripts/bad.py\n")
     report = scripts.check()
-    assert findings(report) == []
-    assert report.contracts[0].coverage.outside.in_scope == 0
+    outside = report.contracts[0].coverage.outside
+    assert (outside.in_scope, outside.checked, outside.skipped) == (1, 0, {"syntax-error": 1})
+    assert [(d.path, d.blocking) for d in report.diagnostics] == [("scripts/bad.py", True)]
+    result = scripts.cli("check", "--no-cache")
+    assert result.code == 1
+    assert "SSOT [ssot] NOT FULLY CHECKED (1 file it needs could not be checked)" in result.out
+    assert "0 broken, 0 kept, 1 not fully checked" in result.out
+    assert "5 files (+1 outside the roots)" in result.out
 
 
 def test_single_module_identity_reads_included_files_too(tmp_path: Path) -> None:

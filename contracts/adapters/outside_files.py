@@ -8,6 +8,8 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..domain.errors import ConfigurationError
+
 
 class OutsideFiles:
     """The application's ``OutsideFiles`` port, on the local file system and git."""
@@ -23,6 +25,12 @@ class OutsideFiles:
         """The included ``.py`` files that are not under ``inside`` (the root packages'
         folders), and the include globs that matched no file at all."""
         root = project_root.resolve()
+        for option, patterns in (("include", include), ("exclude", exclude)):
+            for pattern in patterns:
+                if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                    raise ConfigurationError(
+                        option, pattern, "a glob is relative to the project root, without `..`"
+                    )
         folders = [folder.resolve() for folder in inside]
         found: set[Path] = set()
         unmatched = []
@@ -47,9 +55,7 @@ class OutsideFiles:
 
 
 def _glob(root: Path, pattern: str) -> list[Path]:
-    """``pattern`` relative to ``root`` (``**`` crosses folders); nothing outside ``root``."""
-    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-        return []
+    """``pattern`` relative to ``root`` (``**`` crosses folders)."""
     return [path.resolve() for path in root.glob(pattern)]
 
 

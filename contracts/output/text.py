@@ -98,7 +98,7 @@ def _contract_block(contract: ContractResult, accepted_by: str, paint: Painter) 
     elif contract.unchecked_files:  # kept, as far as it could see: not green
         unchecked = contract.unchecked_files
         files = f"{unchecked} file{'s' if unchecked != 1 else ''}"
-        status = paint(f"NOT FULLY CHECKED ({files} it needs could not be read)", "broken")
+        status = paint(f"NOT FULLY CHECKED ({files} it needs could not be checked)", "broken")
     else:
         status = paint("KEPT", "kept")
     lines = [
@@ -189,7 +189,8 @@ def coverage_text(coverage: Coverage) -> str:
 
 def summary_line(report: CheckReport) -> str:
     broken = len(report.broken)
-    kept = len(report.contracts) - broken
+    partial = sum(1 for c in report.contracts if c.passed and c.unchecked_files)
+    kept = len(report.contracts) - broken - partial
     violations = report.violations
     new = sum(1 for v in violations if v.baseline_state == "new")
     fixable = [v for v in violations if v.fixable and v.baseline_state == "new"]
@@ -197,7 +198,7 @@ def summary_line(report: CheckReport) -> str:
     held = f", {unsafe} of them with --unsafe-fixes" if unsafe else ""
     baselined = len(violations) - new
     parts = [
-        f"{broken} broken, {kept} kept",
+        f"{broken} broken, {kept} kept" + (f", {partial} not fully checked" if partial else ""),
         f"{new} {'new ' if baselined or report.fixed else ''}violation{'s' if new != 1 else ''} "
         f"({len(fixable)} fixable{held})",
     ]
@@ -214,5 +215,11 @@ def summary_line(report: CheckReport) -> str:
     )
     if report.blocking:
         parts.append(f"{len(report.blocking)} not checked")
-    parts.append(f"{report.files_in_scope} files")
+    outside = max(
+        (c.coverage.outside.in_scope for c in report.contracts if c.coverage.outside),
+        default=0,
+    )
+    parts.append(
+        f"{report.files_in_scope} files" + (f" (+{outside} outside the roots)" if outside else "")
+    )
     return "Summary: " + " · ".join(parts)

@@ -509,8 +509,15 @@ class CanonicalImportAnalysis:
                 if findings.needed is not None:
                     findings.needed.add(path)
                 continue
+            found = self._file_violations(source, module, shim_map, self.classifier, *wanted)
+            if path in self.sources.failed:  # a statement could not be read: neither can Python
+                rule = self.sources.failed[path]
+                coverage.skipped[rule.name] = coverage.skipped.get(rule.name, 0) + 1
+                if findings.needed is not None:
+                    findings.needed.add(path)
+                continue
             coverage.checked += 1
-            violations += self._file_violations(source, module, shim_map, self.classifier, *wanted)
+            violations += found
         findings.coverage = replace(findings.coverage, outside=coverage)
         return violations
 

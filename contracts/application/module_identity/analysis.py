@@ -227,6 +227,8 @@ class ShadowRootAnalysis:
                 violations += self.stale.import_violations(statement, source, module, display)
         if tree is not None and self.stale is not None:
             violations += self.stale.string_violations(source, tree, lines, module, display)
+        if path in self.sources.failed:  # a statement could not be read: neither can Python
+            return [], self.sources.failed[path].name
         return violations, None
 
     def _is_exempt(self, importer: str) -> bool:
