@@ -4,8 +4,10 @@ globs, `.gitignore` respected, counted apart in the coverage."""
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import BASE_TREE, Project, findings, git
 
@@ -68,6 +70,8 @@ def test_outside_coverage_in_text_and_json(scripts: Project) -> None:
         text.out
     )
     data = json.loads(scripts.cli("check", "--no-cache", "--format", "json").out)
+    schema = resources.files("ssot_imports").joinpath("output/report.schema.json").read_text()
+    jsonschema.validate(data, json.loads(schema))
     assert data["contracts"][0]["coverage"]["outside"] == {
         "in_scope": 5,
         "checked": 4,
