@@ -86,8 +86,14 @@ def test_gitignore_can_be_ignored_and_a_glob_matching_nothing_is_a_warning(
     scripts.config("include =\n    *.py\n    scriptz/**/*.py\nrespect_gitignore = false\n")
     report = scripts.check()
     assert [path for path, *_ in findings(report)] == ["ignored_tool.py", "tool.py"]
-    assert report.contracts[0].warnings == [
-        "include glob 'scriptz/**/*.py' matches no Python file outside the root packages"
+    assert report.contracts[0].warnings == ["include glob 'scriptz/**/*.py' matches no Python file"]
+    # A glob whose files are all left out says so too.
+    scripts.config("include =\n    ignored_tool.py\n    pkg/**/*.py\n")
+    assert scripts.check().contracts[0].warnings == [
+        "include glob 'ignored_tool.py' matches only files left out (excluded, ignored by git, "
+        "or in the root packages)",
+        "include glob 'pkg/**/*.py' matches only files left out (excluded, ignored by git, or "
+        "in the root packages)",
     ]
 
 

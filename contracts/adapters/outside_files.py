@@ -21,9 +21,10 @@ class OutsideFiles:
         exclude: Iterable[str],
         respect_gitignore: bool,
         inside: Iterable[Path],
-    ) -> tuple[list[Path], list[str]]:
+    ) -> tuple[list[Path], dict[str, tuple[int, int]]]:
         """The included ``.py`` files that are not under ``inside`` (the root packages'
-        folders), and the include globs that matched no file at all."""
+        folders), and for each include glob how many files it matched and how many of them
+        are kept."""
         root = project_root.resolve()
         for option, patterns in (("include", include), ("exclude", exclude)):
             for pattern in patterns:
@@ -33,12 +34,10 @@ class OutsideFiles:
                     )
         folders = [folder.resolve() for folder in inside]
         found: set[Path] = set()
-        unmatched = []
+        matches: dict[str, set[Path]] = {}
         for pattern in include:
-            matched = {path for path in _glob(root, pattern) if path.suffix == ".py"}
-            if not matched:
-                unmatched.append(pattern)
-            found |= matched
+            matches[pattern] = {path for path in _glob(root, pattern) if path.suffix == ".py"}
+            found |= matches[pattern]
         for pattern in exclude:
             for path in _glob(root, pattern):
                 found.discard(path)
@@ -51,7 +50,8 @@ class OutsideFiles:
         }
         if respect_gitignore and found:
             found -= _ignored(root, found)
-        return sorted(found), unmatched
+        counts = {pattern: (len(paths), len(paths & found)) for pattern, paths in matches.items()}
+        return sorted(found), counts
 
 
 def _glob(root: Path, pattern: str) -> list[Path]:

@@ -79,16 +79,25 @@ class RunContext:
         respect_gitignore: bool,
     ) -> tuple[list[Path], list[str]]:
         """The files a contract includes from outside the root packages (found once a run
-        for each set of globs), and its include globs that matched no file."""
+        for each set of globs), and a warning for each include glob that brings none."""
         key = ("outside files", tuple(root_packages), include, exclude, respect_gitignore)
         if key not in self.shared:
-            self.shared[key] = self.ports.outside.find(
+            files, counts = self.ports.outside.find(
                 self.project_root,
                 include,
                 exclude,
                 respect_gitignore,
                 self.index(root_packages).directories,
             )
+            warnings = [
+                f"include glob {pattern!r} matches no Python file"
+                if not matched
+                else f"include glob {pattern!r} matches only files left out (excluded, "
+                "ignored by git, or in the root packages)"
+                for pattern, (matched, kept) in counts.items()
+                if not kept
+            ]
+            self.shared[key] = (files, warnings)
         return self.shared[key]
 
     def prefilter_outside(self, paths: list[Path], request: Request) -> dict[Path, Record]:

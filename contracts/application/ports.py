@@ -243,9 +243,9 @@ class OutsideFiles(Protocol):
         exclude: Iterable[str],
         respect_gitignore: bool,
         inside: Iterable[Path],
-    ) -> tuple[list[Path], list[str]]:
-        """The included Python files outside the folders ``inside``, and the include globs
-        that matched no file."""
+    ) -> tuple[list[Path], dict[str, tuple[int, int]]]:
+        """The included Python files outside the folders ``inside``, and for each include
+        glob how many files it matched and how many of them are kept."""
         ...
 
 

@@ -104,7 +104,7 @@ class CanonicalImportAnalysis:
         self._validate()
         exports = self._derive_exports()
         self._prefilter_files(exports)
-        self.outside, unmatched = self.context.outside_files(
+        self.outside, outside_warnings = self.context.outside_files(
             self.root_packages,
             self.options.include,
             self.options.exclude,
@@ -123,10 +123,7 @@ class CanonicalImportAnalysis:
         if kept is not None:
             return kept
         findings = self._analyse(exports)
-        findings.warnings += [
-            f"include glob {pattern!r} matches no Python file outside the root packages"
-            for pattern in unmatched
-        ]
+        findings.warnings += list(outside_warnings)
         if self.options.include:
             findings.violations = sorted(
                 [*findings.violations, *self._outside_scan(findings)], key=Violation.sort_key

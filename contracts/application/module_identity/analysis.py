@@ -81,7 +81,7 @@ class ShadowRootAnalysis:
         self.stale = self._stale_paths(modules)
         request = self.stale.request if self.stale else Request(())
         self.records = self.context.prefilter(self.root_packages, request)
-        outside, unmatched = self.context.outside_files(
+        outside, outside_warnings = self.context.outside_files(
             self.root_packages,
             self.options.include,
             self.options.exclude,
@@ -125,10 +125,7 @@ class ShadowRootAnalysis:
             sorted(violations, key=Violation.sort_key),
             self.sources.diagnostics,
             coverage,
-            warnings=[
-                f"include glob {pattern!r} matches no Python file outside the root packages"
-                for pattern in unmatched
-            ],
+            warnings=list(outside_warnings),
             needed=needed,
         )
         memo.keep(findings, self.sources.consulted, {})
