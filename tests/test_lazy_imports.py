@@ -9,24 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Project, findings, run_tool, script
+from conftest import CONFIG_HEAD, Project, findings, run_tool, script
 from ssot_imports.domain.parsing import is_lazy, parse_python
 
-CONFIG = """\
-[importlinter]
-root_packages =
-    pkg
-contract_types =
-    canonical_import: ssot_imports.canonical_import.CanonicalImportContract
-    single_module_identity: ssot_imports.single_module_identity.SingleModuleIdentityContract
-
-[importlinter:contract:ssot]
-name = SSOT
-type = canonical_import
-canonical_module = pkg.core.api
-implementation_modules =
-    pkg.core.impl
-
+# The conftest contract, and a single_module_identity contract beside it.
+HEAD = CONFIG_HEAD + (
+    "    single_module_identity: ssot_imports.single_module_identity.SingleModuleIdentityContract\n"
+)
+IDENTITY = """\
 [importlinter:contract:identity]
 name = identity
 type = single_module_identity
@@ -62,7 +52,7 @@ def lazy(tmp_path: Path) -> Project:
             "pkg/tests/test_lazy.py": "lazy from pkg.core.impl import Impl\n\nIMPL = Impl\n",
         }
     )
-    project.write(".importlinter", CONFIG)
+    project.config(head=HEAD, extra=IDENTITY)
     return project
 
 
@@ -117,3 +107,27 @@ def test_plain_lint_imports_reads_them_too(lazy: Project) -> None:
         "from implementation module `pkg.core.impl`"
     ) in result.out
     assert "    fix: lazy from pkg.core.api import Mode\n" in result.out
+
+
+def test_the_codemod_edits_lazy_statements_and_keeps_them_lazy() -> None:
+    """libcst's path (the one `fix` takes for renames and for files `ast` cannot read): a
+    lazy `from` and a lazy `import` are edited as their eager forms, then made lazy again."""
+    import libcst
+    from ssot_imports.domain.edits import FromImportEdit, ImportedName, ModuleEdit
+    from ssot_imports.domain.rewrite import apply_edits
+
+    source = "lazy  from pkg.core.impl import Mode, Impl\nlazy import pkg.core.impl as impl\n"
+    edits = [
+        (
+            "mode",
+            FromImportEdit(1, "Mode", "Mode", "pkg.core.api", (ImportedName("Mode", "Mode"),)),
+        ),
+        ("module", ModuleEdit(2, "pkg.core.impl", "pkg.core.api", alias="impl")),
+    ]
+    result = apply_edits(libcst.parse_module(source), edits)
+    assert result.applied == {"mode", "module"}
+    assert result.module.code == (
+        "lazy  from pkg.core.impl import Impl\n"
+        "from pkg.core.api import Mode\n"
+        "lazy import pkg.core.api as impl\n"
+    )

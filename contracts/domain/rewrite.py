@@ -16,6 +16,7 @@ Only the import statements and strings named by an edit change; every other byte
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -332,50 +333,28 @@ class _Rewriter(cst.CSTTransformer):
         return None
 
 
+# Each lazy import node (PEP 810) and its eager form: the same fields, but `lazy`'s spacing.
+_EAGER: dict[type, type] = {cst.LazyImportFrom: cst.ImportFrom, cst.LazyImport: cst.Import}
+
+
+def _recast(node: cst.CSTNode, kind: type, **extra: object) -> cst.CSTNode:
+    """``node`` as a node of ``kind``: every field the two share, and ``extra``."""
+    shared = {f.name for f in dataclasses.fields(kind)} & {f.name for f in dataclasses.fields(node)}
+    return kind(**{name: getattr(node, name) for name in shared}, **extra)
+
+
 def _eager(node: cst.LazyImportFrom | cst.LazyImport) -> cst.ImportFrom | cst.Import:
-    if isinstance(node, cst.LazyImportFrom):
-        return cst.ImportFrom(
-            module=node.module,
-            names=node.names,
-            relative=node.relative,
-            lpar=node.lpar,
-            rpar=node.rpar,
-            semicolon=node.semicolon,
-            whitespace_after_from=node.whitespace_after_from,
-            whitespace_before_import=node.whitespace_before_import,
-            whitespace_after_import=node.whitespace_after_import,
-        )
-    return cst.Import(
-        names=node.names,
-        semicolon=node.semicolon,
-        whitespace_after_import=node.whitespace_after_import,
-    )
+    return _recast(node, _EAGER[type(node)])  # type: ignore[return-value]
 
 
 def _lazy_again(
     node: cst.BaseSmallStatement, lazy: cst.LazyImportFrom | cst.LazyImport
 ) -> cst.BaseSmallStatement:
     """The rewritten eager statement, lazy as it was."""
-    if isinstance(node, cst.ImportFrom):
-        return cst.LazyImportFrom(
-            module=node.module,
-            names=node.names,
-            relative=node.relative,
-            lpar=node.lpar,
-            rpar=node.rpar,
-            semicolon=node.semicolon,
-            whitespace_after_lazy=lazy.whitespace_after_lazy,
-            whitespace_after_from=node.whitespace_after_from,
-            whitespace_before_import=node.whitespace_before_import,
-            whitespace_after_import=node.whitespace_after_import,
-        )
-    if isinstance(node, cst.Import):
-        return cst.LazyImport(
-            names=node.names,
-            semicolon=node.semicolon,
-            whitespace_after_lazy=lazy.whitespace_after_lazy,
-            whitespace_after_import=node.whitespace_after_import,
-        )
+    for lazy_kind, eager_kind in _EAGER.items():
+        if isinstance(node, eager_kind):
+            spacing = lazy.whitespace_after_lazy
+            return _recast(node, lazy_kind, whitespace_after_lazy=spacing)  # type: ignore[return-value]
     return node
 
 
