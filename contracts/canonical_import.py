@@ -57,6 +57,7 @@ class _CanonicalContract(ReportingContract):
     check_string_references = fields.BooleanField(required=False, default=True)
     check_unreachable_files = fields.BooleanField(required=False, default=True)
     report_upstream_imports = fields.BooleanField(required=False, default=False)
+    export_missing_names = fields.BooleanField(required=False, default=True)
     include = fields.ListField(subfield=fields.StringField(), required=False)
     exclude = fields.ListField(subfield=fields.StringField(), required=False)
     respect_gitignore = fields.BooleanField(required=False, default=True)
@@ -123,6 +124,7 @@ class _CanonicalContract(ReportingContract):
             check_string_references=value.check_string_references,
             check_unreachable_files=value.check_unreachable_files,
             report_upstream_imports=value.report_upstream_imports,
+            export_missing_names=value.export_missing_names,
             include=tuple(value.include or ()),
             exclude=tuple(value.exclude or ()),
             respect_gitignore=value.respect_gitignore,

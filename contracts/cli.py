@@ -528,8 +528,13 @@ def _fix(arguments: argparse.Namespace) -> int:
     for outcome in report.files:
         if outcome.skipped:
             print(printable(f"  skipped {outcome.path}: {outcome.skipped}"), file=stream)
-        elif outcome.fixed and not arguments.diff:
-            print(printable(f"  {outcome.path}: {outcome.fixed} fixed"), file=stream)
+        elif (outcome.fixed or outcome.exported) and not arguments.diff:
+            exported = f"now exports {', '.join(outcome.exported)}" if outcome.exported else ""
+            done = f"{outcome.fixed} fixed" if outcome.fixed else ""
+            print(
+                printable(f"  {outcome.path}: {'; '.join(filter(None, (done, exported)))}"),
+                file=stream,
+            )
     if report.left:
         print(f"{len(report.left)} violation(s) left:", file=stream)
         for violation, reason in report.left:

@@ -43,6 +43,10 @@ BASE_TREE = {
 
         def helper():
             return 1
+
+
+        def _helper():
+            return 2
         """,
     "pkg/core/api.py": """\
         from pkg.core.impl import Impl as _Impl

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import Project, findings
+from ssot_imports.domain.facade_exports import ExportAddition
 
 
 def by_path(report, path):
@@ -35,6 +36,7 @@ def test_implementation_import_with_exact_suggestion(project: Project) -> None:
         from pkg.core.impl import Impl as Manager
         from pkg.core.impl import Impl
         from pkg.core.impl import helper
+        from pkg.core.impl import _helper
         """,
     )
     violations = by_path(project.check(), "pkg/app/consumer.py")
@@ -42,6 +44,7 @@ def test_implementation_import_with_exact_suggestion(project: Project) -> None:
         (2, 26, "implementation-import", "Impl"),
         (3, 26, "implementation-import", "Impl"),
         (4, 26, "implementation-import", "helper"),
+        (5, 26, "implementation-import", "_helper"),
     ]
     assert violations[0].suggestion == "from pkg.core.api import Manager"
     assert violations[0].fixable
@@ -52,10 +55,18 @@ def test_implementation_import_with_exact_suggestion(project: Project) -> None:
     assert violations[1].suggestion == "from pkg.core.api import Manager"
     assert violations[1].edit.rename_to == "Manager"
     assert violations[1].edit.names[0].local == "Impl"
-    # helper is not exported canonically: no suggestion, the reason instead.
-    assert violations[2].suggestion is None
-    assert not violations[2].fixable
-    assert violations[2].unfixable_reason == "`pkg.core.api` does not export `helper`"
+    # helper is not exported canonically yet: `fix` makes the canonical module export it.
+    assert violations[2].suggestion == "from pkg.core.api import helper"
+    assert violations[2].fix_safety == "safe"
+    assert violations[2].edit.export == ExportAddition(
+        "pkg.core.api", "pkg/core/api.py", "pkg.core.impl", "helper", "pkg.core.impl"
+    )
+    # A private helper is not for the façade to export: no suggestion, the reason instead.
+    assert violations[3].suggestion is None
+    assert not violations[3].fixable
+    assert violations[3].unfixable_reason == (
+        "`pkg.core.api` does not export `_helper` (`_helper` is private to `pkg.core.impl`)"
+    )
 
 
 def test_seed_pattern_two_is_found_in_multiline_and_lazy_forms(project: Project) -> None:

@@ -180,6 +180,7 @@ def test_json_format_follows_its_schema(messy: Project) -> None:
         "names": [{"name": "Manager", "local": "Impl"}],
         "rename_to": "Manager",
         "safe": True,
+        "export": None,
     }
     assert first["fix_safety"] == "safe"
     assert (

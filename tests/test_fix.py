@@ -71,14 +71,14 @@ def test_partially_exported_import_is_split(project: Project) -> None:
         project,
         "pkg/app/consumer.py",
         """\
-        from pkg.core.impl import helper, Impl as Manager, Mode
+        from pkg.core.impl import _helper, Impl as Manager, Mode
         """,
     )
-    assert text == ("from pkg.core.impl import helper\nfrom pkg.core.api import Manager, Mode\n")
+    assert text == ("from pkg.core.impl import _helper\nfrom pkg.core.api import Manager, Mode\n")
     assert result.code == 1
     assert (
-        "pkg/app/consumer.py:1: SSOT001 implementation-import: `pkg.core.api` does not export `helper`"
-        in result.out
+        "pkg/app/consumer.py:1: SSOT001 implementation-import: `pkg.core.api` does not export `_helper` "
+        "(`_helper` is private to `pkg.core.impl`)" in result.out
     )
 
 
@@ -90,7 +90,7 @@ def test_existing_canonical_import_in_the_same_scope_is_extended(project: Projec
             Mode,
         )
         import os
-        from pkg.core.impl import Impl as Manager, helper
+        from pkg.core.impl import Impl as Manager, _helper
         from pkg.core.impl import Impl as Manager
 
 
@@ -106,7 +106,7 @@ def test_existing_canonical_import_in_the_same_scope_is_extended(project: Projec
             Manager,
         )
         import os
-        from pkg.core.impl import helper
+        from pkg.core.impl import _helper
 
 
         def lazy():
@@ -121,13 +121,13 @@ def test_a_later_canonical_import_is_not_used_as_host(project: Project) -> None:
     assert rewrite(
         project,
         """\
-        from pkg.core.impl import Impl as Manager, helper
+        from pkg.core.impl import Impl as Manager, _helper
         x = Manager()
         from pkg.core.api import Mode
         """,
     ) == textwrap.dedent(
         """\
-        from pkg.core.impl import helper
+        from pkg.core.impl import _helper
         from pkg.core.api import Manager
         x = Manager()
         from pkg.core.api import Mode

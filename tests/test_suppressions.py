@@ -179,7 +179,7 @@ def test_sarif_marks_suppressed_results(project: Project) -> None:
     ]
     text = project.cli("check", "--no-cache").out
     assert text.splitlines()[-1] == (
-        "Summary: 2 broken, 0 kept · 7 violations (4 fixable) · 3 suppressed · 0 diagnostics "
+        "Summary: 2 broken, 0 kept · 7 violations (5 fixable) · 3 suppressed · 0 diagnostics "
         "· 6 files"
     )
 

@@ -19,6 +19,7 @@ from .edits import (
     ModuleEdit,
     StringEdit,
 )
+from .facade_exports import ExportAddition
 from .findings import Coverage, Diagnostic, Violation
 from .rules import rule_named
 
@@ -36,6 +37,8 @@ def edit_to_json(edit: Edit | None) -> dict[str, Any] | None:
         value = getattr(edit, field.name)
         if field.name == "names":
             value = [{"name": name.name, "local": name.local} for name in value]
+        elif field.name == "export" and value is not None:
+            value = dataclasses.asdict(value)
         data[field.name] = value
     return data
 
@@ -49,6 +52,8 @@ def edit_from_json(data: dict[str, Any] | None) -> Edit | None:
         values["names"] = tuple(ImportedName(n["name"], n["local"]) for n in values["names"])
     if values.get("exposes") is not None:
         values["exposes"] = tuple(values["exposes"])
+    if values.get("export") is not None:
+        values["export"] = ExportAddition(**values["export"])
     if "attributes" in values:
         values["attributes"] = tuple(tuple(pair) for pair in values["attributes"])
     return cls(**values)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .facade_exports import ExportAddition
+
 
 @dataclass(frozen=True)
 class ImportedName:
@@ -39,6 +41,8 @@ class FromImportEdit:
     rename_to: str | None = None
     # Unsafe: the fix can change behaviour; ``fix`` applies it only with ``--unsafe-fixes``.
     safe: bool = True
+    # The canonical module does not export ``name`` yet: ``fix`` adds it there first.
+    export: ExportAddition | None = None
 
     @property
     def renames_local(self) -> bool:
@@ -95,6 +99,8 @@ class StringEdit:
     # loaded module is used for those alone.
     exposes: tuple[str, ...] | None = None
     safe: bool = True
+    # The canonical module does not export the name yet: ``fix`` adds it there first.
+    export: ExportAddition | None = None
 
     def render(self) -> str:
         return f'"{self.new_value}"'

@@ -83,6 +83,8 @@ class FileOutcome:
     kept_names: dict[str, str] = field(default_factory=dict)
     # With ``--diff``: the bytes the file would get (checked in a mirror of the tree).
     rewritten: bytes | None = None
+    # A canonical module: the names it was made to export (so that importers can move there).
+    exported: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,4 +100,4 @@ class FixReport:
 
     @property
     def changed_files(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.fixed and not f.skipped]
+        return [f for f in self.files if (f.fixed or f.exported) and not f.skipped]

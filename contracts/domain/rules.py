@@ -73,10 +73,17 @@ IMPLEMENTATION_IMPORT = Rule(
     example="from netra_backend.app.websocket_core.unified_manager import "
     "UnifiedWebSocketManager as WebSocketManager",
     fixed_example="from netra_backend.app.websocket_core.websocket_manager import WebSocketManager",
-    fix_notes="When the canonical module does not export the name (a helper), there is no "
-    "suggestion: the finding says so, and the name has to be exported canonically or the "
-    "dependency removed. The modules the canonical module itself imports, directly or through "
-    "others (a package façade's building blocks), are not reported: importing the façade there "
+    fix_notes="When the canonical module does not export the name yet (a helper the "
+    "implementation defines), `fix` first adds it to the canonical module: one more line "
+    "importing it from the implementation, after the canonical module's own module-level "
+    "import of it, and an entry in a literal `__all__`. That is done only for a public name the "
+    "implementation defines itself, when the canonical module imports from it unconditionally "
+    "and binds no other object under that name, its `__all__` (if any) is a plain literal, and "
+    "the contract has no `exports` list; otherwise there is no suggestion and the finding says "
+    "why. It is unsafe when a module star-imports the canonical module (the new name reaches "
+    "it too). `export_missing_names = false` turns it off. The modules the canonical module "
+    "itself imports, directly or through others (a package façade's building blocks), are not "
+    "reported: importing the façade there "
     "would be an import cycle. `report_upstream_imports = true` reports them, without a fix.",
 )
 IMPLEMENTATION_MODULE_IMPORT = Rule(

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ...domain import rules
-from ...domain.edits import StringEdit
+from ...domain.edits import FromImportEdit, StringEdit
 from ...domain.errors import ConfigurationError, did_you_mean
 from ...domain.exports import ExportSet, ObjectRef, derive_exports, star_bound
+from ...domain.facade_exports import ExportAddition, ExportImpossible, defines, plan_addition
 from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
@@ -68,6 +69,9 @@ class CanonicalImportOptions:
     # modules it imports, directly or not): reported without a fix, since importing the
     # façade there would be an import cycle.
     report_upstream_imports: bool = False
+    # A public name an implementation defines but the canonical module does not export yet:
+    # `fix` adds it to the canonical module, so that its importers can move there.
+    export_missing_names: bool = True
     # Files outside the root packages to check too (globs relative to the project root).
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -159,6 +163,7 @@ class CanonicalImportAnalysis:
                 for module, target in shim_map.targets.items()
                 if target.role == IMPLEMENTATION
             },
+            missing_export=self._missing_export,
         )
         violations = self._graph_violations(shim_map, classifier)
         walk = FileWalk(
@@ -173,12 +178,64 @@ class CanonicalImportAnalysis:
         self.classifier = classifier
         violations += self._file_scan(shim_map, classifier, walk)
         violations = self._without_cycles(violations)
+        if classifier.star_importers:
+            violations = self._exports_reach_star_importers(violations, classifier.star_importers)
         return ContractFindings(
             violations=sorted(violations, key=Violation.sort_key),
             diagnostics=self.sources.diagnostics,
             coverage=walk.coverage,
             needed=self._needed(),
         )
+
+    def _missing_export(self, name: str, implementation: str) -> ExportAddition | str:
+        """How the canonical module can come to export ``name``, which ``implementation``
+        defines; or, as a string, why it cannot."""
+        canonical = self.options.canonical_module
+        if not self.options.export_missing_names:
+            return "`export_missing_names` is off"
+        if self.options.exports:
+            return f"the contract's `exports` option lists what `{canonical}` exports"
+        implementation_source = self.sources.module_file(implementation)
+        implementation_tree = (
+            None if implementation_source is None else self.sources.tree(implementation_source)
+        )
+        if implementation_tree is None:
+            return f"`{implementation}` cannot be read"
+        if not defines(implementation_tree, name):
+            return (
+                f"`{implementation}` does not define `{name}` at module level; import it "
+                "from where it is defined"
+            )
+        source = self.sources.module_file(canonical)
+        tree = None if source is None else self.sources.tree(source)
+        if source is None or tree is None:
+            return f"`{canonical}` cannot be read"
+        try:
+            return plan_addition(
+                tree,
+                module=canonical,
+                path=self.context.display_path(source.path),
+                is_package=self.locator.is_package(canonical),
+                implementation=implementation,
+                name=name,
+            )
+        except ExportImpossible as reason:
+            return str(reason)
+
+    def _exports_reach_star_importers(
+        self, violations: list[Violation], importers: set[str]
+    ) -> list[Violation]:
+        """A name the canonical module starts to export reaches every module that
+        star-imports it, where it could replace a binding of the same name: those fixes are
+        unsafe."""
+        first = sorted(importers)[0]
+        note = f" (unsafe: `{first}` star-imports `{self.options.canonical_module}`)"
+        return [
+            replace(v, edit=replace(v.edit, safe=False), message=v.message + note)
+            if isinstance(v.edit, FromImportEdit | StringEdit) and v.edit.export is not None
+            else v
+            for v in violations
+        ]
 
     def _without_cycles(self, violations: list[Violation]) -> list[Violation]:
         """The modules the canonical module imports (its building blocks) cannot import from

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ...domain import rules, suggestions
-from ...domain.edits import AttributeEdit, ChainEdit, Edit, StringEdit
+from ...domain.edits import AttributeEdit, ChainEdit, Edit, FromImportEdit, StringEdit
 from ...domain.exports import ExportSet, ObjectRef
+from ...domain.facade_exports import ExportAddition
 from ...domain.findings import Violation
 from ...domain.rules import Rule
 from ...domain.statements import Binding, ImportStatement
@@ -101,6 +102,9 @@ class Classifier:
         allow_secondary_names: bool,
         check_name_rebinding: bool,
         implementations: Mapping[str, Target] | None = None,
+        missing_export: Callable[[str, str], ExportAddition | str] = lambda name, module: (
+            "it is not known how"
+        ),
     ) -> None:
         self.exports = exports
         self.canonical = exports.module
@@ -115,6 +119,11 @@ class Classifier:
         self.allow_renames = allow_renames
         self.allow_secondary_names = allow_secondary_names
         self.check_name_rebinding = check_name_rebinding
+        # How the canonical module can export a name an implementation defines (or why not).
+        self.missing_export = missing_export
+        # The modules that star-import the canonical module: a name it starts to export
+        # reaches them too.
+        self.star_importers: set[str] = set()
 
     def classify(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
         if binding.name is None or f"{binding.source}.{binding.name}" == target.module:
@@ -136,16 +145,30 @@ class Classifier:
         self, site: Site, binding: Binding, target: Target, obj: ObjectRef | None
     ) -> Violation:
         if obj is None:
+            message = (
+                f"`{binding.name}` is imported from implementation module `{target.module}`, "
+                f"which only `{self.canonical}` may import; `{self.canonical}` does not "
+                f"export `{binding.name}`"
+            )
+            addition = self.missing_export(binding.name, target.module)
+            if isinstance(addition, str):
+                return self._violation(
+                    rules.IMPLEMENTATION_IMPORT,
+                    site,
+                    binding,
+                    target,
+                    message,
+                    edit=None,
+                    unfixable=f"`{self.canonical}` does not export `{binding.name}` ({addition})",
+                )
+            edit = self._move(site, binding, binding.name, binding.local)
             return self._violation(
                 rules.IMPLEMENTATION_IMPORT,
                 site,
                 binding,
                 target,
-                f"`{binding.name}` is imported from implementation module `{target.module}`, "
-                f"which only `{self.canonical}` may import; `{self.canonical}` does not "
-                f"export `{binding.name}`",
-                edit=None,
-                unfixable=f"`{self.canonical}` does not export `{binding.name}`",
+                message + " yet: `fix` adds it there, re-exported from the implementation",
+                edit=replace(edit, export=addition),
             )
         return self._through(site, binding, target, obj, rules.IMPLEMENTATION_IMPORT)
 
@@ -235,6 +258,8 @@ class Classifier:
         ]
 
     def _star(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
+        if target.role == CANONICAL:
+            self.star_importers.add(site.importer)
         if target.role not in (IMPLEMENTATION, SHIM):
             return []  # the canonical module itself, or a module that binds no canonical object
         public = sorted(target.star_names)
@@ -468,8 +493,14 @@ class Classifier:
         else:
             first, rest = reference.attributes[0], reference.attributes[1:]
             obj = target.bindings.get(first)
-            if obj is None:
-                unfixable = f"`{self.canonical}` does not export `{first}`"
+            addition = self.missing_export(first, target.module) if obj is None else None
+            if isinstance(addition, ExportAddition):
+                separator = ":" if reference.colon else "."
+                new_value = f"{self.canonical}{separator}{'.'.join(reference.attributes)}"
+                edit = StringEdit(reference.line, reference.value, new_value, export=addition)
+                message += f"; `{self.canonical}` does not export `{first}` yet: `fix` adds it"
+            elif obj is None:
+                unfixable = f"`{self.canonical}` does not export `{first}` ({addition})"
             else:
                 qualified = ".".join([self.exports.preferred_name(obj), *rest])
                 separator = ":" if reference.colon else "."
@@ -503,7 +534,7 @@ class Classifier:
             self.canonical, site.statement, site.importer, site.importer_is_package
         )
 
-    def _move(self, site: Site, binding: Binding, preferred: str, local: str) -> Edit:
+    def _move(self, site: Site, binding: Binding, preferred: str, local: str) -> FromImportEdit:
         """``preferred`` from the canonical module; the uses of ``local`` are renamed to it by
         ``fix`` when that is provably safe (unless ``allow_renames`` accepts the ``as``)."""
         edit = suggestions.move_name(binding, self._from_module(site), (preferred, local))

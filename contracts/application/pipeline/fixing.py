@@ -30,6 +30,7 @@ from ...domain.edits import (
     StringEdit,
 )
 from ...domain.expected_failures import expected_to_fail
+from ...domain.facade_exports import ExportImpossible, add_exports
 from ...domain.findings import Violation
 from ...domain.outline import Outline, first_line
 from ...domain.parsing import parse_python, split_lines
@@ -78,6 +79,10 @@ def run_fix(
 
     report = FixReport(
         unreadable=[d for d in before.diagnostics if d.rule in UNREADABLE], timings=timings
+    )
+    # The canonical modules that must export a name before its importers can take it there.
+    held.update(
+        _export_first(files, before.project_root, by_path, unsafe, diff_only, before_write, report)
     )
     renamed = {
         v.edit.local for v in fixable if isinstance(v.edit, FromImportEdit) and v.edit.rename_to
@@ -153,6 +158,59 @@ def run_fix(
         ]
     timings["check of the result"] = time.perf_counter() - started
     return report
+
+
+def _export_first(
+    files: Files,
+    project_root: Path,
+    by_path: dict[str, list[Violation]],
+    unsafe: bool,
+    diff_only: bool,
+    before_write: Callable[[Path], None],
+    report: FixReport,
+) -> dict[str, str]:
+    """Make each canonical module export the names that fixes are about to import from it
+    (with the canonical module's own fixes, if it has any). The fixes whose name could not be
+    exported are taken out of ``by_path``; returns why, by fingerprint."""
+    wanted: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    needing: dict[str, set[str]] = defaultdict(set)
+    modules: dict[str, str] = {}
+    for violations in by_path.values():
+        for violation in violations:
+            export = getattr(violation.edit, "export", None)
+            if export is not None:
+                wanted[export.path][export.source].append(export.name)
+                needing[export.path].add(violation.fingerprint)
+                modules[export.path] = export.module
+    held: dict[str, str] = {}
+    for relative in sorted(wanted):
+        own = by_path.pop(relative, [])
+        exports = tuple(
+            (source, tuple(dict.fromkeys(names)))
+            for source, names in sorted(wanted[relative].items())
+        )
+        reading = replace(
+            _read(files, project_root, relative, own, unsafe, modules[relative]), exports=exports
+        )
+        outcome, missed = _write(
+            files, project_root, relative, own, _rewrite(reading), diff_only, before_write
+        )
+        report.files.append(outcome)
+        report.fixed += outcome.fixed
+        held.update(missed)
+        if outcome.skipped is None:
+            outcome.exported = tuple(name for _, names in exports for name in names)
+            continue
+        reason = f"`{modules[relative]}` could not be made to export it: {outcome.skipped}"
+        for path, violations in list(by_path.items()):
+            kept = [v for v in violations if v.fingerprint not in needing[relative]]
+            if len(kept) < len(violations):
+                held.update({v.fingerprint: reason for v in violations if v not in kept})
+                if kept:
+                    by_path[path] = kept
+                else:
+                    del by_path[path]
+    return held
 
 
 def _check_mirror(
@@ -239,6 +297,8 @@ class _Reading:
     # Why a module-level name may be read from outside the file (None: it is not), for the
     # names known; a name not listed is taken as not read elsewhere, and noted as relied on.
     exposures: dict[str, str | None] = field(default_factory=dict)
+    # Names to export (a canonical module): (the implementation as its import spells it, names).
+    exports: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,10 +318,11 @@ def _read(
     relative: str,
     violations: list[Violation],
     unsafe: bool,
+    module: str = "",
 ) -> _Reading:
     path = project_root / relative
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
-    module = violations[0].importer
+    module = violations[0].importer if violations else module
     try:
         snapshot = files.snapshot(path)
     except OSError as error:
@@ -297,6 +358,10 @@ def _rewrite(reading: _Reading) -> _Rewrite:
             reading.path.name == "__init__.py",
             reading.unsafe,
         )
+        for source, names in reading.exports:
+            rewritten.data = add_exports(rewritten.data, source, names)
+    except ExportImpossible as reason:
+        return _Rewrite(reading, problem=f"{reason}; it was left untouched")
     except _Unparsable:
         return _Rewrite(reading, problem="the file does not parse; it was left untouched")
     except _BrokenRewrite:
@@ -381,10 +446,11 @@ class _Exposure:
 
     One pass over the tree: in each file that spells one of the names at all, every
     ``<module>.<name>`` (attribute, dotted string) and every ``from …<module> import …<name>``
-    is noted as (the module's last name, the name, the file).
+    is noted as (the module's last name, the name, the file); an absolute ``from`` import as
+    (``=`` and the module's whole name, the name, the file), since it can read no other module.
     """
 
-    _FROM = re.compile(rb"from\s+[\w.]*?(\w+)\s+import\s*(\([^)]*\)|[^\n;]*)")
+    _FROM = re.compile(rb"from\s+(\.*)((?:\w+\s*\.\s*)*)(\w+)\s+import\s*(\([^)]*\)|[^\n;]*)")
 
     def __init__(
         self,
@@ -431,9 +497,11 @@ class _Exposure:
             for name in present:
                 self._attributes(data, name, path, found)
             if b"import" in data:
-                for leaf, listed in self._FROM.findall(data):
+                for dots, parents, leaf, listed in self._FROM.findall(data):
+                    # An absolute import names its module whole: only that module is read.
+                    key = leaf if dots else b"=" + re.sub(rb"\s", b"", parents) + leaf
                     for name in words.findall(listed):
-                        found[(leaf.decode(), name.decode())].add(path)
+                        found[(key.decode(), name.decode())].add(path)
         return found
 
     @staticmethod
@@ -458,7 +526,9 @@ class _Exposure:
         leaf = module.rpartition(".")[2]
 
         def exposed(name: str) -> str | None:
-            others = sorted(self.readers.get((leaf, name), set()) - {own})
+            readers = self.readers
+            found = readers.get((leaf, name), set()) | readers.get((f"={module}", name), set())
+            others = sorted(found - {own})
             if others:
                 return f"`{name}` may be read from `{module}` by another file ({others[0].name})"
             return None
