@@ -151,3 +151,31 @@ def test_the_automaton_reports_words_quoted_either_way() -> None:
     )
     assert words == ['"pkg.impl', "'pkg.impl", "Filler3Name", "Manager", "import:impl"]
     assert tops == ["pkg"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(python_file(), NAMES)
+def test_the_line_prefix_pattern_captures_what_the_line_regex_captures(
+    text: str, name: str
+) -> None:
+    """The module of each `from M import … as <canonical name>` is captured by searching for
+    the `as` and matching its line's head, not by a regex tried at every character: the labels
+    are those the single regex gives."""
+    import re
+
+    from ssot_imports.application.canonical_paths.prefilter import Prefilter
+    from ssot_imports.domain.exports import ExportSet, ObjectRef
+    from ssot_imports.domain.prefilter import LINE_PREFIX, _compiled, _line_captures
+
+    obj = ObjectRef("pkg.impl", name)
+    prefilter = Prefilter(ExportSet("pkg.api", {name: obj}, {obj: name}), ["pkg.impl"])
+    label, regex, _ = prefilter.request.patterns[1]
+    line, _, main = regex.partition(LINE_PREFIX)
+    single = re.compile(rf"(?m)(?:^{line})?\b{main}".encode())
+    data = text.encode()
+    expected = sorted(
+        {f"{label}:{m.group(1).decode() if m.group(1) else '?'}" for m in single.finditer(data)}
+    )
+    searched, line_pattern = _compiled(regex)
+    assert line_pattern is not None
+    assert sorted(set(_line_captures(data, label, searched, line_pattern))) == expected

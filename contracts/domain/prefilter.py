@@ -75,9 +75,13 @@ class Request:
 
     A pattern ``(label, regex, triggers)`` runs only on files that contain one of its trigger
     substrings; when it matches, ``label`` is added to the file's words (with a capturing
-    group: ``label:captured`` for every match). An import word found on a line that could
-    hold an import statement adds ``import:word``. Imported top-level names are always
-    collected.
+    group: ``label:captured`` for every match). A regex written ``LINE + LINE_PREFIX + MAIN``
+    is searched for as ``MAIN`` (after a non-word character), and what ``LINE`` captures in
+    the text from the start of the match's line up to it (the whole of that text) is recorded
+    (``label:?`` when it does not match): a regular expression that starts with a literal is
+    searched for fast, one that starts at each line is tried at every character. An import
+    word found on a line that could hold an import statement adds ``import:word``. Imported
+    top-level names are always collected.
     """
 
     words: tuple[str, ...]
@@ -188,7 +192,7 @@ class FactFinder:
         self.patterns = [
             (
                 label,
-                re.compile(regex.encode()),
+                *_compiled(regex),
                 [(t.encode(), frozenset(w for w in searched if w in t.encode())) for t in triggers],
             )
             for label, regex, triggers in request.patterns
@@ -213,11 +217,14 @@ class FactFinder:
                     present.add(raw)
         found = [word for raw in present for word in self._reported.get(raw, ())]
         automaton = self._automaton is not None
-        for label, pattern, triggers in self.patterns:
+        for label, pattern, line_pattern, triggers in self.patterns:
             if not any(
                 trigger in present if automaton else contained <= present and trigger in data
                 for trigger, contained in triggers
             ):
+                continue
+            if line_pattern is not None:
+                found += _line_captures(data, label, pattern, line_pattern)
                 continue
             for match in pattern.finditer(data):
                 # A pattern with a group records what it captured: ``label:captured``
@@ -267,6 +274,36 @@ class FactFinder:
 
 
 _ONE_QUOTE = bytes.maketrans(b"'", b'"')
+# Splits a pattern into what is captured from its line and what is searched for (see Request).
+LINE_PREFIX = "\x00"
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _compiled(regex: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes] | None]:
+    """The searched pattern, and the one its line must match before it (None: none)."""
+    line, separator, main = regex.partition(LINE_PREFIX)
+    if not separator:
+        return re.compile(regex.encode()), None
+    return re.compile(main.encode()), re.compile(line.encode())
+
+
+def _line_captures(
+    data: bytes, label: str, pattern: re.Pattern[bytes], line_pattern: re.Pattern[bytes]
+) -> list[str]:
+    """``label:captured`` for each match of ``pattern`` that starts a word: what
+    ``line_pattern`` captures from the text before it on its line (``?``: no match)."""
+    found = []
+    for match in pattern.finditer(data):
+        start = match.start()
+        if start and data[start - 1] in _WORD_BYTES:
+            continue
+        line_start = data.rfind(b"\n", 0, start) + 1
+        head = line_pattern.fullmatch(data, line_start, start)
+        captured = head.group(1) if head is not None else None
+        found.append(f"{label}:{captured.decode() if captured else '?'}")
+    return found
+
+
 # From how many searched words one automaton pass beats a substring search per word (a search
 # of a 20 KB file takes about 10 µs, an automaton pass about 100 µs whatever the words).
 AUTOMATON_FROM = 24

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from ...domain.exports import ExportSet
-from ...domain.prefilter import Request
+from ...domain.prefilter import LINE_PREFIX, Request
 
 # Prefilter labels (never real substrings): any `as <canonical name>`, and the module of each
 # one-line `from M import ... as <canonical name>`. Each contract's labels name its canonical
@@ -48,13 +48,13 @@ class Prefilter:
         # Every `as <canonical name>`; for a one-line `from M import ... as Name` also M, so
         # that a file whose only such imports come from modules already classified through
         # the graph needs no parse.
-        one_line_from = r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t][^\n(\\#;]*"
+        one_line_from = r"[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t][^\n(\\#;]*"
         # (No `\b` before `as`: a pattern that starts with a literal is searched for fast, and
         # a `has Name` in prose only makes the file be read.)
         any_form = (self.rebound, rf"as\s+(?:{names})\b", self.preferred)
         with_module = (
             self.rebound_from,
-            rf"(?m)(?:{one_line_from})?\bas[ \t]+(?:{names})\b",
+            f"{one_line_from}{LINE_PREFIX}" + rf"as[ \t]+(?:{names})\b",
             tuple(f"as{space}{name}" for name in self.preferred for space in (" ", "\t")),
         )
         self.request = Request(tuple(sorted(words)), (any_form, with_module), self.import_words)
