@@ -27,6 +27,7 @@ from ...domain.parsing import SourceFile
 from ...domain.prefilter import Request
 from ...domain.rebinding import binds_otherwise
 from ...domain.renames import loaded_module_obstacle
+from ...domain.segments import statement_trees
 from ...domain.statements import Binding
 from ...domain.strings import dotted_name, find_string_references, string_pattern
 from ..context import RunContext
@@ -103,6 +104,9 @@ class CanonicalImportAnalysis:
         # Implementation module -> its names bound to objects the canonical module borrows.
         self.passthrough: dict[str, dict[str, ObjectRef]] = {}
         self.scope = ImporterScope(graph, self.locator, context.shared)
+        self._missing_exports: dict[tuple[str, str], ExportAddition | str] = {}
+        # The parsed statements holding a file's strings, between reading it and looking.
+        self._string_trees: dict[Path, list[ast.Module]] = {}
 
     def run(self) -> ContractFindings:
         self._validate()
@@ -189,7 +193,13 @@ class CanonicalImportAnalysis:
 
     def _missing_export(self, name: str, implementation: str) -> ExportAddition | str:
         """How the canonical module can come to export ``name``, which ``implementation``
-        defines; or, as a string, why it cannot."""
+        defines; or, as a string, why it cannot (worked out once per name)."""
+        key = (name, implementation)
+        if key not in self._missing_exports:
+            self._missing_exports[key] = self._plan_export(name, implementation)
+        return self._missing_exports[key]
+
+    def _plan_export(self, name: str, implementation: str) -> ExportAddition | str:
         canonical = self.options.canonical_module
         if not self.options.export_missing_names:
             return "`export_missing_names` is off"
@@ -534,13 +544,27 @@ class CanonicalImportAnalysis:
             if not any(wanted) or self._is_exempt(item.module):
                 walk.checked()
                 continue
-            # Strings need the whole syntax tree; imports are read statement by statement.
-            source = walk.parse(item.path) if wanted[2] else walk.read(item.path)
+            # Imports are read statement by statement; strings need the syntax trees of the
+            # statements holding them (the whole file's when those cannot be cut out).
+            source = self._read_for_strings(item.path, walk) if wanted[2] else walk.read(item.path)
             if source is not None:
                 violations += self._file_violations(
                     source, item.module, shim_map, classifier, *wanted
                 )
         return violations
+
+    def _read_for_strings(self, path: Path, walk: FileWalk) -> SourceFile | None:
+        """Read a file whose strings are looked at, and parse the statements that may hold
+        them (kept for ``_file_violations``); the whole file when they cannot be cut out."""
+        source = self.sources.file(path)
+        if source is None:
+            return walk.read(path)  # skipped, with why
+        lines = self.prefilter.string_lines(source.text)
+        trees = statement_trees(source.lines, self.sources.mask(source), lines)
+        if trees is None:
+            return walk.parse(path)
+        self._string_trees[path] = trees
+        return walk.read(path)
 
     def _outside_scan(self, findings: ContractFindings) -> list[Violation]:
         """The included files outside the root packages: read like files the graph cannot
@@ -642,17 +666,23 @@ class CanonicalImportAnalysis:
                     if wanted:
                         violations += classifier.classify(site, binding, target)
         if check_strings:
-            tree = self.sources.tree(source)
+            trees = self._string_trees.pop(source.path, None)
+            if trees is None:
+                whole = self.sources.tree(source)
+                trees = [] if whole is None else [whole]
             pattern = string_pattern(self.implementations)
             lines = self.prefilter.string_lines(source.text)
-            for reference in find_string_references(tree, pattern, lines) if tree else ():
+            references = [r for tree in trees for r in find_string_references(tree, pattern, lines)]
+            for reference in references:
                 line = source.lines[reference.line - 1]
                 target = shim_map.targets[reference.module]
                 found = classifier.string_reference(module, display, line, reference, target)
                 edit = found.edit
-                if tree and isinstance(edit, StringEdit) and edit.exposes is not None:
+                exposes = isinstance(edit, StringEdit) and edit.exposes is not None
+                tree = self.sources.tree(source) if exposes else None
+                if tree and isinstance(edit, StringEdit):
                     # `import_module("…")`: swapped only when what it loads is used for
-                    # canonical objects alone, as `fix` decides it.
+                    # canonical objects alone, as `fix` decides it (the whole file's uses).
                     obstacle = loaded_module_obstacle(source.text, tree, edit)
                     if obstacle and not found.unfixable_reason:
                         found = replace(found, unfixable_reason=obstacle)
