@@ -23,31 +23,46 @@ def python_files(
     a ``.py`` link to nothing or to itself) and such a link is not yielded.
     """
 
-    def unreadable(error: OSError) -> None:
-        if problems is not None and error.filename:
-            problems.append((Path(error.filename), f"cannot read folder: {error.strerror}"))
-
     for directory in directories:
-        for current, subdirectories, files in os.walk(directory, onerror=unreadable):
-            if linked is not None:
-                linked += [
-                    os.path.join(current, name)
-                    for name in subdirectories
-                    if os.path.islink(os.path.join(current, name))
-                ]
-            subdirectories[:] = sorted(
-                name
-                for name in subdirectories
-                if not name.startswith(".") and name not in _SKIPPED_DIRECTORIES
+        yield from _walk(str(directory), linked, problems)
+
+
+def _walk(
+    current: str, linked: list[str] | None, problems: list[tuple[Path, str]] | None
+) -> Iterator[Path]:
+    """One folder's ``.py`` files, then its subfolders' in name order (``os.scandir``: the
+    kind of each entry comes with the listing, no ``stat`` per file)."""
+    try:
+        with os.scandir(current) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        if problems is not None:
+            problems.append(
+                (Path(error.filename or current), f"cannot read folder: {error.strerror}")
             )
-            for name in sorted(files):
-                if not name.endswith(".py"):
-                    continue
-                path = Path(current, name)
-                if problems is not None and os.path.islink(path) and not os.path.exists(path):
-                    problems.append((path, _broken_link(path)))
-                    continue
-                yield path
+        return
+    folders = []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            if entry.is_symlink():
+                if linked is not None:
+                    linked.append(entry.path)
+            elif not entry.name.startswith(".") and entry.name not in _SKIPPED_DIRECTORIES:
+                folders.append(entry.path)
+            continue
+        if not entry.name.endswith(".py"):
+            continue
+        path = Path(entry.path)
+        if problems is not None and entry.is_symlink() and not os.path.exists(path):
+            problems.append((path, _broken_link(path)))
+            continue
+        yield path
+    for folder in folders:
+        yield from _walk(folder, linked, problems)
 
 
 def _broken_link(path: Path) -> str:
