@@ -132,11 +132,29 @@ def test_the_automaton_finds_what_the_substring_searches_find(text: str, name: s
     filler = tuple(f"Filler{index}Name" for index in range(prefilter.AUTOMATON_FROM))
     request = Request(words + filler, import_words=(name,))
     data = text.encode()
-    with_automaton = FactFinder(request)
+    with_automaton = _finder(request, "automaton")
     assert with_automaton._automaton is not None
-    without = FactFinder(request)
-    without._automaton = None
-    assert with_automaton.facts(data) == without.facts(data)
+    searches = _finder(request, "searches")
+    assert with_automaton.facts(data) == searches.facts(data)
+    if prefilter.hyperscan is not None:  # the one-pass scanner, where it is installed
+        scanner = FactFinder(request)
+        assert scanner._scanner is not None
+        assert scanner.facts(data) == searches.facts(data)
+
+
+def _finder(request: Request, how: str) -> FactFinder:
+    """A fact finder made to use the automaton or the substring searches, as it would without
+    Hyperscan."""
+    from ssot_imports.domain import prefilter
+
+    kept, prefilter.hyperscan = prefilter.hyperscan, None
+    try:
+        finder = FactFinder(request)
+    finally:
+        prefilter.hyperscan = kept
+    if how == "searches":
+        finder._automaton = None
+    return finder
 
 
 def test_the_automaton_reports_words_quoted_either_way() -> None:
@@ -144,13 +162,15 @@ def test_the_automaton_reports_words_quoted_either_way() -> None:
 
     filler = tuple(f"Filler{index}Name" for index in range(prefilter.AUTOMATON_FROM))
     request = Request(('"pkg.impl', "'pkg.impl", "Manager", *filler), import_words=("impl",))
-    finder = FactFinder(request)
-    assert finder._automaton is not None
-    words, tops, _, _ = finder.facts(
-        b"from pkg.impl import Manager\npatch('pkg.impl.Manager')\nFiller3Name = 1\n"
-    )
-    assert words == ['"pkg.impl', "'pkg.impl", "Filler3Name", "Manager", "import:impl"]
-    assert tops == ["pkg"]
+    finders = [_finder(request, "automaton"), _finder(request, "searches")]
+    if prefilter.hyperscan is not None:
+        finders.append(FactFinder(request))
+    for finder in finders:
+        words, tops, _, _ = finder.facts(
+            b"from pkg.impl import Manager\npatch('pkg.impl.Manager')\nFiller3Name = 1\n"
+        )
+        assert words == ['"pkg.impl', "'pkg.impl", "Filler3Name", "Manager", "import:impl"]
+        assert tops == ["pkg"]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,6 +16,11 @@ from functools import cached_property
 
 import ahocorasick
 
+try:  # Hyperscan: every word in one vectorised pass; not on every platform (then: searches)
+    import hyperscan
+except ImportError:  # pragma: no cover - the wheel exists for Linux on x86-64 only
+    hyperscan = None
+
 # Patterns that start with a literal are searched for fast; whether a match starts its line
 # is checked afterwards, on the few matches there are.
 _FROM = re.compile(rb"from[ \t]+(\.*[A-Za-z0-9_.]*)")
@@ -162,22 +167,20 @@ class FactFinder:
             if word[:1] == b'"' and len(word) > 1 and not word.endswith(b".")
         }
         searched = sorted({*wanted, *quoted}, key=len)
-        self._quoting = any(word[:1] == b'"' for word in searched)
+        every_word = [
+            *searched,
+            *(word.encode() for word in request.import_words),
+            *(trigger.encode() for _, _, triggers in request.patterns for trigger in triggers),
+        ]
+        # One Hyperscan pass finds them all, whatever their number; without it, one substring
+        # search per word, or (for many words) one pass of an Aho–Corasick automaton.
+        self._scanner = WordScanner(every_word) if hyperscan is not None and every_word else None
+        self._quoting = self._scanner is None and any(word[:1] == b'"' for word in searched)
         # Many words (the union of many contracts' requests): one pass of a multi-word
         # automaton costs the same for 30 words or 300; each substring search costs a pass.
         self._automaton = (
-            word_automaton(
-                [
-                    *searched,
-                    *(word.encode() for word in request.import_words),
-                    *(
-                        trigger.encode()
-                        for _, _, triggers in request.patterns
-                        for trigger in triggers
-                    ),
-                ]
-            )
-            if len(searched) + len(request.import_words) > AUTOMATON_FROM
+            word_automaton(every_word)
+            if self._scanner is None and len(searched) + len(request.import_words) > AUTOMATON_FROM
             else None
         )
         # (A frozenset each: ``contained <= present`` is one C-level test per search.)
@@ -207,7 +210,9 @@ class FactFinder:
         import lines name."""
         present: set[bytes] = set()
         one_quote = data.translate(_ONE_QUOTE) if self._quoting else data
-        if self._automaton is not None:
+        if self._scanner is not None:
+            present = self._scanner.present(data)
+        elif self._automaton is not None:
             # Quotes unified: the words without one cannot tell the difference.
             text = one_quote.decode("latin-1")
             present = {word.encode("latin-1") for _, word in self._automaton.iter(text)}
@@ -216,7 +221,8 @@ class FactFinder:
                 if contained <= present and raw in (one_quote if quoted else data):
                     present.add(raw)
         found = [word for raw in present for word in self._reported.get(raw, ())]
-        automaton = self._automaton is not None
+        # Whether ``present`` holds every word found (import words and triggers too).
+        automaton = self._scanner is not None or self._automaton is not None
         for label, pattern, line_pattern, triggers in self.patterns:
             if not any(
                 trigger in present if automaton else contained <= present and trigger in data
@@ -307,6 +313,38 @@ def _line_captures(
 # From how many searched words one automaton pass beats a substring search per word (a search
 # of a 20 KB file takes about 10 µs, an automaton pass about 100 µs whatever the words).
 AUTOMATON_FROM = 24
+
+
+class WordScanner:
+    """Which of many words occur in a text, in one Hyperscan pass that reports each word
+    once. A word starting with ``"`` is also looked for with ``'`` (reported with ``"``)."""
+
+    def __init__(self, words: list[bytes]) -> None:
+        patterns: list[bytes] = []
+        self._reported: list[bytes] = []
+        for word in dict.fromkeys(words):
+            for form in (word, b"'" + word[1:]) if word[:1] == b'"' else (word,):
+                patterns.append(form)
+                self._reported.append(word)
+        self._database = hyperscan.Database()
+        self._database.compile(
+            expressions=patterns,
+            ids=list(range(len(patterns))),
+            elements=len(patterns),
+            flags=hyperscan.HS_FLAG_SINGLEMATCH,
+            literal=True,
+        )
+        self._scratch = hyperscan.Scratch(self._database)
+
+    def present(self, data: bytes) -> set[bytes]:
+        found: set[bytes] = set()
+        reported = self._reported
+
+        def on_match(index: int, start: int, end: int, flags: int, context: object) -> None:
+            found.add(reported[index])
+
+        self._database.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        return found
 
 
 def word_automaton(words: list[bytes]) -> ahocorasick.Automaton:

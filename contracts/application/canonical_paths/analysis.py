@@ -20,7 +20,6 @@ from ...domain import rules
 from ...domain.edits import FromImportEdit, StringEdit
 from ...domain.errors import ConfigurationError, did_you_mean
 from ...domain.exports import ExportSet, ObjectRef, derive_exports, star_bound
-from ...domain.facade_exports import ExportAddition, ExportImpossible, defines, plan_addition
 from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
@@ -45,6 +44,7 @@ from .classify import (
     Target,
 )
 from .importer_scope import ImporterScope
+from .missing_exports import MissingExports
 from .prefilter import Prefilter
 from .reexports import Origins, reexported_by_implementations
 from .shims import ShimFinder, ShimMap, relevant_bindings
@@ -104,7 +104,6 @@ class CanonicalImportAnalysis:
         # Implementation module -> its names bound to objects the canonical module borrows.
         self.passthrough: dict[str, dict[str, ObjectRef]] = {}
         self.scope = ImporterScope(graph, self.locator, context.shared)
-        self._missing_exports: dict[tuple[str, str], ExportAddition | str] = {}
         # The parsed statements holding a file's strings, between reading it and looking.
         self._string_trees: dict[Path, list[ast.Module]] = {}
 
@@ -167,7 +166,14 @@ class CanonicalImportAnalysis:
                 for module, target in shim_map.targets.items()
                 if target.role == IMPLEMENTATION
             },
-            missing_export=self._missing_export,
+            missing_export=MissingExports(
+                self.options.canonical_module,
+                self.sources,
+                self.locator,
+                self.context,
+                off=None if self.options.export_missing_names else "`export_missing_names` is off",
+                listed=bool(self.options.exports),
+            ),
         )
         violations = self._graph_violations(shim_map, classifier)
         walk = FileWalk(
@@ -190,47 +196,6 @@ class CanonicalImportAnalysis:
             coverage=walk.coverage,
             needed=self._needed(),
         )
-
-    def _missing_export(self, name: str, implementation: str) -> ExportAddition | str:
-        """How the canonical module can come to export ``name``, which ``implementation``
-        defines; or, as a string, why it cannot (worked out once per name)."""
-        key = (name, implementation)
-        if key not in self._missing_exports:
-            self._missing_exports[key] = self._plan_export(name, implementation)
-        return self._missing_exports[key]
-
-    def _plan_export(self, name: str, implementation: str) -> ExportAddition | str:
-        canonical = self.options.canonical_module
-        if not self.options.export_missing_names:
-            return "`export_missing_names` is off"
-        if self.options.exports:
-            return f"the contract's `exports` option lists what `{canonical}` exports"
-        implementation_source = self.sources.module_file(implementation)
-        implementation_tree = (
-            None if implementation_source is None else self.sources.tree(implementation_source)
-        )
-        if implementation_tree is None:
-            return f"`{implementation}` cannot be read"
-        if not defines(implementation_tree, name):
-            return (
-                f"`{implementation}` does not define `{name}` at module level; import it "
-                "from where it is defined"
-            )
-        source = self.sources.module_file(canonical)
-        tree = None if source is None else self.sources.tree(source)
-        if source is None or tree is None:
-            return f"`{canonical}` cannot be read"
-        try:
-            return plan_addition(
-                tree,
-                module=canonical,
-                path=self.context.display_path(source.path),
-                is_package=self.locator.is_package(canonical),
-                implementation=implementation,
-                name=name,
-            )
-        except ExportImpossible as reason:
-            return str(reason)
 
     def _exports_reach_star_importers(
         self, violations: list[Violation], importers: set[str]
