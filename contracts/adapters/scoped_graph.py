@@ -125,6 +125,7 @@ class ScopedGraph:
         self.modules: set[str] = set(self._files) | namespaces
         self.scanned: set[str] = set()
         self._importers: dict[str, set[str]] = defaultdict(set)
+        self._imported: dict[str, set[str]] = defaultdict(set)  # by importer
         self._details: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -215,6 +216,7 @@ class ScopedGraph:
             for direct in imports:
                 importer, imported = direct.importer.name, direct.imported.name
                 self._importers[imported].add(importer)
+                self._imported[importer].add(imported)
                 self._details[(importer, imported)].append(
                     {
                         "importer": importer,
@@ -235,7 +237,7 @@ class ScopedGraph:
 
     def find_modules_directly_imported_by(self, module: str) -> set[str]:
         self.wait()
-        return {imported for importer, imported in self._details if importer == module}
+        return set(self._imported.get(module, ()))
 
     def find_modules_that_directly_import(self, module: str) -> set[str]:
         self.wait()

@@ -53,11 +53,14 @@ class RunContext:
         self._planned[key] = request if planned is None else planned.union(request)
 
     def prefilter(self, root_packages: list[str], request: Request) -> dict[Path, Record]:
-        """Every file's prefilter record, as ``request`` alone would find them.
+        """Every file's prefilter record, answering at least what ``request`` asks.
 
         The tree is read once for everything the run's contracts announced; a later contract
-        reuses an earlier scan that looked for everything ``request`` needs, and sees only
-        the words it asked for (its findings are the same run alone or with others).
+        reuses an earlier scan that looked for everything ``request`` needs. A record may
+        then hold words other contracts asked for: a contract tests only its own words (each
+        contract's labels name its canonical module), and its memo summarises the record
+        projected on its request (``Request.project``), so its findings are the same run
+        alone or with others.
         """
         key = tuple(root_packages)
         request = _with_markers(request)
@@ -67,9 +70,7 @@ class RunContext:
             scanned = request if planned is None else request.union(planned)
             records = self.ports.prefilter.scan(self.index(root_packages).files(), scanned)
             done = self._scans[key] = (scanned, records)
-        if done[0] == request:
-            return done[1]
-        return {path: request.project(record) for path, record in done[1].items()}
+        return done[1]
 
     def outside_files(
         self,

@@ -125,6 +125,7 @@ class CanonicalImportAnalysis:
             f"findings-canonical-{self.options.canonical_module}",
             [repr(self.options), self.root_packages, self.scope.graph is not None],
             self.records,
+            self.prefilter.request,
         )
         kept = memo.recall()
         if kept is not None:

@@ -100,6 +100,7 @@ class ShadowRootAnalysis:
                 sorted((str(p), d.kind) for p, d in self.context.excluded_files.items()),
             ],
             self.records,
+            request,
         )
         kept = memo.recall()
         if kept is not None:

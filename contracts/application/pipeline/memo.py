@@ -28,7 +28,7 @@ from ...domain.codec import (
     violation_to_json,
 )
 from ...domain.findings import Diagnostic
-from ...domain.prefilter import Record
+from ...domain.prefilter import Record, Request
 from ..context import RunContext
 from ..ports import ContractFindings
 
@@ -39,9 +39,16 @@ class FindingsMemo:
     """The findings of one contract, under ``name``, valid for ``key`` and these records."""
 
     def __init__(
-        self, context: RunContext, name: str, key: Iterable[Any], records: dict[Path, Record]
+        self,
+        context: RunContext,
+        name: str,
+        key: Iterable[Any],
+        records: dict[Path, Record],
+        request: Request,
     ) -> None:
         self.context = context
+        # The records may hold other contracts' words: only this request's are summarised.
+        self.request = request
         self.name = name
         text = json.dumps([FORMAT, __version__, *key], default=str, sort_keys=True)
         self.key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
@@ -50,7 +57,8 @@ class FindingsMemo:
     @cached_property
     def summaries(self) -> dict[str, str]:
         """What the prefilter saw in each file (worked out only when a memo is kept)."""
-        return {str(path): record.summary() for path, record in self.records.items()}
+        project = self.request.project
+        return {str(path): project(record).summary() for path, record in self.records.items()}
 
     def recall(self) -> ContractFindings | None:
         """The kept findings, if they still hold (the graph's left-out files are restored to
