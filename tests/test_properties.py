@@ -199,3 +199,21 @@ def test_the_line_prefix_pattern_captures_what_the_line_regex_captures(
     searched, line_pattern = _compiled(regex)
     assert line_pattern is not None
     assert sorted(set(_line_captures(data, label, searched, line_pattern))) == expected
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(python_file(), st.lists(NAMES, min_size=1, max_size=6))
+def test_the_words_finder_finds_what_substring_searches_find(text: str, names: list[str]) -> None:
+    """`fix` looks for the names it renamed in every file with one pass (Hyperscan, or a
+    regular expression without it): the names found are those a search per name finds."""
+    from ssot_imports.domain import prefilter
+
+    words = [name.encode() for name in dict.fromkeys(names)]
+    data = text.encode()
+    expected = {word for word in words if word in data}
+    kept, prefilter.hyperscan = prefilter.hyperscan, None
+    try:
+        assert prefilter.words_finder(words)(data) == expected
+    finally:
+        prefilter.hyperscan = kept
+    assert prefilter.words_finder(words)(data) == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -345,6 +346,21 @@ class WordScanner:
 
         self._database.scan(data, match_event_handler=on_match, scratch=self._scratch)
         return found
+
+
+def words_finder(words: list[bytes]) -> Callable[[bytes], set[bytes]]:
+    """Which of ``words`` a text holds: one Hyperscan pass where it is installed, otherwise
+    one regular-expression pass (most texts hold none) and a search per word."""
+    if hyperscan is not None and words:
+        return WordScanner(words).present
+    any_word = re.compile(b"|".join(map(re.escape, words))) if words else None
+
+    def present(data: bytes) -> set[bytes]:
+        if any_word is None or any_word.search(data) is None:
+            return set()
+        return {word for word in words if word in data}
+
+    return present
 
 
 def word_automaton(words: list[bytes]) -> ahocorasick.Automaton:

@@ -23,6 +23,9 @@ _OPEN_ENDS = ("\\", "(", "[", "{", ",", "=", "+", "-", "*", "/", "|", "&", "%", 
 _FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_@")
 # How many times a cut that does not parse is widened before the whole file is parsed.
 _WIDENINGS = 6
+# From how many lines on the whole file is parsed at once (a test module with thousands of
+# `mock.patch` strings is parsed faster whole than statement by statement).
+_MOST_LINES = 64
 
 
 def statement_trees(
@@ -30,12 +33,16 @@ def statement_trees(
 ) -> list[ast.Module] | None:
     """One module per group of top-level statements holding the ``wanted`` lines (1-based),
     each with the file's own line numbers; None when one of them cannot be cut out and
-    parsed on its own (the caller then parses the whole file)."""
+    parsed on its own, or when there are so many that parsing the whole file is quicker (the
+    caller then parses the whole file)."""
+    wanted = sorted(set(wanted))
+    if len(wanted) > _MOST_LINES:
+        return None
     # (The file's first line starts its first statement, whatever it holds.)
     starts = [0, *(i for i in range(1, len(lines)) if _starts_statement(lines, mask, i))]
     trees: list[ast.Module] = []
     covered: list[tuple[int, int]] = []
-    for line in sorted(set(wanted)):
+    for line in wanted:
         index = line - 1
         if any(first <= index < end for first, end in covered):
             continue

@@ -34,6 +34,7 @@ from ...domain.facade_exports import ExportImpossible, add_exports
 from ...domain.findings import Violation
 from ...domain.outline import Outline, first_line
 from ...domain.parsing import parse_python, split_lines
+from ...domain.prefilter import words_finder
 from ...domain.renames import MERGED, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
@@ -481,20 +482,17 @@ class _Exposure:
         if not encoded:
             return found
         words = re.compile(rb"(?<![\w])(?:" + b"|".join(map(re.escape, encoded)) + rb")(?![\w])")
-        # One pass of the regex engine over a file that spells none of the names (most files)
-        # is quicker than one substring search per name.
-        any_name = re.compile(b"|".join(map(re.escape, encoded)))
+        # One pass over each file finds the names it spells (most files spell none).
+        spelled = words_finder(encoded)
         for path in paths:
             try:
                 data = files.read_bytes(path)
             except OSError:
                 continue  # the check reported it; a file nobody can read reads nothing
-            if any_name.search(data) is None:
-                continue
-            present = [name for name in encoded if name in data]
+            present = spelled(data)
             if not present:
                 continue
-            for name in present:
+            for name in sorted(present):
                 self._attributes(data, name, path, found)
             if b"import" in data:
                 for dots, parents, leaf, listed in self._FROM.findall(data):
