@@ -147,7 +147,12 @@ def test_canonical_module_with_a_syntax_error(project: Project) -> None:
     project.write("pkg/core/api.py", "from pkg.core.impl import Impl\ndef broken(:\n")
     result = project.cli("check", "--no-cache")
     assert result.code == 2
-    assert "option 'canonical_module' = 'pkg.core.api': cannot be read" in result.err
+    # One line, naming the file and the line, in Python's own words.
+    assert result.err.splitlines() == [
+        f"ssot-imports: error: {project.root / '.importlinter'}: contract 'ssot': option "
+        "'canonical_module' = 'pkg.core.api': cannot be read: pkg/core/api.py:2: syntax error: "
+        "invalid syntax"
+    ]
 
 
 def test_no_root_packages_option_at_all(project: Project) -> None:

@@ -389,6 +389,10 @@ def test_fault(fault: Fault, root: Path) -> None:
                 assert fault.code in codes, where
                 if fault.code.startswith("D") and expected == 1:
                     assert any(d["blocking"] for d in data["diagnostics"]), where
+                # A file two contracts could not read is one file they could not check.
+                blocking = {d["path"] for d in data["diagnostics"] if d["blocking"]}
+                for contract in data["contracts"]:
+                    assert contract.get("unchecked_files", 0) <= len(blocking), where
         assert "\x00" not in result.out + result.err, where
         after = _contents(project)
         ignored = ["pkg/app/vanishing.py"] if fault.plant is _vanishing_file else []

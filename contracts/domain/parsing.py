@@ -120,9 +120,10 @@ def parse_module(source: SourceFile) -> ast.Module:
 
     try:
         module = libcst.parse_module(source.text)
-    except libcst.ParserSyntaxError as error:
+    except libcst.ParserSyntaxError:
+        # Python's own words for it (libcst's list every token it expected).
         raise SourceError(
-            rules.SYNTAX_ERROR, source.path, f"syntax error: {error.message}", error.raw_line
+            rules.SYNTAX_ERROR, source.path, f"syntax error: {first_error.msg}", first_error.lineno
         ) from None
     except (SyntaxError, ValueError, RecursionError):
         raise SourceError(

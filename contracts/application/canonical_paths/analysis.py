@@ -389,11 +389,9 @@ class CanonicalImportAnalysis:
         source = self.sources.module_file(module)
         tree = None if source is None else self.sources.tree(source)
         if tree is None:
-            problem = (
-                self.sources.diagnostics[-1].message
-                if self.sources.diagnostics
-                else "its file was not found"
-            )
+            last = self.sources.diagnostics[-1] if self.sources.diagnostics else None
+            where = "" if last is None else f"{last.path}" + (f":{last.line}" if last.line else "")
+            problem = "its file was not found" if last is None else f"{where}: {last.message}"
             raise ConfigurationError("canonical_module", module, f"cannot be read: {problem}")
         return derive_exports(
             tree,

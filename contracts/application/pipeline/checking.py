@@ -111,7 +111,8 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
             for path in unreachable
         ]
     diagnostics = _mark_blocking(diagnostics, needed, set(built.excluded), index, context)
-    blocking = [d.path for d in diagnostics if d.blocking]
+    # (Each file once: a file two contracts could not read has a diagnostic from each.)
+    blocking = list(dict.fromkeys(d.path for d in diagnostics if d.blocking))
     for result, wanted in zip(results, wanted_by, strict=True):
         # The files that may hide one of its findings: needed by it and not checked.
         mine = None if wanted is None else {context.display_path(path) for path in wanted}
