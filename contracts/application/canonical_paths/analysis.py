@@ -105,7 +105,7 @@ class CanonicalImportAnalysis:
         self.passthrough: dict[str, dict[str, ObjectRef]] = {}
         self.scope = ImporterScope(graph, self.locator, context.shared)
         # The parsed statements holding a file's strings, between reading it and looking.
-        self._string_trees: dict[Path, list[ast.Module]] = {}
+        self._string_trees: dict[Path, tuple[list[ast.Module], list[int]]] = {}
 
     def run(self) -> ContractFindings:
         self._validate()
@@ -527,7 +527,7 @@ class CanonicalImportAnalysis:
         trees = statement_trees(source.lines, self.sources.mask(source), lines)
         if trees is None:
             return walk.parse(path)
-        self._string_trees[path] = trees
+        self._string_trees[path] = (trees, lines)
         return walk.read(path)
 
     def _outside_scan(self, findings: ContractFindings) -> list[Violation]:
@@ -630,12 +630,12 @@ class CanonicalImportAnalysis:
                     if wanted:
                         violations += classifier.classify(site, binding, target)
         if check_strings:
-            trees = self._string_trees.pop(source.path, None)
-            if trees is None:
+            cut = self._string_trees.pop(source.path, None)
+            if cut is None:
                 whole = self.sources.tree(source)
-                trees = [] if whole is None else [whole]
+                cut = ([] if whole is None else [whole], self.prefilter.string_lines(source.text))
+            trees, lines = cut
             pattern = string_pattern(self.implementations)
-            lines = self.prefilter.string_lines(source.text)
             references = [r for tree in trees for r in find_string_references(tree, pattern, lines)]
             for reference in references:
                 line = source.lines[reference.line - 1]
