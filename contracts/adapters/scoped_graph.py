@@ -168,6 +168,7 @@ class ScopedGraph:
         """Scan ``wanted``; a file grimp cannot take is left out, with a diagnostic, and the
         rest scanned again (a panic names no file: halves are tried until one is found)."""
         pending = [sorted(wanted)]
+        touched: set[tuple[str, str]] = set()
         while pending:
             batch = pending.pop()
             module_files = [self._files[m] for m in batch]
@@ -207,16 +208,17 @@ class ScopedGraph:
                     f"grimp's scanner could not read it ({first})",
                 )
                 continue
-            self._record(found)
-        for key in self._details:
+            self._record(found, touched)
+        for key in touched:  # the details of earlier scans are sorted already
             self._details[key].sort(key=lambda detail: detail["line_number"])
 
-    def _record(self, found: dict[Any, Any]) -> None:
+    def _record(self, found: dict[Any, Any], touched: set[tuple[str, str]]) -> None:
         for imports in found.values():
             for direct in imports:
                 importer, imported = direct.importer.name, direct.imported.name
                 self._importers[imported].add(importer)
                 self._imported[importer].add(imported)
+                touched.add((importer, imported))
                 self._details[(importer, imported)].append(
                     {
                         "importer": importer,
