@@ -97,8 +97,7 @@ class _CanonicalContract(ReportingContract):
         roots = root_packages_of(self.session_options)
         try:
             for options in self.facade_options():
-                analysis = CanonicalImportAnalysis(graph, options, roots, context)
-                context.plan_prefilter(roots, analysis.prefilter_request())
+                CanonicalImportAnalysis(graph, options, roots, context).plan()
         except ConfigurationError:
             return  # reported when the contract runs
 

@@ -7,6 +7,7 @@ tree is checked twice, with and without one, and the findings of our contracts c
 
 from __future__ import annotations
 
+import copy
 import shutil
 import sys
 from pathlib import Path
@@ -324,3 +325,52 @@ def test_packages_from_the_walk_match_grimps_finder(tmp_path: Path) -> None:
         )
     finally:
         sys.path.remove(str(tmp_path))
+
+
+def _all_edges(graph: ScopedGraph) -> dict[tuple[str, str], list[int]]:
+    return {
+        (importer, imported): [
+            d["line_number"] for d in graph.get_import_details(importer=importer, imported=imported)
+        ]
+        for imported in sorted(graph.modules)
+        for importer in sorted(graph.find_modules_that_directly_import(imported))
+    }
+
+
+def test_a_prefetch_gives_what_a_read_gives(tmp_path: Path) -> None:
+    """Modules prefetched (read in a thread beside the caller) count as read only once a read
+    asks for one of them, and then answer exactly as if read directly; a deep copy taken
+    while the prefetch runs has them too."""
+    project = _tricky_project(tmp_path)
+    sys.path.insert(0, str(project.root))
+    try:
+        locator = ModuleLocator(["pkg"])
+        direct = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+        direct.read_imports_of(["pkg.app.consumer", "pkg.app.lazy", "pkg.app.legacy"])
+        fetched = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+        fetched.prefetch(["pkg.app.consumer", "pkg.app.lazy"])
+        assert fetched.scanned == set()  # not taken yet
+        copied = copy.deepcopy(fetched)
+        fetched.read_imports_of(["pkg.app.lazy", "pkg.app.legacy"])
+        assert fetched.scanned == {"pkg.app.consumer", "pkg.app.lazy", "pkg.app.legacy"}
+        assert _all_edges(fetched) == _all_edges(direct)
+        assert copied.scanned == {"pkg.app.consumer", "pkg.app.lazy"}
+        assert copied.find_modules_that_directly_import("pkg.app.legacy") == {"pkg.app.consumer"}
+        fetched.settle()
+    finally:
+        sys.path.remove(str(project.root))
+
+
+def test_a_prefetch_that_fails_leaves_the_read_to_say_why(tmp_path: Path) -> None:
+    project = _tricky_project(tmp_path)
+    project.write("pkg/app/broken.py", "from pkg.core.api import Manager\ndef f(:\n")
+    sys.path.insert(0, str(project.root))
+    try:
+        locator = ModuleLocator(["pkg"])
+        graph = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+        graph.prefetch(["pkg.app.broken", "pkg.app.consumer"])
+        graph.read_imports_of(["pkg.app.broken", "pkg.app.consumer"])
+        assert graph.find_modules_that_directly_import("pkg.app.legacy") == {"pkg.app.consumer"}
+        assert [(d.kind, d.line) for d in graph.excluded.values()] == [("syntax-error", 2)]
+    finally:
+        sys.path.remove(str(project.root))

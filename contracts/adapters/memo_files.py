@@ -42,6 +42,11 @@ class MemoFiles:
             return None
         return data
 
+    def has(self, name: str) -> bool:
+        """Whether a document is kept under ``name`` (it may still be stale)."""
+        path = self._path(name)
+        return path is not None and path.is_file()
+
     def ignore(self, name: str, why: str) -> None:
         path = self._path(name)
         if path is not None:

@@ -11,6 +11,7 @@ for scanning every module that could matter first.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections import defaultdict
@@ -93,6 +94,34 @@ def _importable(folder: str, prefix: str, packaged: set[str], verdicts: dict[str
     return verdicts[folder]
 
 
+class _Prefetch:
+    """A scan of modules the run will ask for later, going on in a thread of its own."""
+
+    def __init__(
+        self, modules: frozenset[str], module_files: list[ModuleFile], graph: ScopedGraph
+    ) -> None:
+        self.modules = modules
+        self.found: dict[Any, Any] | None = None
+        packages, exclude_type_checking = graph._packages, graph._exclude_type_checking
+        self.thread = threading.Thread(
+            target=self._scan, args=(module_files, packages, exclude_type_checking), daemon=True
+        )
+        self.thread.start()
+
+    def _scan(
+        self, module_files: list[ModuleFile], packages: Any, exclude_type_checking: bool
+    ) -> None:
+        try:
+            self.found = scanner()(
+                module_files,
+                found_packages=packages,
+                include_external_packages=False,
+                exclude_type_checking_imports=exclude_type_checking,
+            )
+        except BaseException:  # the modules are then read the usual way
+            self.found = None
+
+
 class ScopedGraph:
     """The subset of ``grimp.ImportGraph`` the ssot contracts use, read on demand."""
 
@@ -129,6 +158,7 @@ class ScopedGraph:
         self._details: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
+        self._prefetch: _Prefetch | None = None
 
     # Reading ------------------------------------------------------------------------------------
 
@@ -139,7 +169,10 @@ class ScopedGraph:
         interpreter lock while it parses); every query waits for it first.
         """
         self.wait()
-        wanted = {m for m in modules if m in self._files and m not in self.scanned}
+        asked = set(modules)
+        if self._prefetch is not None and not asked.isdisjoint(self._prefetch.modules):
+            self._take_prefetch()
+        wanted = {m for m in asked if m in self._files and m not in self.scanned}
         self.scanned |= wanted
         if not wanted:
             return
@@ -148,6 +181,47 @@ class ScopedGraph:
             self._worker.start()
         else:
             self._read(wanted)
+
+    def prefetch(self, modules: Iterable[str]) -> None:
+        """Start reading ``modules`` in a thread of their own while the caller goes on (other
+        reads included): the run's later contracts will ask for them. They count as read
+        only once a read asks for one of them; a prefetch that failed is dropped, and the
+        modules are then read the usual way (which says which file could not be read)."""
+        if self._prefetch is not None:
+            return
+        wanted = frozenset(m for m in modules if m in self._files and m not in self.scanned)
+        if wanted:
+            self._prefetch = _Prefetch(wanted, [self._files[m] for m in sorted(wanted)], self)
+
+    def settle(self) -> None:
+        """Let every scan finish (a prefetch nobody asked for is dropped)."""
+        self.wait()
+        if self._prefetch is not None:
+            self._prefetch.thread.join()
+            self._prefetch = None
+
+    def _take_prefetch(self) -> None:
+        prefetch, self._prefetch = self._prefetch, None
+        assert prefetch is not None
+        prefetch.thread.join()
+        if prefetch.found is None:
+            return
+        touched: set[tuple[str, str]] = set()
+        self._record(prefetch.found, touched)
+        for key in touched:
+            self._details[key].sort(key=lambda detail: detail["line_number"])
+        self.scanned |= prefetch.modules
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ScopedGraph:
+        """A copy (for a contract that removes ignored imports), once no thread is reading."""
+        self.wait()
+        if self._prefetch is not None:
+            self._take_prefetch()
+        clone = self.__class__.__new__(self.__class__)
+        memo[id(self)] = clone
+        for key, value in self.__dict__.items():
+            setattr(clone, key, copy.deepcopy(value, memo))
+        return clone
 
     def wait(self) -> None:
         """Let a background scan finish, and raise what it raised."""

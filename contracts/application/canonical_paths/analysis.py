@@ -43,7 +43,12 @@ from .classify import (
     Site,
     Target,
 )
-from .importer_scope import ImporterScope
+from .importer_scope import (
+    CandidatePlan,
+    ImporterScope,
+    planned_candidates_key,
+    triggers_of,
+)
 from .missing_exports import MissingExports
 from .prefilter import Prefilter
 from .reexports import Origins, reexported_by_implementations
@@ -122,7 +127,7 @@ class CanonicalImportAnalysis:
             self.records = {**self.records, **outside_records}
         memo = FindingsMemo(
             self.context,
-            f"findings-canonical-{self.options.canonical_module}",
+            self.memo_name,
             [repr(self.options), self.root_packages, self.scope.graph is not None],
             self.records,
             self.prefilter.request,
@@ -276,11 +281,34 @@ class CanonicalImportAnalysis:
             or any(self._wanted(path, in_graph=False))
         )
 
+    def plan(self) -> None:
+        """Tell the run, before any check runs, what this one will ask of every file and
+        which modules its graph will read."""
+        self.context.plan_prefilter(self.root_packages, self.prefilter_request())
+        planned = self.context.shared.setdefault(planned_candidates_key(self.root_packages), [])
+        planned.append(self.candidate_plan)
+
+    @property
+    def memo_name(self) -> str:
+        return f"findings-canonical-{self.options.canonical_module}"
+
     def prefilter_request(self) -> Request:
         """What this check will ask of every file's bytes (worked out from the canonical
-        module alone), so that one read of the tree can serve every contract of a run."""
+        module alone), so that one read of the tree can serve every contract of a run.
+        What its graph will read is noted too (``candidate_plan``)."""
         self._validate()
-        return self._make_prefilter(self._derive_exports()).request
+        exports = self._derive_exports()
+        prefilter = self._make_prefilter(exports)
+        self.candidate_plan = CandidatePlan(
+            self.memo_name,
+            triggers_of(prefilter.words, [*exports.names, *prefilter.preferred], self.import_words),
+            tuple(self._targets()),
+        )
+        return prefilter.request
+
+    def _targets(self) -> list[str]:
+        canonical = self.options.canonical_module
+        return [canonical, *self.graph.find_descendants(canonical), *self.implementations]
 
     def _make_prefilter(self, exports: ExportSet) -> Prefilter:
         # The last part of each implementation module's name: any file importing one spells it.
@@ -300,17 +328,29 @@ class CanonicalImportAnalysis:
 
     def _read_candidates(self, exports: ExportSet) -> None:
         """Have the graph read the targets and every file that can import one."""
-        canonical = self.options.canonical_module
         self.scope.start(
             self.records,
             self.words,
             [*exports.names, *self.prefilter.preferred],
             self.import_words,
-            [canonical, *self.graph.find_descendants(canonical), *self.implementations],
+            self._targets(),
         )
         if self.scope.graph is not None:
+            self._prefetch_planned()
             self.scope.wait()
             self._validate_imports()
+
+    def _prefetch_planned(self) -> None:
+        """The first check of a run to read its candidates has the graph read those of the
+        checks to come too, in a thread of its own, while it goes on (skipping the checks
+        whose findings may be kept from an earlier run: they may read nothing)."""
+        planned = self.context.shared.pop(planned_candidates_key(self.root_packages), [])
+        memo = self.context.ports.memo
+        self.scope.prefetch(
+            plan
+            for plan in planned
+            if plan.memo_name != self.memo_name and not (memo.keeps and memo.has(plan.memo_name))
+        )
 
     # Configuration ------------------------------------------------------------------------------
 

@@ -14,11 +14,38 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ...domain.prefilter import IMPORT_CONTEXT, Record
 from ..ports import ModuleIndex, OnDemandGraph
+
+
+def triggers_of(
+    prefilter_words: Collection[str], names: Collection[str], import_words: Collection[str]
+) -> frozenset[str]:
+    """The prefilter words that make a file a candidate: a canonical name (or ``import *``)
+    the prefilter looked for, or an implementation's last name where an import can be."""
+    triggers = {*names, "import *"} & set(prefilter_words)
+    triggers |= {f"{IMPORT_CONTEXT}:{word}" for word in import_words}
+    return frozenset(triggers)
+
+
+def planned_candidates_key(root_packages: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """Where a run keeps its checks' candidate plans (``RunContext.shared``)."""
+    return ("planned candidates", tuple(root_packages))
+
+
+@dataclass(frozen=True)
+class CandidatePlan:
+    """What a check of the run will have the graph read, known before it runs: its memo's
+    name (a check whose findings are kept may not read anything), its triggers, its
+    targets."""
+
+    memo_name: str
+    triggers: frozenset[str]
+    targets: tuple[str, ...]
 
 
 class ImporterScope:
@@ -50,23 +77,29 @@ class ImporterScope:
         implementation module's last name where an import could be (``records`` looked for
         all of them): one scan, whose fixed cost grows with the tree."""
         self.records = records
-        triggers = {*names, "import *"} & prefilter_words
-        triggers |= {f"{IMPORT_CONTEXT}:{word}" for word in import_words}
-        self.triggers = frozenset(triggers)
+        self.triggers = triggers_of(prefilter_words, names, import_words)
         self.covered |= set(names)
         if self.graph is None:
             return
-        self.graph.read_imports_of(
-            background=True,
-            modules=[
-                *targets,
-                *(
-                    module
-                    for module, record in self._records()
-                    if record is None or not record.readable or self.is_candidate(record)
-                ),
-            ],
-        )
+        modules = self._candidates(self.triggers, targets)
+        self.graph.read_imports_of(background=True, modules=modules)
+
+    def prefetch(self, planned: Iterable[CandidatePlan]) -> None:
+        """Have the graph read, beside this check, the candidates of the run's checks still
+        to come (each reads them itself otherwise, and waits for them)."""
+        if self.graph is None:
+            return
+        modules: set[str] = set()
+        for plan in planned:
+            modules |= self._candidates(plan.triggers, plan.targets)
+        self.graph.prefetch(modules)
+
+    def _candidates(self, triggers: Iterable[str], targets: Iterable[str]) -> set[str]:
+        by_word, unreadable = self._word_index()
+        modules = {*targets, *unreadable}
+        for trigger in triggers:
+            modules.update(by_word.get(trigger, ()))
+        return modules
 
     def is_candidate(self, record: Record, late_names: frozenset[str] = frozenset()) -> bool:
         """Whether a file can import a target: it spells a trigger, or imports a name met
@@ -99,6 +132,25 @@ class ImporterScope:
         modules = {m for name in wanted for m in index.get(name, ())}
         modules.update(self._unreadable)
         self.graph.read_imports_of(sorted(modules - self.graph.scanned))
+
+    def _word_index(self) -> tuple[dict[str, list[str]], list[str]]:
+        """Modules by each prefilter word their file spells, and the modules with no readable
+        record (built once for the run's records: each contract then finds its candidates by
+        looking its triggers up, instead of testing every file's record again)."""
+        key = ("modules by prefilter word", id(self.locator))
+        kept = self.shared.get(key)
+        if kept is not None and kept[0] is self.records:
+            return kept[1], kept[2]
+        index: dict[str, list[str]] = defaultdict(list)
+        unreadable: list[str] = []
+        for module, record in self._records():
+            if record is None or not record.readable:
+                unreadable.append(module)
+                continue
+            for word in record.words:
+                index[word].append(module)
+        self.shared[key] = (self.records, index, unreadable)
+        return index, unreadable
 
     def _imported_name_index(self) -> dict[str, list[str]]:
         """Modules by each name their import statements take or bind (built once a run: it

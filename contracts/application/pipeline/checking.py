@@ -93,7 +93,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
             wanted_by.append(wanted)
             diagnostics += found
         if isinstance(graph, OnDemandGraph):
-            graph.wait()
+            graph.settle()
         diagnostics += built.excluded.values()  # an on-demand graph finds them as it reads
         diagnostics += [
             Diagnostic(rules.CACHE_IGNORED, context.display_path(path), problem)

@@ -123,12 +123,22 @@ class SourceCache:
 
     def import_statements(self, source: SourceFile, module: str) -> list[ImportStatement]:
         """Every import statement of a file, each read on its own from the lines where one
-        can start (lines inside triple-quoted strings are not): no whole-file parse."""
+        can start (lines inside triple-quoted strings are not): no whole-file parse.
+
+        Kept for the run: a file that spells several façades' names is scanned by each of
+        their contracts. (Not kept when the file could not be parsed: each contract that
+        reads it reports that itself.)"""
+        kept = self.context.shared.setdefault(("import statements", id(self.index)), {})
+        key = (source.path, module)
+        if key in kept:
+            return kept[key]
         mask = self.mask(source)
         statements = []
         for line in import_lines(source.text):
             if not mask[line - 1]:
                 statements += self.statements_in(source, module, line)
+        if source.path not in self.failed:
+            kept[key] = statements
         return statements
 
     def statements_in(self, source: SourceFile, module: str, line: int) -> list[ImportStatement]:
