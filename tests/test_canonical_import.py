@@ -527,3 +527,43 @@ def test_ignored_imports_do_not_leak_into_other_contracts(project: Project) -> N
     report = project.check()
     assert [(c.id, c.kept) for c in report.contracts] == [("ssot", True), ("protected", False)]
     assert findings(report) == [("pkg/app/two.py", 1, "protected-import", None)]
+
+
+MIXED_IMPORTS = """\
+    import os
+    from pkg.app import helpers
+    from pkg.core.impl import Impl
+    import pkg.core.impl as impl_module
+    from pkg.core import impl
+    from pkg.app.other import Thing as Manager
+    from pkg.app.other import Thing
+    from pkg.app.compat import Impl as Legacy; import json
+    try: from pkg.core.impl import Mode
+    except ImportError: pass
+    impl_module.Impl()
+    impl.Mode()
+    """
+
+
+def test_a_file_outside_the_graph_reads_only_the_statements_that_concern_it(
+    project: Project,
+) -> None:
+    """Statements that spell no target module, no bare relative source and no ``as`` are
+    not parsed; the findings are those of the same file read through the graph."""
+    project.write("pkg/app/helpers.py", "")
+    project.write("pkg/app/other.py", "class Thing:\n    pass\n")
+    project.write("pkg/app/compat.py", "from pkg.core.impl import Impl\n")
+    project.write("pkg/tests/unit/test_mixed.py", MIXED_IMPORTS)
+    project.write("pkg/app/mixed.py", MIXED_IMPORTS)
+    project.config()
+    found = findings(project.check())
+    expected = [
+        (3, "implementation-import", "Impl"),
+        (4, "implementation-module-import", "pkg.core.impl"),
+        (5, "implementation-module-import", "pkg.core.impl"),
+        (6, "name-rebound", "Thing"),
+        (8, "shim-import", "Impl"),
+        (9, "implementation-import", "Mode"),
+    ]
+    assert [f[1:] for f in found if f[0] == "pkg/tests/unit/test_mixed.py"] == expected
+    assert [f[1:] for f in found if f[0] == "pkg/app/mixed.py"] == expected

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ast
 import bisect
-from collections.abc import Collection, Iterable
+import re
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,9 @@ class CanonicalImportOptions:
     respect_gitignore: bool = True
 
 
+_WORD = re.compile(r"\w+")
+_BARE_RELATIVE = re.compile(r"\bfrom\s+\.+\s*import\b")
+
 # The findings whose fix makes a module import the canonical module.
 _IMPORT_RULES = frozenset(
     {rules.IMPLEMENTATION_IMPORT, rules.IMPLEMENTATION_MODULE_IMPORT, rules.SHIM_IMPORT}
@@ -109,6 +113,7 @@ class CanonicalImportAnalysis:
         # Implementation module -> its names bound to objects the canonical module borrows.
         self.passthrough: dict[str, dict[str, ObjectRef]] = {}
         self.scope = ImporterScope(graph, self.locator, context.shared)
+        self._filter: tuple[ShimMap, Callable[[str], bool]] | None = None
         # The parsed statements holding a file's strings, between reading it and looking.
         self._string_trees: dict[Path, tuple[list[ast.Module], list[int]]] = {}
 
@@ -652,7 +657,8 @@ class CanonicalImportAnalysis:
         if check_targets or check_rebinding:
             is_package = source.path.name == "__init__.py"
             facts = SourceFacts(self.sources, source.path)
-            for statement in self.sources.import_statements(source, module):
+            concerns = self._statement_filter(shim_map)
+            for statement in self.sources.import_statements(source, module, concerns):
                 site = Site(module, is_package, display, statement, facts)
                 for binding in statement.bindings:
                     target = self._target_of(binding, shim_map)
@@ -692,6 +698,24 @@ class CanonicalImportAnalysis:
                         found = replace(found, unfixable_reason=obstacle)
                 violations.append(found)
         return violations
+
+    def _statement_filter(self, shim_map: ShimMap) -> Callable[[str], bool]:
+        """What a one-line import statement must spell to concern this check (a superset):
+        the last name of a target module (``from a.target import X``, ``from a import
+        target``, ``from .target import X``), a bare relative source (``from . import X``
+        names its package by dots alone), or ``as`` (a canonical name bound to another
+        module's object). A statement without any of them has no binding ``_target_of``
+        would find, or none the classifier would report."""
+        if self._filter is None or self._filter[0] is not shim_map:
+            names = frozenset({"as", *(module.rpartition(".")[2] for module in shim_map.targets)})
+
+            def concerns(text: str) -> bool:
+                return not names.isdisjoint(_WORD.findall(text)) or (
+                    "." in text and _BARE_RELATIVE.search(text) is not None
+                )
+
+            self._filter = (shim_map, concerns)
+        return self._filter[1]
 
     def _target_of(self, binding: Binding, shim_map: ShimMap) -> Target | None:
         """The target module a binding takes something from, or an OTHER project module."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,13 @@ class _Recent(OrderedDict):
     def recall(self, key: Path) -> Any:
         self.move_to_end(key)
         return self[key]
+
+
+def _fits_on_its_line(text: str) -> bool:
+    """Whether a statement starting on this line surely ends on it (as ``single_line``
+    decides): its whole text is then on the line."""
+    stripped = text.strip()
+    return not stripped.endswith(("(", "\\", ",", ":")) and "(" not in stripped
 
 
 class SourceCache:
@@ -121,24 +129,35 @@ class SourceCache:
             self._statements[key] = found
         return self._statements[key]
 
-    def import_statements(self, source: SourceFile, module: str) -> list[ImportStatement]:
+    def import_statements(
+        self, source: SourceFile, module: str, concerns: Callable[[str], bool] | None = None
+    ) -> list[ImportStatement]:
         """Every import statement of a file, each read on its own from the lines where one
         can start (lines inside triple-quoted strings are not): no whole-file parse.
 
-        Kept for the run: a file that spells several façades' names is scanned by each of
-        their contracts. (Not kept when the file could not be parsed: each contract that
-        reads it reports that itself.)"""
+        ``concerns``, told the text of a statement that fits on its line, says whether it
+        may matter to the caller; the others are not parsed. What is parsed is kept for the
+        run: a file that spells several façades' names is scanned by each of their checks.
+        (Not when the file could not be parsed: each check that reads it says so itself.)"""
         kept = self.context.shared.setdefault(("import statements", id(self.index)), {})
-        key = (source.path, module)
-        if key in kept:
-            return kept[key]
-        mask = self.mask(source)
+        mask: list[bool] | None = None
         statements = []
         for line in import_lines(source.text):
-            if not mask[line - 1]:
-                statements += self.statements_in(source, module, line)
-        if source.path not in self.failed:
-            kept[key] = statements
+            if concerns is not None:
+                text = source.lines[line - 1]
+                if _fits_on_its_line(text) and not concerns(text):
+                    continue
+            if mask is None:
+                mask = self.mask(source)
+            if mask[line - 1]:
+                continue
+            key = (source.path, module, line)
+            found = kept.get(key)
+            if found is None:
+                found = self.statements_in(source, module, line)
+                if source.path not in self.failed:
+                    kept[key] = found
+            statements += found
         return statements
 
     def statements_in(self, source: SourceFile, module: str, line: int) -> list[ImportStatement]:
