@@ -6,9 +6,11 @@ from __future__ import annotations
 import ast
 
 import pytest
+from ssot_imports.application.canonical_paths.analysis import attribute_uses, attribute_uses_in
 from ssot_imports.domain.parsing import split_lines
 from ssot_imports.domain.scopes import string_mask
 from ssot_imports.domain.segments import statement_trees
+from ssot_imports.domain.statements import Binding, iter_file_imports
 from ssot_imports.domain.strings import find_string_references, string_pattern
 
 LAYOUTS = {
@@ -73,3 +75,69 @@ def test_a_statement_that_cannot_be_cut_out_asks_for_the_whole_file() -> None:
     whole = _references([ast.parse(text)], [14])
     assert whole == [("pkg.impl", 14, 2, "f(…)")]
     assert trees is None or _references(trees, [14]) == whole
+
+
+USES = '''\
+"""A module that uses an imported module in every kind of place."""
+import pkg.core.impl as impl_module
+from pkg.core import impl
+
+
+@decorate(impl_module.Marker)
+def f(x=impl.helper()):
+    return impl_module.Impl(
+x)
+
+
+class C(impl_module.Base):
+    attribute = impl.Mode
+    text = """
+impl_module.NotCode
+"""
+
+    def g(self):
+        handle = impl_module
+        return handle
+
+
+value = [impl_module.Mode,
+impl.Impl]
+'''
+
+
+@pytest.mark.parametrize("local", ["impl_module", "impl"])
+def test_attribute_uses_from_cut_statements_equal_the_whole_files(local: str) -> None:
+    """A module bound by an import is looked up in the statements that spell its name, cut
+    out and parsed on their own (``SourceCache.statements_spelling``): its attributes and
+    bare uses are those the whole file's tree gives."""
+    source = "impl" if local == "impl" else "pkg.core.impl"
+    binding = next(
+        b
+        for b in _bindings(USES)
+        if b.local == local and (b.source, b.name) in {(source, None), ("pkg.core", "impl")}
+    )
+    lines = split_lines(USES)
+    spelled = [number for number, line in enumerate(lines, 1) if local in line]
+    trees = statement_trees(lines, string_mask(lines), spelled)
+    assert trees is not None
+    cut = attribute_uses_in([s for tree in trees for s in tree.body], binding)
+    whole = attribute_uses(ast.parse(USES), binding, lines)
+    assert (cut.attributes, cut.bare) == (whole.attributes, whole.bare)
+    expected = {
+        "impl_module": ({"Marker": 6, "Impl": 8, "Base": 12, "Mode": 23}, True),
+        "impl": ({"helper": 7, "Mode": 13, "Impl": 24}, False),
+    }
+    assert (cut.attributes, cut.bare) == expected[local]
+
+
+def _bindings(text: str) -> list[Binding]:
+    return [
+        binding
+        for statement in iter_file_imports(
+            ast.parse(text),
+            importer="pkg.app.user",
+            importer_is_package=False,
+            lines=split_lines(text),
+        )
+        for binding in statement.bindings
+    ]

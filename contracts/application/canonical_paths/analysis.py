@@ -747,6 +747,12 @@ class SourceFacts:
             chain = binding.source if binding.spelled_out else binding.local
             if not any(f"{chain}.{name}" in source.text for name in only):
                 return AttributeUses()  # none of those attributes is even spelled out
+        chain = binding.source if binding.spelled_out else binding.local
+        cut = self.sources.statements_spelling(source, chain.partition(".")[0])
+        if cut is not None:
+            return attribute_uses_in(
+                [statement for tree in cut for statement in tree.body], binding
+            )
         tree = self.sources.tree(source)
         if tree is None:
             return AttributeUses(known=False)
@@ -851,9 +857,15 @@ def attribute_uses(
     module itself to a local name, used as ``local.X`` (or passed around bare). Given the
     file's ``lines``, only the top-level statements that spell the name are walked.
     """
+    chain = binding.source if binding.spelled_out else binding.local
+    parts = tree.body if lines is None else spelling(tree, lines, chain.partition(".")[0])
+    return attribute_uses_in(parts, binding)
+
+
+def attribute_uses_in(parts: list[ast.stmt], binding: Binding) -> AttributeUses:
+    """``attribute_uses`` over the given statements (every one that spells the name)."""
     spelled_out = binding.spelled_out
     chain = binding.source if spelled_out else binding.local
-    parts = tree.body if lines is None else spelling(tree, lines, chain.partition(".")[0])
     uses = AttributeUses()
     attribute_values: set[int] = set()
     names: list[ast.Name] = []

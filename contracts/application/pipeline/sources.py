@@ -24,6 +24,7 @@ from ...domain.parsing import (
 )
 from ...domain.rules import Rule
 from ...domain.scopes import scope_of, string_mask
+from ...domain.segments import statement_trees
 from ...domain.statements import ImportStatement, Placement, import_lines, iter_file_imports
 from ..context import RunContext
 from ..ports import ModuleIndex
@@ -106,6 +107,15 @@ class SourceCache:
         except SourceError as error:
             self._fail(error)
             return None
+
+    def statements_spelling(self, source: SourceFile, name: str) -> list[ast.Module] | None:
+        """The top-level statements whose lines spell ``name``, parsed on their own; None
+        when the whole file is parsed already, or when they cannot be cut out or are so
+        many that parsing the whole file is quicker (the caller then takes ``tree``)."""
+        if source.path in self._trees or source.path in self.failed:
+            return None
+        spelled = [number for number, line in enumerate(source.lines, 1) if name in line]
+        return statement_trees(source.lines, self.mask(source), spelled)
 
     def file_imports(self, source: SourceFile, module: str) -> list[ImportStatement]:
         tree = self.tree(source)
