@@ -338,9 +338,10 @@ def _all_edges(graph: ScopedGraph) -> dict[tuple[str, str], list[int]]:
 
 
 def test_a_prefetch_gives_what_a_read_gives(tmp_path: Path) -> None:
-    """Modules prefetched (read in a thread beside the caller) count as read only once a read
-    asks for one of them, and then answer exactly as if read directly; a deep copy taken
-    while the prefetch runs has them too."""
+    """Modules prefetched (read in a thread beside the caller) count as read once their batch
+    is done and a read comes; nobody waits for them (a read asking for a module not done yet
+    reads it itself, and the batch then adds nothing twice). The answers are exactly those of
+    direct reads, whatever the timing; a deep copy takes every batch."""
     project = _tricky_project(tmp_path)
     sys.path.insert(0, str(project.root))
     try:
@@ -348,14 +349,16 @@ def test_a_prefetch_gives_what_a_read_gives(tmp_path: Path) -> None:
         direct = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
         direct.read_imports_of(["pkg.app.consumer", "pkg.app.lazy", "pkg.app.legacy"])
         fetched = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
-        fetched.prefetch(["pkg.app.consumer", "pkg.app.lazy"])
+        fetched.prefetch([["pkg.app.lazy"], ["pkg.app.consumer", "pkg.app.lazy"]])
         assert fetched.scanned == set()  # not taken yet
-        copied = copy.deepcopy(fetched)
         fetched.read_imports_of(["pkg.app.lazy", "pkg.app.legacy"])
+        assert {"pkg.app.lazy", "pkg.app.legacy"} <= fetched.scanned
+        copied = copy.deepcopy(fetched)
+        assert copied.scanned == {"pkg.app.consumer", "pkg.app.lazy", "pkg.app.legacy"}
+        fetched.read_imports_of(["pkg.app.consumer"])
         assert fetched.scanned == {"pkg.app.consumer", "pkg.app.lazy", "pkg.app.legacy"}
-        assert _all_edges(fetched) == _all_edges(direct)
-        assert copied.scanned == {"pkg.app.consumer", "pkg.app.lazy"}
-        assert copied.find_modules_that_directly_import("pkg.app.legacy") == {"pkg.app.consumer"}
+        assert _all_edges(fetched) == _all_edges(direct) == _all_edges(copied)
+        assert _all_edges(direct)[("pkg.app.lazy", "pkg.core.impl")] == [4, 8]
         fetched.settle()
     finally:
         sys.path.remove(str(project.root))
@@ -368,7 +371,7 @@ def test_a_prefetch_that_fails_leaves_the_read_to_say_why(tmp_path: Path) -> Non
     try:
         locator = ModuleLocator(["pkg"])
         graph = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
-        graph.prefetch(["pkg.app.broken", "pkg.app.consumer"])
+        graph.prefetch([["pkg.app.broken", "pkg.app.consumer"]])
         graph.read_imports_of(["pkg.app.broken", "pkg.app.consumer"])
         assert graph.find_modules_that_directly_import("pkg.app.legacy") == {"pkg.app.consumer"}
         assert [(d.kind, d.line) for d in graph.excluded.values()] == [("syntax-error", 2)]

@@ -94,32 +94,39 @@ def _importable(folder: str, prefix: str, packaged: set[str], verdicts: dict[str
     return verdicts[folder]
 
 
-class _Prefetch:
-    """A scan of modules the run will ask for later, going on in a thread of its own."""
+class _Batch:
+    """Modules a prefetch reads together; ``done`` is set once they are read (or failed)."""
 
-    def __init__(
-        self, modules: frozenset[str], module_files: list[ModuleFile], graph: ScopedGraph
-    ) -> None:
+    def __init__(self, modules: frozenset[str], module_files: list[ModuleFile]) -> None:
         self.modules = modules
+        self.module_files = module_files
         self.found: dict[Any, Any] | None = None
-        packages, exclude_type_checking = graph._packages, graph._exclude_type_checking
+        self.done = threading.Event()
+
+
+class _Prefetch:
+    """Scans of modules the run will ask for later, one batch after the other, in a thread
+    of their own: whoever asks for a batch waits for that batch alone."""
+
+    def __init__(self, batches: list[_Batch], packages: Any, exclude_type_checking: bool) -> None:
+        self.batches = batches
         self.thread = threading.Thread(
-            target=self._scan, args=(module_files, packages, exclude_type_checking), daemon=True
+            target=self._scan, args=(packages, exclude_type_checking), daemon=True
         )
         self.thread.start()
 
-    def _scan(
-        self, module_files: list[ModuleFile], packages: Any, exclude_type_checking: bool
-    ) -> None:
-        try:
-            self.found = scanner()(
-                module_files,
-                found_packages=packages,
-                include_external_packages=False,
-                exclude_type_checking_imports=exclude_type_checking,
-            )
-        except BaseException:  # the modules are then read the usual way
-            self.found = None
+    def _scan(self, packages: Any, exclude_type_checking: bool) -> None:
+        for batch in list(self.batches):
+            try:
+                batch.found = scanner()(
+                    batch.module_files,
+                    found_packages=packages,
+                    include_external_packages=False,
+                    exclude_type_checking_imports=exclude_type_checking,
+                )
+            except BaseException:  # the modules are then read the usual way
+                batch.found = None
+            batch.done.set()
 
 
 class ScopedGraph:
@@ -170,8 +177,8 @@ class ScopedGraph:
         """
         self.wait()
         asked = set(modules)
-        if self._prefetch is not None and not asked.isdisjoint(self._prefetch.modules):
-            self._take_prefetch()
+        if self._prefetch is not None:
+            self._take_prefetched()
         wanted = {m for m in asked if m in self._files and m not in self.scanned}
         self.scanned |= wanted
         if not wanted:
@@ -182,41 +189,61 @@ class ScopedGraph:
         else:
             self._read(wanted)
 
-    def prefetch(self, modules: Iterable[str]) -> None:
-        """Start reading ``modules`` in a thread of their own while the caller goes on (other
-        reads included): the run's later contracts will ask for them. They count as read
-        only once a read asks for one of them; a prefetch that failed is dropped, and the
-        modules are then read the usual way (which says which file could not be read)."""
+    def prefetch(self, batches: Iterable[Iterable[str]]) -> None:
+        """Start reading ``batches`` of modules, in order, in a thread of their own while the
+        caller goes on: the run's later contracts will ask for them. A batch counts as read
+        once it is done and a read comes (nobody waits for it: a read that asks for modules
+        not done yet reads them itself); a batch that failed is dropped, and its modules are
+        then read the usual way (which says which file could not be read)."""
         if self._prefetch is not None:
             return
-        wanted = frozenset(m for m in modules if m in self._files and m not in self.scanned)
-        if wanted:
-            self._prefetch = _Prefetch(wanted, [self._files[m] for m in sorted(wanted)], self)
+        taken = set(self.scanned)
+        kept = []
+        for batch in batches:
+            wanted = frozenset(m for m in batch if m in self._files and m not in taken)
+            if wanted:
+                taken |= wanted
+                kept.append(_Batch(wanted, [self._files[m] for m in sorted(wanted)]))
+        if kept:
+            self._prefetch = _Prefetch(kept, self._packages, self._exclude_type_checking)
 
     def settle(self) -> None:
-        """Let every scan finish (a prefetch nobody asked for is dropped)."""
+        """Let every scan finish (prefetched batches nobody asked for are dropped)."""
         self.wait()
         if self._prefetch is not None:
             self._prefetch.thread.join()
             self._prefetch = None
 
-    def _take_prefetch(self) -> None:
-        prefetch, self._prefetch = self._prefetch, None
+    def _take_prefetched(self, every: bool = False) -> None:
+        """Record the prefetched batches that are read already (``every``: wait for all).
+        A module read meanwhile the usual way keeps what that read found."""
+        prefetch = self._prefetch
         assert prefetch is not None
-        prefetch.thread.join()
-        if prefetch.found is None:
-            return
         touched: set[tuple[str, str]] = set()
-        self._record(prefetch.found, touched)
+        for batch in list(prefetch.batches):
+            if not batch.done.is_set() and not every:
+                continue
+            batch.done.wait()
+            prefetch.batches.remove(batch)
+            if batch.found is None:
+                continue
+            fresh = batch.modules - self.scanned
+            self._record(
+                {file: found for file, found in batch.found.items() if file.module.name in fresh},
+                touched,
+            )
+            self.scanned |= fresh
         for key in touched:
             self._details[key].sort(key=lambda detail: detail["line_number"])
-        self.scanned |= prefetch.modules
+        if not prefetch.batches:
+            prefetch.thread.join()
+            self._prefetch = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ScopedGraph:
         """A copy (for a contract that removes ignored imports), once no thread is reading."""
         self.wait()
         if self._prefetch is not None:
-            self._take_prefetch()
+            self._take_prefetched(every=True)
         clone = self.__class__.__new__(self.__class__)
         memo[id(self)] = clone
         for key, value in self.__dict__.items():

@@ -312,8 +312,17 @@ class CanonicalImportAnalysis:
         return prefilter.request
 
     def _targets(self) -> list[str]:
+        """The modules read first: the canonical module, its submodules and implementations,
+        and the packages above it (which run before it: ``_upstream`` reads them)."""
         canonical = self.options.canonical_module
-        return [canonical, *self.graph.find_descendants(canonical), *self.implementations]
+        parts = canonical.split(".")
+        packages = [".".join(parts[:size]) for size in range(1, len(parts))]
+        return [
+            *packages,
+            canonical,
+            *self.graph.find_descendants(canonical),
+            *self.implementations,
+        ]
 
     def _make_prefilter(self, exports: ExportSet) -> Prefilter:
         # The last part of each implementation module's name: any file importing one spells it.

@@ -89,10 +89,7 @@ class ImporterScope:
         to come (each reads them itself otherwise, and waits for them)."""
         if self.graph is None:
             return
-        modules: set[str] = set()
-        for plan in planned:
-            modules |= self._candidates(plan.triggers, plan.targets)
-        self.graph.prefetch(modules)
+        self.graph.prefetch([self._candidates(plan.triggers, plan.targets) for plan in planned])
 
     def _candidates(self, triggers: Iterable[str], targets: Iterable[str]) -> set[str]:
         by_word, unreadable = self._word_index()
