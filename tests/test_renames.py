@@ -166,6 +166,46 @@ SAFE = {
         x = Manager
         """,
     ),
+    "a dead fallback below the preferred name's import goes whole": (
+        """\
+        from pkg.core.impl import Impl as Manager
+
+        try:
+            from pkg.core.impl import Impl
+        except ImportError:  # never: the import above would have failed first
+            Impl = None
+
+
+        def make():
+            return Impl(), Manager()
+        """,
+        """\
+        from pkg.core.api import Manager
+
+
+        def make():
+            return Manager(), Manager()
+        """,
+    ),
+    "a dead fallback below a canonical import, with several handlers": (
+        """\
+        from pkg.core.api import Manager
+
+        try:
+            from pkg.core.impl import Impl
+        except (ImportError, AttributeError):
+            Impl = None
+        except ModuleNotFoundError:
+            pass
+
+        x = Impl
+        """,
+        """\
+        from pkg.core.api import Manager
+
+        x = Manager
+        """,
+    ),
     "a function importing the same object under the new name": (
         """\
         from pkg.core.impl import Impl
@@ -309,6 +349,13 @@ REFUSED = {
         "try:\n    from pkg.core.impl import Impl\nexcept KeyError:\n    Impl = None\n",
         "try:\n    from pkg.core.api import Manager as Impl\nexcept KeyError:\n    Impl = None\n",
         "`Impl` is also bound on line 4",
+    ),
+    "a fallback try that also does something else": (
+        "from pkg.core.api import Manager\n\ntry:\n    from pkg.core.impl import Impl\n"
+        "except ImportError:\n    Impl = None\n    print('no impl')\n\nx = Impl\n",
+        "from pkg.core.api import Manager\n\ntry:\n    from pkg.core.api import Manager as Impl\n"
+        "except ImportError:\n    Impl = None\n    print('no impl')\n\nx = Impl\n",
+        "`Manager` is also imported in another block of this scope",
     ),
     "read where the new name is imported again": (
         "from pkg.core.impl import Impl\n\n\ndef f():\n    x = Impl\n"

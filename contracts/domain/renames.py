@@ -42,6 +42,9 @@ class RenamePlan:
     extra: list[tuple[str, FromImportEdit]] = field(default_factory=list)  # imports dropped
     done: set[str] = field(default_factory=set)  # attribute edits made by ``changes``
     blocked: set[str] = field(default_factory=set)  # edits that must not be applied
+    # Edits whose statement goes with the dead ``try`` around it (``changes`` remove it):
+    # applied, with no edit of their own.
+    removed: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -87,6 +90,8 @@ class _Index(ast.NodeVisitor):
         self.package = False
         self.looked_up: dict[int, object] = {}  # a Name passed to getattr/hasattr: the name
         self.tree = ast.Module(body=[], type_ignores=[])
+        self.source_lines: list[str] = []  # the file's lines
+        self.edit_list: list[tuple[str, Edit]] = []  # every edit of the file
         self._chains: dict[int, frozenset[int]] = {}
         self._inside: dict[tuple[str, int], list[_Occurrence]] = {}
         self._sites: dict[tuple[int, str, str], _Occurrence] | None = None
@@ -467,7 +472,9 @@ def plan_renames(
         for key, edit in edits
         if isinstance(edit, FromImportEdit)
     }
+    index.edit_list = list(edits)
     lines = split_lines(text)
+    index.source_lines = lines
     leaf = module.rpartition(".")[2]
     accepted: list[_Accepted] = []
     # The accepted renames by the scope they bind in and the name they bind.
@@ -564,6 +571,8 @@ def _merge(group: list[_Accepted], index: _Index, tree: ast.Module, plan: Rename
         for keeper in item.keepers:
             binders.setdefault(id(keeper.node), (keeper, None))
     if len({_block_of(tree.body, o.statement) for o, _ in binders.values()}) > 1:
+        if _drop_dead_fallbacks(binders, index, tree, plan):
+            return
         for item in group:
             plan.refused[item.key] = (
                 f"`{item.edit.rename_to}` is also imported in another block of this scope"
@@ -579,6 +588,86 @@ def _merge(group: list[_Accepted], index: _Index, tree: ast.Module, plan: Rename
             plan.changes += item.changes
         elif position:
             _drop(occurrence, index, plan)  # a later import of the same name goes
+
+
+def _drop_dead_fallbacks(
+    binders: dict[int, tuple[_Occurrence, _Accepted | None]],
+    index: _Index,
+    tree: ast.Module,
+    plan: RenamePlan,
+) -> bool:
+    """``from a import X`` at module level, then ``try: from b import Old`` / ``except
+    ImportError: Old = None`` binding the same object, renamed to ``X``: the ``try`` can only
+    fail where the first import already did, so it goes whole, and the uses read ``X``.
+    Done when every other binder is such a ``try`` (nothing else in it, no other edit there),
+    below an import of the new name in the module's own body."""
+    direct = [(o, item) for o, item in binders.values() if o.statement in tree.body]
+    others = [(o, item) for o, item in binders.values() if o.statement not in tree.body]
+    if not direct or not others:
+        return False
+    first = min(o.line for o, _ in direct)
+    dead: list[tuple[_Accepted, ast.Try]] = []
+    for occurrence, item in others:
+        statement = occurrence.in_try
+        if (
+            item is None
+            or statement is None
+            or statement not in tree.body
+            or statement.lineno < first
+            or not _is_dead_fallback(statement, occurrence)
+            or any(
+                statement.lineno <= edit.line <= (statement.end_lineno or statement.lineno)
+                and key != item.key
+                for key, edit in index.edit_list
+            )
+        ):
+            return False
+        dead.append((item, statement))
+    ordered = sorted(direct, key=lambda b: (b[0].node.lineno, b[0].node.col_offset))  # type: ignore[attr-defined]
+    for position, (occurrence, item) in enumerate(ordered):
+        if item is not None:
+            names = item.edit.preferred_names if position == 0 else ()
+            plan.edits[item.key] = replace(item.edit, names=names, rename_to=None)
+            plan.changes += item.changes
+        elif position:
+            _drop(occurrence, index, plan)
+    for item, statement in dead:
+        last = statement.end_lineno or statement.lineno
+        plan.changes += [c for c in item.changes if not statement.lineno - 1 <= c.line < last]
+        lines = index.source_lines
+        gone = list(range(statement.lineno - 1, last))
+        if gone[0] > 0 and last < len(lines) and not lines[gone[0] - 1].strip():
+            gone += [last] if not lines[last].strip() else []  # one blank line goes with it
+        plan.changes += [
+            SpanChange(number, 0, len(lines[number].rstrip("\r\n")), DROPPED) for number in gone
+        ]
+        plan.removed.add(item.key)
+        plan.done.add(item.key)
+    return True
+
+
+def _is_dead_fallback(statement: ast.Try, site: _Occurrence) -> bool:
+    """``try:`` holding only the import binding ``site`` (one name), whose handlers catch an
+    import failure and only bind that name to a constant (or pass)."""
+    if statement.body != [site.statement] or statement.orelse or statement.finalbody:
+        return False
+    if site.statement is None or len(site.statement.names) != 1 or not statement.handlers:
+        return False
+    for handler in statement.handlers:
+        if not _catches_import_failure(handler):
+            return False
+        for inner in handler.body:
+            if isinstance(inner, ast.Pass):
+                continue
+            if not (
+                isinstance(inner, ast.Assign)
+                and len(inner.targets) == 1
+                and isinstance(inner.targets[0], ast.Name)
+                and inner.targets[0].id == site.name
+                and isinstance(inner.value, ast.Constant)
+            ):
+                return False
+    return True
 
 
 def _drop(occurrence: _Occurrence, index: _Index, plan: RenamePlan) -> None:
@@ -820,7 +909,11 @@ def _is_fallback(occurrence: _Occurrence, site: _Occurrence) -> bool:
         return False
     if occurrence.in_handler is None or site.in_try is not occurrence.in_handler[0]:
         return False
-    caught = occurrence.in_handler[1].type
+    return _catches_import_failure(occurrence.in_handler[1])
+
+
+def _catches_import_failure(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
     if caught is None:
         return True
     names = caught.elts if isinstance(caught, ast.Tuple) else [caught]

@@ -661,7 +661,8 @@ def rewrite_source(
     edits = [
         (key, renames.edits.get(key, edit))
         for key, edit in edits
-        if key not in renames.unchanged | renames.blocked and not isinstance(edit, AttributeEdit)
+        if key not in renames.unchanged | renames.blocked | renames.removed
+        and not isinstance(edit, AttributeEdit)
     ]
     edits += renames.extra
     plan = plan_span_edits(text, tree, edits, outline)
