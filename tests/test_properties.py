@@ -4,6 +4,7 @@ finds, and the prefilter never drops a file that `ast` shows imports a name it l
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,7 @@ from ssot_imports.application.pipeline.sources import SourceCache
 from ssot_imports.configuration import run_context
 from ssot_imports.domain.parsing import SourceFile
 from ssot_imports.domain.prefilter import FactFinder, Request
+from ssot_imports.domain.renames import lines_spelling
 from ssot_imports.domain.statements import ImportStatement, iter_file_imports
 
 NAMES = st.sampled_from(["os", "pkg", "impl", "Manager", "Impl", "core", "json", "x", "y_2"])
@@ -217,3 +219,51 @@ def test_the_words_finder_finds_what_substring_searches_find(text: str, names: l
     finally:
         prefilter.hyperscan = kept
     assert prefilter.words_finder(words)(data) == expected
+
+
+PIECES = st.sampled_from(["Impl", "Manager", "_Impl", "Impl_", "é", "x", " ", "\n", ".", "1", "("])
+
+
+@given(
+    st.lists(PIECES, max_size=40).map("".join),
+    st.sets(st.sampled_from(["Impl", "Manager", "ManagerImpl", "é"]), min_size=1),
+)
+def test_lines_spelling_a_name_are_those_a_word_bounded_regex_finds(
+    text: str, names: set[str]
+) -> None:
+    """The rename planner finds the lines spelling its names by substring searches; a regular
+    expression of word-bounded alternatives is the reference."""
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names)))
+    expected = sorted({text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)})
+    assert lines_spelling(text, names) == expected
+
+
+def _canonical_request(names: list[str]) -> Request:
+    from ssot_imports.application.canonical_paths.prefilter import Prefilter
+    from ssot_imports.domain.exports import ExportSet, ObjectRef
+
+    objects = {name: ObjectRef("pkg.impl", name) for name in names}
+    exports = ExportSet("pkg.api", objects, {obj: name for name, obj in objects.items()})
+    return Prefilter(exports, ["pkg.impl"]).request
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    python_file(),
+    st.lists(NAMES, min_size=1, max_size=3, unique=True),
+    st.lists(NAMES, min_size=1, max_size=3, unique=True),
+)
+def test_a_record_widened_to_a_larger_request_is_the_larger_requests_record(
+    text: str, before: list[str], added: list[str]
+) -> None:
+    """`fix` checks again after the canonical module exports more names: an unchanged file's
+    record is the earlier one, its words still asked for kept, plus what a search for the
+    new words and patterns alone finds (`Request.beyond`). It must be the record a full read
+    for the larger request makes."""
+    earlier = _canonical_request(before)
+    later = _canonical_request(list(dict.fromkeys([*before, *added])))
+    data = text.encode()
+    extra, still = later.beyond(earlier)
+    widened = {w for w in FactFinder(earlier).facts(data)[0] if still(w)}
+    widened |= set(FactFinder(extra).words(data))
+    assert widened == set(FactFinder(later).facts(data)[0])

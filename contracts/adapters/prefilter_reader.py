@@ -12,7 +12,7 @@ import json
 import os
 import pickle
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +48,9 @@ class PrefilterReader:
     def __init__(self, cache_dir: Path | None) -> None:
         self.cache_dir = cache_dir
         self.problems: list[tuple[Path, str]] = []
-        # The entries of the last scan, for a later scan by the same process (``fix`` checks
-        # twice): used when there is no cache file.
-        self._last: tuple[str, dict[str, list]] = ("", {})
+        # The entries of the last scan and its request, for a later scan by the same process
+        # (``fix`` checks twice): used when there is no cache file.
+        self._last: tuple[str, dict[str, list], Request | None] = ("", {}, None)
 
     def scan(self, files: Iterable[Path], request: Request, part: str = "") -> dict[Path, Record]:
         """The record of every file, from the cache where the file has not changed; ``part``
@@ -58,11 +58,18 @@ class PrefilterReader:
         paths = list(files)
         key = part + request_key(request)
         cache_file = self._file(f"prescan-{key}.json")
+        extra = None
         if cache_file is not None:
             cached = _load(cache_file, self.problems)
+        elif self._last[0] == key:
+            cached = self._last[1]
+        elif self._last[2] is not None and part == "":
+            # Asked for more than the last scan of the tree (``fix`` made the canonical module
+            # export more names): an unchanged file is searched for what is new only.
+            cached, extra = self._last[1], request.beyond(self._last[2])
         else:
-            cached = self._last[1] if self._last[0] == key else {}
-        reader = _Reader(request, cached, digests=cache_file is not None)
+            cached = {}
+        reader = _Reader(request, cached, digests=cache_file is not None, extra=extra)
         results = _read_all(reader, [str(path) for path in paths])
         records: dict[Path, Record] = {}
         entries: dict[str, list] = {}
@@ -88,7 +95,7 @@ class PrefilterReader:
                 *stamp, found, record.tops, record.imported, record.paths, digest
             ]  # fmt: skip
         del results
-        self._last = (key, entries)
+        self._last = (key, entries, request)
         if cache_file is not None and (changed or len(entries) != len(cached)):
             store_json(cache_file, entries)
         return records
@@ -100,11 +107,20 @@ class PrefilterReader:
 class _Reader:
     """Reads files and works out their records; picklable results, so a child can help."""
 
-    def __init__(self, request: Request, cached: dict[str, list], digests: bool = True) -> None:
+    def __init__(
+        self,
+        request: Request,
+        cached: dict[str, list],
+        digests: bool = True,
+        extra: tuple[Request, Callable[[str], bool]] | None = None,
+    ) -> None:
         self.cached = cached
         self.finder = FactFinder(request)
         # A content digest is only worth its time where a later run compares it (a cache).
         self.digests = digests
+        # Cached entries made for an earlier request: what is new to look for in an unchanged
+        # file, and which of its words still hold (``Request.beyond``).
+        self.extra = None if extra is None else (FactFinder(extra[0]), extra[1])
 
     def read(self, names: list[str]) -> list[_Result]:
         return [self._one(name) for name in names]
@@ -118,9 +134,15 @@ class _Reader:
             status = os.fstat(descriptor)
             stamp = [status.st_mtime_ns, status.st_size, status.st_ino]
             entry = self.cached.get(name)
-            if isinstance(entry, list) and entry[:3] == stamp and len(entry) == 8:
+            unchanged = isinstance(entry, list) and entry[:3] == stamp and len(entry) == 8
+            if unchanged and self.extra is None:
                 return (_CACHED, stamp, entry[3], entry[4], entry[5], entry[6], entry[7])
             data = os.read(descriptor, status.st_size + 1)
+            if unchanged and self.extra is not None:
+                finder, still = self.extra
+                words = [word for word in entry[3] if still(word)]
+                words += map(sys.intern, finder.words(data))
+                return (_CACHED, stamp, sorted(set(words)), entry[4], entry[5], entry[6], entry[7])
         except OSError:
             return _NOTHING
         finally:

@@ -110,6 +110,32 @@ class Request:
             tuple(sorted({*self.import_words, *other.import_words})),
         )
 
+    def beyond(self, earlier: Request) -> tuple[Request, Callable[[str], bool]]:
+        """What this request asks that ``earlier`` did not (a request of its own), and which
+        words of a record made for ``earlier`` still hold for this one: a record made for
+        ``earlier`` plus what the first finds in the file is this request's record. (A
+        pattern whose regex or triggers changed is asked again, its old captures dropped.)"""
+        patterns = set(earlier.patterns)
+        kept_patterns = [p for p in self.patterns if p in patterns]
+        new = Request(
+            tuple(word for word in self.words if word not in set(earlier.words)),
+            tuple(p for p in self.patterns if p not in patterns),
+            tuple(word for word in self.import_words if word not in set(earlier.import_words)),
+        )
+        still = frozenset(
+            [
+                *(word for word in self.words if word in set(earlier.words)),
+                *(label for label, _, _ in kept_patterns),
+                *(
+                    f"{IMPORT_CONTEXT}:{word}"
+                    for word in self.import_words
+                    if word in set(earlier.import_words)
+                ),
+            ]
+        )
+        labels = tuple(f"{label}:" for label, _, _ in kept_patterns)
+        return new, lambda word: word in still or word.startswith(labels)
+
     def project(self, record: Record) -> Record:
         """``record``, made for a request covering this one, as this request alone would have
         made it: the words and labels the other requests added are left out."""
@@ -209,6 +235,11 @@ class FactFinder:
         """The requested words a file contains, the first names of its imports, every name
         its import statements take or bind, and the dotted or relative module paths its
         import lines name."""
+        found = self.words(data)
+        return self._imports(data, found)
+
+    def words(self, data: bytes) -> list[str]:
+        """The requested words (and pattern labels, import words) a file contains."""
         present: set[bytes] = set()
         one_quote = data.translate(_ONE_QUOTE) if self._quoting else data
         if self._scanner is not None:
@@ -246,6 +277,11 @@ class FactFinder:
             spelled = raw in present if automaton else raw in data
             if spelled and in_import_context(data, raw):
                 found.append(label)
+        return found
+
+    def _imports(
+        self, data: bytes, found: list[str]
+    ) -> tuple[list[str], list[str], list[str], list[str]]:
         # The first name of each import at the start of a line: `from X` and `import X, Y`;
         # and the module paths with a dot in them.
         tops: set[bytes] = set()

@@ -17,7 +17,7 @@ import ast
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .edits import AttributeEdit, Edit, FromImportEdit, StringEdit
@@ -462,8 +462,7 @@ def plan_renames(
     names = {edit.local for _, edit in asked} | {edit.rename_to or "" for _, edit in asked}
     names |= {edit.local for _, edit in attributes} | {edit.name for _, edit in attributes}
     names |= {holder for holder in holders.values() if isinstance(holder, str) and holder}
-    spelled = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(names)))
-    index = _Index(names, _lines_matching(text, spelled))
+    index = _Index(names, lines_spelling(text, names))
     index.tree = tree
     index.module, index.package, index.unsafe = module, package, unsafe
     index.visit(tree)
@@ -540,16 +539,35 @@ def plan_renames(
     return plan
 
 
-def _lines_matching(text: str, pattern: re.Pattern[str]) -> list[int]:
-    """The line numbers (sorted) where ``pattern`` matches."""
+def lines_spelling(text: str, names: Iterable[str]) -> list[int]:
+    """The line numbers (sorted) where one of ``names`` is spelled as a whole word (not part
+    of a longer name). A substring search per name: a regular expression of alternatives
+    would be tried at every character of the file."""
+    positions: list[int] = []
+    size = len(text)
+    for name in names:
+        if not name:
+            continue
+        position = text.find(name)
+        while position != -1:
+            end = position + len(name)
+            if (position == 0 or not _is_word(text[position - 1])) and (
+                end == size or not _is_word(text[end])
+            ):
+                positions.append(position)
+            position = text.find(name, position + 1)
     found: list[int] = []
-    line, position = 1, 0
-    for match in pattern.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
+    line, counted = 1, 0
+    for position in sorted(positions):
+        line += text.count("\n", counted, position)
+        counted = position
         if not found or found[-1] != line:
             found.append(line)
     return found
+
+
+def _is_word(character: str) -> bool:
+    return character.isalnum() or character == "_"
 
 
 def new_name(item: _Accepted) -> str:
@@ -1096,8 +1114,7 @@ def loaded_module_obstacle(text: str, tree: ast.Module, edit: StringEdit) -> str
     The check asks this too, so that it never offers a fix that ``fix`` would refuse."""
     holder = _module_holder(tree, edit)
     names = {holder} if isinstance(holder, str) and holder else set()
-    spelled = [rf"(?<!\w){re.escape(name)}(?!\w)" for name in names]
-    index = _Index(names, _lines_matching(text, re.compile("|".join(spelled))) if names else [])
+    index = _Index(names, lines_spelling(text, names))
     index.tree = tree
     if names:
         index.visit(tree)
