@@ -377,3 +377,40 @@ def test_a_prefetch_that_fails_leaves_the_read_to_say_why(tmp_path: Path) -> Non
         assert [(d.kind, d.line) for d in graph.excluded.values()] == [("syntax-error", 2)]
     finally:
         sys.path.remove(str(project.root))
+
+
+def test_a_shim_with_a_common_name_is_found_however_it_is_imported(tmp_path: Path) -> None:
+    """A shim called ``utils`` shares its name with other modules that many files import:
+    the scoped graph reads only the files whose import lines could name the shim (its path,
+    its package, a relative source), and finds what the whole graph finds."""
+    project = _tricky_project(tmp_path)
+    project.tree(
+        {
+            "pkg/shims/__init__.py": "",
+            "pkg/shims/utils.py": "from pkg.core.impl import Impl as Thing\n",
+            "pkg/other/__init__.py": "",
+            "pkg/other/utils.py": "def helper():\n    return 1\n",
+            "pkg/users/__init__.py": "",
+            "pkg/users/unrelated.py": "from pkg.other import utils\nutils.helper()\n",
+            "pkg/users/by_package.py": "from pkg.shims import utils\nutils.Thing()\n",
+            "pkg/users/by_path.py": "import pkg.shims.utils as compat\ncompat.Thing()\n",
+            "pkg/shims/sibling.py": "from . import utils\nutils.Thing()\n",
+            "pkg/users/aliased.py": "from pkg.shims import utils as u\nu.Thing()\n",
+        }
+    )
+    config = project.config()
+    scoped, whole = _both(project.root, config, "pkg.app.prose", "pkg.app.carriage")
+    assert _ours(scoped) == _ours(whole)
+    found = sorted(
+        (v.path, v.line, v.kind)
+        for r in scoped.contracts
+        for v in r.violations
+        if v.path.startswith(("pkg/users/", "pkg/shims/"))
+    )
+    assert found == [
+        ("pkg/shims/sibling.py", 1, "shim-import"),
+        ("pkg/shims/utils.py", 1, "implementation-import"),
+        ("pkg/users/aliased.py", 1, "shim-import"),
+        ("pkg/users/by_package.py", 1, "shim-import"),
+        ("pkg/users/by_path.py", 1, "shim-import"),
+    ]

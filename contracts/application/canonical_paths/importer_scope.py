@@ -64,6 +64,8 @@ class ImporterScope:
         self.covered: set[str] = set()  # names already looked up
         self._by_imported_name: dict[str, list[str]] | None = None
         self._unreadable: list[str] = []  # read whatever is asked: the scanner says why
+        # The module paths each module's import lines name ("." for a relative one).
+        self._import_sources: dict[str, frozenset[str]] = {}
 
     def start(
         self,
@@ -115,20 +117,47 @@ class ImporterScope:
         names, is a shim): read, in one scan, the modules that import a name not looked for
         yet, or a shim by its own name (``import pkg.shim as compat`` then ``compat.Name``)."""
         wanted: set[str] = set()
+        shims: set[str] = set()
         for module, names, is_shim in needs:
             wanted.update(names)
             if is_shim:
-                wanted.add(module.rpartition(".")[2])
+                shims.add(module)
         wanted -= self.covered
-        if not wanted:
+        shims -= self.covered
+        if not wanted and not shims:
             return
-        self.covered |= wanted
+        self.covered |= wanted | shims
         if self.graph is None:
             return
         index = self._imported_name_index()
         modules = {m for name in wanted for m in index.get(name, ())}
+        by_leaf: dict[str, set[str]] = defaultdict(set)
+        for shim in shims:
+            parent, _, leaf = shim.rpartition(".")
+            by_leaf[leaf] |= {shim, parent}
+        for leaf, named in by_leaf.items():
+            modules.update(m for m in index.get(leaf, ()) if self._may_import(m, named))
         modules.update(self._unreadable)
         self.graph.read_imports_of(sorted(modules - self.graph.scanned))
+
+    def _may_import(self, module: str, named: set[str]) -> bool:
+        """Whether a module that imports a name spelled like a shim's last part may import
+        the shim itself: its import lines name the shim or its package (``import pkg.shim``,
+        ``from pkg import shim``; ``named`` holds both), or a relative source. (A shim named
+        ``utils`` or ``mod00`` shares its name with many modules; most files importing that
+        name import another one.)"""
+        sources = self._import_sources.get(module)
+        if sources is None:
+            path = self.locator.path_of(module)
+            record = None if path is None else self.records.get(path)
+            if record is None or not record.readable:
+                sources = frozenset({"."})
+            else:
+                relative = any(found.startswith(".") for found in record.paths)
+                # A top-level package is named by a path without a dot: the first names.
+                sources = frozenset([*record.paths, *record.tops, *(["."] if relative else [])])
+            self._import_sources[module] = sources
+        return "." in sources or not named.isdisjoint(sources)
 
     def _word_index(self) -> tuple[dict[str, list[str]], list[str]]:
         """Modules by each prefilter word their file spells, and the modules with no readable
