@@ -589,3 +589,21 @@ def test_unsafe_fixes_only_when_asked(project: Project, case: str) -> None:
     text, result = fix(project, before, "pkg/app/consumer.py", "--unsafe-fixes")
     assert text == after
     assert result.code == 0, result.out
+
+
+def test_a_loaded_module_is_judged_by_its_uses_anywhere_in_the_file(project: Project) -> None:
+    """The check reads the statements that spell the name holding the loaded module, cut out
+    of the file (not the whole file parsed): a use far below, inside a function, counts."""
+    filler = "".join(f"\n\ndef unrelated_{n}():\n    return {n}\n" for n in range(40))
+    head = 'import importlib\n\nmodule = importlib.import_module("pkg.core.impl")\n'
+    tail = "\n\nclass Holder:\n    def make(self):\n        return module.helper()\n"
+    project.write("pkg/app/consumer.py", head + filler + tail)
+    project.config()
+    (violation,) = project.check().violations
+    line = (head + filler).count("\n") + 5
+    assert violation.unfixable_reason == (
+        f"`module.helper` (line {line}) is not the same object in the canonical module"
+    )
+    project.write("pkg/app/consumer.py", head + filler + tail.replace("helper", "Impl"))
+    (violation,) = project.check().violations
+    assert (violation.unfixable_reason, violation.fix_safety) == (None, "unsafe")

@@ -1108,11 +1108,26 @@ def _block_list(body: list[ast.stmt], target: ast.stmt) -> list[ast.stmt] | None
 _IMPORT_CALLS = ("import_module",)
 
 
-def loaded_module_obstacle(text: str, tree: ast.Module, edit: StringEdit) -> str | None:
+def loaded_module_obstacle(
+    text: str,
+    tree: ast.Module,
+    edit: StringEdit,
+    statements: Callable[[list[int]], ast.Module | None] | None = None,
+) -> str | None:
     """Why ``fix`` would keep the ``import_module`` string of ``edit``: the module it loads
     is used for more than the objects the canonical module holds (None: nothing stops it).
-    The check asks this too, so that it never offers a fix that ``fix`` would refuse."""
+    The check asks this too, so that it never offers a fix that ``fix`` would refuse.
+
+    ``statements(lines)``, when given, is a module of only the top-level statements holding
+    those lines (the whole file's when they cannot be cut out; None if it does not parse):
+    ``tree`` is then the statement holding the string, and the holder's uses are read from
+    the statements that spell its name."""
     holder = _module_holder(tree, edit)
+    if statements is not None and isinstance(holder, str) and holder:
+        cut = statements([edit.line, *lines_spelling(text, {holder})])
+        if cut is None:
+            return None  # the file does not parse: said elsewhere
+        tree = cut
     names = {holder} if isinstance(holder, str) and holder else set()
     index = _Index(names, lines_spelling(text, names))
     index.tree = tree

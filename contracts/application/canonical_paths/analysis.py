@@ -698,11 +698,19 @@ class CanonicalImportAnalysis:
                 found = classifier.string_reference(module, display, line, reference, target)
                 edit = found.edit
                 exposes = isinstance(edit, StringEdit) and edit.exposes is not None
-                tree = self.sources.tree(source) if exposes else None
+                tree = (
+                    self.sources.statements_holding(source, [reference.line]) if exposes else None
+                )
                 if tree and isinstance(edit, StringEdit):
                     # `import_module("…")`: swapped only when what it loads is used for
-                    # canonical objects alone, as `fix` decides it (the whole file's uses).
-                    obstacle = loaded_module_obstacle(source.text, tree, edit)
+                    # canonical objects alone, as `fix` decides it (the whole file's uses:
+                    # those of the statements that spell the name holding the module).
+                    obstacle = loaded_module_obstacle(
+                        source.text,
+                        tree,
+                        edit,
+                        lambda lines, source=source: self.sources.statements_holding(source, lines),
+                    )
                     if obstacle and not found.unfixable_reason:
                         found = replace(found, unfixable_reason=obstacle)
                 violations.append(found)

@@ -209,9 +209,10 @@ class ShadowRootAnalysis:
         source = self.sources.file(path)
         if source is None:
             return [], self.sources.failed[path].name
-        # Quoted paths that may be stale need the syntax tree (a call's argument?).
+        # Quoted paths that may be stale need the statements holding them, parsed (a call's
+        # argument?): cut out, or the whole file.
         lines = self.stale.suspect_lines(source) if stale_strings and self.stale else []
-        tree = self.sources.tree(source) if lines else None
+        tree = self.sources.statements_holding(source, lines) if lines else None
         if lines and tree is None:
             return [], self.sources.failed.get(path, rules.SYNTAX_ERROR).name
         violations: list[Violation] = []

@@ -108,6 +108,17 @@ class SourceCache:
             self._fail(error)
             return None
 
+    def statements_holding(self, source: SourceFile, lines: list[int]) -> ast.Module | None:
+        """One module of the top-level statements holding ``lines``, each parsed on its own
+        (the whole file's tree when they cannot be cut out; None, with a diagnostic, when
+        the file does not parse)."""
+        if source.path not in self._trees and source.path not in self.failed:
+            cut = statement_trees(source.lines, self.mask(source), lines)
+            if cut is not None:
+                body = [statement for tree in cut for statement in tree.body]
+                return ast.Module(body=body, type_ignores=[])
+        return self.tree(source)
+
     def statements_spelling(self, source: SourceFile, name: str) -> list[ast.Module] | None:
         """The top-level statements whose lines spell ``name``, parsed on their own; None
         when the whole file is parsed already, or when they cannot be cut out or are so
