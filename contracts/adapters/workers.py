@@ -8,13 +8,13 @@ be started, or one dies, the rest of the work is done in this process: slower, n
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used: a check starts no worker, and starts faster
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Fewer items than this are done in this process: starting workers costs more than it saves.
 WORTH_A_POOL = 32
@@ -51,6 +51,9 @@ class ProcessWorkers:
         self.used = processes
         if processes <= 1:
             return map(function, items)
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             pool = ProcessPoolExecutor(processes, mp_context=_context(function))
             for _ in range(processes):
@@ -70,6 +73,8 @@ def _ordered(
 ) -> Iterator[Any]:
     """Results in the items' order, at most ``window`` items in flight; if the pool breaks,
     the items in flight and the rest are done here. The pool is shut down at the end."""
+    from concurrent.futures.process import BrokenProcessPool
+
     pending: deque[tuple[Any, Future[Any] | None]] = deque()
     broken = False
 
@@ -107,6 +112,8 @@ _END = object()
 
 def _context(function: Callable[[Any], Any]) -> Any:
     """A fork server that has imported ``function``'s module, where there is one."""
+    import multiprocessing
+
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")

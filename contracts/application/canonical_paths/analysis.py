@@ -26,7 +26,6 @@ from ...domain.modules import expression_matches, is_same_or_descendant, resolve
 from ...domain.parsing import SourceFile
 from ...domain.prefilter import Request
 from ...domain.rebinding import binds_otherwise
-from ...domain.renames import loaded_module_obstacle
 from ...domain.segments import statement_trees
 from ...domain.statements import Binding
 from ...domain.strings import dotted_name, find_string_references, string_pattern
@@ -702,6 +701,8 @@ class CanonicalImportAnalysis:
                     self.sources.statements_holding(source, [reference.line]) if exposes else None
                 )
                 if tree and isinstance(edit, StringEdit):
+                    from ...domain.renames import loaded_module_obstacle  # seldom needed
+
                     # `import_module("…")`: swapped only when what it loads is used for
                     # canonical objects alone, as `fix` decides it (the whole file's uses:
                     # those of the statements that spell the name holding the module).
