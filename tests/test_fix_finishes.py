@@ -84,3 +84,28 @@ def test_fix_finishes_the_demo(tmp_path: Path) -> None:
     before, after, _ = finish(Project(demo))
     assert (len(before), len(after)) == (20, 2)
     assert {v["fingerprint"] for v in after} <= {v["fingerprint"] for v in before}
+
+
+def test_rewrites_from_statements_cut_out_equal_those_from_whole_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`fix` parses only the top-level statements an edit or a rename concerns; every
+    rewrite (the diff of a dense tree with five roots, and the demo's) is the one a parse of
+    the whole file gives."""
+    import shutil
+
+    from ssot_imports.application.pipeline import fixing
+
+    dense = Project(tmp_path / "dense")
+    dense.root.mkdir()
+    generate(dense.root, 600, seed=11, profile="dense")
+    dense.write(".importlinter", bench_run.ssot_config(bench_run.DENSE_FIVE))
+    demo = tmp_path / "demo"
+    shutil.copytree(EXAMPLES, demo, ignore=shutil.ignore_patterns(".*cache*", "__pycache__"))
+    for project in (dense, Project(demo)):
+        cut = project.cli("fix", "--no-cache", "--diff", "--jobs", "1")
+        with monkeypatch.context() as patched:
+            patched.setattr(fixing, "_statements_needed", lambda text, edits: None)
+            whole = project.cli("fix", "--no-cache", "--diff", "--jobs", "1")
+        assert cut.out.count("\n+++ ") >= 5
+        assert cut.out == whole.out

@@ -9,7 +9,7 @@ import pytest
 from ssot_imports.application.canonical_paths.analysis import attribute_uses, attribute_uses_in
 from ssot_imports.domain.parsing import split_lines
 from ssot_imports.domain.scopes import string_mask
-from ssot_imports.domain.segments import statement_trees
+from ssot_imports.domain.segments import cut_module, statement_trees
 from ssot_imports.domain.statements import Binding, iter_file_imports
 from ssot_imports.domain.strings import find_string_references, string_pattern
 
@@ -141,3 +141,19 @@ def _bindings(text: str) -> list[Binding]:
         )
         for binding in statement.bindings
     ]
+
+
+def test_a_cut_module_holds_the_wanted_statements_as_the_whole_file_parses_them() -> None:
+    """``fix`` parses only the statements it needs, as one module: the same statements, at
+    the same lines, as in the whole file's tree, and none of the stand-ins for what comes
+    before each cut; fewer than two statements is no module (one could look alone)."""
+    lines = split_lines(USES)
+    whole = ast.parse(USES)
+    wanted = [2, 6, 18]  # an import, a decorator line, a line inside a class's method
+    module = cut_module(lines, string_mask(lines), wanted)
+    assert module is not None
+    expected = [s for s in whole.body if s.lineno in (2, 7, 12)]
+    assert [ast.dump(s, include_attributes=True) for s in module.body] == [
+        ast.dump(s, include_attributes=True) for s in expected
+    ]
+    assert cut_module(lines, string_mask(lines), [2]) is None

@@ -35,12 +35,44 @@ def statement_trees(
     each with the file's own line numbers; None when one of them cannot be cut out and
     parsed on its own, or when there are so many that parsing the whole file is quicker (the
     caller then parses the whole file)."""
+    cuts = _cuts(lines, mask, wanted)
+    return None if cuts is None else [tree for _, tree in cuts]
+
+
+def cut_module(lines: list[str], mask: list[bool], wanted: Iterable[int]) -> ast.Module | None:
+    """The top-level statements holding the ``wanted`` lines, as one module (each group
+    parsed on its own, at the file's line numbers; the stand-ins for what comes before a
+    cut left out). None when ``statement_trees`` would give None, when cuts overlap, or when
+    fewer than two statements come out: a module of one statement could be taken for a
+    file that holds nothing else (a statement alone in its block is treated apart)."""
+    cuts = _cuts(lines, mask, wanted)
+    if cuts is None:
+        return None
+    body: list[ast.stmt] = []
+    end = 0
+    for first, tree in sorted(cuts, key=lambda cut: cut[0]):
+        statements = tree.body[1:] if first else tree.body
+        if not statements:
+            continue
+        if statements[0].lineno <= end:
+            return None
+        body += statements
+        end = max(statement.end_lineno or statement.lineno for statement in statements)
+    if len(body) < 2:
+        return None
+    return ast.Module(body=body, type_ignores=[])
+
+
+def _cuts(
+    lines: list[str], mask: list[bool], wanted: Iterable[int]
+) -> list[tuple[int, ast.Module]] | None:
+    """``statement_trees``'s modules, each with the 0-based line where its cut starts."""
     wanted = sorted(set(wanted))
     if len(wanted) > _MOST_LINES:
         return None
     # (The file's first line starts its first statement, whatever it holds.)
     starts = [0, *(i for i in range(1, len(lines)) if _starts_statement(lines, mask, i))]
-    trees: list[ast.Module] = []
+    trees: list[tuple[int, ast.Module]] = []
     covered: list[tuple[int, int]] = []
     for line in wanted:
         index = line - 1
@@ -65,7 +97,7 @@ def statement_trees(
         else:
             return None
         covered.append((first, end))
-        trees.append(tree)
+        trees.append((first, tree))
     return trees
 
 

@@ -35,10 +35,12 @@ from ...domain.findings import Violation
 from ...domain.outline import Outline, first_line
 from ...domain.parsing import parse_python, split_lines
 from ...domain.prefilter import words_finder
-from ...domain.renames import MERGED, plan_renames
+from ...domain.renames import MERGED, lines_spelling, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
 from ...domain.rules import UNREADABLE
+from ...domain.scopes import string_mask
+from ...domain.segments import cut_module
 from ...domain.span_edits import SpanChange, SpanPlan, plan_span_edits, without_dropped
 from ..context import RunContext
 from ..ports import Files, Snapshot
@@ -623,10 +625,12 @@ def rewrite_source(
     text = _utf8_text(data)
     tree = None
     if text is not None:
-        try:
-            tree = parse_python(text)
-        except SyntaxError:
-            tree = None  # newer syntax, perhaps: libcst decides
+        tree = _statements_needed(text, edits)
+        if tree is None:
+            try:
+                tree = parse_python(text)
+            except SyntaxError:
+                tree = None  # newer syntax, perhaps: libcst decides
     if tree is None or text is None:
         try:
             module = libcst.parse_module(data)
@@ -711,6 +715,40 @@ def rewrite_source(
     applied = {key for key in applied if not key.startswith(MERGED)}
     kept = {**renames.refused, **expected}
     return Rewritten(bom + rewritten.encode("utf-8"), applied, True, kept)
+
+
+def _statements_needed(text: str, edits: list[tuple[str, Edit]]) -> ast.Module | None:
+    """The file's top-level statements that the edits and renames can concern, parsed on
+    their own as one module; None: parse the whole file.
+
+    Those are the statements holding an edit, those that spell a name a rename or an
+    attribute edit is about (every occurrence of a name is on a line that spells it), the
+    module-level imports (an earlier one may take a moved name) and the first statement (a
+    docstring). Everything the planners look at is in them; every part that changes is parsed
+    again after the change. A loaded module's holder is known only from its statement: such
+    files are parsed whole.
+    """
+    names: set[str] = set()
+    for _, edit in edits:
+        if isinstance(edit, StringEdit) and edit.exposes is not None:
+            return None
+        if isinstance(edit, FromImportEdit) and edit.rename_to:
+            names |= {edit.local, edit.rename_to}
+        elif isinstance(edit, AttributeEdit):
+            names |= {edit.local, edit.name}
+    lines = split_lines(text)
+    mask = string_mask(lines)
+    wanted = {1, *(edit.line for _, edit in edits), *lines_spelling(text, names)}
+    wanted.update(
+        number
+        for number, line in enumerate(lines, 1)
+        if line.startswith(_TOP_IMPORTS) and not mask[number - 1]
+    )
+    return cut_module(lines, mask, wanted)
+
+
+# How a module-level import starts (``cut_module`` takes the statement whole from there).
+_TOP_IMPORTS = ("import ", "from ", "lazy ", "import\t", "from\t")
 
 
 def _is_noop(key: str, edits: list[tuple[str, Edit]]) -> bool:
