@@ -273,6 +273,25 @@ def test_files_with_syntax_errors_are_left_untouched(project: Project) -> None:
     assert (project.root / "pkg/app/fine.py").read_text() == "from pkg.core.api import Mode\n"
 
 
+def test_a_syntax_error_outside_the_graph_leaves_the_file_untouched(project: Project) -> None:
+    """A file no import graph parsed (its folder has no ``__init__.py``) is read statement by
+    statement by the check, so a syntax error far from its imports goes unseen there; ``fix``
+    parses such a file whole before touching it (only files grimp parsed whole are cut), and
+    leaves it, saying why."""
+    text = (
+        "import os\nfrom pkg.core.impl import Mode\n\n\ndef uses():\n    return Mode, os\n\n\n"
+        "def oops(:\n    pass\n"
+    )
+    broken = project.write("pkg/tests/unit/test_broken.py", text)
+    fine = project.write("pkg/tests/unit/test_fine.py", "from pkg.core.impl import Mode\n")
+    result = project.cli("fix", "--no-cache")
+    assert broken.read_text() == text
+    assert "pkg/tests/unit/test_broken.py: the file does not parse; it was left untouched" in (
+        result.out
+    )
+    assert fine.read_text() == "from pkg.core.api import Mode\n"
+
+
 def test_a_file_changed_during_the_run_is_not_overwritten(project: Project) -> None:
     path = project.write("pkg/app/consumer.py", "from pkg.core.impl import Mode\n")
 

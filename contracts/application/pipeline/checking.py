@@ -94,6 +94,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
             diagnostics += found
         if isinstance(graph, OnDemandGraph):
             graph.settle()
+        context.parsed_files = _parsed_files(graph, index, built.excluded)
         diagnostics += built.excluded.values()  # an on-demand graph finds them as it reads
         diagnostics += [
             Diagnostic(rules.CACHE_IGNORED, context.display_path(path), problem)
@@ -172,6 +173,14 @@ def _mark_blocking(
         )
         marked.append(replace(diagnostic, blocking=True) if blocking else diagnostic)
     return marked
+
+
+def _parsed_files(graph: Any, index: ModuleIndex, excluded: dict[Path, Diagnostic]) -> set[Path]:
+    """The files whose every line grimp's parser read (the modules an on-demand graph
+    scanned, or every module of a whole graph), those it had to leave out excepted."""
+    modules = graph.scanned if isinstance(graph, OnDemandGraph) else graph.modules
+    paths = {index.path_of(module) for module in modules}
+    return {path for path in paths if path is not None and path not in excluded}
 
 
 def _graph_for(

@@ -94,8 +94,10 @@ def run_fix(
     exposure = _Exposure(files, tree_files, renamed, request.progress)
     not_applied: dict[str, str] = {}
     order = sorted(by_path)
+    parsed = context.parsed_files
     readings = (
-        _read(files, before.project_root, relative, by_path[relative], unsafe) for relative in order
+        _read(files, before.project_root, relative, by_path[relative], unsafe, parsed=parsed)
+        for relative in order
     )
     # Workers rewrite files taking no module-level name as read by other files; meanwhile
     # this process scans the tree for such reads, and rewrites again, here, the few files
@@ -302,6 +304,9 @@ class _Reading:
     exposures: dict[str, str | None] = field(default_factory=dict)
     # Names to export (a canonical module): (the implementation as its import spells it, names).
     exports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Whether the check's import graph parsed the file whole (so it has no syntax error): only
+    # then may the rewrite parse just the statements it needs.
+    parsed_whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -322,8 +327,10 @@ def _read(
     violations: list[Violation],
     unsafe: bool,
     module: str = "",
+    parsed: set[Path] | None = None,
 ) -> _Reading:
     path = project_root / relative
+    parsed_whole = parsed is not None and path in parsed
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
     module = violations[0].importer if violations else module
     try:
@@ -335,7 +342,7 @@ def _read(
         # Read-only on purpose (generated, vendored, locked): never rewritten, even by root.
         problem = "the file is read-only; it was left untouched"
         return _Reading(path, None, problem, [], module, False)
-    return _Reading(path, snapshot, None, edits, module, unsafe)
+    return _Reading(path, snapshot, None, edits, module, unsafe, parsed_whole=parsed_whole)
 
 
 def _rewrite(reading: _Reading) -> _Rewrite:
@@ -360,6 +367,7 @@ def _rewrite(reading: _Reading) -> _Rewrite:
             exposed,
             reading.path.name == "__init__.py",
             reading.unsafe,
+            cut=reading.parsed_whole,
         )
         for source, names in reading.exports:
             rewritten.data = add_exports(rewritten.data, source, names)
@@ -612,6 +620,7 @@ def rewrite_source(
     exposed: Callable[[str], str | None] = lambda name: None,
     package: bool = False,
     unsafe: bool = False,
+    cut: bool = False,
 ) -> Rewritten:
     """The file with the edits applied, and the uses of each name an edit renames renamed
     where ``renames.plan_renames`` proves it safe (``module`` and ``exposed`` as there).
@@ -620,12 +629,13 @@ def rewrite_source(
     need; the others go through the libcst codemod, run on the part of the file from its start
     to the end of the last top-level statement holding one of them (a name may join an
     earlier import; nothing after that statement can change). Other files go through the
-    codemod whole.
+    codemod whole. With ``cut`` (the file is known to parse: the import graph read it whole),
+    only the top-level statements the edits and renames concern are parsed.
     """
     text = _utf8_text(data)
     tree = None
     if text is not None:
-        tree = _statements_needed(text, edits)
+        tree = _statements_needed(text, edits) if cut else None
         if tree is None:
             try:
                 tree = parse_python(text)
