@@ -79,6 +79,8 @@ def fix(
         resolved = Path(given).resolve()
         if not resolved.exists():
             raise UsageError(f"{given}: no such file or directory")
+        if resolved != root and root not in resolved.parents:
+            raise UsageError(f"{given}: outside the project root {root}")
         roots.append(resolved)
     contexts: list = []
 

@@ -235,11 +235,13 @@ def test_check_files_errors(fragmented: Project, tmp_path: Path) -> None:
     )
     outside = tmp_path / "elsewhere.py"
     outside.write_text("")
-    result = fragmented.cli("check", "--no-cache", str(outside))
-    assert result.code == 2
-    assert result.err == (
-        f"ssot-imports: error: {outside}: outside the project root {fragmented.root}\n"
-    )
+    for command in (["check"], ["fix"], ["fix", "--diff"]):
+        result = fragmented.cli(*command, "--no-cache", str(outside))
+        assert result.code == 2, command
+        assert result.err == (
+            f"ssot-imports: error: {outside}: outside the project root {fragmented.root}\n"
+        )
+        assert result.out == ""
 
 
 def test_check_files_with_a_baseline_counts_nothing_else_as_fixed(fragmented: Project) -> None:

@@ -108,7 +108,7 @@ impl.Impl]
 @pytest.mark.parametrize("local", ["impl_module", "impl"])
 def test_attribute_uses_from_cut_statements_equal_the_whole_files(local: str) -> None:
     """A module bound by an import is looked up in the statements that spell its name, cut
-    out and parsed on their own (``SourceCache.statements_spelling``): its attributes and
+    out and parsed on their own (``SourceCache.statements_holding``): its attributes and
     bare uses are those the whole file's tree gives."""
     source = "impl" if local == "impl" else "pkg.core.impl"
     binding = next(

@@ -598,7 +598,15 @@ def _merge(group: list[_Accepted], index: _Index, tree: ast.Module, plan: Rename
             if _changes_nothing(item.edit, index):
                 plan.unchanged.add(item.key)
         return
-    ordered = sorted(binders.values(), key=lambda b: (b[0].node.lineno, b[0].node.col_offset))  # type: ignore[attr-defined]
+    _keep_first(list(binders.values()), index, plan)
+
+
+def _keep_first(
+    binders: list[tuple[_Occurrence, _Accepted | None]], index: _Index, plan: RenamePlan
+) -> None:
+    """Imports binding one name in one block: the first binds it (with the preferred names),
+    every later one goes."""
+    ordered = sorted(binders, key=lambda b: (b[0].node.lineno, b[0].node.col_offset))  # type: ignore[attr-defined]
     for position, (occurrence, item) in enumerate(ordered):
         if item is not None:
             names = item.edit.preferred_names if position == 0 else ()
@@ -641,14 +649,7 @@ def _drop_dead_fallbacks(
         ):
             return False
         dead.append((item, statement))
-    ordered = sorted(direct, key=lambda b: (b[0].node.lineno, b[0].node.col_offset))  # type: ignore[attr-defined]
-    for position, (occurrence, item) in enumerate(ordered):
-        if item is not None:
-            names = item.edit.preferred_names if position == 0 else ()
-            plan.edits[item.key] = replace(item.edit, names=names, rename_to=None)
-            plan.changes += item.changes
-        elif position:
-            _drop(occurrence, index, plan)
+    _keep_first(direct, index, plan)
     for item, statement in dead:
         last = statement.end_lineno or statement.lineno
         plan.changes += [c for c in item.changes if not statement.lineno - 1 <= c.line < last]

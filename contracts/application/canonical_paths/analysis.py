@@ -765,13 +765,10 @@ class SourceFacts:
             chain = binding.source if binding.spelled_out else binding.local
             if not any(f"{chain}.{name}" in source.text for name in only):
                 return AttributeUses()  # none of those attributes is even spelled out
-        chain = binding.source if binding.spelled_out else binding.local
-        cut = self.sources.statements_spelling(source, chain.partition(".")[0])
-        if cut is not None:
-            return attribute_uses_in(
-                [statement for tree in cut for statement in tree.body], binding
-            )
-        tree = self.sources.tree(source)
+        # Only the top-level statements that spell the name can use it: those are parsed.
+        first = (binding.source if binding.spelled_out else binding.local).partition(".")[0]
+        spelled = [number for number, line in enumerate(source.lines, 1) if first in line]
+        tree = self.sources.statements_holding(source, spelled)
         if tree is None:
             return AttributeUses(known=False)
         return attribute_uses(tree, binding, source.lines)

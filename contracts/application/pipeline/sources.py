@@ -119,15 +119,6 @@ class SourceCache:
                 return ast.Module(body=body, type_ignores=[])
         return self.tree(source)
 
-    def statements_spelling(self, source: SourceFile, name: str) -> list[ast.Module] | None:
-        """The top-level statements whose lines spell ``name``, parsed on their own; None
-        when the whole file is parsed already, or when they cannot be cut out or are so
-        many that parsing the whole file is quicker (the caller then takes ``tree``)."""
-        if source.path in self._trees or source.path in self.failed:
-            return None
-        spelled = [number for number, line in enumerate(source.lines, 1) if name in line]
-        return statement_trees(source.lines, self.mask(source), spelled)
-
     def file_imports(self, source: SourceFile, module: str) -> list[ImportStatement]:
         tree = self.tree(source)
         if tree is None:
