@@ -355,7 +355,8 @@ REFUSED = {
         "except ImportError:\n    Impl = None\n    print('no impl')\n\nx = Impl\n",
         "from pkg.core.api import Manager\n\ntry:\n    from pkg.core.api import Manager as Impl\n"
         "except ImportError:\n    Impl = None\n    print('no impl')\n\nx = Impl\n",
-        "`Manager` is also imported in another block of this scope",
+        "`Manager` is also imported in another block of this scope (the `try` on line 3 does "
+        "more than this import and a fallback for it)",
     ),
     "read where the new name is imported again": (
         "from pkg.core.impl import Impl\n\n\ndef f():\n    x = Impl\n"

@@ -589,11 +589,12 @@ def _merge(group: list[_Accepted], index: _Index, tree: ast.Module, plan: Rename
         for keeper in item.keepers:
             binders.setdefault(id(keeper.node), (keeper, None))
     if len({_block_of(tree.body, o.statement) for o, _ in binders.values()}) > 1:
-        if _drop_dead_fallbacks(binders, index, tree, plan):
+        why = _drop_dead_fallbacks(binders, index, tree, plan)
+        if why is None:
             return
         for item in group:
             plan.refused[item.key] = (
-                f"`{item.edit.rename_to}` is also imported in another block of this scope"
+                f"`{item.edit.rename_to}` is also imported in another block of this scope{why}"
             )
             if _changes_nothing(item.edit, index):
                 plan.unchanged.add(item.key)
@@ -621,33 +622,31 @@ def _drop_dead_fallbacks(
     index: _Index,
     tree: ast.Module,
     plan: RenamePlan,
-) -> bool:
+) -> str | None:
     """``from a import X`` at module level, then ``try: from b import Old`` / ``except
     ImportError: Old = None`` binding the same object, renamed to ``X``: the ``try`` can only
     fail where the first import already did, so it goes whole, and the uses read ``X``.
-    Done when every other binder is such a ``try`` (nothing else in it, no other edit there),
-    below an import of the new name in the module's own body."""
+    Done (None) when every other binder is such a ``try`` (nothing else in it, no other edit
+    there), below an import of the new name in the module's own body; otherwise what keeps a
+    ``try`` there (" (…)"), or "" when no ``try`` is concerned."""
     direct = [(o, item) for o, item in binders.values() if o.statement in tree.body]
     others = [(o, item) for o, item in binders.values() if o.statement not in tree.body]
     if not direct or not others:
-        return False
+        return ""
     first = min(o.line for o, _ in direct)
     dead: list[tuple[_Accepted, ast.Try]] = []
     for occurrence, item in others:
         statement = occurrence.in_try
-        if (
-            item is None
-            or statement is None
-            or statement not in tree.body
-            or statement.lineno < first
-            or not _is_dead_fallback(statement, occurrence)
-            or any(
-                statement.lineno <= edit.line <= (statement.end_lineno or statement.lineno)
-                and key != item.key
-                for key, edit in index.edit_list
-            )
-        ):
-            return False
+        if item is None or statement is None or statement not in tree.body:
+            return ""
+        where = f"the `try` on line {statement.lineno}"
+        if statement.lineno < first:
+            return f" ({where} comes before the module's own import of it)"
+        if not _is_dead_fallback(statement, occurrence):
+            return f" ({where} does more than this import and a fallback for it)"
+        last = statement.end_lineno or statement.lineno
+        if any(statement.lineno <= e.line <= last and k != item.key for k, e in index.edit_list):
+            return f" ({where} holds other fixes)"
         dead.append((item, statement))
     _keep_first(direct, index, plan)
     for item, statement in dead:
@@ -662,7 +661,7 @@ def _drop_dead_fallbacks(
         ]
         plan.removed.add(item.key)
         plan.done.add(item.key)
-    return True
+    return None
 
 
 def _is_dead_fallback(statement: ast.Try, site: _Occurrence) -> bool:
