@@ -67,6 +67,16 @@ def _both(root: Path, config: Path, source: str, forbidden: str) -> tuple[CheckR
     return scoped, whole
 
 
+def _located(report: CheckReport, *prefixes: str) -> list[tuple[str, int, str]]:
+    """(path, line, kind) of every violation, sorted; only under ``prefixes`` when given."""
+    return sorted(
+        (v.path, v.line, v.kind)
+        for result in report.contracts
+        for v in result.violations
+        if not prefixes or v.path.startswith(prefixes)
+    )
+
+
 def _diagnostics(report: CheckReport) -> list[tuple[str, str, int | None]]:
     return sorted((d.kind, d.path, d.line) for d in report.diagnostics)
 
@@ -162,10 +172,7 @@ def test_tricky_imports_same_findings_both_ways(tmp_path: Path) -> None:
     scoped, whole = _both(project.root, config, "pkg.app.prose", "pkg.app.carriage")
     assert _ours(scoped) == _ours(whole)
     assert _diagnostics(scoped) == _diagnostics(whole)
-    found = sorted(
-        (v.path, v.line, v.kind) for result in scoped.contracts for v in result.violations
-    )
-    assert found == [
+    assert _located(scoped) == [
         ("pkg/app/carriage.py", 2, "implementation-import"),
         ("pkg/app/consumer.py", 1, "shim-import"),
         ("pkg/app/lazy.py", 4, "implementation-import"),
@@ -191,13 +198,7 @@ def test_two_root_packages_same_findings_both_ways(tmp_path: Path) -> None:
     config = project.config(head=head)
     scoped, whole = _both(project.root, config, "pkg.app.prose", "other.user")
     assert _ours(scoped) == _ours(whole)
-    found = sorted(
-        (v.path, v.line, v.kind)
-        for r in scoped.contracts
-        for v in r.violations
-        if v.path.startswith("other/")
-    )
-    assert found == [
+    assert _located(scoped, "other/") == [
         ("other/loose/script.py", 1, "implementation-module-import"),
         ("other/user.py", 1, "implementation-import"),
         ("other/user.py", 2, "shim-import"),
@@ -401,13 +402,7 @@ def test_a_shim_with_a_common_name_is_found_however_it_is_imported(tmp_path: Pat
     config = project.config()
     scoped, whole = _both(project.root, config, "pkg.app.prose", "pkg.app.carriage")
     assert _ours(scoped) == _ours(whole)
-    found = sorted(
-        (v.path, v.line, v.kind)
-        for r in scoped.contracts
-        for v in r.violations
-        if v.path.startswith(("pkg/users/", "pkg/shims/"))
-    )
-    assert found == [
+    assert _located(scoped, "pkg/users/", "pkg/shims/") == [
         ("pkg/shims/sibling.py", 1, "shim-import"),
         ("pkg/shims/utils.py", 1, "implementation-import"),
         ("pkg/users/aliased.py", 1, "shim-import"),
