@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import run_tool
 from ssot_imports.adapters.prefilter_reader import PARALLEL_MINIMUM, PrefilterReader
+from ssot_imports.application.canonical_paths.record_index import RecordIndex
 from ssot_imports.domain.prefilter import Request
 
 REQUEST = Request(
@@ -85,6 +86,26 @@ def test_records_say_what_each_file_holds(tmp_path: Path) -> None:
     assert set(record.tops) == {"os", "pkg"}
     assert set(records[paths[11]].tops) == {"os", "json", "pkg"}
     assert records[paths[1]].words == frozenset()  # the implementation only in prose
+
+
+def test_record_index_finds_each_file_by_its_record(tmp_path: Path) -> None:
+    paths = _tree(tmp_path, 30)
+    paths[0].unlink()  # listed, then gone: its record says it could not be read
+    records = PrefilterReader(None).scan(paths, REQUEST)
+    shared: dict = {}
+    index = RecordIndex.of(records, shared)
+    assert RecordIndex.of(records, shared) is index  # built once a run
+    # Each file found by a record word is one that holds it, and each holder is found.
+    for word in ("Manager", "import:impl", "rebinding:Manager"):
+        expected = {path for path, record in records.items() if word in record.words}
+        assert index.spelling([word]) == expected
+    assert index.spelling(["Manager"]) == {p for i, p in enumerate(paths) if i and i % 3 == 0} | {
+        p for i, p in enumerate(paths) if i and i % 5 == 0
+    }
+    assert index.importing(["other"]) == {paths[11], paths[22]}
+    assert index.importing(["Impl"]) == {p for i, p in enumerate(paths) if i and i % 5 == 0}
+    assert index.unreadable == [paths[0]]
+    assert not index.spelling(["nobody"]) and not index.importing(["nobody"])
 
 
 def test_cache_is_used_and_refreshed(tmp_path: Path) -> None:

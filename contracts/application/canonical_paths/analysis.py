@@ -51,6 +51,7 @@ from .importer_scope import (
 )
 from .missing_exports import MissingExports
 from .prefilter import Prefilter
+from .record_index import RecordIndex
 from .reexports import Origins, reexported_by_implementations
 from .shims import ShimFinder, ShimMap, relevant_bindings
 
@@ -556,7 +557,7 @@ class CanonicalImportAnalysis:
             }
         )
         violations: list[Violation] = []
-        for item in walk:
+        for item in walk.among(self._may_want()):
             wanted = self._wanted(item.path, item.in_graph)
             if not any(wanted) or self._is_exempt(item.module):
                 walk.checked()
@@ -615,6 +616,18 @@ class CanonicalImportAnalysis:
             violations += found
         findings.coverage = replace(findings.coverage, outside=coverage)
         return violations
+
+    def _may_want(self) -> set[Path]:
+        """Every file ``_wanted`` may say yes to, found in the run's record indexes: one that
+        spells a trigger, the rebinding label or a quoted implementation path, imports a
+        name met late (a shim's), or has no readable record. (A late name this check asked
+        the prefilter for is in the record of every file that imports it.)"""
+        index = RecordIndex.of(self.records, self.context.shared)
+        words = {*self.scope.triggers, self.prefilter.rebound, *self.prefilter.string_markers}
+        selected = index.spelling(words | (self.late_names & self.words))
+        selected.update(index.importing(self.late_names - self.words))
+        selected.update(index.unreadable)
+        return selected
 
     def _wanted(self, path: Path, in_graph: bool) -> tuple[bool, bool, bool]:
         """(read its imports, look for canonical names rebound, look for strings)."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from ...domain.prefilter import IMPORT_CONTEXT, Record
 from ..ports import ModuleIndex, OnDemandGraph
+from .record_index import RecordIndex
 
 
 def triggers_of(
@@ -57,13 +58,11 @@ class ImporterScope:
     ) -> None:
         self.graph = graph if isinstance(graph, OnDemandGraph) else None
         self.locator = locator
-        # What the run's other contracts may reuse (the index by imported name).
+        # What the run's other contracts may reuse (the indexes of the records).
         self.shared = {} if shared is None else shared
         self.records: dict[Path, Record] = {}
         self.triggers: frozenset[str] = frozenset()  # prefilter words that made a candidate
         self.covered: set[str] = set()  # names already looked up
-        self._by_imported_name: dict[str, list[str]] | None = None
-        self._unreadable: list[str] = []  # read whatever is asked: the scanner says why
         # The module paths each module's import lines name ("." for a relative one).
         self._import_sources: dict[str, frozenset[str]] = {}
 
@@ -94,10 +93,9 @@ class ImporterScope:
         self.graph.prefetch([self._candidates(plan.triggers, plan.targets) for plan in planned])
 
     def _candidates(self, triggers: Iterable[str], targets: Iterable[str]) -> set[str]:
-        by_word, unreadable = self._word_index()
+        module_at, unreadable = self._graph_view()
         modules = {*targets, *unreadable}
-        for trigger in triggers:
-            modules.update(by_word.get(trigger, ()))
+        modules.update(module_at[p] for p in self.index.spelling(triggers) if p in module_at)
         return modules
 
     def is_candidate(self, record: Record, late_names: frozenset[str] = frozenset()) -> bool:
@@ -129,15 +127,16 @@ class ImporterScope:
         self.covered |= wanted | shims
         if self.graph is None:
             return
-        index = self._imported_name_index()
-        modules = {m for name in wanted for m in index.get(name, ())}
+        module_at, unreadable = self._graph_view()
+        modules = {module_at[p] for p in self.index.importing(wanted) if p in module_at}
         by_leaf: dict[str, set[str]] = defaultdict(set)
         for shim in shims:
             parent, _, leaf = shim.rpartition(".")
             by_leaf[leaf] |= {shim, parent}
         for leaf, named in by_leaf.items():
-            modules.update(m for m in index.get(leaf, ()) if self._may_import(m, named))
-        modules.update(self._unreadable)
+            importers = (module_at.get(p) for p in self.index.importing([leaf]))
+            modules.update(m for m in importers if m is not None and self._may_import(m, named))
+        modules.update(unreadable)
         self.graph.read_imports_of(sorted(modules - self.graph.scanned))
 
     def _may_import(self, module: str, named: set[str]) -> bool:
@@ -159,46 +158,29 @@ class ImporterScope:
             self._import_sources[module] = sources
         return "." in sources or not named.isdisjoint(sources)
 
-    def _word_index(self) -> tuple[dict[str, list[str]], list[str]]:
-        """Modules by each prefilter word their file spells, and the modules with no readable
-        record (built once for the run's records: each contract then finds its candidates by
-        looking its triggers up, instead of testing every file's record again)."""
-        key = ("modules by prefilter word", id(self.locator))
-        kept = self.shared.get(key)
-        if kept is not None and kept[0] is self.records:
-            return kept[1], kept[2]
-        index: dict[str, list[str]] = defaultdict(list)
-        unreadable: list[str] = []
-        for module, record in self._records():
-            if record is None or not record.readable:
-                unreadable.append(module)
-                continue
-            for word in record.words:
-                index[word].append(module)
-        self.shared[key] = (self.records, index, unreadable)
-        return index, unreadable
+    @property
+    def index(self) -> RecordIndex:
+        return RecordIndex.of(self.records, self.shared)
 
-    def _imported_name_index(self) -> dict[str, list[str]]:
-        """Modules by each name their import statements take or bind (built once a run: it
-        depends on what every file imports, the same for every contract)."""
-        key = ("modules by imported name", id(self.locator))
-        if self._by_imported_name is None and key in self.shared:
-            self._by_imported_name, self._unreadable = self.shared[key]
-        if self._by_imported_name is None:
-            index: dict[str, list[str]] = defaultdict(list)
-            for module, record in self._records():
-                if record is None or not record.readable:
-                    self._unreadable.append(module)
-                    continue
-                for name in record.imported:
-                    index[name].append(module)
-            self._by_imported_name = index
-            self.shared[key] = (index, self._unreadable)
-        return self._by_imported_name
-
-    def _records(self) -> Iterable[tuple[str, Record | None]]:
+    def _graph_view(self) -> tuple[dict[Path, str], list[str]]:
+        """The graph's module at each path whose record is readable, and the graph modules
+        without a readable record (read whatever is asked of them: the scanner says why).
+        The same for every contract of the run on this graph: worked out once."""
         assert self.graph is not None
+        key = ("graph modules by path", id(self.locator))
+        kept = self.shared.get(key)
+        if kept is not None and kept[0] is self.records and kept[1] is self.graph.modules:
+            return kept[2], kept[3]
+        module_at: dict[Path, str] = {}
+        unreadable: list[str] = []
         for module in self.graph.modules:
             path = self.locator.path_of(module)
-            if path is not None:
-                yield module, self.records.get(path)
+            if path is None:
+                continue
+            record = self.records.get(path)
+            if record is None or not record.readable:
+                unreadable.append(module)
+            else:
+                module_at[path] = module
+        self.shared[key] = (self.records, self.graph.modules, module_at, unreadable)
+        return module_at, unreadable

@@ -47,13 +47,23 @@ class FileWalk:
         self.coverage = Coverage()
 
     def __iter__(self) -> Iterator[WalkedFile]:
+        return self.among(None)
+
+    def among(self, selected: set[Path] | None) -> Iterator[WalkedFile]:
         """The files to look at; excluded and (when not included) unreachable ones are
         counted as skipped and not yielded. Each yielded file must be passed to
-        ``checked`` or ``parse``."""
+        ``checked`` or ``parse``.
+
+        ``selected`` (when given) holds every file that may need a closer look, as far as
+        the prefilter records tell: the others are counted as checked without being
+        visited one by one (a walk of the whole tree per contract otherwise)."""
         excluded_files = self.context.excluded_files
-        for item in self._files():
+        files = self._files()
+        self.coverage.in_scope += len(files)
+        if selected is not None:
+            files = self._visited(files, selected)
+        for item in files:
             path = item.path
-            self.coverage.in_scope += 1
             excluded = excluded_files.get(path) if excluded_files else None
             if (
                 excluded is not None
@@ -72,6 +82,24 @@ class FileWalk:
                 self._skip("unreachable")
                 continue
             yield item
+
+    def _visited(self, files: list[WalkedFile], selected: set[Path]) -> list[WalkedFile]:
+        """The selected files, the excluded ones and (when not included) the unreachable
+        ones, in walk order; the others are counted as checked."""
+        position = self._positions(files)
+        visited = {position[path] for path in selected if path in position}
+        visited.update(position[path] for path in self.context.excluded_files if path in position)
+        if not self.include_unreachable:
+            visited.update(i for i, item in enumerate(files) if not item.in_graph)
+        self.coverage.checked += len(files) - len(visited)
+        return [files[i] for i in sorted(visited)]
+
+    def _positions(self, files: list[WalkedFile]) -> dict[Path, int]:
+        key = ("walked file positions", id(files))
+        kept = self.context.shared.get(key)
+        if kept is None or kept[0] is not files:
+            kept = self.context.shared[key] = (files, {f.path: i for i, f in enumerate(files)})
+        return kept[1]
 
     def _files(self) -> list[WalkedFile]:
         """Every file with its module and whether the graph holds it: the same for every
