@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
 from conftest import CONFIG_HEAD, EXAMPLES, REPO, Project
 from ssot_imports import api
@@ -318,6 +319,17 @@ def test_packages_from_the_walk_match_grimps_finder(tmp_path: Path) -> None:
             m.module.name for p in theirs for m in p.module_files
         }
         assert [(p.name, p.directory) for p in ours] == [(p.name, p.directory) for p in theirs]
+        # Descendants are a range of the sorted names: the same as grimp's, for every module
+        # (`mono.core` must not take `mono.core_x`, nor `mono.co` take `mono.core`).
+        (tmp_path / "mono" / "core_x.py").write_text("")
+        (tmp_path / "mono" / "co.py").write_text("")
+        scoped = ScopedGraph(
+            ModuleLocator(["mono"]), exclude_type_checking_imports=False, display=str
+        )
+        whole = grimp.build_graph("mono", cache_dir=None)
+        assert scoped.modules == whole.modules
+        for module in sorted(whole.modules):
+            assert scoped.find_descendants(module) == whole.find_descendants(module), module
         (tmp_path / "mono" / "linked").symlink_to(tmp_path / "mono" / "core")
         relinked = ModuleLocator(["mono"])
         assert (

@@ -11,6 +11,7 @@ for scanning every module that could matter first.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import os
 import threading
@@ -160,6 +161,7 @@ class ScopedGraph:
         namespaces = {name for package in self._packages for name in package.namespace_packages}
         self.modules: set[str] = set(self._files) | namespaces
         self.scanned: set[str] = set()
+        self._sorted: list[str] | None = None  # the module names, for find_descendants
         self._importers: dict[str, set[str]] = defaultdict(set)
         self._imported: dict[str, set[str]] = defaultdict(set)  # by importer
         self._details: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -332,8 +334,15 @@ class ScopedGraph:
     # The grimp.ImportGraph methods the contracts call -------------------------------------------
 
     def find_descendants(self, module: str) -> set[str]:
+        """The modules below ``module``: a range of the sorted module names (each contract
+        asks for several, and a walk of every name costs half a millisecond per question
+        on a tree of 4,000 modules)."""
+        if self._sorted is None or len(self._sorted) != len(self.modules):
+            self._sorted = sorted(self.modules)
         prefix = module + "."
-        return {m for m in self.modules if m.startswith(prefix)}
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, module + "/")  # "/" follows "." in code order
+        return set(self._sorted[start:end])
 
     def is_module_squashed(self, module: str) -> bool:
         return False  # external packages are never added to this graph
