@@ -361,17 +361,22 @@ class _Fill(dict):
     def __init__(self, code: Code, fixed: dict[str, str]) -> None:
         super().__init__(fixed)
         self.code = code
+        # The values drawn so far, by kind (``noun2`` is of kind ``noun``).
+        self.taken: dict[str, set[str]] = {}
+        for key, value in fixed.items():
+            self.taken.setdefault(key.rstrip("0123456789"), set()).add(value)
 
     def __missing__(self, key: str) -> str:
         kind = key.rstrip("0123456789")
         value = self.code.pick(kind, self)
         # ``noun`` and ``noun2`` become two parameters of one function: they must differ.
-        taken = {v for k, v in self.items() if k.rstrip("0123456789") == kind}
+        taken = self.taken.setdefault(kind, set())
         for _ in range(20):
             if value not in taken:
                 break
             value = self.code.pick(kind, self)
         self[key] = value
+        taken.add(value)
         return value
 
 

@@ -47,11 +47,16 @@ def bench_many_facades(
     workdir: Path,
     measure: Callable[[list[str], Path], tuple[float, int, str]],
     binaries: Path,
+    tree: Path | None = None,
 ) -> dict:
-    tree = workdir / f"tree-facades-{size}"
-    shutil.rmtree(tree, ignore_errors=True)
-    tree.mkdir(parents=True)
-    generate(tree, size, seed=size, profile="dense")
+    """The scenario on ``tree`` (a dense tree of ``size`` files as generated, which the
+    façades are planted in), or on a tree generated here."""
+    generated = tree is None
+    if tree is None:
+        tree = workdir / f"tree-facades-{size}"
+        shutil.rmtree(tree, ignore_errors=True)
+        tree.mkdir(parents=True)
+        generate(tree, size, seed=size, profile="dense")
     pairs = facades.plant_facades(tree, max(counts) - 1, seed=size)
     rows = []
     for count in counts:
@@ -84,7 +89,8 @@ def bench_many_facades(
                 "runs_s": [round(s, 3) for s, _ in samples[tool]],
             }
         rows.append(row)
-    shutil.rmtree(tree)
+    if generated:
+        shutil.rmtree(tree)
     one = rows[0]["ssot-imports"]["cold_s"]
     for row in rows:
         ours, theirs = row["ssot-imports"], row["lint-imports"]

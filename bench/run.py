@@ -18,13 +18,21 @@ run of each:
 * warm: the tool's cache present and one file touched (its content changed);
 * wall time (median of the runs) and peak RSS of each process (``os.wait4``);
 * what each tool found, against what the generator planted for those roots;
-* ``ssot-imports fix --no-cache``, once, on a fresh copy of the tree (it rewrites files): wall
-  time, peak RSS, and its ratio to the cold check;
+* ``ssot-imports fix --no-cache``, once, on a fresh copy of the tree (it rewrites files; on
+  the tree itself for its last configuration): wall time, peak RSS, and its ratio to the cold
+  check;
+* growth: cold runs alone of ours and lint-imports on a dense tree of 10,000 files, one root
+  (``--growth-size``), the other end of the 50,000 / 10,000 growth;
 * one very large test module (``bench/big_file.py``, 5 MB by default, ``--big-file-mb``):
   ``check`` and ``fix`` once each, their time and peak RSS, and what the fix left;
 * many façades (``bench/many_facades.py``, with the dense profile): 1, 10 and 30
   ``canonical_import`` contracts in one config (``--facades``), beside lint-imports with the
-  same pairs as ``protected`` contracts.
+  same pairs as ``protected`` contracts, planted in the dense tree of 8,353 files once it is
+  benchmarked.
+
+Trees of 20,000 files or more get ``--large-runs`` runs per tool (default 1), the many-façades
+scenario ``--facades-runs`` (default 3): the whole benchmark then fits in ten minutes on two
+CPUs.
 
 Results go to ``bench/out/results.json`` and Markdown tables are printed.
 """
@@ -41,6 +49,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -227,15 +236,20 @@ def clear_caches(tree: Path) -> None:
         shutil.rmtree(tree / name, ignore_errors=True)
 
 
-def time_fix(tree: Path, setup: Setup, workdir: Path) -> dict:
-    """``ssot-imports fix`` once, cold, on a copy of the tree (it rewrites files)."""
-    copy = workdir / f"{tree.name}-fix"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(tree, copy, ignore=shutil.ignore_patterns(*CACHES, "ssot.json", ".stdout"))
-    try:
-        seconds, rss, stdout = measure(fix_command(setup), copy)
-    finally:
+def time_fix(tree: Path, setup: Setup, workdir: Path, in_place: bool = False) -> dict:
+    """``ssot-imports fix`` once, cold, on a copy of the tree (it rewrites files), or on the
+    tree itself when nothing is measured on it afterwards (``in_place``)."""
+    if in_place:
+        seconds, rss, stdout = measure(fix_command(setup), tree)
+    else:
+        copy = workdir / f"{tree.name}-fix"
         shutil.rmtree(copy, ignore_errors=True)
+        ignored = shutil.ignore_patterns(*CACHES, "ssot.json", ".stdout")
+        shutil.copytree(tree, copy, ignore=ignored)
+        try:
+            seconds, rss, stdout = measure(fix_command(setup), copy)
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
     fixed = re.search(r"fixed (\d+) violations? in (\d+) files?", stdout)
     left = re.search(r"(\d+) violation\(s\) left", stdout)
     return {
@@ -247,8 +261,9 @@ def time_fix(tree: Path, setup: Setup, workdir: Path) -> dict:
     }
 
 
-def bench_setup(tree: Path, setup: Setup, runs: int, workdir: Path) -> dict:
-    """Every tool on one configuration of ``tree``: warm-up, cold and warm runs, then fix."""
+def bench_setup(tree: Path, setup: Setup, runs: int, workdir: Path, last: bool = False) -> dict:
+    """Every tool on one configuration of ``tree``: warm-up, cold and warm runs, then fix
+    (on the tree itself for the ``last`` configuration: nothing is measured on it after)."""
     (tree / f"ssot-{setup.name}.ini").write_text(ssot_config(setup))
     (tree / f"protected-{setup.name}.ini").write_text(protected_config(setup))
     (tree / f"ruff-{setup.name}.toml").write_text(ruff_config(setup))
@@ -259,6 +274,7 @@ def bench_setup(tree: Path, setup: Setup, runs: int, workdir: Path) -> dict:
     results: dict[str, dict[str, int]] = {}
     for tool in TOOLS:  # warm-up: fills the OS cache and each tool's own cache
         measure(commands(setup, cold=False)[tool], tree)
+    touched = (tree / setup.touch).read_bytes()
     for run in range(runs):
         order = TOOLS[run % 3 :] + TOOLS[: run % 3]  # alternate which tool goes first
         for tool in order:
@@ -273,6 +289,7 @@ def bench_setup(tree: Path, setup: Setup, runs: int, workdir: Path) -> dict:
             seconds, rss, _ = measure(commands(setup, cold=False)[tool], tree)
             samples[tool]["warm"].append(seconds)
             samples[tool]["warm_rss"].append(rss)
+    (tree / setup.touch).write_bytes(touched)  # the tree as generated, for what comes next
     tools = {}
     for tool in TOOLS:
         s = samples[tool]
@@ -284,23 +301,30 @@ def bench_setup(tree: Path, setup: Setup, runs: int, workdir: Path) -> dict:
             "warm_runs_s": [round(x, 3) for x in s["warm"]],
             "found": results[tool],
         }
-    fix = time_fix(tree, setup, workdir)
+    fix = time_fix(tree, setup, workdir, in_place=last)
     fix["ratio_to_check_cold"] = fix["s"] / tools["ssot-imports"]["cold_s"]
     fix["rss_ratio_to_check"] = fix["peak_rss_mib"] / tools["ssot-imports"]["peak_rss_mib"]
     return {"tools": tools, "fix": fix}
 
 
 def bench_size(
-    size: int, runs: int, workdir: Path, profile: str = "sparse", five_roots_from: int = 5_000
+    size: int,
+    runs: int,
+    workdir: Path,
+    profile: str = "sparse",
+    five_roots_from: int = 5_000,
+    then: Callable[[Path], None] | None = None,
 ) -> list[dict]:
-    """One tree of ``size`` modules, benchmarked in each of its configurations."""
+    """One tree of ``size`` modules, benchmarked in each of its configurations; ``then`` is
+    given the tree once that is done (the last configuration's fix rewrote it)."""
     tree = workdir / f"tree-{profile}-{size}"
     if tree.exists():
         shutil.rmtree(tree)
     tree.mkdir(parents=True)
     planted = generate(tree, size, seed=size, profile=profile)
     summaries = []
-    for setup in setups(profile, size, five_roots_from):
+    configurations = setups(profile, size, five_roots_from)
+    for setup in configurations:
         summary = {
             "profile": profile,
             "setup": setup.name,
@@ -311,7 +335,8 @@ def bench_size(
             "planted": asdict(planted),
             "expected": planted.expected(list(setup.roots)),
         }
-        summary.update(bench_setup(tree, setup, runs, workdir))
+        last = setup is configurations[-1] and then is None
+        summary.update(bench_setup(tree, setup, runs, workdir, last=last))
         for tool, result in summary["tools"].items():
             result["matches_planted"] = result["found"] == summary["expected"][tool]
         ours = summary["tools"]["ssot-imports"]
@@ -323,8 +348,37 @@ def bench_size(
                 "peak_rss": ours["peak_rss_mib"] / theirs["peak_rss_mib"],
             }
         summaries.append(summary)
+    if then is not None:
+        then(tree)
     shutil.rmtree(tree)
     return summaries
+
+
+def bench_growth(size: int, runs: int, workdir: Path) -> dict:
+    """Cold runs alone (ours and lint-imports', one root) on a dense tree of ``size`` files:
+    the other end of the 50k / 10k growth the targets name."""
+    tree = workdir / f"tree-dense-{size}"
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+    generate(tree, size, seed=size, profile="dense")
+    setup = DENSE_ONE
+    (tree / f"ssot-{setup.name}.ini").write_text(ssot_config(setup))
+    (tree / f"protected-{setup.name}.ini").write_text(protected_config(setup))
+    tools = ("ssot-imports", "lint-imports")
+    cold = {tool: commands(setup, cold=True)[tool] for tool in tools}
+    for tool in tools:
+        measure(cold[tool], tree)  # warm-up: the OS cache
+    samples: dict[str, list[float]] = {tool: [] for tool in tools}
+    for run in range(runs):
+        for tool in tools[run % 2 :] + tools[: run % 2]:
+            samples[tool].append(measure(cold[tool], tree)[0])
+    shutil.rmtree(tree)
+    return {
+        "size": size,
+        "runs": runs,
+        "cold_s": {tool: statistics.median(samples[tool]) for tool in tools},
+        "cold_runs_s": {tool: [round(x, 3) for x in samples[tool]] for tool in tools},
+    }
 
 
 def bench_big_file(megabytes: float, workdir: Path) -> dict:
@@ -374,7 +428,7 @@ def _label(summary: dict) -> str:
     return f"| {summary.get('profile', 'sparse')} | {summary['size']:,} | {summary['files']:,} | "
 
 
-def table(summaries: list[dict]) -> str:
+def table(summaries: list[dict], growth: dict | None = None) -> str:
     lines = [
         "| profile | N | files | roots | tool | cold (s) | warm (s) | peak RSS (MiB) | found |",
         "| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |",
@@ -434,7 +488,30 @@ def table(summaries: list[dict]) -> str:
                 f"Cold time ({profile}) {large // 1000}k / {small / 1000:g}k: "
                 + ", ".join(f"{t} {g:.2f}" for t, g in growth.items()),
             ]
+    lines += growth_lines(summaries, growth)
     return "\n".join(lines)
+
+
+def growth_lines(summaries: list[dict], growth: dict | None) -> list[str]:
+    """The dense profile's cold time at its largest size over its time at the growth size
+    (one root, the two tools measured at both)."""
+    ones = [s for s in summaries if s.get("profile") == "dense" and s.get("setup") == "one-root"]
+    if growth is None or not ones:
+        return []
+    large = max(ones, key=lambda summary: summary["size"])
+    ratios = {
+        tool: large["tools"][tool]["cold_s"] / seconds for tool, seconds in growth["cold_s"].items()
+    }
+    growth["ratios"] = ratios
+    small = f"{growth['size'] / 1000:g}k"
+    return [
+        "",
+        f"Cold time (dense, one root) {large['size'] / 1000:g}k / {small}: "
+        + ", ".join(f"{tool} {ratio:.2f}" for tool, ratio in ratios.items())
+        + f" ({small}: "
+        + ", ".join(f"{tool} {s:.2f} s" for tool, s in growth["cold_s"].items())
+        + f", median of {growth['runs']} cold runs)",
+    ]
 
 
 def versions() -> dict[str, str]:
@@ -465,9 +542,14 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
-        "--large-runs", type=int, default=2, metavar="N",
-        help="runs per tool for trees of 20,000 files or more (default: 2), so that the whole "
+        "--large-runs", type=int, default=1, metavar="N",
+        help="runs per tool for trees of 20,000 files or more (default: 1), so that the whole "
         "benchmark fits in ten minutes on two CPUs",
+    )  # fmt: skip
+    parser.add_argument(
+        "--growth-size", type=int, default=10_000, metavar="N",
+        help="dense tree whose cold time (one root; ours and lint-imports) is the other end of "
+        "the growth to 50,000 files (default: 10000; 0: skip)",
     )  # fmt: skip
     parser.add_argument(
         "--five-roots-from", type=int, default=5_000, metavar="N",
@@ -485,7 +567,12 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument(
         "--facades-size", type=int, default=8_353, metavar="N",
-        help="files of the many-façades tree (default: 8353)",
+        help="files of the many-façades tree (default: 8353; the dense tree of that size, once "
+        "it is benchmarked)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--facades-runs", type=int, default=3, metavar="N",
+        help="runs per tool and contract count of the many-façades scenario (default: 3)",
     )  # fmt: skip
     parser.add_argument("--workdir", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--output", type=Path, default=None)
@@ -495,28 +582,43 @@ def main(argv: list[str] | None = None) -> int:
     profiles = PROFILES if arguments.profile == "both" else (arguments.profile,)
     arguments.workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+
+    def done(what: str) -> None:
+        print(f"{what} done after {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+    counts = [count for count in arguments.facades if count > 0]
+    many: dict | None = None
+
+    def facades_on(tree: Path | None) -> None:
+        nonlocal many
+        many = many_facades.bench_many_facades(
+            arguments.facades_size, counts, arguments.facades_runs, arguments.workdir, measure,
+            BIN, tree,
+        )  # fmt: skip
+        done("many façades")
+
     summaries = []
+    growth = None
     for profile in profiles:
-        for size in arguments.sizes or DEFAULT_SIZES[profile]:
+        sizes = arguments.sizes or DEFAULT_SIZES[profile]
+        for size in sizes:
             runs = arguments.runs if size < 20_000 else min(arguments.runs, arguments.large_runs)
+            facades_here = counts and (profile, size) == ("dense", arguments.facades_size)
+            then = facades_on if facades_here else None
             summaries += bench_size(
-                size, runs, arguments.workdir, profile, arguments.five_roots_from
+                size, runs, arguments.workdir, profile, arguments.five_roots_from, then
             )
-            print(
-                f"{profile} N={size:,} done after {time.perf_counter() - started:.0f} s",
-                file=sys.stderr,
-            )
+            done(f"{profile} N={size:,}")
+        if profile == "dense" and 0 < arguments.growth_size < max(sizes):
+            growth = bench_growth(arguments.growth_size, min(arguments.runs, 3), arguments.workdir)
+            done(f"dense N={arguments.growth_size:,} (growth)")
     big = None
     if arguments.big_file_mb > 0:
         big = bench_big_file(arguments.big_file_mb, arguments.workdir)
-        print(f"big file done after {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    many = None
-    counts = [count for count in arguments.facades if count > 0]
-    if counts and "dense" in profiles:
-        many = many_facades.bench_many_facades(
-            arguments.facades_size, counts, arguments.runs, arguments.workdir, measure, BIN
-        )
-        print(f"many façades done after {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        done("big file")
+    if counts and "dense" in profiles and many is None:
+        facades_on(None)
+    tables = table(summaries, growth)  # (which adds the growth ratios to ``growth``)
     report = {
         "date": date.today().isoformat(),
         "machine": {
@@ -532,10 +634,11 @@ def main(argv: list[str] | None = None) -> int:
         "results": summaries,
         "big_file": big,
         "many_facades": many,
+        "growth": growth,
     }
     output = arguments.output or arguments.workdir / "results.json"
     output.write_text(json.dumps(report, indent=2) + "\n")
-    print(table(summaries))
+    print(tables)
     if big is not None:
         print("\n" + big_file_table(big))
     if many is not None:

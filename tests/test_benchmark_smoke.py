@@ -90,6 +90,8 @@ def test_benchmark_smoke_run_dense(tmp_path: Path) -> None:
             "3",
             "--facades-size",
             "300",
+            "--growth-size",
+            "150",
             "--workdir",
             str(tmp_path / "work"),
             "--output",
@@ -127,3 +129,13 @@ def test_benchmark_smoke_run_dense(tmp_path: Path) -> None:
     for row in (one_facade, three_facades):
         assert row["ssot-imports"]["cold_s"] > 0 and row["lint-imports"]["peak_rss_mib"] > 0
     assert "| contracts | violations |" in result.out
+    # Growth: cold runs of ours and lint-imports on a smaller dense tree, against the largest.
+    growth = report["growth"]
+    assert (growth["size"], growth["runs"]) == (150, 1)
+    assert set(growth["cold_s"]) == {"ssot-imports", "lint-imports"}
+    assert all(seconds > 0 for seconds in growth["cold_s"].values())
+    assert (
+        growth["ratios"]["ssot-imports"]
+        == one["tools"]["ssot-imports"]["cold_s"] / (growth["cold_s"]["ssot-imports"])
+    )
+    assert "Cold time (dense, one root) 0.3k / 0.15k: ssot-imports " in result.out
