@@ -267,3 +267,44 @@ def test_a_record_widened_to_a_larger_request_is_the_larger_requests_record(
     widened = {w for w in FactFinder(earlier).facts(data)[0] if still(w)}
     widened |= set(FactFinder(extra).words(data))
     assert widened == set(FactFinder(later).facts(data)[0])
+
+
+def _mask_by_characters(text: str) -> list[bool]:
+    """Reference for ``string_mask``, one character at a time: a triple quote opens a
+    string, the same triple quote closes it (the other kind is text inside it); a line is
+    masked when it starts and ends inside a string."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # a final newline ends the last line; it does not start one
+    mask = []
+    inside: str | None = None
+    for line in lines:
+        started = inside
+        index = 0
+        while index < len(line):
+            quote = line[index : index + 3]
+            if quote in ("'''", '"""'):
+                inside = quote if inside is None else (None if quote == inside else inside)
+                index += 3
+            else:
+                index += 1
+        mask.append(started is not None and inside is not None)
+    return mask
+
+
+QUOTED = st.sampled_from(["'''", '"""', "'", '"', "\n", "x = 1", " ", "''''", '"\n"', "#"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(QUOTED, max_size=30).map("".join), st.integers(min_value=0, max_value=40))
+def test_the_string_mask_is_the_character_by_character_reading(text: str, through: int) -> None:
+    """Lines inside triple-quoted strings, as a character-by-character reading finds them;
+    a mask asked only up to a line is right up to that line."""
+    from ssot_imports.domain.scopes import string_mask
+
+    lines = text.splitlines(keepends=True)
+    mask = string_mask(lines)
+    assert mask == _mask_by_characters(text)
+    if lines:
+        through = min(through, len(lines) - 1)
+        assert string_mask(lines, text, through)[: through + 1] == mask[: through + 1]

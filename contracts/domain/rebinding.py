@@ -58,12 +58,12 @@ def final_bindings(
         event = _line_event(line, keep_definitions)
         if event is None:
             continue
-        if callable(mask):
-            mask = mask()  # computed only once an assignment or definition is found
-        if mask[index]:
-            continue
         name, value = event
         if name not in tracked and not (isinstance(value, str) and value in tracked):
+            continue
+        if callable(mask):
+            mask = mask()  # computed only once a tracked name's assignment or definition is met
+        if mask[index]:
             continue
         scope = scope_of(lines, index, mask)
         if not scope.module_level:

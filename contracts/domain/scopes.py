@@ -36,36 +36,57 @@ def indentation(line: str) -> int:
     return len(expanded) - len(expanded.lstrip())
 
 
-def string_mask(lines: list[str]) -> list[bool]:
+def string_mask(
+    lines: list[str], text: str | None = None, through: int | None = None
+) -> list[bool]:
     """For each line, whether it lies inside a triple-quoted string (approximate, no parse).
 
     A line that opens or closes a string is not masked (it may hold code too); lines
-    strictly between the quotes are.
+    strictly between the quotes are. A string is closed by the next of its own quotes (the
+    other kind inside it is text). ``text`` is ``"".join(lines)`` when the caller has it;
+    ``through`` (a 0-based line) asks only for the lines up to it: the strings opening on a
+    later line are not looked at, and the lines after it are left unmasked.
     """
-    text = "".join(lines)
-    mask = [False] * len(lines)
-    inside: str | None = None
-    line = 0  # the line being followed, and whether it started inside a string
-    started_inside = False
-    line_of, counted = 0, 0
-    for match in _TRIPLE_QUOTE.finditer(text):
-        line_of += text.count("\n", counted, match.start())
-        counted = match.start()
-        if line_of > line:
-            mask[line] = started_inside and inside is not None
-            if inside is not None:
-                mask[line + 1 : line_of] = [True] * (line_of - line - 1)
-            line, started_inside = line_of, inside is not None
-        quote = match.group()
-        if inside is None:
-            inside = quote
-        elif quote == inside:
-            inside = None
-    if lines:
-        mask[line] = started_inside and inside is not None
-        if inside is not None:
-            mask[line + 1 :] = [True] * (len(lines) - line - 1)
+    if text is None:
+        text = "".join(lines)
+    count = len(lines)
+    mask = [False] * count
+    limit = len(text) if through is None else _line_end(lines, text, through)
+    line, counted = 0, 0  # the line of offset ``counted`` (lines counted by "\n")
+    closed_on = -1  # the line where the last string that spans lines closed
+    position = 0
+    while True:
+        opening = _TRIPLE_QUOTE.search(text, position, limit)
+        if opening is None:
+            break
+        start = opening.start()
+        end = text.find(opening.group(), start + 3)  # where the closing quote starts
+        if end == -1:  # never closed: every line after it is inside
+            line += text.count("\n", counted, start)
+            if line < count:
+                mask[line + 1 :] = [True] * (count - line - 1)
+                mask[line] = closed_on == line
+            break
+        position = end + 3
+        if text.find("\n", start, end) == -1:
+            continue  # opened and closed on one line: nothing is masked
+        line += text.count("\n", counted, start)
+        first = line
+        line += text.count("\n", start, end)
+        counted = end
+        mask[first + 1 : line] = [True] * (line - first - 1)
+        if closed_on == first:
+            mask[first] = True
+        closed_on = line
     return mask
+
+
+def _line_end(lines: list[str], text: str, index: int) -> int:
+    """The offset just past 0-based line ``index`` (the whole text when lines end with a
+    bare "\r": the mask counts lines by "\n", the list does not)."""
+    if index + 1 >= len(lines) or text.count("\r") != text.count("\r\n"):
+        return len(text)
+    return sum(map(len, lines[: index + 1]))
 
 
 def scope_of(
