@@ -308,3 +308,32 @@ def test_the_string_mask_is_the_character_by_character_reading(text: str, throug
     if lines:
         through = min(through, len(lines) - 1)
         assert string_mask(lines, text, through)[: through + 1] == mask[: through + 1]
+
+
+def test_a_file_mask_is_worked_out_twice_at_most(monkeypatch) -> None:
+    """A test module with an import in each of its functions asks for the scope of one
+    indented line after another; a part of the mask is extended once, to the whole file
+    (each line asked anew made a 5 MB module's check take minutes)."""
+    from ssot_imports.application.pipeline import sources
+
+    text = '"""Tests."""\n' + "".join(
+        f"def test_{n}():\n    '''Doc {n}.\n    import not_this'''\n    from pkg.impl import Impl\n"
+        for n in range(200)
+    )
+    lines = text.splitlines(True)
+    source = SourceFile(Path("/project/pkg/tests/test_mod.py"), text, lines, "utf-8")
+    cache = SourceCache(ModuleLocator([]), run_context(Path("/"), use_cache=False))
+    computed: list[int | None] = []
+    real = sources.string_mask
+
+    def counted(lines: list[str], text: str | None = None, through: int | None = None):
+        computed.append(through)
+        return real(lines, text, through)
+
+    monkeypatch.setattr(sources, "string_mask", counted)
+    found = [cache.statements_in(source, "pkg.tests.test_mod", 5 + 4 * n) for n in range(200)]
+    assert [s.line for (s,) in found] == [5 + 4 * n for n in range(200)]
+    assert all(not s.module_level for (s,) in found)
+    assert computed == [4, None]  # the first statement's part, then the whole file once
+    assert len(cache.import_statements(source, "pkg.tests.test_mod")) == 200
+    assert computed == [4, None]

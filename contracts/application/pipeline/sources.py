@@ -94,11 +94,15 @@ class SourceCache:
     def mask(self, source: SourceFile, through: int | None = None) -> list[bool]:
         """Which lines lie inside triple-quoted strings; with ``through`` (a 0-based line),
         right for the lines up to it at least (most imports a check reads are near the top
-        of their file, and a 20 KB file's whole mask costs a tenth of a millisecond)."""
+        of their file, and a 20 KB file's whole mask costs a tenth of a millisecond). A file
+        asked again for more lines than its part holds gets its whole mask: each file's mask
+        is worked out twice at most (a test module with thousands of indented imports asks
+        line after line)."""
         if source.path in self._masks:
             mask, extent = self._masks.recall(source.path)
             if extent is None or (through is not None and through <= extent):
                 return mask
+            through = None  # a second, longer part: the whole mask, once
         mask = string_mask(source.lines, source.text, through)
         return self._masks.remember(source.path, (mask, through))[0]
 
