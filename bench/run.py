@@ -479,35 +479,42 @@ def table(summaries: list[dict], growth: dict | None = None) -> str:
             and s.get("setup") in (None, "mono", "one-root")
         }
         if small in sizes and large in sizes:
-            growth = {
+            ratios = {
                 tool: sizes[large]["tools"][tool]["cold_s"] / sizes[small]["tools"][tool]["cold_s"]
                 for tool in TOOLS
             }
             lines += [
                 "",
                 f"Cold time ({profile}) {large // 1000}k / {small / 1000:g}k: "
-                + ", ".join(f"{t} {g:.2f}" for t, g in growth.items()),
+                + ", ".join(f"{t} {g:.2f}" for t, g in ratios.items()),
             ]
     lines += growth_lines(summaries, growth)
     return "\n".join(lines)
 
 
-def growth_lines(summaries: list[dict], growth: dict | None) -> list[str]:
-    """The dense profile's cold time at its largest size over its time at the growth size
-    (one root, the two tools measured at both)."""
+def growth_ratios(summaries: list[dict], growth: dict) -> dict[str, float]:
+    """The dense profile's cold time at its largest size (one root) over its time at the
+    growth size, for the two tools measured at both."""
     ones = [s for s in summaries if s.get("profile") == "dense" and s.get("setup") == "one-root"]
-    if growth is None or not ones:
-        return []
+    if not ones:
+        return {}
     large = max(ones, key=lambda summary: summary["size"])
-    ratios = {
+    return {
         tool: large["tools"][tool]["cold_s"] / seconds for tool, seconds in growth["cold_s"].items()
     }
-    growth["ratios"] = ratios
+
+
+def growth_lines(summaries: list[dict], growth: dict | None) -> list[str]:
+    if growth is None or not growth.get("ratios"):
+        return []
+    large = max(
+        s["size"] for s in summaries if s.get("profile") == "dense" and s.get("setup") == "one-root"
+    )
     small = f"{growth['size'] / 1000:g}k"
     return [
         "",
-        f"Cold time (dense, one root) {large['size'] / 1000:g}k / {small}: "
-        + ", ".join(f"{tool} {ratio:.2f}" for tool, ratio in ratios.items())
+        f"Cold time (dense, one root) {large / 1000:g}k / {small}: "
+        + ", ".join(f"{tool} {ratio:.2f}" for tool, ratio in growth["ratios"].items())
         + f" ({small}: "
         + ", ".join(f"{tool} {s:.2f} s" for tool, s in growth["cold_s"].items())
         + f", median of {growth['runs']} cold runs)",
@@ -618,7 +625,8 @@ def main(argv: list[str] | None = None) -> int:
         done("big file")
     if counts and "dense" in profiles and many is None:
         facades_on(None)
-    tables = table(summaries, growth)  # (which adds the growth ratios to ``growth``)
+    if growth is not None:
+        growth["ratios"] = growth_ratios(summaries, growth)
     report = {
         "date": date.today().isoformat(),
         "machine": {
@@ -638,6 +646,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     output = arguments.output or arguments.workdir / "results.json"
     output.write_text(json.dumps(report, indent=2) + "\n")
+    tables = table(summaries, growth)
     print(tables)
     if big is not None:
         print("\n" + big_file_table(big))

@@ -139,3 +139,15 @@ def test_benchmark_smoke_run_dense(tmp_path: Path) -> None:
         == one["tools"]["ssot-imports"]["cold_s"] / (growth["cold_s"]["ssot-imports"])
     )
     assert "Cold time (dense, one root) 0.3k / 0.15k: ssot-imports " in result.out
+    # The tables of a full run (its sizes faked from this one's summary): both growth lines.
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    sizes = [dict(one, size=8_353), dict(one, size=50_000)]
+    growth = dict(growth, size=10_000)
+    growth["ratios"] = run.growth_ratios(sizes, growth)
+    text = run.table(sizes, growth)
+    assert "Cold time (dense) 50k / 8.353k: ssot-imports 1.00, lint-imports 1.00" in text
+    assert "Cold time (dense, one root) 50k / 10k: ssot-imports " in text
