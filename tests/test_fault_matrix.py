@@ -79,6 +79,12 @@ def _undecodable(project: Project) -> None:
     project.write_bytes("pkg/app/latin.py", FRAGMENTED.encode() + b"name = '\xe9t\xe9'\n")
 
 
+def _undecodable_with_coding_line(project: Project) -> None:
+    # grimp words this failure otherwise ("… with encoding 'utf-8'"): the run stopped on it.
+    text = b"# -*- coding: utf-8 -*-\n" + FRAGMENTED.encode() + b"name = '\xff\xfe'\n"
+    project.write_bytes("pkg/app/declared.py", text)
+
+
 def _nul_byte(project: Project) -> None:
     project.write_bytes("pkg/app/nul.py", FRAGMENTED.encode() + b"x = 1\x00\n")
 
@@ -185,6 +191,14 @@ FAULTS = [
     ),
     Fault("syntax error in a file that names nothing checked", _syntax_error_elsewhere, 0, 0, 0),
     Fault("bytes that are not UTF-8", _undecodable, 1, 1, 1, "D002"),
+    Fault(
+        "bytes that are not the declared encoding",
+        _undecodable_with_coding_line,
+        1,
+        1,
+        1,
+        "D002",
+    ),
     Fault("a NUL byte in a file", _nul_byte, 1, 1, 1, "D001"),
     Fault("root_package with a multi-line value", _multi_line_root_package, 1, 1, 0, "SSOT001"),
     Fault("Windows line endings", _crlf, 1, 1, 0, "SSOT001"),

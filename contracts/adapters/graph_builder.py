@@ -20,7 +20,11 @@ from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
 from .grimp_internals import FoundPackage, ModuleFinder, module_finder, use_module_finder
 
-_DECODE_FAILURE = re.compile(r"Failed to decode file (?P<path>.+?) as UTF-8: (?P<reason>.*)")
+# (Two wordings: without a coding line, and with one: "… with encoding 'utf-8'".)
+_DECODE_FAILURE = re.compile(
+    r"Failed to decode file (?P<path>.+?)"
+    r"(?: as UTF-8: (?P<reason>.*)| with encoding '(?P<encoding>[^']*)'.*)"
+)
 _READ_FAILURE = re.compile(r"Failed to read file (?P<path>.+?): (?P<reason>.*)")
 _MAX_EXCLUSIONS = 10_000
 # What grimp raises for a file it cannot take: a syntax error, bytes that are not UTF-8, a file
@@ -154,7 +158,10 @@ def unreadable_file(
     decoding = _DECODE_FAILURE.search(text)
     if decoding is not None:
         path = Path(decoding.group("path")).resolve()
-        message = f"cannot decode file as UTF-8: {decoding.group('reason')}"
+        if decoding.group("encoding") is not None:
+            message = f"cannot decode file with its declared encoding {decoding.group('encoding')}"
+        else:
+            message = f"cannot decode file as UTF-8: {decoding.group('reason')}"
         return path, Diagnostic(rules.UNDECODABLE_FILE, display(path), message)
     reading = _READ_FAILURE.search(text)
     if reading is not None:
