@@ -167,3 +167,25 @@ def test_a_damaged_cache_is_ignored_with_a_diagnostic(tree: Path) -> None:
     assert all(d.code == "D006" and "it was ignored" in d.message for d in ignored)
     # The next run has a sound cache again, and nothing to say about it.
     assert _check(tree, cache=True) == expected
+
+
+def test_a_link_to_nothing_removed_is_no_longer_reported(tree: Path) -> None:
+    """A ``.py`` link to nothing has no record (the walk leaves it out, with a diagnostic):
+    once it is gone, the kept findings that counted it must not come back. (They did when
+    the run that kept them was a full one: a file with a syntax error added and removed
+    first, so that the link's run found no findings to reuse. Found by a fresh-user trial.)"""
+    expected = _check(tree, cache=False)
+    _check(tree, cache=True)
+    broken = tree / "backend" / "app" / "core" / "broken.py"
+    broken.write_text("def broken(:\n")
+    _check(tree, cache=True)
+    broken.unlink()
+    link = tree / "backend" / "app" / "core" / "dangling.py"
+    link.symlink_to("missing.py")
+    with_link = _check(tree, cache=True)
+    assert with_link == _check(tree, cache=False)
+    assert [d[:2] for d in with_link[1] if d[1].endswith("dangling.py")] == [
+        ("unreadable-file", "backend/app/core/dangling.py")
+    ]
+    link.unlink()
+    assert _check(tree, cache=True) == expected

@@ -133,7 +133,13 @@ class CanonicalImportAnalysis:
         memo = FindingsMemo(
             self.context,
             self.memo_name,
-            [repr(self.options), self.root_packages, self.scope.graph is not None],
+            [
+                repr(self.options),
+                self.root_packages,
+                self.scope.graph is not None,
+                # What the walk could not look at (a link to nothing): no record says so.
+                sorted((str(path), problem) for path, problem in self.locator.problems),
+            ],
             self.records,
             self.prefilter.request,
         )
