@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from conftest import Project, run_tool, script
-from ssot_imports.adapters.workers import ProcessWorkers
+from ssot_imports.adapters.workers import ProcessWorkers, available_cpus
 
 
 def _square_unless_in_a_worker(item: tuple[int, int]) -> int:
@@ -41,6 +41,10 @@ def test_small_runs_stay_in_this_process() -> None:
     workers = ProcessWorkers()
     assert workers.processes_for(5) == 1
     assert ProcessWorkers(jobs=4).processes_for(2) == 2
+    # Many items but little work: starting workers would cost more than it saves.
+    assert workers.processes_for(500, size=500 * 1_100) == 1
+    assert ProcessWorkers(jobs=2).processes_for(500, size=500 * 1_100) == 2  # asked for
+    assert workers.processes_for(500, size=500 * 20_000) == available_cpus()
 
 
 def test_fix_with_workers_writes_what_one_process_writes(project: Project, tmp_path: Path) -> None:

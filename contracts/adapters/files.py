@@ -73,6 +73,12 @@ class LocalFiles:
     def read_bytes(self, path: Path) -> bytes:
         return path.read_bytes()
 
+    def size(self, path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+
     def read_source(self, path: Path) -> SourceFile:
         """Read and decode a Python file; raises SourceError naming what went wrong."""
         try:

@@ -66,6 +66,10 @@ class ContractFindings:
 class Files(Protocol):
     def read_bytes(self, path: Path) -> bytes: ...
 
+    def size(self, path: Path) -> int:
+        """The file's size in bytes (0 when it cannot be looked at)."""
+        ...
+
     def read_source(self, path: Path) -> SourceFile:
         """The decoded file; raises ``SourceError`` when it cannot be read or decoded."""
         ...
@@ -233,11 +237,16 @@ class Workers(Protocol):
     used: int  # how many processes the last ``map`` ran on (1: this one)
 
     def map(
-        self, function: Callable[[Any], Any], items: Iterable[Any], count: int
+        self,
+        function: Callable[[Any], Any],
+        items: Iterable[Any],
+        count: int,
+        size: int | None = None,
     ) -> Iterator[Any]:
         """``function`` of each item, in the items' order; ``count``: how many items there
-        are (whether other processes are worth starting). Items are taken from the iterable
-        only as workers are free for them."""
+        are, ``size``: how many bytes of input in all, if known (whether other processes are
+        worth starting). Items are taken from the iterable only as workers are free for
+        them."""
         ...
 
 

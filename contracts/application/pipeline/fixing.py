@@ -105,7 +105,8 @@ def run_fix(
     started = time.perf_counter()
     if order:
         request.progress(f"rewriting {len(order)} files")
-    rewrites = context.ports.workers.map(_rewrite, readings, len(order))
+    size = sum(files.size(before.project_root / relative) for relative in order)
+    rewrites = context.ports.workers.map(_rewrite, readings, len(order), size)
     for number, (relative, rewrite) in enumerate(zip(order, rewrites, strict=True), 1):
         rewrite = _with_exposure(rewrite, exposure)
         request.progress(f"fixing files: {number}/{len(order)}")
