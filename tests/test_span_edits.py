@@ -214,3 +214,49 @@ def test_a_part_that_would_not_parse_leaves_the_file_alone() -> None:
     )
     with pytest.raises(fixing._BrokenRewrite):
         fixing.rewrite_source(text.encode(), [("bad", StringEdit(5, "pkg.impl", "pkg.api'x"))])
+
+
+_GOES = "# ssot-imports: this line goes"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(  # a paragraph of its own at the top of a body: comment and blank go
+            "def f():\n    # A lazy import.\n    GOES\n\n    return 1\n",
+            "def f():\n    return 1\n",
+            id="paragraph-after-header",
+        ),
+        pytest.param(  # between two blank lines: one of them stays
+            "def f():\n    a = 1\n\n    # Why.\n    # More.\n    GOES\n\n    return a\n",
+            "def f():\n    a = 1\n\n    return a\n",
+            id="paragraph-between-blanks",
+        ),
+        pytest.param(  # code follows directly: the comment may be about it
+            "def f():\n    # Set up.\n    GOES\n    m = 1\n",
+            "def f():\n    # Set up.\n    m = 1\n",
+            id="code-follows",
+        ),
+        pytest.param(  # at module level a comment may head a group of imports
+            "# Legacy paths\nGOES\n\nimport os\n",
+            "# Legacy paths\n\nimport os\n",
+            id="module-level",
+        ),
+        pytest.param(  # a tool's comment, or one with a quote in it, stays
+            "def f():\n    # noqa: E402\n    # don't\n    GOES\n\n    return 1\n",
+            "def f():\n    # noqa: E402\n    # don't\n\n    return 1\n",
+            id="directives-and-quotes",
+        ),
+        pytest.param(  # the end of a block: the blank line before the next one stays
+            "class A:\n    x = 1\n    # Old.\n    GOES\n\ndef g():\n    pass\n",
+            "class A:\n    x = 1\n\ndef g():\n    pass\n",
+            id="end-of-block",
+        ),
+    ],
+)
+def test_a_dropped_paragraph_takes_its_comment_and_blank_line(before: str, after: str) -> None:
+    from ssot_imports.domain.span_edits import without_dropped
+
+    text = before.replace("GOES", _GOES)
+    assert without_dropped(text) == after
+    ast.parse(after)

@@ -39,11 +39,66 @@ _ALIAS = re.compile(r"([\w.]+)(?:(\s+as\s+)(\w+))?")
 DROPPED = "# ssot-imports: this line goes"
 
 
+# Comments that say something to a tool (kept whatever goes around them).
+_DIRECTIVE = re.compile(
+    r"\s*#\s*(?:fmt|isort|noqa|type|pylint|pragma|ruff|mypy|pyright|ssot-imports)\b"
+)
+
+
 def without_dropped(text: str) -> str:
-    """``text`` without the lines marked ``DROPPED`` (a trailing comment goes with them)."""
+    """``text`` without the lines marked ``DROPPED`` (a trailing comment goes with them).
+
+    A statement dropped inside a function or class that made a paragraph of its own (a blank
+    line or nothing after it) takes the comment lines just above it along, as libcst does
+    with a statement's leading lines, and one blank line, so that no comment is left about
+    nothing and no block starts with a blank line. At module level, and when code follows
+    directly, the comments stay: they may head a group of imports, or the code after.
+    """
     if DROPPED not in text:
         return text
-    return "".join(line for line in split_lines(text) if not line.strip().startswith(DROPPED))
+    lines = split_lines(text)
+    dropped = {number for number, line in enumerate(lines) if line.strip().startswith(DROPPED)}
+    gone = set(dropped)
+    for last in sorted(dropped):
+        if last + 1 in dropped:
+            continue  # not the end of a run of dropped lines
+        first = last
+        while first - 1 in dropped:
+            first -= 1
+        indent = _indentation(lines[first])
+        after = last + 1
+        if indent == 0 or (after < len(lines) and lines[after].strip()):
+            continue
+        top = first
+        while top > 0 and _plain_comment(lines[top - 1], indent):
+            top -= 1
+        gone.update(range(top, first))
+        before = lines[top - 1].strip() if top > 0 else ""
+        follows = next((line for line in lines[after + 1 :] if line.strip()), "")
+        if (
+            after < len(lines)
+            and (not before or before.endswith(":"))
+            and _indentation(follows) == indent
+        ):
+            gone.add(after)  # the paragraph's blank line
+    return "".join(line for number, line in enumerate(lines) if number not in gone)
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _plain_comment(line: str, indent: int) -> bool:
+    """A comment line of prose at ``indent`` (no quote in it: it cannot end a string)."""
+    stripped = line.strip()
+    return (
+        stripped.startswith("#")
+        and _indentation(line) == indent
+        and not stripped.startswith(DROPPED)
+        and _DIRECTIVE.match(line) is None
+        and "'" not in line
+        and '"' not in line
+    )
 
 
 @dataclass

@@ -716,12 +716,13 @@ def rewrite_source(
             ]
             piece, codemod_applied = _codemod(piece, moved)
             applied |= codemod_applied
-        piece = without_dropped(piece)
         if not _ast_parses(piece.encode("utf-8")):
             raise _BrokenRewrite
         pieces.append(piece)
         done_to = region.last
-    rewritten = "".join([*pieces, *original[done_to:]])
+    # The dropped lines go last, over the whole text: the comment above a dropped import,
+    # or the blank line after it, may lie outside its region.
+    rewritten = without_dropped("".join([*pieces, *original[done_to:]]))
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     applied = {key for key in applied if not key.startswith(MERGED)}
     kept = {**renames.refused, **expected}
