@@ -94,6 +94,22 @@ def test_fix_reads_them_from_the_package(orm: Project) -> None:
     assert run.returncode == 0, run.stderr
 
 
+def test_fix_rewrites_the_reads_of_every_function(orm: Project) -> None:
+    """Every read of a chain is rewritten, in whichever top-level statement it is (`fix`
+    parses only the statements an edit concerns: those spelling the chain, not only the
+    first read's)."""
+    path = orm.write(
+        "pkg/app/two.py",
+        "from pkg import orm\n\n\ndef a():\n    return orm.session.Session()\n\n\n"
+        "def b():\n    return 1\n\n\ndef c():\n    return orm.session.Session\n",
+    )
+    assert ("pkg/app/two.py", 5, "SSOT008", None) in located(orm)
+    assert "pkg/app/two.py: 1 fixed" in orm.cli("fix", "--no-cache").out
+    text = path.read_text()
+    assert "orm.session" not in text and text.count("orm.Session") == 2
+    assert not [found for found in located(orm) if found[0] == "pkg/app/two.py"]
+
+
 def test_a_name_bound_twice_is_not_rewritten(orm: Project) -> None:
     path = orm.write(
         "pkg/app/shadow.py",

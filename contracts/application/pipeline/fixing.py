@@ -733,8 +733,9 @@ def _statements_needed(text: str, edits: list[tuple[str, Edit]]) -> ast.Module |
     """The file's top-level statements that the edits and renames can concern, parsed on
     their own as one module; None: parse the whole file.
 
-    Those are the statements holding an edit, those that spell a name a rename or an
-    attribute edit is about (every occurrence of a name is on a line that spells it), the
+    Those are the statements holding an edit, those that spell a name a rename, an
+    attribute edit or a chain edit is about (every occurrence of a name is on a line that
+    spells it), the
     module-level imports (an earlier one may take a moved name) and the first statement (a
     docstring). Everything the planners look at is in them; every part that changes is parsed
     again after the change. A loaded module's holder is known only from its statement: such
@@ -748,6 +749,8 @@ def _statements_needed(text: str, edits: list[tuple[str, Edit]]) -> ast.Module |
             names |= {edit.local, edit.rename_to}
         elif isinstance(edit, AttributeEdit):
             names |= {edit.local, edit.name}
+        elif isinstance(edit, ChainEdit):  # every read is rewritten, in any statement
+            names.add(edit.chain.partition(".")[0])
     lines = split_lines(text)
     mask = string_mask(lines)
     wanted = {1, *(edit.line for _, edit in edits), *lines_spelling(text, names)}
