@@ -184,6 +184,8 @@ def test_module_imports_are_rewritten_when_every_use_is_exported(project: Projec
             return im.Impl, im.Mode, impl.Impl, pkg.core.impl.Mode
         """,
     )
+    # The names now bind the façade: its attributes are read by their preferred names
+    # (`Impl` is a secondary name of `Manager` there).
     assert text == textwrap.dedent(
         """\
         import os, pkg.core.api as im
@@ -191,7 +193,7 @@ def test_module_imports_are_rewritten_when_every_use_is_exported(project: Projec
         import pkg.core.impl
 
         def use():
-            return im.Impl, im.Mode, impl.Impl, pkg.core.impl.Mode
+            return im.Manager, im.Mode, impl.Manager, pkg.core.impl.Mode
         """
     )
     assert (
@@ -524,3 +526,54 @@ def test_a_closed_pipe_keeps_the_exit_code_and_a_full_disk_is_one_line(project: 
             "ssot-imports: error: cannot write to standard output (No space left on device)\n"
         )
     assert "Impl()" in (project.root / "pkg/app/consumer.py").read_text()  # --diff wrote nothing
+
+
+def test_secondary_names_read_from_the_facade_module_are_found_and_fixed(
+    project: Project,
+) -> None:
+    """`api.Impl` after `import pkg.core.api as api`: the façade module read by a secondary
+    name (`Impl` and `Alias` are `Manager` there). Found at each name's first read, however
+    the module is bound; every read is rewritten; a name assigned is left, with why."""
+    project.write(
+        "pkg/app/reads.py",
+        """\
+        import pkg.core.api as api
+        from pkg.core import api as facade
+
+
+        def make():
+            return api.Impl()
+
+
+        def kind():
+            return facade.Alias, api.Manager, api.Mode
+
+
+        def again():
+            return api.Impl
+        """,
+    )
+    project.write("pkg/app/stores.py", "from pkg.core import api\n\napi.Impl = None\n")
+    data = json.loads(project.cli("check", "--no-cache", "--format", "json").out)
+    found = sorted(
+        (v["path"], v["line"], v["code"], v["symbol"], v["unfixable_reason"])
+        for v in data["violations"]
+    )
+    assert found == [
+        ("pkg/app/reads.py", 6, "SSOT004", "Impl", None),
+        ("pkg/app/reads.py", 10, "SSOT004", "Alias", None),
+        (
+            "pkg/app/stores.py",
+            3,
+            "SSOT004",
+            "Impl",
+            "`api.Impl` is assigned or deleted (line 3)",
+        ),
+    ]
+    result = project.cli("fix", "--no-cache")
+    assert result.out.startswith("fixed 2 violations in 1 file"), result.out
+    text = (project.root / "pkg/app/reads.py").read_text()
+    assert "Impl" not in text and "Alias" not in text
+    assert text.count("api.Manager") == 3 and "facade.Manager" in text
+    data = json.loads(project.cli("check", "--no-cache", "--format", "json").out)
+    assert [v["path"] for v in data["violations"]] == ["pkg/app/stores.py"]

@@ -39,6 +39,8 @@ def edit_to_json(edit: Edit | None) -> dict[str, Any] | None:
             value = [{"name": name.name, "local": name.local} for name in value]
         elif field.name == "export" and value is not None:
             value = dataclasses.asdict(value)
+        elif field.name == "attributes" and not value and not isinstance(edit, ChainEdit):
+            continue  # an import edit's attribute renames, written only when there are some
         data[field.name] = value
     return data
 

@@ -43,6 +43,10 @@ class FromImportEdit:
     safe: bool = True
     # The canonical module does not export ``name`` yet: ``fix`` adds it there first.
     export: ExportAddition | None = None
+    # When ``local`` comes to bind the canonical module (a module import swapped for it): its
+    # reads ``local.old`` become ``local.new``, each pair the preferred name of what ``old``
+    # is there.
+    attributes: tuple[tuple[str, str], ...] = ()
 
     @property
     def renames_local(self) -> bool:
@@ -80,6 +84,8 @@ class ModuleEdit:
     alias: str | None = None
     names: tuple[ImportedName, ...] = ()
     safe: bool = True
+    # As for ``FromImportEdit``: the reads ``alias.old`` that become ``alias.new``.
+    attributes: tuple[tuple[str, str], ...] = ()
 
     def render(self) -> str:
         if self.names:

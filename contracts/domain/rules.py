@@ -147,9 +147,14 @@ SECONDARY_NAME = Rule(
     "secondary-name",
     "A canonical object imported from the canonical module under a secondary alias "
     "(`UnifiedWebSocketManager`, `_UnifiedWebSocketManagerImplementation`) instead of its "
-    "preferred name.",
+    "preferred name, or read so as an attribute of the canonical module.",
     details="The preferred name is set with `preferred_names`, else it is the first name in "
-    "the canonical module's `__all__` bound to the object, else its name in its origin module.",
+    "the canonical module's `__all__` bound to the object, else its name in its origin module. "
+    "A module import of the canonical module (`import …websocket_manager as ws`, `from "
+    "…websocket_core import websocket_manager`) is reported once per secondary name read from "
+    "it (`ws.UnifiedWebSocketManager`), at its first read; `fix` rewrites every read. When "
+    "`fix` swaps an implementation module import for the canonical module (SSOT002), the "
+    "attributes read from it are renamed to their preferred names in the same step.",
     why="Two names for one object make searches, patches and reviews miss half of the uses.",
     how_to_fix="Import the preferred name and rename the uses. `fix` renames them where that "
     "provably keeps the meaning (see SSOT005); otherwise it keeps the local name "

@@ -292,9 +292,15 @@ class Classifier:
 
     # Modules bound by an import ---------------------------------------------------------------
 
+    def _preferred_for(self, obj: ObjectRef | None) -> str | None:
+        return None if obj is None else self.exports.preferred.get(obj)
+
     def _module_binding(self, site: Site, binding: Binding, target: Target) -> list[Violation]:
         if target.role == CANONICAL:
-            return self._implementation_attributes(site, binding)
+            return [
+                *self._implementation_attributes(site, binding),
+                *self._secondary_attributes(site, binding),
+            ]
         if target.role not in (IMPLEMENTATION, SHIM):
             return []
         if target.role == SHIM:
@@ -304,6 +310,16 @@ class Classifier:
         edit = suggestions.swap_module(
             self.canonical, binding, site.statement, site.importer, site.importer_is_package
         )
+        # Once the name binds the canonical module, each attribute is read by its preferred
+        # name there (`unified_manager.UnifiedWebSocketManager` would be a secondary name).
+        renames = tuple(
+            (attribute, preferred)
+            for attribute in sorted(found.attributes)
+            if (preferred := self._preferred_for(target.bindings.get(attribute)))
+            not in (None, attribute)
+        )
+        if renames and not self.allow_secondary_names:
+            edit = replace(edit, attributes=renames)
         unfixable = self._module_rewrite_obstacle(binding, target, found)
         used = ", ".join(f"`{name}`" for name in sorted(found.attributes)) or "no attributes"
         return [
@@ -356,6 +372,70 @@ class Classifier:
                 violations.append(
                     self._chain_read(site, binding, target, chain, prefix, attribute, reads, shared)
                 )
+        return violations
+
+    def _secondary_attributes(self, site: Site, binding: Binding) -> list[Violation]:
+        """``m.UnifiedWebSocketManager`` after ``import …websocket_manager as m``: a secondary
+        name read as an attribute of the canonical module, one finding per name, at its first
+        read. A file importing the module twice is looked at once."""
+        secondary = {
+            name: preferred
+            for name, obj in self.exports.names.items()
+            if (preferred := self.exports.preferred.get(obj)) not in (None, name)
+        }
+        prefix = binding.source if binding.spelled_out else binding.local
+        if self.allow_secondary_names or not secondary or (site.path, prefix) in self._chains_seen:
+            return []
+        self._chains_seen.add((site.path, prefix))
+        head_module = prefix.split(".")[0] if binding.spelled_out else self.canonical
+        uses = site.facts.chain_uses(prefix, head_module)
+        if not uses.known:
+            return []
+        target = Target(self.canonical, CANONICAL, self.exports.names)
+        violations = []
+        for attribute, reads in sorted(uses.reads.items()):
+            preferred = secondary.get(attribute)
+            if preferred is None:
+                continue
+            first = reads[0]
+            stored = next((read for read in reads if read.stored), None)
+            tangled = next((read for read in reads if not read.plain), None)
+            unfixable = None
+            if uses.rebound is not None:
+                unfixable = (
+                    f"`{prefix.split('.')[0]}` is bound more than once in the file (line "
+                    f"{uses.rebound}): some reads may be of something else"
+                )
+            elif stored is not None:
+                unfixable = f"`{prefix}.{attribute}` is assigned or deleted (line {stored.line})"
+            elif tangled is not None:
+                unfixable = (
+                    f"`{prefix}.{attribute}` is written over several lines or with a comment "
+                    f"(line {tangled.line}): rewrite it by hand"
+                )
+            times = f" ({len(reads)} reads)" if len(reads) > 1 else ""
+            violation = self._violation(
+                rules.SECONDARY_NAME,
+                site,
+                binding,
+                target,
+                f"`{prefix}.{attribute}` reads the secondary name `{attribute}` of "
+                f"`{self.canonical}`{times}; read the preferred name `{preferred}`",
+                edit=None
+                if unfixable
+                else ChainEdit(first.line, prefix, prefix, ((attribute, preferred),)),
+                unfixable=unfixable,
+                symbol=attribute,
+            )
+            violations.append(
+                replace(
+                    violation,
+                    line=first.line,
+                    column=first.column,
+                    statement=first.text,
+                    identity=(prefix, attribute),
+                )
+            )
         return violations
 
     def _chain_read(

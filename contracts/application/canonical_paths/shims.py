@@ -68,11 +68,15 @@ class ShimFinder:
         self.exports = exports
         self.implementations = implementation_modules
         self.preferred = frozenset(exports.preferred.values())
-        # The last names of the implementation modules directly inside the canonical package.
+        # The last names of the implementation modules directly inside the canonical package,
+        # and the canonical module's secondary names: what a read of the module can reach.
         self.submodules = sorted(
             module.rpartition(".")[2]
             for module in implementation_modules
             if module.rpartition(".")[0] == exports.module
+        )
+        self.secondary = sorted(
+            name for name, obj in exports.names.items() if exports.preferred.get(obj) != name
         )
         self.mentions = mentions
         # Called before asking who imports modules: (module, its names, is a shim) each.
@@ -198,9 +202,11 @@ class ShimFinder:
             return True
         if binding.name is None or f"{binding.source}.{binding.name}" == target.module:
             # A module bound by the import: only attribute reads of canonical names matter,
-            # or, for the canonical package, of the implementation inside it (`orm.session`).
+            # or, for the canonical package, of the implementation inside it (`orm.session`),
+            # or of the canonical module's secondary names.
             if target.role == CANONICAL:
-                return bool(self.submodules) and self.mentions(importer, self.submodules)
+                reached = [*self.submodules, *self.secondary]
+                return bool(reached) and self.mentions(importer, reached)
             return target.role == SHIM and self.mentions(importer, list(target.bindings))
         if binding.is_star:
             return bool(target.star_names)

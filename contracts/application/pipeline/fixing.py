@@ -333,6 +333,7 @@ def _read(
     path = project_root / relative
     parsed_whole = parsed is not None and path in parsed
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
+    edits += _attribute_renames(edits)
     module = violations[0].importer if violations else module
     try:
         snapshot = files.snapshot(path)
@@ -344,6 +345,20 @@ def _read(
         problem = "the file is read-only; it was left untouched"
         return _Reading(path, None, problem, [], module, False)
     return _Reading(path, snapshot, None, edits, module, unsafe, parsed_whole=parsed_whole)
+
+
+def _attribute_renames(edits: list[tuple[str, Edit]]) -> list[tuple[str, Edit]]:
+    """For each import whose local name comes to bind the canonical module, the renames of
+    its attribute reads to the preferred names there, as a chain edit of its own (made with
+    it; not a finding of its own)."""
+    extra: list[tuple[str, Edit]] = []
+    for key, edit in edits:
+        if not isinstance(edit, FromImportEdit | ModuleEdit) or not edit.attributes:
+            continue
+        local = edit.local if isinstance(edit, FromImportEdit) else edit.alias
+        if local:
+            extra.append((f"{MERGED}{key}", ChainEdit(edit.line, local, local, edit.attributes)))
+    return extra
 
 
 def _rewrite(reading: _Reading) -> _Rewrite:
