@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from .errors import ConfigurationError
 from .modules import is_same_or_descendant, resolve_relative
@@ -51,6 +52,15 @@ class ExportSet:
 
     def preferred_name(self, obj: ObjectRef) -> str:
         return self.preferred[obj]
+
+    @cached_property
+    def secondary(self) -> dict[str, str]:
+        """Each secondary name, with the preferred name of the object it binds."""
+        return {
+            name: preferred
+            for name, obj in self.names.items()
+            if (preferred := self.preferred.get(obj)) not in (None, name)
+        }
 
 
 @dataclass(frozen=True)

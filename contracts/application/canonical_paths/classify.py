@@ -378,11 +378,7 @@ class Classifier:
         """``m.UnifiedWebSocketManager`` after ``import …websocket_manager as m``: a secondary
         name read as an attribute of the canonical module, one finding per name, at its first
         read. A file importing the module twice is looked at once."""
-        secondary = {
-            name: preferred
-            for name, obj in self.exports.names.items()
-            if (preferred := self.exports.preferred.get(obj)) not in (None, name)
-        }
+        secondary = self.exports.secondary
         prefix = binding.source if binding.spelled_out else binding.local
         if self.allow_secondary_names or not secondary or (site.path, prefix) in self._chains_seen:
             return []

@@ -75,9 +75,7 @@ class ShimFinder:
             for module in implementation_modules
             if module.rpartition(".")[0] == exports.module
         )
-        self.secondary = sorted(
-            name for name, obj in exports.names.items() if exports.preferred.get(obj) != name
-        )
+        self.secondary = sorted(exports.secondary)
         self.mentions = mentions
         # Called before asking who imports modules: (module, its names, is a shim) each.
         self.prepare = prepare
