@@ -230,6 +230,9 @@ class FactFinder:
         self.import_words = [
             (f"{IMPORT_CONTEXT}:{word}", word.encode()) for word in request.import_words
         ]
+        self._trigger_sets = [
+            frozenset(trigger for trigger, _ in triggers) for *_, triggers in self.patterns
+        ]
 
     def facts(self, data: bytes) -> tuple[list[str], list[str], list[str], list[str]]:
         """The requested words a file contains, the first names of its imports, every name
@@ -255,10 +258,14 @@ class FactFinder:
         found = [word for raw in present for word in self._reported.get(raw, ())]
         # Whether ``present`` holds every word found (import words and triggers too).
         automaton = self._scanner is not None or self._automaton is not None
-        for label, pattern, line_pattern, triggers in self.patterns:
-            if not any(
-                trigger in present if automaton else contained <= present and trigger in data
-                for trigger, contained in triggers
+        for (label, pattern, line_pattern, triggers), spelled in zip(
+            self.patterns, self._trigger_sets, strict=True
+        ):
+            if automaton:  # every trigger found is in ``present``: one set test
+                if present.isdisjoint(spelled):
+                    continue
+            elif not any(
+                contained <= present and trigger in data for trigger, contained in triggers
             ):
                 continue
             if line_pattern is not None:
