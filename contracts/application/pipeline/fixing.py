@@ -750,11 +750,10 @@ def _statements_needed(text: str, edits: list[tuple[str, Edit]]) -> ast.Module |
 
     Those are the statements holding an edit, those that spell a name a rename, an
     attribute edit or a chain edit is about (every occurrence of a name is on a line that
-    spells it), the
-    module-level imports (an earlier one may take a moved name) and the first statement (a
-    docstring). Everything the planners look at is in them; every part that changes is parsed
-    again after the change. A loaded module's holder is known only from its statement: such
-    files are parsed whole.
+    spells it), the module-level imports (an earlier one may take a moved name) and the first
+    statement (a docstring). Everything the planners look at is in them; every part that
+    changes is parsed again after the change. A loaded module's holder is known only from its
+    statement: such files are parsed whole.
     """
     names: set[str] = set()
     for _, edit in edits:
