@@ -113,12 +113,16 @@ class ImporterScope:
     def prepare(self, needs: Iterable[tuple[str, Collection[str], bool]]) -> None:
         """Before asking for the importers of modules, each given as (module, its canonical
         names, is a shim): read, in one scan, the modules that import a name not looked for
-        yet, or a shim by its own name (``import pkg.shim as compat`` then ``compat.Name``)."""
+        yet, or a shim by its own name (``import pkg.shim as compat`` then ``compat.Name``).
+
+        A shim whose names are all triggers needs no look-up by its own name: an importer
+        that matters spells one of them (or ``import *``), so it is a candidate, read
+        already. (It is looked up once a name that is not a trigger joins them.)"""
         wanted: set[str] = set()
         shims: set[str] = set()
         for module, names, is_shim in needs:
             wanted.update(names)
-            if is_shim:
+            if is_shim and not self.triggers.issuperset(names):
                 shims.add(module)
         wanted -= self.covered
         shims -= self.covered
