@@ -356,14 +356,8 @@ class Classifier:
             uses = site.facts.chain_uses(chain, head_module)
             if not uses.known:
                 continue
-            head = prefix.split(".")[0]
-            shared = None
-            if uses.rebound is not None:
-                shared = (
-                    f"`{head}` is bound more than once in the file (line {uses.rebound}): "
-                    "some reads may be of something else"
-                )
-            elif uses.bare is not None:
+            shared = _rebound_note(prefix, uses)
+            if shared is None and uses.bare is not None:
                 shared = (
                     f"`{chain}` itself is used (line {uses.bare}); import what it is used for "
                     f"from `{self.canonical}`"
@@ -393,45 +387,23 @@ class Classifier:
             preferred = secondary.get(attribute)
             if preferred is None:
                 continue
-            first = reads[0]
-            stored = next((read for read in reads if read.stored), None)
-            tangled = next((read for read in reads if not read.plain), None)
-            unfixable = None
-            if uses.rebound is not None:
-                unfixable = (
-                    f"`{prefix.split('.')[0]}` is bound more than once in the file (line "
-                    f"{uses.rebound}): some reads may be of something else"
-                )
-            elif stored is not None:
-                unfixable = f"`{prefix}.{attribute}` is assigned or deleted (line {stored.line})"
-            elif tangled is not None:
-                unfixable = (
-                    f"`{prefix}.{attribute}` is written over several lines or with a comment "
-                    f"(line {tangled.line}): rewrite it by hand"
-                )
-            times = f" ({len(reads)} reads)" if len(reads) > 1 else ""
+            unfixable = _rebound_note(prefix, uses) or _read_obstacle(
+                f"{prefix}.{attribute}", reads
+            )
             violation = self._violation(
                 rules.SECONDARY_NAME,
                 site,
                 binding,
                 target,
                 f"`{prefix}.{attribute}` reads the secondary name `{attribute}` of "
-                f"`{self.canonical}`{times}; read the preferred name `{preferred}`",
+                f"`{self.canonical}`{_times(reads)}; read the preferred name `{preferred}`",
                 edit=None
                 if unfixable
-                else ChainEdit(first.line, prefix, prefix, ((attribute, preferred),)),
+                else ChainEdit(reads[0].line, prefix, prefix, ((attribute, preferred),)),
                 unfixable=unfixable,
                 symbol=attribute,
             )
-            violations.append(
-                replace(
-                    violation,
-                    line=first.line,
-                    column=first.column,
-                    statement=first.text,
-                    identity=(prefix, attribute),
-                )
-            )
+            violations.append(_at_first_read(violation, reads, (prefix, attribute)))
         return violations
 
     def _chain_read(
@@ -445,46 +417,29 @@ class Classifier:
         reads: list[ChainRead],
         shared: str | None,
     ) -> Violation:
-        first = reads[0]
-        obj = target.bindings.get(attribute)
-        preferred = self.exports.preferred.get(obj) if obj is not None else None
-        stored = next((read for read in reads if read.stored), None)
-        tangled = next((read for read in reads if not read.plain), None)
+        preferred = self._preferred_for(target.bindings.get(attribute))
         unfixable = shared
         if unfixable is None and preferred is None:
             unfixable = f"`{self.canonical}` does not export `{attribute}` as the same object"
-        if unfixable is None and stored is not None:
-            unfixable = (
-                f"`{chain}.{attribute}` is assigned or deleted (line {stored.line}): that "
-                "changes the implementation module, on purpose"
-            )
-        if unfixable is None and tangled is not None:
-            unfixable = (
-                f"`{chain}.{attribute}` is written over several lines or with a comment "
-                f"(line {tangled.line}): rewrite it by hand"
-            )
+        if unfixable is None:
+            on_purpose = ": that changes the implementation module, on purpose"
+            unfixable = _read_obstacle(f"{chain}.{attribute}", reads, on_purpose)
         canonical = f"{self.canonical}.{preferred}" if preferred else f"{self.canonical}"
-        times = f" ({len(reads)} reads)" if len(reads) > 1 else ""
         violation = self._violation(
             rules.IMPLEMENTATION_ATTRIBUTE,
             site,
             binding,
             target,
             f"`{chain}.{attribute}` reaches implementation module `{target.module}` as an "
-            f"attribute of the canonical package{times}; its canonical path is `{canonical}`",
-            edit=ChainEdit(first.line, chain, prefix, ((attribute, preferred),))
+            f"attribute of the canonical package{_times(reads)}; its canonical path is "
+            f"`{canonical}`",
+            edit=ChainEdit(reads[0].line, chain, prefix, ((attribute, preferred),))
             if preferred
             else None,
             unfixable=unfixable,
             symbol=attribute,
         )
-        return replace(
-            violation,
-            line=first.line,
-            column=first.column,
-            statement=first.text,
-            identity=(chain, attribute),
-        )
+        return _at_first_read(violation, reads, (chain, attribute))
 
     def _module_rewrite_obstacle(
         self, binding: Binding, target: Target, found: AttributeUses
@@ -645,3 +600,44 @@ class Classifier:
             unfixable_reason=unfixable,
             identity=(binding.local,),
         )
+
+
+def _rebound_note(prefix: str, uses: ChainUses) -> str | None:
+    """Why reads of ``prefix.X`` cannot be rewritten: its first name is bound again."""
+    if uses.rebound is None:
+        return None
+    return (
+        f"`{prefix.split('.')[0]}` is bound more than once in the file (line {uses.rebound}): "
+        "some reads may be of something else"
+    )
+
+
+def _read_obstacle(expression: str, reads: list[ChainRead], stored_why: str = "") -> str | None:
+    """Why the reads of ``expression`` cannot be rewritten on their spans, if they cannot:
+    one is assigned or deleted, or one is not written plainly on one line."""
+    stored = next((read for read in reads if read.stored), None)
+    if stored is not None:
+        return f"`{expression}` is assigned or deleted (line {stored.line}){stored_why}"
+    tangled = next((read for read in reads if not read.plain), None)
+    if tangled is not None:
+        return (
+            f"`{expression}` is written over several lines or with a comment "
+            f"(line {tangled.line}): rewrite it by hand"
+        )
+    return None
+
+
+def _times(reads: list[ChainRead]) -> str:
+    return f" ({len(reads)} reads)" if len(reads) > 1 else ""
+
+
+def _at_first_read(violation: Violation, reads: list[ChainRead], identity: tuple) -> Violation:
+    """A finding about attribute reads, placed at the first of them."""
+    first = reads[0]
+    return replace(
+        violation,
+        line=first.line,
+        column=first.column,
+        statement=first.text,
+        identity=identity,
+    )
