@@ -6,6 +6,7 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
+import time
 from pathlib import Path
 
 from conftest import Project, run_tool, script
@@ -35,6 +36,22 @@ def test_workers_keep_the_order_of_the_items() -> None:
         value * value for value in range(50)
     ]
     assert workers.used == 2
+
+
+def _mark(path: str) -> str:
+    Path(path).touch()
+    return path
+
+
+def test_workers_start_on_the_first_items_before_a_result_is_asked_for(tmp_path: Path) -> None:
+    """``fix`` scans the tree meanwhile: the workers must not wait for it to ask."""
+    paths = [str(tmp_path / f"item-{number}") for number in range(6)]
+    results = ProcessWorkers(jobs=2).map(_mark, paths, len(paths))
+    deadline = time.monotonic() + 60
+    while not all(map(os.path.exists, paths)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [os.path.exists(path) for path in paths] == [True] * 6
+    assert list(results) == paths
 
 
 def test_small_runs_stay_in_this_process() -> None:

@@ -9,6 +9,7 @@ from ..application.ports import BuiltGraph, ModuleIndex
 from .graph_builder import build_graph
 from .grimp_internals import on_demand_reading_available
 from .scoped_graph import ScopedGraph
+from .whole_parse import files_parsing_whole
 
 
 class GrimpGraphs:
@@ -28,6 +29,9 @@ class GrimpGraphs:
             display=self.display,
         )
         return BuiltGraph(graph, graph.excluded)
+
+    def parsing_whole(self, paths: list[Path]) -> set[Path]:
+        return files_parsing_whole(paths)
 
     def whole(
         self,

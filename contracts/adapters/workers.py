@@ -24,8 +24,10 @@ if TYPE_CHECKING:  # imported where used: a check starts no worker, and starts f
 WORTH_A_POOL = 32
 WORTH_A_POOL_BYTES = 2_000_000
 # Items waiting per worker: enough to keep each busy while this process does other work
-# (a file is some tens of kilobytes each way), few enough to bound what is held.
-_QUEUED_PER_WORKER = 32
+# (``fix`` scans the tree for names other files read, a few tenths of a second, while the
+# workers take the first files), few enough to bound what is held (a file is some tens of
+# kilobytes each way: a few megabytes in all).
+_QUEUED_PER_WORKER = 128
 
 
 def available_cpus() -> int:
@@ -84,7 +86,10 @@ def _ordered(
     workers: ProcessWorkers,
 ) -> Iterator[Any]:
     """Results in the items' order, at most ``window`` items in flight; if the pool breaks,
-    the items in flight and the rest are done here. The pool is shut down at the end."""
+    the items in flight and the rest are done here. The pool is shut down at the end.
+
+    The first ``window`` items are handed to the workers at once: they start on them as soon
+    as they are up, while the caller goes on with other work before taking a result."""
     from concurrent.futures.process import BrokenProcessPool
 
     pending: deque[tuple[Any, Future[Any] | None]] = deque()
@@ -104,19 +109,27 @@ def _ordered(
                     broken = True
             pending.append((item, future))
 
-    with pool:
-        fill()
-        while pending:
-            item, future = pending.popleft()
-            if future is None:
-                yield function(item)
-            else:
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    broken, workers.used = True, 1
+    def results() -> Iterator[Any]:
+        nonlocal broken
+        with pool:
+            while pending:
+                item, future = pending.popleft()
+                if future is None:
                     yield function(item)
-            fill()
+                else:
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        broken, workers.used = True, 1
+                        yield function(item)
+                fill()
+
+    try:
+        fill()
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    return results()
 
 
 _END = object()

@@ -179,6 +179,11 @@ class Graphs(Protocol):
         exclude_type_checking_imports: bool,
     ) -> BuiltGraph: ...
 
+    def parsing_whole(self, paths: list[Path]) -> set[Path]:
+        """Those of ``paths`` the graph's parser reads whole without a syntax error (none
+        where it cannot tell)."""
+        ...
+
 
 class Configs(Protocol):
     def find(self, explicit: str | None, search: list[Path]) -> Path: ...

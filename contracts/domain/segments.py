@@ -70,8 +70,16 @@ def _cuts(
     wanted = sorted(set(wanted))
     if len(wanted) > _MOST_LINES:
         return None
-    # (The file's first line starts its first statement, whatever it holds.)
-    starts = [0, *(i for i in range(1, len(lines)) if _starts_statement(lines, mask, i))]
+    # (The file's first line starts its first statement, whatever it holds. Most lines are
+    # indented or blank: those are ruled out before the full test.)
+    starts = [
+        0,
+        *(
+            i
+            for i in range(1, len(lines))
+            if lines[i][:1] in _FIRST and _starts_statement(lines, mask, i)
+        ),
+    ]
     trees: list[tuple[int, ast.Module]] = []
     covered: list[tuple[int, int]] = []
     for line in wanted:

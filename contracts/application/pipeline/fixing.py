@@ -94,7 +94,11 @@ def run_fix(
     exposure = _Exposure(files, tree_files, renamed, request.progress)
     not_applied: dict[str, str] = {}
     order = sorted(by_path)
-    parsed = context.parsed_files
+    # The files that parse whole: the graph read them, or its parser vouches for them now
+    # (each then needs only the statements its edits concern parsed).
+    parsed = set(context.parsed_files)
+    unvouched = [before.project_root / relative for relative in order]
+    parsed |= context.ports.graphs.parsing_whole([p for p in unvouched if p not in parsed])
     readings = (
         _read(files, before.project_root, relative, by_path[relative], unsafe, parsed=parsed)
         for relative in order
@@ -107,6 +111,8 @@ def run_fix(
         request.progress(f"rewriting {len(order)} files")
     size = sum(files.size(before.project_root / relative) for relative in order)
     rewrites = context.ports.workers.map(_rewrite, readings, len(order), size)
+    if context.ports.workers.used > 1:
+        exposure.scan()  # now, while the workers boot and take the first files
     for number, (relative, rewrite) in enumerate(zip(order, rewrites, strict=True), 1):
         rewrite = _with_exposure(rewrite, exposure)
         request.progress(f"fixing files: {number}/{len(order)}")
@@ -492,7 +498,11 @@ class _Exposure:
 
     @property
     def readers(self) -> dict[tuple[str, str], set[Path]]:
-        """Scanned on first use: worker processes start meanwhile."""
+        """Scanned on first use, unless :meth:`scan` was called first."""
+        return self.scan()
+
+    def scan(self) -> dict[tuple[str, str], set[Path]]:
+        """The readers of each name, found once."""
         if self._readers is None:
             self.progress("finding which renamed names other files read")
             started = time.perf_counter()
