@@ -34,13 +34,15 @@ def run_context(
     jobs: int | None = None,
 ) -> RunContext:
     """A context for one run over the (resolved) ``project_root``; ``after``: an earlier run
-    of this process over the same tree, whose prefilter records it may reuse; ``jobs``: how
+    of this process over the same tree (whose files it may have rewritten, none added or
+    removed), whose walks and prefilter records it reuses; ``jobs``: how
     many processes may rewrite files (None: decided by the run's size)."""
     cache = project_root / CACHE_FOLDER if use_cache else None
     context = RunContext(_ports(cache, lambda path: context.display_path(path), jobs), project_root)
     if after is not None:
         context.ports.prefilter = after.ports.prefilter
         context.ports.prefilter.problems.clear()
+        context.adopt_walks(after)
     return context
 
 

@@ -7,10 +7,16 @@ import filecmp
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from conftest import Project, run_tool, script
 from ssot_imports.adapters.workers import ProcessWorkers, available_cpus
+from ssot_imports.application.context import RunContext
+from ssot_imports.application.pipeline.fixing import WARM_UP_FROM, _warm_up
+from ssot_imports.configuration import run_context
 
 
 def _square_unless_in_a_worker(item: tuple[int, int]) -> int:
@@ -104,3 +110,39 @@ def test_jobs_must_be_a_positive_number(project: Project) -> None:
         "ssot-imports fix: error: argument --jobs: expected a whole number of 1 or more, got '0'"
     )
     assert len(result.err.splitlines()) == 1
+
+
+def test_fix_gets_workers_ready_during_the_first_check_of_a_large_tree() -> None:
+    """From ``WARM_UP_FROM`` files under the roots, the fork server starts while the check
+    runs; below, nothing is started (a small fix is done in this process)."""
+
+    class Recording(ProcessWorkers):
+        def __init__(self) -> None:
+            super().__init__()
+            self.warmed: list[str] = []
+
+        def warm_up(self, function: Callable[[Any], Any]) -> None:
+            self.warmed.append(function.__name__)
+
+    def context_with(workers: ProcessWorkers) -> RunContext:
+        context = run_context(Path.cwd(), use_cache=False)
+        context.ports.workers = workers
+        return context
+
+    for count, expected in [(WARM_UP_FROM - 1, []), (WARM_UP_FROM, ["_rewrite"])]:
+        workers = Recording()
+        index = SimpleNamespace(files=lambda count=count: [Path(f"m{n}.py") for n in range(count)])
+        _warm_up(context_with(workers), index)  # type: ignore[arg-type]
+        assert workers.warmed == expected
+
+
+def test_the_check_after_a_fix_takes_the_first_checks_walk(project: Project) -> None:
+    first = run_context(project.root, use_cache=False)
+    walks: list[object] = []
+    first.on_walk = walks.append
+    with first.ports.environment.on_sys_path(project.root):
+        index = first.index(["pkg"])
+        assert first.index(["pkg"]) is index and walks == [index]  # told once per walk
+        second = run_context(project.root, use_cache=False, after=first)
+        assert second.index(["pkg"]) is index
+    assert (project.root / "pkg/core/api.py") in index.files()

@@ -8,6 +8,7 @@ per run and hands it to each contract's ``analyse``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -41,13 +42,23 @@ class RunContext:
     # What one contract worked out that the run's others may reuse (it depends only on the
     # tree), by a key naming what it is.
     shared: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # Told of each directory walk once it is made (``fix`` gets its workers ready on a large
+    # tree while the check goes on).
+    on_walk: Callable[[ModuleIndex], None] | None = field(default=None, repr=False)
 
     def index(self, root_packages: list[str]) -> ModuleIndex:
         """One module index (one directory walk) per set of root packages and run."""
         key = tuple(root_packages)
         if key not in self._indexes:
             self._indexes[key] = self.ports.locate(list(root_packages))
+            if self.on_walk is not None:
+                self.on_walk(self._indexes[key])
         return self._indexes[key]
+
+    def adopt_walks(self, earlier: RunContext) -> None:
+        """Take the directory walks of an earlier run over the same files (``fix`` checks
+        again a tree in which it only rewrote files)."""
+        self._indexes.update(earlier._indexes)
 
     def plan_prefilter(self, root_packages: list[str], request: Request) -> None:
         """Announce what a contract of this run will ask :meth:`prefilter` for."""

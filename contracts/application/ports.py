@@ -254,6 +254,11 @@ class Workers(Protocol):
         them."""
         ...
 
+    def warm_up(self, function: Callable[[Any], Any]) -> None:
+        """Get ready to run ``function`` in other processes, in the background (a large
+        run is coming); ``map`` decides as before whether to use them."""
+        ...
+
 
 class OutsideFiles(Protocol):
     def find(
