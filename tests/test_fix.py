@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, Project
 from ssot_imports import api
+from ssot_imports.adapters.files import write_atomically
 from ssot_imports.api import CheckRequest
 
 
@@ -261,6 +262,21 @@ def test_encoding_bom_newlines_and_mode_are_kept(project: Project) -> None:
     )
     assert (crlf.stat().st_mode & 0o777, latin.stat().st_mode & 0o777) == (0o640, 0o755)
     assert sorted(p.name for p in crlf.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_crash_leftover_does_not_stop_the_atomic_write(project: Project) -> None:
+    """The temporary file beside a written one is named after this process; one left by a
+    crash of an earlier process with the same id is stepped over, never reused or removed."""
+    target = project.write("pkg/app/leftover.py", "x = 1\n")
+    os.chmod(target, 0o640)
+    leftover = target.with_name(f".leftover.py.{os.getpid()}-0.tmp")
+    leftover.write_bytes(b"half-written")
+    write_atomically(target, b"x = 2\n", 0o640)
+    assert (target.read_bytes(), target.stat().st_mode & 0o777) == (b"x = 2\n", 0o640)
+    assert leftover.read_bytes() == b"half-written"
+    assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith(".")) == [
+        leftover.name
+    ]
 
 
 def test_files_with_syntax_errors_are_left_untouched(project: Project) -> None:

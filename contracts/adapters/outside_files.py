@@ -4,7 +4,6 @@ ignores."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,6 +61,8 @@ def _glob(root: Path, pattern: str) -> list[Path]:
 def _ignored(root: Path, paths: set[Path]) -> set[Path]:
     """The paths git ignores (``.gitignore``, ``info/exclude``, the global excludes); none
     outside a git work tree, or without git."""
+    import subprocess  # here: only a run with `include` globs asks git (start-up time)
+
     names = "\0".join(str(path.relative_to(root)) for path in sorted(paths)) + "\0"
     try:
         result = subprocess.run(

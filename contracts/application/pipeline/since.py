@@ -8,7 +8,6 @@ tree whose fingerprint the base already had is marked existing, like a baselined
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +26,8 @@ def check_since(
     """``check_base(root, config)`` checks the base tree at ``root`` with the head's config."""
     base = revisions.merge_base(reference)  # a bad reference fails before the long check
     report = check_head()
+    import tempfile  # here: only `--since` needs it (a plain check starts faster)
+
     with tempfile.TemporaryDirectory(prefix="ssot-imports-base-") as folder:
         root = revisions.write_tree(base, Path(folder))
         try:
