@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 import pytest
-from ssot_imports.application.canonical_paths.analysis import attribute_uses, attribute_uses_in
+from ssot_imports.application.canonical_paths.source_facts import attribute_uses, attribute_uses_in
 from ssot_imports.domain.parsing import split_lines
 from ssot_imports.domain.scopes import string_mask
 from ssot_imports.domain.segments import cut_module, statement_trees

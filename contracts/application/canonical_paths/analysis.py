@@ -10,12 +10,11 @@ points to).
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...domain import rules
 from ...domain.edits import FromImportEdit, StringEdit
@@ -25,35 +24,25 @@ from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
 from ...domain.prefilter import Request
-from ...domain.rebinding import binds_otherwise
-from ...domain.segments import statement_trees
 from ...domain.statements import Binding
-from ...domain.strings import dotted_name, find_string_references, string_pattern
 from ..context import RunContext
-from ..pipeline.file_walk import FileWalk
 from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
 from ..ports import ContractFindings
-from .classify import (
-    IMPLEMENTATION,
-    AttributeUses,
-    ChainRead,
-    ChainUses,
-    Classifier,
-    Site,
-    Target,
-)
 from .importer_scope import (
     CandidatePlan,
     ImporterScope,
     planned_candidates_key,
     triggers_of,
 )
-from .missing_exports import MissingExports
 from .prefilter import Prefilter
 from .record_index import RecordIndex
 from .reexports import Origins, reexported_by_implementations
-from .shims import ShimFinder, ShimMap, relevant_bindings
+
+if TYPE_CHECKING:  # the machinery of a full check is imported where it runs (see ``_analyse``)
+    from ..pipeline.file_walk import FileWalk
+    from .classify import Classifier, Target
+    from .shims import ShimMap
 
 OTHER = "other"
 
@@ -163,6 +152,13 @@ class CanonicalImportAnalysis:
         return findings
 
     def _analyse(self, exports: ExportSet) -> ContractFindings:
+        # Imported here: a run whose last findings are kept (a warm run, most often) needs
+        # none of this, and starts faster without it.
+        from ..pipeline.file_walk import FileWalk
+        from .classify import IMPLEMENTATION, Classifier
+        from .missing_exports import MissingExports
+        from .shims import ShimFinder
+
         self._read_candidates(exports)
         shim_map = ShimFinder(
             self.graph,
@@ -523,6 +519,10 @@ class CanonicalImportAnalysis:
         )
 
     def _graph_violations(self, shim_map: ShimMap, classifier: Classifier) -> list[Violation]:
+        from .classify import Site  # (imported as ``_analyse`` says)
+        from .shims import relevant_bindings
+        from .source_facts import SourceFacts
+
         violations: list[Violation] = []
         for (importer, module), statements in sorted(shim_map.edges.items()):
             if self._is_exempt(importer):
@@ -580,6 +580,8 @@ class CanonicalImportAnalysis:
     def _read_for_strings(self, path: Path, walk: FileWalk) -> SourceFile | None:
         """Read a file whose strings are looked at, and parse the statements that may hold
         them (kept for ``_file_violations``); the whole file when they cannot be cut out."""
+        from ...domain.segments import statement_trees  # (imported as ``_analyse`` says)
+
         source = self.sources.file(path)
         if source is None:
             return walk.read(path)  # skipped, with why
@@ -679,6 +681,10 @@ class CanonicalImportAnalysis:
         check_rebinding: bool,
         check_strings: bool,
     ) -> list[Violation]:
+        from ...domain.strings import find_string_references, string_pattern  # as in _analyse
+        from .classify import Site
+        from .source_facts import SourceFacts
+
         violations: list[Violation] = []
         display = self.sources.display(source.path)
         if check_targets or check_rebinding:
@@ -756,6 +762,8 @@ class CanonicalImportAnalysis:
 
     def _target_of(self, binding: Binding, shim_map: ShimMap) -> Target | None:
         """The target module a binding takes something from, or an OTHER project module."""
+        from .classify import Target  # (imported as ``_analyse`` says)
+
         if binding.name is not None and binding.name != "*":
             submodule = f"{binding.source}.{binding.name}"
             if submodule in shim_map.targets:
@@ -767,170 +775,3 @@ class CanonicalImportAnalysis:
         ):
             return Target(binding.source, OTHER, {})
         return None
-
-
-class SourceFacts:
-    """File facts for the classifier, read lazily: most imports never need them."""
-
-    def __init__(self, sources: SourceCache, path: Path) -> None:
-        self.sources = sources
-        self.path = path
-
-    def uses(self, binding: Binding, only: Collection[str] | None = None) -> AttributeUses:
-        source = self.sources.file(self.path)
-        if source is None:
-            return AttributeUses(known=False)
-        if only is not None:
-            chain = binding.source if binding.spelled_out else binding.local
-            if not any(f"{chain}.{name}" in source.text for name in only):
-                return AttributeUses()  # none of those attributes is even spelled out
-        # Only the top-level statements that spell the name can use it: those are parsed.
-        first = (binding.source if binding.spelled_out else binding.local).partition(".")[0]
-        spelled = [number for number, line in enumerate(source.lines, 1) if first in line]
-        tree = self.sources.statements_holding(source, spelled)
-        if tree is None:
-            return AttributeUses(known=False)
-        return attribute_uses(tree, binding, source.lines)
-
-    def chain_uses(self, chain: str, head_module: str) -> ChainUses:
-        source = self.sources.file(self.path)
-        if source is None:
-            return ChainUses(known=False)
-        if not all(part in source.text for part in chain.split(".")):
-            return ChainUses()  # not even spelled out (in parts: `orm . session` counts)
-        tree = self.sources.tree(source)
-        if tree is None:
-            return ChainUses(known=False)
-        return chain_uses(tree, chain, source.lines, head_module)
-
-    def binds_otherwise(self, name: str) -> bool:
-        source = self.sources.file(self.path)
-        if source is None:
-            return False
-        return binds_otherwise(source.lines, name, self.sources.mask(source))
-
-
-def chain_uses(tree: ast.Module, chain: str, lines: list[str], head_module: str) -> ChainUses:
-    """The attributes read from the dotted expression ``chain`` (each read located, plain or
-    not, stored or not), and where the expression is used bare."""
-    uses = ChainUses()
-    values: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and dotted_name(node.value) == chain:
-            values.add(id(node.value))
-            line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
-            start = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
-            end = len(line.encode("utf-8")[: node.end_col_offset or 0].decode("utf-8", "replace"))
-            plain = node.end_lineno == node.lineno and line[start:end] == f"{chain}.{node.attr}"
-            read = ChainRead(
-                node.lineno,
-                node.col_offset,
-                line.strip(),
-                plain,
-                not isinstance(node.ctx, ast.Load),
-            )
-            uses.reads.setdefault(node.attr, []).append(read)
-    for reads in uses.reads.values():
-        reads.sort(key=lambda read: (read.line, read.column))
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and id(node) not in values
-            and dotted_name(node) == chain
-            and (uses.bare is None or node.lineno < uses.bare)
-        ):
-            uses.bare = node.lineno
-    head = chain.split(".")[0]
-    others = sorted(
-        node.lineno
-        for node in ast.walk(tree)
-        if head in _names_bound(node) and _bound_module(node, head) != head_module
-    )
-    if others:
-        uses.rebound = others[0]
-    return uses
-
-
-def _bound_module(node: ast.AST, name: str) -> str | None:
-    """The module an absolute import statement binds ``name`` to (None: not such a one)."""
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            if alias.asname == name:
-                return alias.name
-            if alias.asname is None and alias.name.split(".")[0] == name:
-                return name
-    if isinstance(node, ast.ImportFrom) and not node.level and node.module:
-        for alias in node.names:
-            if (alias.asname or alias.name) == name:
-                return f"{node.module}.{alias.name}"
-    return None
-
-
-def _names_bound(node: ast.AST) -> set[str]:
-    """The names ``node`` binds itself (not those of the nodes inside it)."""
-    if isinstance(node, ast.Name):
-        return set() if isinstance(node.ctx, ast.Load) else {node.id}
-    if isinstance(node, ast.arg):
-        return {node.arg}
-    if isinstance(node, ast.Import | ast.ImportFrom):
-        return {alias.asname or alias.name.split(".")[0] for alias in node.names}
-    if isinstance(node, ast.Global | ast.Nonlocal):
-        return set(node.names)
-    if isinstance(node, ast.alias):
-        return set()  # counted with its import statement
-    bound = getattr(node, "name", None)  # def, class, except … as, match … as
-    return {bound} if isinstance(bound, str) else set()
-
-
-def attribute_uses(
-    tree: ast.Module, binding: Binding, lines: list[str] | None = None
-) -> AttributeUses:
-    """How the module bound by ``binding`` is used: attributes read from it, bare uses.
-
-    ``import a.b.impl`` binds ``a`` and is used as ``a.b.impl.X``; every other form binds the
-    module itself to a local name, used as ``local.X`` (or passed around bare). Given the
-    file's ``lines``, only the top-level statements that spell the name are walked.
-    """
-    chain = binding.source if binding.spelled_out else binding.local
-    parts = tree.body if lines is None else spelling(tree, lines, chain.partition(".")[0])
-    return attribute_uses_in(parts, binding)
-
-
-def attribute_uses_in(parts: list[ast.stmt], binding: Binding) -> AttributeUses:
-    """``attribute_uses`` over the given statements (every one that spells the name)."""
-    spelled_out = binding.spelled_out
-    chain = binding.source if spelled_out else binding.local
-    uses = AttributeUses()
-    attribute_values: set[int] = set()
-    names: list[ast.Name] = []
-    for part in parts:
-        for node in ast.walk(part):
-            if isinstance(node, ast.Attribute):
-                attribute_values.add(id(node.value))
-                if dotted_name(node.value) == chain:
-                    uses.attributes.setdefault(node.attr, node.lineno)
-            elif isinstance(node, ast.Name) and node.id == binding.local:
-                names.append(node)
-    if not spelled_out:
-        uses.bare = any(
-            isinstance(node.ctx, ast.Load) and id(node) not in attribute_values for node in names
-        )
-    return uses
-
-
-def spelling(tree: ast.Module, lines: list[str], name: str) -> list[ast.stmt]:
-    """The top-level statements of ``tree`` whose lines contain ``name`` (as text): a name
-    never spans lines, so no other statement can use it."""
-    spelled = [number for number, line in enumerate(lines, 1) if name in line]
-    found = []
-    for statement in tree.body:
-        first = min([statement.lineno, *(d.lineno for d in _decorators(statement))])
-        last = statement.end_lineno or statement.lineno
-        at = bisect.bisect_left(spelled, first)
-        if at < len(spelled) and spelled[at] <= last:
-            found.append(statement)
-    return found
-
-
-def _decorators(statement: ast.stmt) -> list[ast.expr]:
-    return getattr(statement, "decorator_list", [])

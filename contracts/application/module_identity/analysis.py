@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...domain import rules
 from ...domain.edits import ImportedName, ModuleEdit
@@ -25,11 +25,13 @@ from ...domain.modules import expression_matches, is_same_or_descendant, parent
 from ...domain.prefilter import Record, Request
 from ...domain.statements import ImportStatement
 from ..context import RunContext
-from ..pipeline.file_walk import FileWalk
 from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
 from ..ports import ContractFindings
 from .stale import StalePaths
+
+if TYPE_CHECKING:
+    from ..pipeline.file_walk import FileWalk
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ class ShadowRootAnalysis:
         kept = memo.recall()
         if kept is not None:
             return kept
+        # Imported here: a run whose last findings are kept does not need it.
+        from ..pipeline.file_walk import FileWalk
+
         walk = FileWalk(
             self.locator,
             self.graph.modules,
