@@ -14,8 +14,7 @@ from typing import Any
 
 from conftest import Project, run_tool, script
 from ssot_imports.adapters.workers import ProcessWorkers, available_cpus
-from ssot_imports.application.context import RunContext
-from ssot_imports.application.pipeline.fixing import WARM_UP_FROM, _warm_up
+from ssot_imports.application.pipeline.fixing import WARM_UP_BYTES, WARM_UP_FROM, _warm_up
 from ssot_imports.configuration import run_context
 
 
@@ -112,9 +111,10 @@ def test_jobs_must_be_a_positive_number(project: Project) -> None:
     assert len(result.err.splitlines()) == 1
 
 
-def test_fix_gets_workers_ready_during_the_first_check_of_a_large_tree() -> None:
-    """From ``WARM_UP_FROM`` files under the roots, the fork server starts while the check
-    runs; below, nothing is started (a small fix is done in this process)."""
+def test_fix_gets_workers_ready_during_the_first_check_of_a_large_tree(tmp_path: Path) -> None:
+    """From ``WARM_UP_FROM`` files and about ``WARM_UP_BYTES`` under the roots, the fork
+    server starts while the check runs; below either, nothing is started (such a fix is
+    usually done in this process)."""
 
     class Recording(ProcessWorkers):
         def __init__(self) -> None:
@@ -124,15 +124,26 @@ def test_fix_gets_workers_ready_during_the_first_check_of_a_large_tree() -> None
         def warm_up(self, function: Callable[[Any], Any]) -> None:
             self.warmed.append(function.__name__)
 
-    def context_with(workers: ProcessWorkers) -> RunContext:
-        context = run_context(Path.cwd(), use_cache=False)
-        context.ports.workers = workers
-        return context
+    def tree(count: int, size: int) -> list[Path]:
+        folder = tmp_path / f"{count}-{size}"
+        folder.mkdir()
+        paths = [folder / f"m{number}.py" for number in range(count)]
+        for path in paths:
+            with path.open("wb") as stream:
+                stream.truncate(size)  # a sparse file: its size without the bytes
+        return paths
 
-    for count, expected in [(WARM_UP_FROM - 1, []), (WARM_UP_FROM, ["_rewrite"])]:
+    large = -(-WARM_UP_BYTES // WARM_UP_FROM)  # bytes a file for the threshold
+    for count, size, expected in [
+        (WARM_UP_FROM - 1, 10 * large, []),  # too few files, however large
+        (WARM_UP_FROM, large // 10, []),  # enough files, too few bytes
+        (WARM_UP_FROM, large, ["_rewrite"]),
+    ]:
         workers = Recording()
-        index = SimpleNamespace(files=lambda count=count: [Path(f"m{n}.py") for n in range(count)])
-        _warm_up(context_with(workers), index)  # type: ignore[arg-type]
+        context = run_context(tmp_path, use_cache=False)
+        context.ports.workers = workers
+        paths = tree(count, size)
+        _warm_up(context, SimpleNamespace(files=lambda paths=paths: paths))  # type: ignore[arg-type]
         assert workers.warmed == expected
 
 

@@ -46,10 +46,14 @@ from ..context import RunContext
 from ..ports import Files, ModuleIndex, Snapshot
 from .checking import CheckRequest, run_check
 
-# From this many files under the roots, the workers are made ready during the first check:
-# a tree this large takes a second or more to check, and usually has enough to fix to be
-# worth them (if not, a fork server started for nothing cost another CPU a quarter second).
+# The workers are made ready during the first check of a tree of this many files and bytes
+# (the bytes estimated from a sample of file sizes): a tree this large takes a second or more
+# to check, and what a fix of it changes (often a tenth of it) is usually enough to be worth
+# them. Otherwise the fork server, started for nothing, would cost the other CPU a quarter of
+# a second while the check runs (0.14 s more for a fix of 10,000 files of 1 KB).
 WARM_UP_FROM = 2_000
+WARM_UP_BYTES = 40_000_000
+_SIZE_SAMPLE = 64
 
 
 def run_fix(
@@ -181,7 +185,12 @@ def run_fix(
 def _warm_up(context: RunContext, index: ModuleIndex) -> None:
     """On a large tree, have worker processes made ready while the check runs (their
     start, a quarter of a second, is then off the rewrite's path)."""
-    if len(index.files()) >= WARM_UP_FROM:
+    paths = index.files()
+    if len(paths) < WARM_UP_FROM:
+        return
+    step = max(1, len(paths) // _SIZE_SAMPLE)
+    sample = [context.ports.files.size(path) for path in paths[::step]]
+    if sum(sample) / len(sample) * len(paths) >= WARM_UP_BYTES:
         context.ports.workers.warm_up(_rewrite)
 
 
