@@ -224,8 +224,11 @@ def _load(cache_file: Path | None, problems: list[tuple[Path, str]]) -> dict[str
         data = json.loads(cache_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as error:
-        problems.append((cache_file, f"cannot be used ({error}); it was ignored"))
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append((cache_file, f"cannot be read ({error}); it was ignored"))
+        return {}
+    except ValueError as error:  # (worded as for the findings' cache files)
+        problems.append((cache_file, f"not valid JSON ({error}); it was ignored"))
         return {}
     if not isinstance(data, dict):
         problems.append((cache_file, "not a JSON object; it was ignored"))
