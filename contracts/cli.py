@@ -521,10 +521,9 @@ def _fix(arguments: argparse.Namespace) -> int:
     stream = sys.stderr if arguments.diff else sys.stdout
     for diagnostic in report.unreadable:
         where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
-        print(
-            printable(f"  not checked, left untouched: {where}: {diagnostic.message}"),
-            file=stream,
-        )
+        # (Not blocking: a file outside the graph whose imports were read one by one.)
+        label = "not checked, left untouched" if diagnostic.blocking else "left untouched"
+        print(printable(f"  {label}: {where}: {diagnostic.message}"), file=stream)
     for outcome in report.files:
         if outcome.skipped:
             print(printable(f"  skipped {outcome.path}: {outcome.skipped}"), file=stream)

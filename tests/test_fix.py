@@ -293,21 +293,45 @@ def test_files_with_syntax_errors_are_left_untouched(project: Project) -> None:
 
 def test_a_syntax_error_outside_the_graph_leaves_the_file_untouched(project: Project) -> None:
     """A file no import graph parsed (its folder has no ``__init__.py``) is read statement by
-    statement by the check, so a syntax error far from its imports goes unseen there; ``fix``
-    parses such a file whole before touching it (only files grimp parsed whole are cut), and
-    leaves it, saying why."""
+    statement, so a syntax error far from its imports would go unseen there: grimp's parser
+    reads such a file whole before the findings are kept. The check reports its finding, not
+    fixable, with a diagnostic that does not stop the run; ``fix`` leaves the file, saying
+    why, and fixes the file beside it."""
     text = (
         "import os\nfrom pkg.core.impl import Mode\n\n\ndef uses():\n    return Mode, os\n\n\n"
         "def oops(:\n    pass\n"
     )
     broken = project.write("pkg/tests/unit/test_broken.py", text)
     fine = project.write("pkg/tests/unit/test_fine.py", "from pkg.core.impl import Mode\n")
+    checked = project.cli("check", "--no-cache", "--format", "json")
+    report = json.loads(checked.out)
+    assert checked.code == 1
+    assert [
+        (v["path"], v["line"], v["code"], v["fixable"], v["unfixable_reason"])
+        for v in report["violations"]
+    ] == [
+        ("pkg/tests/unit/test_broken.py", 2, "SSOT001", False,
+         "the file has a syntax error on line 9: `fix` leaves it untouched"),
+        ("pkg/tests/unit/test_fine.py", 1, "SSOT001", True, None),
+    ]  # fmt: skip
+    assert [(d["path"], d["line"], d["code"], d["blocking"]) for d in report["diagnostics"]] == [
+        ("pkg/tests/unit/test_broken.py", 9, "D001", False)
+    ]
+    assert report["diagnostics"][0]["message"].startswith("syntax error: def oops(: (its imports")
+    text_out = project.cli("check", "--no-cache").out
+    assert "not checked" not in text_out
     result = project.cli("fix", "--no-cache")
     assert broken.read_text() == text
-    assert "pkg/tests/unit/test_broken.py: the file does not parse; it was left untouched" in (
-        result.out
-    )
     assert fine.read_text() == "from pkg.core.api import Mode\n"
+    assert result.out.splitlines()[:2] == [
+        "fixed 1 violation in 1 file",
+        "  left untouched: pkg/tests/unit/test_broken.py:9: syntax error: def oops(: (its imports "
+        "were read one by one: what they hold is reported, and `fix` leaves the file untouched)",
+    ]
+    assert (
+        "  pkg/tests/unit/test_broken.py:2: SSOT001 implementation-import: the file has a syntax "
+        "error on line 9: `fix` leaves it untouched"
+    ) in result.out.splitlines()
 
 
 def test_a_file_changed_during_the_run_is_not_overwritten(project: Project) -> None:

@@ -27,11 +27,15 @@ def test_only_files_that_parse_whole_are_vouched_for(tmp_path: Path) -> None:
     dashed = write("scripts/run-me.py", b"x = 1\n")
     package = write("lib/__init__.py", b"x = 1\n")
     newer = write("lib/generic.py", b"def first[T](items: list[T]) -> T:\n    return items[0]\n")
-    found = files_parsing_whole(
+    found, broken = files_parsing_whole(
         [fine, same_stem, late_error, second_error, latin, declared, dashed, package, newer]
     )
     # Two syntax errors, bytes that are not UTF-8 without a coding line saying so, and names
     # that cannot stand in for a module are not vouched for; a declared encoding is read, and
     # syntax newer than this Python parses (``fix`` then finds ``ast`` cannot read it).
     assert found == {fine, same_stem, declared, newer}
-    assert files_parsing_whole([]) == set()
+    assert {path: (d.code, d.line, d.message) for path, d in broken.items()} == {
+        late_error: ("D001", 4, "syntax error: def oops(:"),
+        second_error: ("D001", 1, "syntax error: class (:"),
+    }
+    assert files_parsing_whole([]) == (set(), {})

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..application.ports import BuiltGraph, ModuleIndex
+from ..domain.findings import Diagnostic
 from .graph_builder import build_graph
 from .grimp_internals import on_demand_reading_available
 from .scoped_graph import ScopedGraph
@@ -30,8 +31,8 @@ class GrimpGraphs:
         )
         return BuiltGraph(graph, graph.excluded)
 
-    def parsing_whole(self, paths: list[Path]) -> set[Path]:
-        return files_parsing_whole(paths)
+    def parsing_whole(self, paths: list[Path]) -> tuple[set[Path], dict[Path, Diagnostic]]:
+        return files_parsing_whole(paths, self.display)
 
     def whole(
         self,

@@ -179,9 +179,9 @@ class Graphs(Protocol):
         exclude_type_checking_imports: bool,
     ) -> BuiltGraph: ...
 
-    def parsing_whole(self, paths: list[Path]) -> set[Path]:
+    def parsing_whole(self, paths: list[Path]) -> tuple[set[Path], dict[Path, Diagnostic]]:
         """Those of ``paths`` the graph's parser reads whole without a syntax error (none
-        where it cannot tell)."""
+        where it cannot tell), and those with a syntax error, with its diagnostic."""
         ...
 
 

@@ -369,7 +369,11 @@ SYNTAX_ERROR = Rule(
     "A file under a root package that does not parse; it was left out of the graph and the "
     "rest of the tree was still checked.",
     details="Files that use syntax newer than the running Python (such as 3.12 f-strings) are "
-    "read with libcst and are not reported.",
+    "read with libcst and are not reported. A file the graph did not read (its folder has no "
+    "`__init__.py`, or an on-demand graph did not need it) has its imports read one by one; "
+    "when it holds a fix it is also parsed whole, and a syntax error there is reported too, "
+    "without stopping the run: its findings are kept, none of them fixable, and `fix` leaves "
+    "the file untouched.",
     why="A file that cannot be parsed hides every import it contains.",
     how_to_fix="Fix the syntax error, or run under the Python version the file targets.",
     is_diagnostic=True,

@@ -28,6 +28,7 @@ from ...domain.statements import Binding
 from ..context import RunContext
 from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
+from ..pipeline.syntax_vouch import vouch_for_fixes
 from ..ports import ContractFindings
 from .importer_scope import (
     CandidatePlan,
@@ -148,6 +149,7 @@ class CanonicalImportAnalysis:
         modules = {*self.shim_map.targets, *(importer for importer, _ in self.shim_map.edges)}
         paths = (self.locator.path_of(module) for module in modules)
         read = self.sources.consulted | {path for path in paths if path is not None}
+        read |= vouch_for_fixes(findings, self.graph, self.locator, self.context)
         memo.keep(findings, read, self.context.excluded_files)
         return findings
 

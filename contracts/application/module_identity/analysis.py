@@ -27,6 +27,7 @@ from ...domain.statements import ImportStatement
 from ..context import RunContext
 from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
+from ..pipeline.syntax_vouch import vouch_for_fixes
 from ..ports import ContractFindings
 from .stale import StalePaths
 
@@ -134,7 +135,8 @@ class ShadowRootAnalysis:
             warnings=list(outside_warnings),
             needed=needed,
         )
-        memo.keep(findings, self.sources.consulted, {})
+        read = vouch_for_fixes(findings, self.graph, self.locator, self.context)
+        memo.keep(findings, self.sources.consulted | read, {})
         return findings
 
     def _stale_paths(self, modules: list[str]) -> StalePaths | None:

@@ -108,7 +108,8 @@ def run_fix(
     # (each then needs only the statements its edits concern parsed).
     parsed = set(context.parsed_files)
     unvouched = [before.project_root / relative for relative in order]
-    parsed |= context.ports.graphs.parsing_whole([p for p in unvouched if p not in parsed])
+    vouched, _ = context.ports.graphs.parsing_whole([p for p in unvouched if p not in parsed])
+    parsed |= vouched
     readings = (
         _read(files, before.project_root, relative, by_path[relative], unsafe, parsed=parsed)
         for relative in order

@@ -1,0 +1,59 @@
+"""Files with a fix that no parser read whole are put to grimp's parser before the findings
+are kept.
+
+A check reads a file outside the import graph (or one an on-demand graph did not scan)
+statement by statement, so a syntax error far from its imports goes unseen there, and
+``fix`` would then refuse the file that the check called fixable. Each such file is read
+whole by grimp's compiled parser once per analysis (the findings are kept with the memo):
+one with a syntax error keeps its findings, none of them fixable, and gets a diagnostic
+that does not stop the run (its imports were read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ...domain.findings import Diagnostic, Violation
+from ..context import RunContext
+from ..ports import ContractFindings, ModuleIndex, OnDemandGraph
+
+
+def vouch_for_fixes(
+    findings: ContractFindings, graph: Any, locator: ModuleIndex, context: RunContext
+) -> set[Path]:
+    """Check the files of ``findings``' fixes that the graph did not parse whole, marking the
+    fixes in a file with a syntax error as not applicable; returns the files read, whose
+    content the findings now rest on."""
+    scanned = graph.scanned if isinstance(graph, OnDemandGraph) else graph.modules
+    parsed = {locator.path_of(module) for module in scanned} - set(context.excluded_files)
+    root = context.project_root
+    unvouched = {root / v.path for v in findings.violations if v.fixable} - parsed
+    if not unvouched:
+        return set()
+    _, broken = context.ports.graphs.parsing_whole(sorted(unvouched))
+    if broken:
+        by_display = {diagnostic.path: diagnostic for diagnostic in broken.values()}
+        findings.violations = [
+            _left_unfixed(v, by_display[v.path]) if v.fixable and v.path in by_display else v
+            for v in findings.violations
+        ]
+        findings.diagnostics = [
+            *findings.diagnostics,
+            *(
+                replace(
+                    diagnostic,
+                    message=f"{diagnostic.message} (its imports were read one by one: what "
+                    "they hold is reported, and `fix` leaves the file untouched)",
+                )
+                for diagnostic in broken.values()
+            ),
+        ]
+    return unvouched
+
+
+def _left_unfixed(violation: Violation, syntax_error: Diagnostic) -> Violation:
+    where = f" on line {syntax_error.line}" if syntax_error.line else ""
+    reason = f"the file has a syntax error{where}: `fix` leaves it untouched"
+    return replace(violation, unfixable_reason=reason)
