@@ -27,8 +27,9 @@ class RunContext:
     # Files the graph had to leave out (by the module index's paths), with the reason; an
     # on-demand graph adds to it as it reads.
     excluded_files: dict[Path, Diagnostic] = field(default_factory=dict)
-    # Files the import graph read whole with grimp's parser, without a syntax error (known once
-    # the contracts have run): ``fix`` may parse only the statements it edits in those.
+    # Files grimp's parser read whole without a syntax error (the import graph's, known once
+    # the contracts have run, and those a contract had it vouch for): ``fix`` may parse only
+    # the statements it edits in those.
     parsed_files: set[Path] = field(default_factory=set)
     _displayed: dict[Path, str] = field(default_factory=dict, repr=False)
     _indexes: dict[tuple[str, ...], ModuleIndex] = field(default_factory=dict, repr=False)

@@ -94,7 +94,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
             diagnostics += found
         if isinstance(graph, OnDemandGraph):
             graph.settle()
-        context.parsed_files = _parsed_files(graph, index, built.excluded)
+        context.parsed_files |= _parsed_files(graph, index, built.excluded)
         diagnostics += built.excluded.values()  # an on-demand graph finds them as it reads
         diagnostics += [
             Diagnostic(rules.CACHE_IGNORED, context.display_path(path), problem)

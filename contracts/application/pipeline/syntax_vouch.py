@@ -24,15 +24,17 @@ def vouch_for_fixes(
     findings: ContractFindings, graph: Any, locator: ModuleIndex, context: RunContext
 ) -> set[Path]:
     """Check the files of ``findings``' fixes that the graph did not parse whole, marking the
-    fixes in a file with a syntax error as not applicable; returns the files read, whose
-    content the findings now rest on."""
+    fixes in a file with a syntax error as not applicable, and noting the others in
+    ``context.parsed_files``; returns the files read, whose content the findings now rest
+    on."""
     scanned = graph.scanned if isinstance(graph, OnDemandGraph) else graph.modules
     parsed = {locator.path_of(module) for module in scanned} - set(context.excluded_files)
     root = context.project_root
     unvouched = {root / v.path for v in findings.violations if v.fixable} - parsed
     if not unvouched:
         return set()
-    _, broken = context.ports.graphs.parsing_whole(sorted(unvouched))
+    vouched, broken = context.ports.graphs.parsing_whole(sorted(unvouched))
+    context.parsed_files |= vouched  # (``fix`` need not ask again)
     if broken:
         by_display = {diagnostic.path: diagnostic for diagnostic in broken.values()}
         findings.violations = [
