@@ -169,6 +169,27 @@ def test_a_damaged_cache_is_ignored_with_a_diagnostic(tree: Path) -> None:
     assert _check(tree, cache=True) == expected
 
 
+def test_a_findings_cache_of_another_shape_is_ignored_with_a_diagnostic(tree: Path) -> None:
+    """Valid JSON that is no findings document (found by a fresh-user trial: it was a silent
+    miss) says so once; a merely stale one (another key) is replaced without a word."""
+    expected = _check(tree, cache=False)
+    _check(tree, cache=True)
+    cache = tree / ".import_linter_cache" / "ssot-imports"
+    (wrong, *_) = sorted(cache.glob("findings-*.json"))
+    wrong.write_text('{"key": 1, "violations": "x"}')
+    report = api.check(
+        CheckRequest(config=str(tree / ".importlinter"), project_root=tree, use_cache=True)
+    )
+    assert _outcome(report)[0] == expected[0]
+    assert [(d.code, d.path.rsplit("/", 1)[-1], d.message) for d in report.diagnostics] == [
+        ("D006", wrong.name, "unexpected content; it was ignored")
+    ]
+    stale = json.loads(wrong.read_text())  # rewritten by that run
+    stale["key"] = "another"
+    wrong.write_text(json.dumps(stale))
+    assert _check(tree, cache=True) == expected
+
+
 def test_a_link_to_nothing_removed_is_no_longer_reported(tree: Path) -> None:
     """A ``.py`` link to nothing has no record (the walk leaves it out, with a diagnostic):
     once it is gone, the kept findings that counted it must not come back. (They did when

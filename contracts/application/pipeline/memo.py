@@ -64,7 +64,13 @@ class FindingsMemo:
         """The kept findings, if they still hold (the graph's left-out files are restored to
         the run's context)."""
         data = self.context.ports.memo.load(self.name)
-        if not data or data.get("key") != self.key or data.get("summaries") != self.summaries:
+        if not data:
+            return None
+        if not isinstance(data.get("key"), str) or not isinstance(data.get("summaries"), dict):
+            # Not a stale document (those are simply replaced): not one of ours at all.
+            self.context.ports.memo.ignore(self.name, "unexpected content")
+            return None
+        if data["key"] != self.key or data["summaries"] != self.summaries:
             return None
         try:
             digests = data["digests"]
