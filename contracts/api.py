@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from .adapters.environment import workspace_prefix
 from .adapters.files import LocalFiles

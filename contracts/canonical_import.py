@@ -12,11 +12,11 @@ Register them in an import-linter config::
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 from typing import Any
 
 from importlinter import fields
 from importlinter.application.contract_utils import AlertLevel
+from msgspec.structs import replace
 
 from .application.canonical_paths.analysis import CanonicalImportAnalysis, CanonicalImportOptions
 from .application.context import RunContext

@@ -7,12 +7,12 @@ import ast
 import shutil
 import sys
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 
 import libcst
 import pytest
 from conftest import EXAMPLES, REPO
+from msgspec.structs import replace
 from ssot_imports import api
 from ssot_imports.api import CheckRequest
 from ssot_imports.application.pipeline.fixing import rewrite_source

@@ -21,6 +21,8 @@ from .ports import ContractFindings, ModuleIndex, Ports
 
 @dataclass
 class RunContext:
+    """What the contracts of one run share: ports, walks, the prefilter scan, caches."""
+
     ports: Ports
     # Reported paths are relative to this directory.
     project_root: Path

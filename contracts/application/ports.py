@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+
+from msgspec import Struct, field
 
 from ..domain.findings import Coverage, Diagnostic, Violation
 from ..domain.parsing import SourceFile
 from ..domain.prefilter import Record, Request
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(Struct, frozen=True):
     """A file's bytes and permission bits when it was read (for a safe rewrite)."""
 
     path: Path
@@ -28,8 +28,7 @@ class Snapshot:
     owner: tuple[int, int] = (-1, -1)  # (uid, gid): kept when the file is rewritten
 
 
-@dataclass
-class Config:
+class Config(Struct):
     """An import-linter configuration as read: session options and each contract's options."""
 
     path: Path
@@ -37,16 +36,14 @@ class Config:
     contracts_options: list[dict[str, Any]]
 
 
-@dataclass
-class BuiltGraph:
+class BuiltGraph(Struct):
     """An import graph, and the files it had to leave out (by the module index's paths)."""
 
     graph: Any
     excluded: dict[Path, Diagnostic] = field(default_factory=dict)
 
 
-@dataclass
-class ContractFindings:
+class ContractFindings(Struct):
     """What one of our contracts found: the typed result ``ssot-imports check`` reads."""
 
     violations: list[Violation]
@@ -274,8 +271,9 @@ class OutsideFiles(Protocol):
         ...
 
 
-@dataclass
-class Ports:
+class Ports(Struct):
+    """The adapters a run works through (files, module index, prefilter, graphs, ...)."""
+
     files: Files
     locate: Callable[[list[str]], ModuleIndex]
     prefilter: Prefilter

@@ -6,8 +6,9 @@ come from anyone, and reading it must not run code.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
+
+from msgspec.structs import asdict, fields
 
 from .edits import (
     AttributeEdit,
@@ -33,12 +34,12 @@ def edit_to_json(edit: Edit | None) -> dict[str, Any] | None:
     if edit is None:
         return None
     data: dict[str, Any] = {"type": type(edit).__name__}
-    for field in dataclasses.fields(edit):
+    for field in fields(edit):
         value = getattr(edit, field.name)
         if field.name == "names":
             value = [{"name": name.name, "local": name.local} for name in value]
         elif field.name == "export" and value is not None:
-            value = dataclasses.asdict(value)
+            value = asdict(value)
         elif field.name == "attributes" and not value and not isinstance(edit, ChainEdit):
             continue  # an import edit's attribute renames, written only when there are some
         data[field.name] = value
@@ -62,7 +63,7 @@ def edit_from_json(data: dict[str, Any] | None) -> Edit | None:
 
 
 def violation_to_json(violation: Violation) -> dict[str, Any]:
-    data = {field.name: getattr(violation, field.name) for field in dataclasses.fields(violation)}
+    data = {field.name: getattr(violation, field.name) for field in fields(violation)}
     data["rule"] = violation.rule.name
     data["edit"] = edit_to_json(violation.edit)
     data["identity"] = list(violation.identity)
@@ -78,7 +79,7 @@ def violation_from_json(data: dict[str, Any]) -> Violation:
 
 
 def diagnostic_to_json(diagnostic: Diagnostic) -> dict[str, Any]:
-    return {**dataclasses.asdict(diagnostic), "rule": diagnostic.rule.name}
+    return {**asdict(diagnostic), "rule": diagnostic.rule.name}
 
 
 def diagnostic_from_json(data: dict[str, Any]) -> Diagnostic:
@@ -86,7 +87,12 @@ def diagnostic_from_json(data: dict[str, Any]) -> Diagnostic:
 
 
 def coverage_to_json(coverage: Coverage) -> dict[str, Any]:
-    return dataclasses.asdict(coverage)
+    outside = coverage.outside
+    return {
+        **asdict(coverage),
+        "skipped": dict(coverage.skipped),
+        "outside": None if outside is None else coverage_to_json(outside),
+    }
 
 
 def coverage_from_json(data: dict[str, Any]) -> Coverage:

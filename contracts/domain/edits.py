@@ -6,13 +6,12 @@ A finding carries one of these edits; its suggestion text is rendered from the e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from .facade_exports import ExportAddition
 
 
-@dataclass(frozen=True)
-class ImportedName:
+class ImportedName(Struct, frozen=True):
     """One name of a ``from`` import: ``name`` bound as ``local``."""
 
     name: str
@@ -22,8 +21,7 @@ class ImportedName:
         return self.name if self.name == self.local else f"{self.name} as {self.local}"
 
 
-@dataclass(frozen=True)
-class FromImportEdit:
+class FromImportEdit(Struct, frozen=True):
     """At ``line``, the name ``name`` (bound as ``local``) leaves its ``from`` statement and is
     imported from ``module`` as ``names`` instead (``names`` empty: it is dropped, because
     another import binds the same object under the same name).
@@ -70,8 +68,7 @@ class FromImportEdit:
         return f"from {self.module} import {names}"
 
 
-@dataclass(frozen=True)
-class ModuleEdit:
+class ModuleEdit(Struct, frozen=True):
     """At ``line``, the module spelled ``dotted`` in an import statement becomes ``new_dotted``.
 
     For ``import`` statements ``alias`` is the ``as`` name (None: no ``as``); for ``from``
@@ -93,8 +90,7 @@ class ModuleEdit:
         return f"import {self.new_dotted}" + (f" as {self.alias}" if self.alias else "")
 
 
-@dataclass(frozen=True)
-class StringEdit:
+class StringEdit(Struct, frozen=True):
     """At ``line``, the string literal whose value is ``value`` gets ``new_value``."""
 
     line: int
@@ -112,8 +108,7 @@ class StringEdit:
         return f'"{self.new_value}"'
 
 
-@dataclass(frozen=True)
-class AttributeEdit:
+class AttributeEdit(Struct, frozen=True):
     """At ``line``, a module bound as ``local`` (``import …websocket_compat as compat``) is read
     as ``local.attribute``: those reads become ``name``, imported ``from module import name``;
     the module import goes once nothing else reads it."""
@@ -129,8 +124,7 @@ class AttributeEdit:
         return f"from {self.module} import {self.name}"
 
 
-@dataclass(frozen=True)
-class CommentEdit:
+class CommentEdit(Struct, frozen=True):
     """At ``line``, the comment ``comment`` (starting at character ``column``) becomes
     ``new_comment``; an empty one goes, with the blanks before it."""
 
@@ -144,8 +138,7 @@ class CommentEdit:
         return self.new_comment or "(the comment goes)"
 
 
-@dataclass(frozen=True)
-class ChainEdit:
+class ChainEdit(Struct, frozen=True):
     """Every read of ``chain.attribute`` in the file (``orm.session.close_all_sessions``)
     becomes ``new_chain.new_attribute`` (``orm.close_all_sessions``), one pair per attribute;
     ``line`` is the first read."""

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
+
+from msgspec import Struct
 
 from .errors import ConfigurationError
 from .modules import is_same_or_descendant, resolve_relative
 from .statements import child_bodies, is_type_checking_test
 
 
-@dataclass(frozen=True, order=True)
-class ObjectRef:
+class ObjectRef(Struct, frozen=True, order=True):
     """An object, named by its origin module and its name there."""
 
     module: str
@@ -35,8 +35,7 @@ class ObjectRef:
         return f"{self.module}.{self.name}"
 
 
-@dataclass(frozen=True)
-class ExportSet:
+class ExportSet(Struct, frozen=True, dict=True):
     """The canonical module's exports: every name bound to a canonical object."""
 
     module: str
@@ -63,8 +62,9 @@ class ExportSet:
         }
 
 
-@dataclass(frozen=True)
-class _Binding:
+class _Binding(Struct, frozen=True):
+    """A name the canonical module binds, and how (an import, a definition, a value)."""
+
     ref: ObjectRef
     kind: str  # "import", "def" or "value"
 

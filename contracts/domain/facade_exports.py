@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .modules import resolve_relative
 from .statements import child_bodies
 
 
-@dataclass(frozen=True, order=True)
-class ExportAddition:
+class ExportAddition(Struct, frozen=True, order=True):
     """``name``, defined in ``implementation``, is added to the canonical module ``module``
     (the file ``path``): to its module-level import spelled ``from <source> import …``."""
 

@@ -6,14 +6,15 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from .edits import Edit
 from .rules import Rule
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(Struct, frozen=True):
     """One broken rule at one place in the code.
 
     ``edit`` is the fix, as data; the suggestion shown to people is rendered from it. A fix
@@ -75,8 +76,7 @@ class Violation:
         return (self.path, self.line, self.column or 0, self.kind, self.symbol or "")
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(Struct, frozen=True):
     """Something that limited the check (a file that could not be read, a blind spot)."""
 
     rule: Rule
@@ -96,8 +96,7 @@ class Diagnostic:
         return self.rule.code
 
 
-@dataclass
-class Coverage:
+class Coverage(Struct):
     """How much of the tree a contract actually looked at, and why the rest was skipped."""
 
     in_scope: int = 0

@@ -13,9 +13,10 @@ import re
 import textwrap
 import tokenize
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from . import rules
 from .rules import Rule
@@ -35,8 +36,9 @@ class SourceError(Exception):
         self.message = message
 
 
-@dataclass
-class SourceFile:
+class SourceFile(Struct):
+    """A checked file decoded once: its text, its lines (ends kept) and the encoding used."""
+
     path: Path
     text: str
     lines: list[str]
@@ -156,8 +158,7 @@ def _parse_statementwise(module: libcst.Module) -> ast.Module:
     return ast.Module(body=body, type_ignores=[])
 
 
-@dataclass(frozen=True)
-class LogicalLine:
+class LogicalLine(Struct, frozen=True):
     """The full text of the statement that starts on a line, dedented."""
 
     text: str

@@ -12,7 +12,8 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .exports import ObjectRef
 from .scopes import scope_of
@@ -22,8 +23,7 @@ _ASSIGNMENT = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.*?)\s*(?:#.
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
-@dataclass(frozen=True)
-class ImportedObject:
+class ImportedObject(Struct, frozen=True):
     """A canonical object bound by an import statement of the module."""
 
     line: int

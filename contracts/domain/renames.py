@@ -18,7 +18,9 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from .edits import AttributeEdit, Edit, FromImportEdit, StringEdit
 from .modules import resolve_relative
@@ -31,8 +33,7 @@ _Comprehension = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*")
 
 
-@dataclass
-class RenamePlan:
+class RenamePlan(Struct):
     """What the renames of one file come to."""
 
     edits: dict[str, FromImportEdit] = field(default_factory=dict)  # key: the edit that binds
@@ -47,8 +48,7 @@ class RenamePlan:
     removed: set[str] = field(default_factory=set)
 
 
-@dataclass
-class _Occurrence:
+class _Occurrence(Struct):
     name: str
     scope: int
     node: ast.AST
@@ -60,8 +60,7 @@ class _Occurrence:
     module_import: ast.Import | None = None  # for a name bound by ``import``
 
 
-@dataclass
-class _Scope:
+class _Scope(Struct):
     node: ast.AST
     parent: int | None
     is_class: bool
@@ -417,8 +416,7 @@ class _Index(ast.NodeVisitor):
         return found
 
 
-@dataclass
-class _Accepted:
+class _Accepted(Struct):
     key: str
     edit: FromImportEdit
     site: _Occurrence

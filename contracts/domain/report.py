@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from .findings import Coverage, Diagnostic, Violation
 
 
-@dataclass
-class ContractResult:
+class ContractResult(Struct):
+    """What one contract found, as every output format renders it."""
+
     id: str
     name: str
     type: str
@@ -36,8 +38,9 @@ class ContractResult:
         return self.kept or (bool(self.violations) and not self.new_violations)
 
 
-@dataclass
-class CheckReport:
+class CheckReport(Struct):
+    """Everything a check found, with what the formats need to place it."""
+
     config_path: Path
     project_root: Path
     root_packages: list[str]
@@ -73,8 +76,9 @@ class CheckReport:
         return [diagnostic for diagnostic in self.diagnostics if diagnostic.blocking]
 
 
-@dataclass
-class FileOutcome:
+class FileOutcome(Struct):
+    """What ``fix`` did to one file: the fixes applied, or why it was skipped."""
+
     path: str
     fixed: int = 0
     skipped: str | None = None
@@ -87,8 +91,9 @@ class FileOutcome:
     exported: tuple[str, ...] = ()
 
 
-@dataclass
-class FixReport:
+class FixReport(Struct):
+    """What a ``fix`` run changed, and what it left for a person to do."""
+
     files: list[FileOutcome] = field(default_factory=list)
     left: list[tuple[Violation, str]] = field(default_factory=list)
     fixed: int = 0

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
+from msgspec import Struct, field
 
 from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
 from .suppressions import without_noqa_codes
@@ -30,8 +30,7 @@ from .suppressions import without_noqa_codes
 Keyed = tuple[str, Edit]
 
 
-@dataclass
-class RewriteResult:
+class RewriteResult(Struct):
     module: cst.Module
     applied: set[str] = field(default_factory=set)
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
 from enum import Enum
+
+from msgspec import Struct
 
 DOCS_URL = "https://github.com/ssot-imports/ssot-imports/blob/main/docs/rules.md"
 
@@ -25,8 +26,7 @@ class Fixability(Enum):
     NEVER = "never"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     """A kind of finding, documented the way ruff documents a rule."""
 
     code: str

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 _HEADER = re.compile(
     r"\s*(?:async\s+)?(def|class|if|elif|else|try|except|finally|with|for|while|match|case)\b"
@@ -21,8 +22,9 @@ _TRIPLE_QUOTE = re.compile(r"'''|\"\"\"")
 _CONDITIONAL = frozenset({"if", "elif", "else", "except", "for", "while", "match", "case"})
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(Struct, frozen=True):
+    """Where a statement runs: at import time, only for type checkers, or conditionally."""
+
     module_level: bool
     type_checking: bool
     conditional: bool

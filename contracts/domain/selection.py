@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .errors import UsageError
 from .report import CheckReport
 from .rules import ALL_RULES, RULES_BY_NAME
 
 
-@dataclass(frozen=True)
-class RuleSelection:
+class RuleSelection(Struct, frozen=True):
     """Rule codes, or code prefixes, to report and to leave out, the way ruff reads them: the
     most specific matching selector decides, and ``ignore`` wins a tie."""
 
@@ -62,8 +62,7 @@ def _selector(text: str, option: str) -> str:
     raise UsageError(f"{option} {text!r}: no rule code starts with it ({hint})")
 
 
-@dataclass(frozen=True)
-class PathScope:
+class PathScope(Struct, frozen=True):
     """Project-relative files and folders whose findings are reported."""
 
     files: frozenset[str]
@@ -75,8 +74,9 @@ class PathScope:
         )
 
 
-@dataclass(frozen=True)
-class ReportScope:
+class ReportScope(Struct, frozen=True):
+    """Which findings a run reports: by rule code and by path."""
+
     rules: RuleSelection = RuleSelection()
     paths: PathScope | None = None
 

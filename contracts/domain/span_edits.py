@@ -14,7 +14,8 @@ import ast
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .edits import (
     ChainEdit,
@@ -101,8 +102,7 @@ def _plain_comment(line: str, indent: int) -> bool:
     )
 
 
-@dataclass
-class SpanChange:
+class SpanChange(Struct):
     line: int  # 0-based
     start: int  # character offsets in that line
     end: int
@@ -122,8 +122,7 @@ def apply_span_edits(text: str, tree: ast.Module, edits: Sequence[tuple[str, Edi
     return None if applied is None else without_dropped(applied)
 
 
-@dataclass
-class SpanPlan:
+class SpanPlan(Struct):
     """For each edit (by key), the span changes that make it, or its need of the codemod."""
 
     changes: dict[str, list[SpanChange]]

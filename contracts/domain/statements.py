@@ -9,13 +9,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .modules import resolve_relative
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(Struct, frozen=True):
     """One name that an import statement binds in the importing namespace.
 
     ``source`` is the absolute module the statement names: ``X`` in ``from X import n`` or
@@ -42,8 +42,7 @@ class Binding:
         return self.name is not None and self.name != "*" and self.local != self.name
 
 
-@dataclass(frozen=True)
-class ImportStatement:
+class ImportStatement(Struct, frozen=True):
     """An import statement as written, with where it sits in its file."""
 
     line: int
@@ -59,8 +58,7 @@ class ImportStatement:
     lazy: bool = False  # written `lazy import` / `lazy from` (PEP 810)
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(Struct, frozen=True):
     """Where a parsed snippet sits in its file, and the scope it sits in there.
 
     A statement read on its own is parsed dedented: its lines move down by ``line_offset``

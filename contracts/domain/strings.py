@@ -10,11 +10,13 @@ import ast
 import bisect
 import re
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class StringReference:
+class StringReference(Struct, frozen=True):
+    """A dotted path written in a string literal (``mock.patch("...")``, say)."""
+
     value: str
     line: int
     column: int

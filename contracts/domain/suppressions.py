@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 # What the prefilter looks for in every file (each is a pass over every file, so as few as
 # can be): our marker, and a `noqa:` naming an SSOT code (a plain `noqa` is far too common
@@ -36,8 +37,7 @@ _NOQA = re.compile(
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(Struct, frozen=True):
     """One directive in one comment."""
 
     line: int

@@ -12,9 +12,11 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ...domain import rules
 from ...domain.edits import FromImportEdit, StringEdit
@@ -48,8 +50,9 @@ if TYPE_CHECKING:  # the machinery of a full check is imported where it runs (se
 OTHER = "other"
 
 
-@dataclass(frozen=True)
-class CanonicalImportOptions:
+class CanonicalImportOptions(Struct, frozen=True):
+    """A ``canonical_import`` contract's settings, validated and immutable."""
+
     canonical_module: str
     implementation_modules: tuple[str, ...]
     allowed_importers: tuple[str, ...] = ()

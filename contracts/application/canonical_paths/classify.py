@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, replace
 from typing import Protocol
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ...domain import rules, suggestions
 from ...domain.edits import AttributeEdit, ChainEdit, Edit, FromImportEdit, StringEdit
@@ -20,8 +22,7 @@ CANONICAL = "canonical"
 SHIM = "shim"
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Struct, frozen=True):
     """A module whose imports matter: an implementation, the canonical module, or a shim."""
 
     module: str
@@ -33,8 +34,7 @@ class Target:
     star_exact: bool = False
 
 
-@dataclass
-class AttributeUses:
+class AttributeUses(Struct):
     """How a module bound by an import is used in the importing file."""
 
     attributes: dict[str, int] = field(default_factory=dict)
@@ -42,8 +42,7 @@ class AttributeUses:
     known: bool = True
 
 
-@dataclass(frozen=True)
-class ChainRead:
+class ChainRead(Struct, frozen=True):
     """One read of ``<chain>.<attribute>``."""
 
     line: int
@@ -53,8 +52,7 @@ class ChainRead:
     stored: bool  # assigned to or deleted, not read
 
 
-@dataclass
-class ChainUses:
+class ChainUses(Struct):
     """How ``<module expression>.<submodule>`` is used in the importing file."""
 
     reads: dict[str, list[ChainRead]] = field(default_factory=dict)  # by attribute
@@ -80,8 +78,7 @@ class FileFacts(Protocol):
     def binds_otherwise(self, name: str) -> bool: ...
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(Struct, frozen=True):
     """Where an import sits: the importing module, its file, and the statement."""
 
     importer: str

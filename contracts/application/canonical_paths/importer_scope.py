@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from ...domain.prefilter import IMPORT_CONTEXT, Record
 from ..ports import ModuleIndex, OnDemandGraph
@@ -38,8 +39,7 @@ def planned_candidates_key(root_packages: Iterable[str]) -> tuple[str, tuple[str
     return ("planned candidates", tuple(root_packages))
 
 
-@dataclass(frozen=True)
-class CandidatePlan:
+class CandidatePlan(Struct, frozen=True):
     """What a check of the run will have the graph read, known before it runs: its memo's
     name (a check whose findings are kept may not read anything), its triggers, its
     targets."""

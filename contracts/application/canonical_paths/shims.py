@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ...domain.exports import ExportSet, ObjectRef, string_list
 from ...domain.parsing import logical_line, parse_logical_line
@@ -24,8 +25,7 @@ from .classify import CANONICAL, IMPLEMENTATION, SHIM, Target
 _DUNDER_ALL = re.compile(r"__all__\s*(?::[^=]*)?=")
 
 
-@dataclass
-class ShimMap:
+class ShimMap(Struct):
     """Every module that binds canonical objects, and the import statements that reach them."""
 
     targets: dict[str, Target]

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ...domain import rules
 from ...domain.edits import ImportedName, ModuleEdit
@@ -35,8 +37,9 @@ if TYPE_CHECKING:
     from ..pipeline.file_walk import FileWalk
 
 
-@dataclass(frozen=True)
-class ShadowOptions:
+class ShadowOptions(Struct, frozen=True):
+    """A ``single_module_identity`` contract's settings, validated and immutable."""
+
     roots: tuple[str, ...] = ()
     allowed_importers: tuple[str, ...] = ()
     allowed_names: tuple[str, ...] = ()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ...domain.errors import UsageError
 from ...domain.findings import Violation
@@ -24,8 +26,9 @@ CONFIG_OPTION = "ssot_baseline"
 _ENTRY_KEYS = ("fingerprint", "contract", "kind", "path")
 
 
-@dataclass
-class Baseline:
+class Baseline(Struct):
+    """Accepted findings read from a baseline file (their fingerprints and where they were)."""
+
     path: Path
     entries: list[dict[str, Any]]
 
@@ -142,8 +145,9 @@ def apply_baseline(report: CheckReport, baseline: Baseline) -> None:
     report.fixed = sorted(fixed, key=_sort_key)
 
 
-@dataclass
-class BaselineUpdate:
+class BaselineUpdate(Struct):
+    """How a baseline changed when written again: the counts a user is told."""
+
     kept: int
     removed: int
     added: int

@@ -11,13 +11,14 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from grimp.exceptions import GrimpException
 from importlinter.domain.contract import Contract, ContractCheck, InvalidContractOptions
 from importlinter.domain.helpers import MissingImport
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ...domain import rules
 from ...domain.errors import ConfigurationError, UsageError
@@ -30,8 +31,9 @@ from .options import root_packages_of, unrecognized_options
 from .suppressing import SuppressionSettings, apply_suppressions
 
 
-@dataclass
-class CheckRequest:
+class CheckRequest(Struct):
+    """What a check was asked to do: the config, which contracts, the cache, what to report."""
+
     config: str | None
     project_root: Path
     contract_ids: tuple[str, ...] = ()

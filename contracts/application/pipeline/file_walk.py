@@ -7,8 +7,9 @@ each file ends up counted exactly once: checked, or skipped with the reason.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ...domain import rules
 from ...domain.findings import Coverage
@@ -18,8 +19,9 @@ from ..ports import ModuleIndex
 from .sources import SourceCache
 
 
-@dataclass(frozen=True)
-class WalkedFile:
+class WalkedFile(Struct, frozen=True):
+    """A file the walk hands to a check: its path, module name, and whether grimp saw it."""
+
     path: Path
     module: str
     in_graph: bool

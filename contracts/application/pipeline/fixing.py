@@ -15,10 +15,11 @@ import time
 import tokenize
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ...domain.edits import (
     AttributeEdit,
@@ -319,8 +320,7 @@ def _selected(
     return chosen
 
 
-@dataclass(frozen=True)
-class _Reading:
+class _Reading(Struct, frozen=True):
     """A file to rewrite, as read: what a worker process needs, and nothing it cannot pickle."""
 
     path: Path
@@ -339,8 +339,7 @@ class _Reading:
     parsed_whole: bool = False
 
 
-@dataclass(frozen=True)
-class _Rewrite:
+class _Rewrite(Struct, frozen=True):
     """What became of one file's edits: the new bytes, or why it is left untouched."""
 
     reading: _Reading
@@ -605,8 +604,7 @@ class _Overlapping(Exception):
     """Two fixes would change the same characters: the file is left as it is."""
 
 
-@dataclass
-class _Region:
+class _Region(Struct):
     """Whole top-level statements (lines ``first`` to ``last``) that change: their span
     changes (lines counted from the region's start), and the edits the codemod makes there."""
 
@@ -653,8 +651,7 @@ class _Regions:
         return [self.by_first[first] for first in sorted(self.by_first)]
 
 
-@dataclass
-class Rewritten:
+class Rewritten(Struct):
     data: bytes
     applied: set[str]  # the keys of the edits that found their place
     parsed: bool  # whether ``ast`` parsed the original

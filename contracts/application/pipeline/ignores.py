@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from grimp import ImportGraph
 from importlinter.application.contract_utils import AlertLevel
 from importlinter.domain.imports import ImportExpression
+from msgspec import Struct, field
 
 from ...domain import rules
 from ...domain.errors import ConfigurationError
 from ...domain.findings import Diagnostic
 
 
-@dataclass
-class IgnoreRemoval:
+class IgnoreRemoval(Struct):
     ignored_count: int = 0
     warnings: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

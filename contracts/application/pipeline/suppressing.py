@@ -14,9 +14,11 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ...domain import rules
 from ...domain.edits import CommentEdit
@@ -56,8 +58,7 @@ _OPTIONS = ("ssot_allow_blanket_suppressions", "ssot_require_suppression_reasons
 _SESSION_OPTIONS = (*_OPTIONS, BASELINE_OPTION)
 
 
-@dataclass
-class SuppressionSettings:
+class SuppressionSettings(Struct):
     """The ``[importlinter]`` options that govern suppressions."""
 
     allow_blanket: bool = False  # ssot_allow_blanket_suppressions
@@ -79,8 +80,9 @@ class SuppressionSettings:
         )
 
 
-@dataclass
-class _FileSuppressions:
+class _FileSuppressions(Struct):
+    """One file's inline suppressions, read when a finding in it is first met."""
+
     path: Path
     display: str
     module: str

@@ -11,9 +11,10 @@ that does not stop the run (its imports were read).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from ...domain.findings import Diagnostic, Violation
 from ..context import RunContext
@@ -28,12 +29,21 @@ def vouch_for_fixes(
     ``context.parsed_files``; returns the files read, whose content the findings now rest
     on."""
     scanned = graph.scanned if isinstance(graph, OnDemandGraph) else graph.modules
-    parsed = {locator.path_of(module) for module in scanned} - set(context.excluded_files)
     root = context.project_root
-    unvouched = {root / v.path for v in findings.violations if v.fixable} - parsed
-    if not unvouched:
-        return set()
-    vouched, broken = context.ports.graphs.parsing_whole(sorted(unvouched))
+    # Only the files with a fix are looked up (not every scanned module: a run of many
+    # contracts asks once per contract).
+    fixable = {root / v.path for v in findings.violations if v.fixable}
+    unvouched = {
+        path
+        for path in fixable
+        if path in context.excluded_files or not _scanned(path, scanned, locator)
+    }
+    # A file an earlier contract of the run vouched for is not read again (one that failed
+    # is, and fails again); the findings rest on it all the same.
+    unread = unvouched - context.parsed_files
+    if not unread:
+        return unvouched
+    vouched, broken = context.ports.graphs.parsing_whole(sorted(unread))
     context.parsed_files |= vouched  # (``fix`` need not ask again)
     if broken:
         by_display = {diagnostic.path: diagnostic for diagnostic in broken.values()}
@@ -53,6 +63,12 @@ def vouch_for_fixes(
             ),
         ]
     return unvouched
+
+
+def _scanned(path: Path, scanned: Any, locator: ModuleIndex) -> bool:
+    """Whether grimp's parser read ``path`` whole as the module it stands for."""
+    module = locator.module_of(path)
+    return module is not None and module in scanned and locator.path_of(module) == path
 
 
 def _left_unfixed(violation: Violation, syntax_error: Diagnostic) -> Violation:
