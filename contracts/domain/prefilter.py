@@ -233,6 +233,16 @@ class FactFinder:
         self._trigger_sets = [
             frozenset(trigger for trigger, _ in triggers) for *_, triggers in self.patterns
         ]
+        # With one pass finding every word (Hyperscan, the automaton), the patterns and import
+        # words to try are looked up from the words found: a file spells a few of the many a
+        # run of many contracts asks for, and each test of one costs a loop step per file.
+        self._patterns_of: dict[bytes, list[int]] = {}
+        for number, spelled in enumerate(self._trigger_sets):
+            for trigger in spelled:
+                self._patterns_of.setdefault(trigger, []).append(number)
+        self._import_words_of: dict[bytes, list[str]] = {}
+        for label, raw in self.import_words:
+            self._import_words_of.setdefault(raw, []).append(label)
 
     def facts(self, data: bytes) -> tuple[list[str], list[str], list[str], list[str]]:
         """The requested words a file contains, the first names of its imports, every name
@@ -258,16 +268,16 @@ class FactFinder:
         found = [word for raw in present for word in self._reported.get(raw, ())]
         # Whether ``present`` holds every word found (import words and triggers too).
         automaton = self._scanner is not None or self._automaton is not None
-        for (label, pattern, line_pattern, triggers), spelled in zip(
-            self.patterns, self._trigger_sets, strict=True
-        ):
-            if automaton:  # every trigger found is in ``present``: one set test
-                if present.isdisjoint(spelled):
-                    continue
-            elif not any(
-                contained <= present and trigger in data for trigger, contained in triggers
-            ):
-                continue
+        if automaton:
+            tried = sorted({number for raw in present for number in self._patterns_of.get(raw, ())})
+            patterns = [self.patterns[number] for number in tried]
+        else:
+            patterns = [
+                pattern
+                for pattern in self.patterns
+                if any(contained <= present and word in data for word, contained in pattern[3])
+            ]
+        for label, pattern, line_pattern, _ in patterns:
             if line_pattern is not None:
                 found += _line_captures(data, label, pattern, line_pattern)
                 continue
@@ -280,9 +290,14 @@ class FactFinder:
                 else:
                     found.append(label)
                     break
-        for label, raw in self.import_words:
-            spelled = raw in present if automaton else raw in data
-            if spelled and in_import_context(data, raw):
+        if automaton:
+            spelled_words = [
+                (label, raw) for raw in present for label in self._import_words_of.get(raw, ())
+            ]
+        else:
+            spelled_words = [(label, raw) for label, raw in self.import_words if raw in data]
+        for label, raw in spelled_words:
+            if in_import_context(data, raw):
                 found.append(label)
         return found
 
