@@ -92,6 +92,37 @@ def test_an_ignored_rule_never_hides_a_file_that_was_not_checked(fragmented: Pro
     ]
 
 
+@pytest.mark.parametrize(
+    ("options", "shown", "code"),
+    [
+        ((), True, 1),
+        (("--select", "SSOT001"), True, 1),  # a selection of finding rules keeps the tool's word
+        (("--select", "shim-import,SSOT00"), True, 1),
+        (("--ignore", "D006"), False, 1),
+        (("--ignore", "D"), False, 1),
+        (("--select", "SSOT001", "--ignore", "D0"), False, 1),
+        (("--select", "D001"), False, 0),  # a selection naming D codes narrows them
+        (("--select", "SSOT001,D006"), True, 1),
+    ],
+)
+def test_a_damaged_cache_is_reported_unless_its_code_is_left_out(
+    fragmented: Project, options: tuple[str, ...], shown: bool, code: int
+) -> None:
+    """A damaged cache (D006, found by a fresh-user trial: `--select SSOT001` hid it) is told
+    under a selection of finding rules; only `--ignore`, or a `--select` of D codes, leaves it
+    out, as for any code."""
+    assert fragmented.cli("check").code == 1  # writes the cache
+    cache = fragmented.root / ".import_linter_cache" / "ssot-imports"
+    damaged = sorted(cache.glob("findings-*.json"))
+    assert damaged
+    for path in damaged:
+        path.write_text("{")
+    result = fragmented.cli("check", "--format", "json", *options)
+    codes = [(d["code"], d["blocking"]) for d in json.loads(result.out)["diagnostics"]]
+    assert codes == ([("D006", False)] * len(damaged) if shown else [])
+    assert result.code == code  # (a D006 never fails a run)
+
+
 def test_select_narrows_fix_too(fragmented: Project) -> None:
     result = fragmented.cli("fix", "--no-cache", "--select", "SSOT004")
     assert result.code == 0, result.out + result.err

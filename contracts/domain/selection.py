@@ -31,6 +31,15 @@ class RuleSelection(Struct, frozen=True):
         dropped = _longest(self.ignore, code)
         return dropped is None or dropped < chosen
 
+    def includes_diagnostic(self, code: str) -> bool:
+        """Whether a diagnostic of the tool (a ``D`` code: a file or cache it could not use) is
+        reported. A ``--select`` that names finding rules only does not hide them (a damaged
+        cache is worth knowing whatever findings one asked for); ``--ignore D006``, or a
+        ``--select`` naming ``D`` codes, narrows them like any code."""
+        if any(selector[:1] == code[:1] for selector in self.select if selector):
+            return self.includes(code)
+        return _longest(self.ignore, code) is None
+
 
 def _longest(prefixes: tuple[str, ...], code: str) -> int | None:
     lengths = [len(prefix) for prefix in prefixes if code.startswith(prefix)]
@@ -110,6 +119,6 @@ def narrow_report(report: CheckReport, scope: ReportScope) -> None:
         d
         for d in report.diagnostics
         if (scope.paths is None or scope.paths.includes(d.path))
-        and (d.blocking or scope.rules.includes(d.code))
+        and (d.blocking or scope.rules.includes_diagnostic(d.code))
     ]
     report.scope = scope
