@@ -102,9 +102,48 @@ def test_missing_config_file(project: Project) -> None:
     assert result.err.strip() == "ssot-imports: error: --config nope.ini: no such file"
 
 
-def test_malformed_config_file(project: Project) -> None:
-    project.write(".importlinter", "[importlinter\nroot_packages = pkg\n")
-    assert_usage_error(project, ".importlinter: malformed configuration")
+CONTRACT = "[importlinter:contract:a]\nname = A\ntype = canonical_import\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[importlinter\nroot_packages = pkg\n",
+            ".importlinter line 1: '[importlinter' comes before any [section] header",
+        ),
+        (
+            "[importlinter]\nroot_packages = pkg\nthis line has no equals sign\n" + CONTRACT,
+            ".importlinter line 3: cannot read 'this line has no equals sign' (a line is "
+            "`name = value`, a `[section]` header, an indented continuation line or a comment)",
+        ),
+        (
+            "[importlinter]\nroot_packages = pkg\n[importlinter]\nroot_packages = pkg\n",
+            ".importlinter line 3: section [importlinter] appears a second time",
+        ),
+        (
+            "[importlinter]\nroot_packages = pkg\nroot_packages = other\n" + CONTRACT,
+            ".importlinter line 3: option 'root_packages' appears a second time in [importlinter]",
+        ),
+        (
+            "[importlinter]\nroot_packages = pkg\n\n[importlinter:contract:a\nname = A\n",
+            ".importlinter: no contracts found (INI: [importlinter:contract:ID] sections; TOML: "
+            "[[tool.importlinter.contracts]] tables); the line starting '[importlinter' is read "
+            "as an option: is its ']' missing?",
+        ),
+        (
+            "[importlinter]\nroot_packages = pkg\nnote = 100%(done\n" + CONTRACT,
+            ".importlinter: [importlinter] note: bad interpolation variable reference "
+            "'%(done' (write a % as %%)",
+        ),
+    ],
+)
+def test_malformed_config_file(project: Project, text: str, message: str) -> None:
+    """Each way an INI file can be malformed is one line naming the file, the line and what
+    is wrong (configparser's own messages name a '<string>' and span lines)."""
+    project.write(".importlinter", text)
+    found = message.replace(".importlinter", str(project.root / ".importlinter"), 1)
+    assert assert_usage_error(project) == f"ssot-imports: error: {found}"
 
 
 def test_config_without_contracts(project: Project) -> None:

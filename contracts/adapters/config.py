@@ -7,7 +7,9 @@ with ``--path`` is searched first, then the working directory.
 
 from __future__ import annotations
 
+import ast
 import configparser
+import contextlib
 import sys
 from pathlib import Path
 
@@ -64,6 +66,31 @@ def find_config(explicit: str | None, search: list[Path]) -> Path:
     )
 
 
+def _malformed(path: Path, error: Exception) -> str:
+    """One line naming the file, the line and what is wrong with it (configparser's own
+    message names a '<string>' and spreads over several lines)."""
+    where = f"{path} line {getattr(error, 'lineno', None)}"
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return f"{where}: {error.line.strip()!r} comes before any [section] header"
+    if isinstance(error, configparser.ParsingError) and error.errors:
+        number, line = error.errors[0]
+        with contextlib.suppress(ValueError, SyntaxError):
+            line = ast.literal_eval(line)  # (kept as its repr by Python up to 3.12 at least)
+        return (
+            f"{path} line {number}: cannot read {str(line).strip()!r} (a line is `name = "
+            "value`, a `[section]` header, an indented continuation line or a comment)"
+        )
+    if isinstance(error, configparser.InterpolationError):
+        first_line = str(error).strip().splitlines()[0]
+        return f"{path}: [{error.section}] {error.option}: {first_line} (write a % as %%)"
+    if isinstance(error, configparser.DuplicateSectionError) and error.lineno:
+        return f"{where}: section [{error.section}] appears a second time"
+    if isinstance(error, configparser.DuplicateOptionError) and error.lineno:
+        return f"{where}: option '{error.option}' appears a second time in [{error.section}]"
+    first_line = str(error).strip().splitlines()[0]
+    return f"{path}: malformed configuration: {first_line}"
+
+
 def _has_section(path: Path) -> bool:
     try:
         text = path.read_text(encoding="utf-8")
@@ -78,8 +105,7 @@ def read_config(path: Path) -> Config:
     try:
         options = api.read_configuration(str(path))
     except (configparser.Error, tomllib.TOMLDecodeError) as error:
-        first_line = str(error).strip().splitlines()[0]
-        raise UsageError(f"{path}: malformed configuration: {first_line}") from None
+        raise UsageError(_malformed(path, error)) from None
     except (FileNotFoundError, UnicodeDecodeError, OSError) as error:
         raise UsageError(f"{path}: cannot read an [importlinter] section ({error})") from None
     except KeyError as error:  # import-linter's reader, without root_packages or root_package
@@ -89,9 +115,16 @@ def read_config(path: Path) -> Config:
         ) from None
     contracts = list(options["contracts_options"])
     if not contracts:
+        # `[importlinter:contract:x` without its `]` is read as an option named `[importlinter`.
+        unclosed = [key for key in options.get("session_options", {}) if key.startswith("[")]
+        hint = (
+            f"; the line starting {unclosed[0]!r} is read as an option: is its ']' missing?"
+            if unclosed
+            else ""
+        )
         raise UsageError(
             f"{path}: no contracts found (INI: [importlinter:contract:ID] sections; "
-            "TOML: [[tool.importlinter.contracts]] tables)"
+            f"TOML: [[tool.importlinter.contracts]] tables){hint}"
         )
     for index, contract in enumerate(contracts):
         contract.setdefault("id", _slug(contract.get("name")) or f"contract-{index + 1}")
