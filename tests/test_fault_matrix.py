@@ -55,6 +55,26 @@ def _unreadable_folder(project: Project) -> None:
     (project.root / "pkg/app/hidden").chmod(0)
 
 
+def _unreadable_folder_imported_from(project: Project) -> None:
+    """A module imports from a folder that cannot be read: whether the path exists cannot be
+    told, and asking crashed the stale-path check (found by a fresh-user trial)."""
+    project.write("pkg/app/sealed/__init__.py", "")
+    project.write("pkg/app/sealed/fakes/__init__.py", "")
+    project.write("pkg/app/reader.py", "from pkg.app.sealed.fakes import thing\n")
+    config = project.root / ".importlinter"
+    text = config.read_text().replace(
+        "contract_types =\n",
+        "contract_types =\n"
+        "    single_module_identity: ssot_imports.single_module_identity."
+        "SingleModuleIdentityContract\n",
+    )
+    config.write_text(
+        text + "\n[importlinter:contract:identity]\nname = One name\n"
+        "type = single_module_identity\n"
+    )
+    (project.root / "pkg/app/sealed").chmod(0)
+
+
 def _unreadable_package_file(project: Project) -> None:
     project.write("pkg/app/secret.py", FRAGMENTED).chmod(0)
 
@@ -178,6 +198,15 @@ FAULTS = [
         as_user=True,
     ),
     Fault("unreadable package folder", _unreadable_folder, 1, 1, 1, "D005", as_user=True),
+    Fault(
+        "unreadable folder imported from",
+        _unreadable_folder_imported_from,
+        1,
+        1,
+        1,
+        "D005",
+        as_user=True,
+    ),
     Fault("unreadable file in a package", _unreadable_package_file, 1, 1, 1, "D005", as_user=True),
     Fault("dangling .py link in a package", _dangling_link, 1, 1, 1, "D005"),
     Fault("self-looping .py link in a package", _looping_link, 1, 1, 1, "D005"),

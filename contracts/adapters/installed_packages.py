@@ -33,8 +33,8 @@ class InstalledPackages:
             return True  # an installed plain module (os.path style): the name is its own
         parts = rest.split(".")
         return any(
-            d.joinpath(*parts).with_suffix(".py").is_file()
-            or (d.joinpath(*parts) / "__init__.py").is_file()
+            _file_or_unknown(d.joinpath(*parts).with_suffix(".py"))
+            or _file_or_unknown(d.joinpath(*parts) / "__init__.py")
             for d in directories
         )
 
@@ -70,3 +70,12 @@ class InstalledPackages:
             if not inside(Path(location).resolve())
         ]
         return outside or None
+
+
+def _file_or_unknown(path: Path) -> bool:
+    """Whether ``path`` is a file; one behind a folder that cannot be read counts as one (an
+    import is not called stale for want of a right)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return True

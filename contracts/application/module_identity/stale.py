@@ -104,9 +104,10 @@ class StalePaths:
             return True
         top, _, rest = module.partition(".")
         if rest and any(
-            Path(directory, *rest.split(".")).is_dir() for directory in self.locator.roots[top]
+            _folder_or_unknown(Path(directory, *rest.split(".")))
+            for directory in self.locator.roots[top]
         ):
-            return True  # a folder: a namespace package
+            return True  # a folder (a namespace package), or one that cannot be looked at
         return self.context.ports.installed.provides(module, self.locator.directories)
 
     # Findings ---------------------------------------------------------------------------------
@@ -315,3 +316,12 @@ def _by_hand(module: str | None) -> str:
 
 def _line(source: SourceFile, line: int) -> str:
     return source.lines[line - 1].strip() if 0 < line <= len(source.lines) else ""
+
+
+def _folder_or_unknown(path: Path) -> bool:
+    """Whether ``path`` is a folder. One that cannot be looked at (no permission) counts as
+    one: its walk reports it (D005), and a path is never called stale for want of a right."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return True
