@@ -109,8 +109,12 @@ CONTRACT = "[importlinter:contract:a]\nname = A\ntype = canonical_import\n"
     ("text", "message"),
     [
         (
+            "root_packages = pkg\n[importlinter]\n",
+            ".importlinter line 1: 'root_packages = pkg' comes before any [section] header",
+        ),
+        (
             "[importlinter\nroot_packages = pkg\n",
-            ".importlinter line 1: '[importlinter' comes before any [section] header",
+            ".importlinter line 1: section header '[importlinter' has no closing ']'",
         ),
         (
             "[importlinter]\nroot_packages = pkg\nthis line has no equals sign\n" + CONTRACT,
@@ -125,11 +129,17 @@ CONTRACT = "[importlinter:contract:a]\nname = A\ntype = canonical_import\n"
             "[importlinter]\nroot_packages = pkg\nroot_packages = other\n" + CONTRACT,
             ".importlinter line 3: option 'root_packages' appears a second time in [importlinter]",
         ),
+        # A header without its `]` is an option to configparser: the contract would vanish
+        # (the first) or its options clash with the one above (found by a fresh-user trial).
         (
             "[importlinter]\nroot_packages = pkg\n\n[importlinter:contract:a\nname = A\n",
-            ".importlinter: no contracts found (INI: [importlinter:contract:ID] sections; TOML: "
-            "[[tool.importlinter.contracts]] tables); the line starting '[importlinter' is read "
-            "as an option: is its ']' missing?",
+            ".importlinter line 4: section header '[importlinter:contract:a' has no closing ']'",
+        ),
+        (
+            "[importlinter]\nroot_packages = pkg\n"
+            + CONTRACT
+            + "[importlinter:contract:b\nname = B\ntype = canonical_import\n",
+            ".importlinter line 6: section header '[importlinter:contract:b' has no closing ']'",
         ),
         (
             "[importlinter]\nroot_packages = pkg\nnote = 100%(done\n" + CONTRACT,

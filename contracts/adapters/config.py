@@ -66,6 +66,21 @@ def find_config(explicit: str | None, search: list[Path]) -> Path:
     )
 
 
+def _require_closed_headers(path: Path) -> None:
+    """A section header without its ``]`` is read by configparser as an option of the section
+    above (``[importlinter:contract:x`` becomes an option named ``[importlinter``): the
+    contract would silently not be checked. Said here, with its line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return  # read_config reports it
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("[") and "]" not in line:
+            raise UsageError(
+                f"{path} line {number}: section header {line.strip()!r} has no closing ']'"
+            )
+
+
 def _malformed(path: Path, error: Exception) -> str:
     """One line naming the file, the line and what is wrong with it (configparser's own
     message names a '<string>' and spreads over several lines)."""
@@ -102,6 +117,8 @@ def _has_section(path: Path) -> bool:
 
 def read_config(path: Path) -> Config:
     """Read a config file with import-linter's own readers; every failure is a UsageError."""
+    if path.suffix != ".toml":
+        _require_closed_headers(path)
     try:
         options = api.read_configuration(str(path))
     except (configparser.Error, tomllib.TOMLDecodeError) as error:
@@ -115,16 +132,9 @@ def read_config(path: Path) -> Config:
         ) from None
     contracts = list(options["contracts_options"])
     if not contracts:
-        # `[importlinter:contract:x` without its `]` is read as an option named `[importlinter`.
-        unclosed = [key for key in options.get("session_options", {}) if key.startswith("[")]
-        hint = (
-            f"; the line starting {unclosed[0]!r} is read as an option: is its ']' missing?"
-            if unclosed
-            else ""
-        )
         raise UsageError(
             f"{path}: no contracts found (INI: [importlinter:contract:ID] sections; "
-            f"TOML: [[tool.importlinter.contracts]] tables){hint}"
+            "TOML: [[tool.importlinter.contracts]] tables)"
         )
     for index, contract in enumerate(contracts):
         contract.setdefault("id", _slug(contract.get("name")) or f"contract-{index + 1}")
