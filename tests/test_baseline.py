@@ -168,6 +168,31 @@ def test_fixed_entries_strict_mode_and_update(legacy: Project) -> None:
     assert check(legacy)[0].code == 0
 
 
+def test_entries_of_a_contract_gone_from_the_config_count_as_fixed(project: Project) -> None:
+    """A contract deleted from the config can never find its baselined violations again:
+    strict mode fails until they are removed (found by a fresh-user trial: they were kept
+    forever, unnoticed); a contract left out by ``--contract`` keeps its entries."""
+    copy = (
+        "[importlinter:contract:copy]\nname = Copy\ntype = canonical_import\n"
+        "canonical_module = pkg.core.api\nimplementation_modules =\n    pkg.core.impl\n"
+    )
+    project.config(extra=copy)
+    project.write("pkg/app/one.py", "from pkg.core.impl import Impl as Manager\n")
+    assert project.cli("baseline", "--no-cache").out.startswith("wrote 2 baseline entries")
+    assert check(project, "--strict-baseline", "--contract", "ssot")[0].code == 0
+    project.config()  # the copy deleted
+    result, data = check(project)
+    assert result.code == 0
+    assert [(e["contract"], e["path"]) for e in data["fixed"]] == [("copy", "pkg/app/one.py")]
+    result, _ = check(project, "--strict-baseline")
+    assert result.code == 1
+    assert "1 baselined violation(s) no longer occur and --strict-baseline is set" in result.err
+    update = project.cli("baseline", "--no-cache", "--update")
+    assert "1 kept, 1 removed as fixed, 0 added" in update.out
+    assert [e["contract"] for e in read(project)["violations"]] == ["ssot"]
+    assert check(project, "--strict-baseline")[0].code == 0
+
+
 def test_baseline_named_in_the_config(legacy: Project) -> None:
     (legacy.root / ".ssot-imports-baseline.json").rename(legacy.root / "ssot-baseline.json")
     config = legacy.root / ".importlinter"

@@ -61,6 +61,8 @@ class CheckReport(Struct):
     changed: frozenset[str] = frozenset()
     # Findings an inline suppression silenced, each with it (a ``Suppression``).
     suppressed: list[tuple[Violation, Any]] = field(default_factory=list)
+    # The ids of every contract of the config, run or not (``--contract`` runs a few).
+    configured: frozenset[str] = frozenset()
 
     @property
     def violations(self) -> list[Violation]:

@@ -112,13 +112,15 @@ def write_baseline(files: Files, path: Path, entries: list[dict[str, Any]]) -> N
 def _checked_entries(report: CheckReport, baseline: Baseline) -> list[dict[str, Any]]:
     """Entries of the contracts this run checked (``--contract`` may select a few), in files it
     could check, of the rules and files it reports: an entry of a file that could not be read,
-    or left out by ``--select`` or ``check FILE``, is neither fixed nor dropped."""
+    or left out by ``--select`` or ``check FILE``, is neither fixed nor dropped. An entry of a
+    contract the config no longer has can never occur again: it counts as fixed."""
     checked = {contract.id for contract in report.contracts}
+    configured = report.configured or checked
     unchecked = {diagnostic.path for diagnostic in report.blocking}
     return [
         entry
         for entry in baseline.entries
-        if entry["contract"] in checked
+        if (entry["contract"] in checked or entry["contract"] not in configured)
         and entry["path"] not in unchecked
         and (report.scope is None or report.scope.includes_entry(entry))
     ]

@@ -130,6 +130,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         timings=timings,
         files_in_scope=len(files),
         session_options=config.session_options,
+        configured=frozenset(str(options["id"]) for options in config.contracts_options),
     )
     try:
         settings = SuppressionSettings.from_session(config.session_options)
