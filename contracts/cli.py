@@ -435,7 +435,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
         _write(render_sarif(report), arguments.sarif)
     if arguments.format == "github":
-        _append_step_summary(report)
+        _append_step_summary(report, sarif=bool(getattr(arguments, "sarif", None)))
     if arguments.verbose:
         for phase, seconds in report.timings.items():
             print(f"timing: {phase}: {seconds * 1000:.1f} ms", file=sys.stderr)
@@ -588,7 +588,11 @@ def _render(report: CheckReport, arguments: argparse.Namespace, exit_code: int) 
     if output_format == "github":
         from .output.github import render_github
 
-        return render_github(report, report.changed, arguments.quiet)
+        elsewhere = [
+            *(["the job summary"] if os.environ.get("GITHUB_STEP_SUMMARY") else []),
+            *(["the SARIF report"] if getattr(arguments, "sarif", None) else []),
+        ]
+        return render_github(report, report.changed, arguments.quiet, elsewhere)
     if output_format == "sarif":
         from .output.sarif import render_sarif
 
@@ -610,7 +614,7 @@ def _write(text: str, output: str | None) -> None:
         raise UsageError(f"{output}: cannot write the report ({error.strerror})") from None
 
 
-def _append_step_summary(report: CheckReport) -> None:
+def _append_step_summary(report: CheckReport, sarif: bool) -> None:
     """Append the Markdown summary to ``$GITHUB_STEP_SUMMARY`` when it is set."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
@@ -619,7 +623,7 @@ def _append_step_summary(report: CheckReport) -> None:
 
     try:
         with Path(target).open("a", encoding="utf-8") as handle:
-            handle.write(markdown_summary(report, report.changed))
+            handle.write(markdown_summary(report, report.changed, sarif))
     except OSError as error:
         raise UsageError(
             f"GITHUB_STEP_SUMMARY={target}: cannot append the summary ({error.strerror})"

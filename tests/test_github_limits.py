@@ -42,8 +42,8 @@ def test_ten_thousand_findings_stay_within_githubs_limits(
     notices = [line for line in lines if line.startswith("::notice")]
     assert notices == [
         "::notice title=more findings::9990 more findings than GitHub shows as annotations "
-        "(10 per level and step) are listed above in the log, in the job summary and in the "
-        "SARIF report"
+        "(10 per level and step) are listed in the log above, the job summary and the SARIF "
+        "report"
     ]
     # Every finding is still in the log, and all of them in SARIF.
     logged = [line for line in lines if re.match(r"pkg/app/m\d{4}\.py:\d+: SSOT001 ", line)]
@@ -64,6 +64,26 @@ def test_ten_thousand_findings_stay_within_githubs_limits(
     assert "| 950 more files | 9500 |" in by_file
     details = text.split("### New violations (the first 100 of 10000;")[1]
     assert len(re.findall(r"^\| `pkg/app/m\d{4}\.py:\d+` \| SSOT001 ", details, re.M)) == 100
+
+
+def test_the_overflow_names_only_what_this_run_writes(
+    crowded: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a job summary or a SARIF file, the notice names the log alone; run from the
+    repository's root (``--path``), the log lines carry the same prefix as the annotations
+    (both found by a fresh-user trial)."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("GITHUB_BASE_REF", raising=False)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(crowded.root.parent))
+    result = crowded.cli("check", "--no-cache", "--format", "github", "--path", str(crowded.root))
+    lines = result.out.splitlines()
+    assert [line for line in lines if line.startswith("::notice")] == [
+        "::notice title=more findings::9990 more findings than GitHub shows as annotations "
+        "(10 per level and step) are listed in the log above"
+    ]
+    assert lines[0].startswith("::error file=project/pkg/app/m0000.py,line=1,")
+    logged = [line for line in lines if re.match(r"project/pkg/app/m\d{4}\.py:\d+: ", line)]
+    assert len(logged) == 9990
 
 
 def test_the_pull_requests_files_are_annotated_first(
@@ -128,7 +148,7 @@ def test_warnings_are_capped_on_their_own() -> None:
         "::warning file=pkg/w11.py",
         *(f"::warning file=pkg/w{n:02}.py" for n in range(9)),
         "::notice title=more findings::2 more findings than GitHub shows as annotations "
-        "(10 per level and step) are listed above in the log",
+        "(10 per level and step) are listed in the log above",
     ]
     assert lines[11:13] == [
         "pkg/w09.py:1: D001 syntax-error: syntax error",

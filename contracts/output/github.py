@@ -58,9 +58,11 @@ def _diagnostic_annotation(diagnostic: Diagnostic, prefix: str) -> str:
     return f"::{level} {','.join(properties)}::{_escape_data(diagnostic.message)}"
 
 
-def _log_line(finding: Violation | Diagnostic) -> str:
-    """A finding past the annotation limit, as a plain log line (never a workflow command)."""
-    where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+def _log_line(finding: Violation | Diagnostic, prefix: str = "") -> str:
+    """A finding past the annotation limit, as a plain log line (never a workflow command),
+    its path written as the annotations write theirs (from the repository's root)."""
+    path = prefix + finding.path
+    where = f"{path}:{finding.line}" if finding.line else path
     return printable(f"{where}: {finding.code} {finding.kind}: {finding.message}")
 
 
@@ -71,9 +73,16 @@ def _changed_first(
     return sorted(findings, key=lambda finding: finding.path not in changed)
 
 
-def render_github(report: CheckReport, changed: Collection[str] = (), quiet: bool = False) -> str:
+def render_github(
+    report: CheckReport,
+    changed: Collection[str] = (),
+    quiet: bool = False,
+    elsewhere: Collection[str] = (),
+) -> str:
     """Annotations for new violations and for diagnostics (baselined violations stay silent),
-    at most ``ANNOTATIONS_PER_LEVEL`` of each level, the changed files' first."""
+    at most ``ANNOTATIONS_PER_LEVEL`` of each level, the changed files' first. ``elsewhere``
+    names where else every finding is written this run ("the job summary", "the SARIF
+    report"), for the notice about the findings past the limit."""
     prefix = report.workspace_prefix
     blocking = [d for d in report.diagnostics if d.blocking]
     new = [v for v in report.violations if v.baseline_state == "new"]
@@ -91,7 +100,7 @@ def render_github(report: CheckReport, changed: Collection[str] = (), quiet: boo
             else:
                 lines.append(_diagnostic_annotation(finding, prefix))
         overflow += findings[ANNOTATIONS_PER_LEVEL:]
-    lines += [_log_line(finding) for finding in overflow]
+    lines += [_log_line(finding, prefix) for finding in overflow]
     unchecked = sum(1 for d in report.diagnostics if d.rule is UNCHECKED_FILE)
     if unchecked:
         lines.append(
@@ -99,10 +108,11 @@ def render_github(report: CheckReport, changed: Collection[str] = (), quiet: boo
             "graph (folders without __init__.py); see the job summary or --format text"
         )
     if overflow:
+        places = ["the log above", *elsewhere]
+        where = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
         lines.append(
             f"::notice title=more findings::{len(overflow)} more findings than GitHub shows as "
-            f"annotations ({ANNOTATIONS_PER_LEVEL} per level and step) are listed above in the "
-            "log, in the job summary and in the SARIF report"
+            f"annotations ({ANNOTATIONS_PER_LEVEL} per level and step) are listed in {where}"
         )
     if not quiet:
         lines.append(summary_line(report))
@@ -115,9 +125,12 @@ def _cell(text: str, limit: int = CELL_CHARACTERS) -> str:
     return printable(text.replace("|", "\\|").replace("\n", " "))
 
 
-def markdown_summary(report: CheckReport, changed: Collection[str] = ()) -> str:
+def markdown_summary(
+    report: CheckReport, changed: Collection[str] = (), sarif: bool = False
+) -> str:
     """The job summary: contracts, new findings by rule and by file, then the first findings
-    (the changed files' first), each table capped."""
+    (the changed files' first), each table capped; ``sarif``: a SARIF report holds them all."""
+    holders = "the log and the SARIF report" if sarif else "the log"
     broken = len(report.broken)
     title = "passed" if not broken else f"{broken} contract{'s' if broken != 1 else ''} broken"
     lines = [
@@ -137,7 +150,7 @@ def markdown_summary(report: CheckReport, changed: Collection[str] = ()) -> str:
     new = [v for v in report.violations if v.baseline_state == "new"]
     if new:
         lines += _by_rule(new) + _by_file(new, report.workspace_prefix)
-        lines += _details(_changed_first(new, changed), report.workspace_prefix)
+        lines += _details(_changed_first(new, changed), report.workspace_prefix, holders)
     if report.fixed:
         lines += [
             "",
@@ -145,16 +158,16 @@ def markdown_summary(report: CheckReport, changed: Collection[str] = ()) -> str:
             "run `ssot-imports baseline --update`.",
         ]
     lines += ["", summary_line(report), ""]
-    return _within_budget("\n".join(lines))
+    return _within_budget("\n".join(lines), holders)
 
 
-def _within_budget(text: str) -> str:
+def _within_budget(text: str, holders: str) -> str:
     """Whatever the config holds (thousands of contracts), never more than the budget."""
     data = text.encode("utf-8")
     if len(data) <= SUMMARY_BUDGET:
         return text
     kept = data[: SUMMARY_BUDGET - 200].decode("utf-8", errors="ignore").rpartition("\n")[0]
-    return kept + "\n\n(summary cut at 512 KiB; the log and the SARIF report hold everything)\n"
+    return kept + f"\n\n(summary cut at 512 KiB; {holders} hold everything)\n"
 
 
 def _by_rule(new: list[Violation]) -> list[str]:
@@ -180,10 +193,10 @@ def _by_file(new: list[Violation], prefix: str) -> list[str]:
     return lines
 
 
-def _details(new: list[Violation], prefix: str) -> list[str]:
+def _details(new: list[Violation], prefix: str, holders: str) -> list[str]:
     shown = new[:SUMMARY_DETAIL_ROWS]
     heading = "### New violations" + (
-        f" (the first {len(shown)} of {len(new)}; all are in the log and the SARIF report)"
+        f" (the first {len(shown)} of {len(new)}; all are in {holders})"
         if len(new) > len(shown)
         else ""
     )
