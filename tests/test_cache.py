@@ -188,6 +188,16 @@ def test_a_findings_cache_of_another_shape_is_ignored_with_a_diagnostic(tree: Pa
     stale["key"] = "another"
     wrong.write_text(json.dumps(stale))
     assert _check(tree, cache=True) == expected
+    # The same for the prefilter's records (a fresh-user trial's `{"version": 1}`).
+    (records, *_) = sorted(cache.glob("prescan-*.json"))
+    records.write_text('{"version": 1}')
+    report = api.check(
+        CheckRequest(config=str(tree / ".importlinter"), project_root=tree, use_cache=True)
+    )
+    assert _outcome(report)[0] == expected[0]
+    assert [(d.code, d.path.rsplit("/", 1)[-1], d.message) for d in report.diagnostics] == [
+        ("D006", records.name, "unexpected content; it was ignored")
+    ]
 
 
 def test_a_link_to_nothing_removed_is_no_longer_reported(tree: Path) -> None:

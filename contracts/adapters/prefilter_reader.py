@@ -233,4 +233,8 @@ def _load(cache_file: Path | None, problems: list[tuple[Path, str]]) -> dict[str
     if not isinstance(data, dict):
         problems.append((cache_file, "not a JSON object; it was ignored"))
         return {}
+    if any(not isinstance(entry, list) or len(entry) != 8 for entry in data.values()):
+        # Valid JSON but no records of ours (an entry is [mtime, size, inode, words, ...]).
+        problems.append((cache_file, "unexpected content; it was ignored"))
+        return {}
     return data
