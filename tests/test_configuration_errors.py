@@ -156,6 +156,20 @@ def test_malformed_config_file(project: Project, text: str, message: str) -> Non
     assert assert_usage_error(project) == f"ssot-imports: error: {found}"
 
 
+def test_a_misspelt_import_linter_option_is_an_error(project: Project) -> None:
+    """It would be ignored without a word (found by a fresh-user trial); an option far from
+    every known one may be a later import-linter's, and is left be."""
+    config = project.root / ".importlinter"
+    text = config.read_text()
+    config.write_text(text.replace("[importlinter]\n", "[importlinter]\nshow_timing = true\n"))
+    assert assert_usage_error(project) == (
+        f"ssot-imports: error: {config}: [importlinter] option 'show_timing': no such option; "
+        "did you mean 'show_timings'?"
+    )
+    config.write_text(text.replace("[importlinter]\n", "[importlinter]\nsome_new_option = 1\n"))
+    assert project.cli("check", "--no-cache").code == 0
+
+
 def test_config_without_contracts(project: Project) -> None:
     project.write(".importlinter", "[importlinter]\nroot_packages =\n    pkg\n")
     assert_usage_error(project, "no contracts found")

@@ -10,8 +10,10 @@ from __future__ import annotations
 import ast
 import configparser
 import contextlib
+import difflib
 import sys
 from pathlib import Path
+from typing import Any
 
 from importlinter import api
 
@@ -64,6 +66,33 @@ def find_config(explicit: str | None, search: list[Path]) -> Path:
         f"no import-linter configuration found in {places} "
         f"(looked for setup.cfg, .importlinter, pyproject.toml{seen}); pass --config FILE"
     )
+
+
+# The [importlinter] options import-linter reads (``ssot_`` ones are checked by their reader).
+_IMPORT_LINTER_OPTIONS = (
+    "root_package",
+    "root_packages",
+    "contract_types",
+    "include_external_packages",
+    "exclude_type_checking_imports",
+    "show_timings",
+)
+
+
+def _no_misspelt_options(path: Path, session: dict[str, Any]) -> None:
+    """An [importlinter] option import-linter does not know, and that is one letter or two
+    from one it does (``root_pakages``, ``exclude_type_checking_import``), is an error: it
+    would be ignored without a word. Others may belong to a later import-linter: left be."""
+    for option in session:
+        name = str(option)
+        if name in _IMPORT_LINTER_OPTIONS or name.startswith("ssot_"):
+            continue
+        close = difflib.get_close_matches(name, _IMPORT_LINTER_OPTIONS, n=1, cutoff=0.85)
+        if close:
+            raise UsageError(
+                f"{path}: [importlinter] option '{name}': no such option; did you mean "
+                f"'{close[0]}'?"
+            )
 
 
 def _require_closed_headers(path: Path) -> None:
@@ -147,6 +176,7 @@ def read_config(path: Path) -> Config:
                     f"{path}: contract '{contract['id']}': option '{option}' = {value!r}: "
                     "expected text or a list of texts (in TOML, quote it)"
                 )
+    _no_misspelt_options(path, options["session_options"])
     return Config(path, dict(options["session_options"]), contracts)
 
 
