@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import os
 import sys
 import time
@@ -34,8 +33,40 @@ EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, the terminal's width read without ``shutil`` (argparse imports
+    it for that on every start, and it imports three compression modules: ~2 ms a run)."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    """``COLUMNS``, else the terminal's width, else 80 (as ``shutil.get_terminal_size``)."""
+    with contextlib.suppress(KeyError, ValueError):
+        columns = int(os.environ["COLUMNS"])
+        if columns > 0:
+            return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+    return columns or 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with its usage errors as one line (the usage block is in ``--help``)."""
+
+    def __init__(self, *args: Any, formatter_class: type = _Formatter, **kwargs: Any) -> None:
+        super().__init__(*args, formatter_class=formatter_class, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -189,6 +220,8 @@ def _rule(arguments: argparse.Namespace) -> int:
         named = rules.RULES_BY_NAME.get(arguments.code)
         code = named.code if named else arguments.code.upper()
         if code not in rules.RULES_BY_CODE:
+            import difflib  # (here: only a mistyped code needs it)
+
             close = difflib.get_close_matches(code, list(rules.RULES_BY_CODE), n=1)
             hint = f" (did you mean {close[0]}?)" if close else " (see `ssot-imports rule --all`)"
             raise UsageError(f"rule {arguments.code!r}: no such rule code{hint}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import configparser
 import contextlib
-import difflib
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,6 +86,8 @@ def _no_misspelt_options(path: Path, session: dict[str, Any]) -> None:
         name = str(option)
         if name in _IMPORT_LINTER_OPTIONS or name.startswith("ssot_"):
             continue
+        import difflib  # (here: only an option import-linter does not know needs it)
+
         close = difflib.get_close_matches(name, _IMPORT_LINTER_OPTIONS, n=1, cutoff=0.85)
         if close:
             raise UsageError(

@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-
-import ahocorasick
+from typing import Any
 
 try:  # Hyperscan: every word in one vectorised pass; not on every platform (then: searches)
     import hyperscan
@@ -421,9 +420,11 @@ def words_finder(words: list[bytes]) -> Callable[[bytes], set[bytes]]:
     return present
 
 
-def word_automaton(words: list[bytes]) -> ahocorasick.Automaton:
+def word_automaton(words: list[bytes]) -> Any:  # an ahocorasick.Automaton
     """An Aho–Corasick automaton that reports each of ``words`` found in a text (bytes read
     as Latin-1, so that every byte is one character)."""
+    import ahocorasick  # (here: a run of few words never makes one)
+
     automaton = ahocorasick.Automaton()
     for word in words:
         text = word.decode("latin-1")

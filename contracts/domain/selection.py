@@ -7,7 +7,6 @@ compared against, so that an entry outside the selection is neither "fixed" nor 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from msgspec import Struct
@@ -66,6 +65,8 @@ def _selector(text: str, option: str) -> str:
     codes = [rule.code for rule in ALL_RULES]
     if prefix and any(code.startswith(prefix) for code in codes):
         return prefix
+    import difflib  # (here: imported only when a selector is wrong)
+
     close = difflib.get_close_matches(prefix, codes, n=1)
     hint = f"did you mean {close[0]}?" if close else "see `ssot-imports rule --all`"
     raise UsageError(f"{option} {text!r}: no rule code starts with it ({hint})")
