@@ -362,6 +362,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = original
 
 
+def run() -> NoReturn:
+    """The ``ssot-imports`` command: ``main``, then an exit that skips the interpreter's
+    teardown (freeing every module and object of the run: 10 to 15 ms of a check of 1,000
+    small files, for nothing). A run that started worker processes or threads (``fix``'s
+    pool and fork server) exits the usual way, so that they are shut down and their
+    temporary files removed."""
+    code = main()
+    with contextlib.suppress(OSError):  # (a reader that went away: nothing more to say)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    threading = sys.modules.get("threading")
+    if "multiprocessing" in sys.modules or (threading and threading.active_count() > 1):
+        sys.exit(code)
+    os._exit(code)
+
+
 def _clear_progress() -> None:
     """Remove a progress line from the terminal before anything else is printed."""
     if sys.stderr.isatty():

@@ -503,3 +503,23 @@ def test_usage_errors_are_one_line(fragmented: Project, arguments: list[str], me
     assert (result.code, result.out) == (2, "")
     assert result.err.startswith(message)
     assert len(result.err.splitlines()) == 1
+
+
+def test_the_command_exits_with_all_its_output_written(project: Project) -> None:
+    """The installed command skips the interpreter's teardown at exit (``os._exit``): what it
+    printed is flushed first, however long (3,000 findings through a pipe), and the exit
+    code is the run's. ``python -m ssot_imports`` is the same command."""
+    body = "".join(f"from pkg.core.impl import Impl as Name{n}\n" for n in range(10))
+    for number in range(300):
+        project.write(f"pkg/app/m{number:03}.py", body)
+    for command in ([script("ssot-imports")], [sys.executable, "-m", "ssot_imports"]):
+        result = run_tool([*command, "check", "--no-cache", "--format", "json"], project.root)
+        assert result.code == 1, result.err
+        report = json.loads(result.out)
+        assert report["summary"]["violations"] == 3000
+        assert len(report["violations"]) == 3000
+        clean = run_tool([*command, "check", "--no-cache", "--select", "SSOT010"], project.root)
+        assert (clean.code, clean.err) == (0, "")
+        assert clean.out.endswith(
+            "Summary: 0 broken, 1 kept · 0 violations (0 fixable) · 0 diagnostics · 305 files\n"
+        )
