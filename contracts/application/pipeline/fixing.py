@@ -257,15 +257,19 @@ def _check_mirror(
     report: FixReport,
 ) -> CheckReport | None:
     """Check the tree as the fix would leave it, laid out in a temporary folder (None when a
-    file of the tree cannot be laid out again)."""
+    file of the tree cannot be laid out again, or the walk could not look at part of it: a
+    folder it cannot read is missing from the copy, and what it holds would then be missing
+    to the check too)."""
     root = before.project_root
+    index = context.index(before.root_packages)
+    files = index.files()
+    if index.problems:
+        return None
     replaced = {root / f.path: f.rewritten for f in report.files if f.rewritten is not None}
     with tempfile.TemporaryDirectory(prefix="ssot-imports-diff-") as folder:
         mirror = Path(folder) / root.name
         try:
-            context.ports.files.mirror(
-                root, context.index(before.root_packages).files(), mirror, replaced
-            )
+            context.ports.files.mirror(root, files, mirror, replaced)
         except OSError:
             return None
         checked = run_check(
