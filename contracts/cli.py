@@ -230,7 +230,12 @@ def _rule(arguments: argparse.Namespace) -> int:
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="FILE", help="import-linter config file")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="import-linter config file (default: setup.cfg, .importlinter or pyproject.toml "
+        "in the project root, as lint-imports looks for them)",
+    )
     parser.add_argument(
         "--path",
         metavar="DIR",
@@ -244,7 +249,11 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="check only this contract id (repeatable)",
     )
-    parser.add_argument("--no-cache", action="store_true", help="do not use the graph cache")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write .import_linter_cache/ (the graph's and ssot-imports' own)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print timings per phase")
 
 
@@ -325,6 +334,14 @@ class _ToleratedStdout:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
+    if sys.stdout is None:  # started with its standard output closed (`>&-`)
+        if not getattr(arguments, "output", None):
+            print(
+                "ssot-imports: error: standard output is closed; pass --output FILE",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        sys.stdout = open(os.devnull, "w")  # (the report goes to --output)  # noqa: SIM115
     original = sys.stdout
     sys.stdout = _ToleratedStdout(original)  # type: ignore[assignment]
     try:
@@ -369,9 +386,9 @@ def run() -> NoReturn:
     pool and fork server) exits the usual way, so that they are shut down and their
     temporary files removed."""
     code = main()
-    with contextlib.suppress(OSError):  # (a reader that went away: nothing more to say)
-        sys.stdout.flush()
-        sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, AttributeError):  # (a reader that went away)
+            stream.flush()
     threading = sys.modules.get("threading")
     if "multiprocessing" in sys.modules or (threading and threading.active_count() > 1):
         sys.exit(code)
@@ -638,7 +655,7 @@ def _render(report: CheckReport, arguments: argparse.Namespace, exit_code: int) 
         from .output.github import render_github
 
         elsewhere = [
-            *(["the job summary"] if os.environ.get("GITHUB_STEP_SUMMARY") else []),
+            *(["the job summary"] if _summary_folder_exists() else []),
             *(["the SARIF report"] if getattr(arguments, "sarif", None) else []),
         ]
         return render_github(report, report.changed, arguments.quiet, elsewhere)
@@ -661,6 +678,12 @@ def _write(text: str, output: str | None) -> None:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"{output}: cannot write the report ({error.strerror})") from None
+
+
+def _summary_folder_exists() -> bool:
+    """``$GITHUB_STEP_SUMMARY`` is set, in a folder that exists (where it can be written)."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    return bool(target) and Path(target).parent.is_dir()
 
 
 def _append_step_summary(report: CheckReport, sarif: bool) -> None:

@@ -523,3 +523,27 @@ def test_the_command_exits_with_all_its_output_written(project: Project) -> None
         assert clean.out.endswith(
             "Summary: 0 broken, 1 kept · 0 violations (0 fixable) · 0 diagnostics · 305 files\n"
         )
+
+
+def test_a_closed_standard_output_is_a_usage_error_unless_the_report_goes_to_a_file(
+    fragmented: Project,
+) -> None:
+    """Started with stdout closed (`>&-`): one line and exit 2, not an internal error and a
+    traceback (found by a fresh-user trial); with --output the report is written there."""
+    command = f"{script('ssot-imports')} check --no-cache"
+    closed = subprocess.run(
+        ["bash", "-c", f"{command} >&-"], cwd=fragmented.root, capture_output=True, text=True
+    )
+    assert (closed.returncode, closed.stderr) == (
+        2,
+        "ssot-imports: error: standard output is closed; pass --output FILE\n",
+    )
+    report = fragmented.root / "report.txt"
+    written = subprocess.run(
+        ["bash", "-c", f"{command} --output {report} >&-"],
+        cwd=fragmented.root,
+        capture_output=True,
+        text=True,
+    )
+    assert (written.returncode, written.stderr) == (1, "")
+    assert "pkg/app/a.py:1:27: SSOT001 implementation-import" in report.read_text()

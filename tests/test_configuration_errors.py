@@ -136,6 +136,10 @@ CONTRACT = "[importlinter:contract:a]\nname = A\ntype = canonical_import\n"
             ".importlinter line 4: section header '[importlinter:contract:a' has no closing ']'",
         ),
         (
+            "[importlinter]\nroot_packages = pkg\n[importlinter:contract:a]]\nname = A\n",
+            ".importlinter line 3: section header '[importlinter:contract:a]]' has a stray bracket",
+        ),
+        (
             "[importlinter]\nroot_packages = pkg\n"
             + CONTRACT
             + "[importlinter:contract:b\nname = B\ntype = canonical_import\n",

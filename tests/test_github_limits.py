@@ -86,6 +86,20 @@ def test_the_overflow_names_only_what_this_run_writes(
     assert len(logged) == 9990
 
 
+def test_a_summary_that_cannot_be_written_is_not_named(
+    crowded: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``GITHUB_STEP_SUMMARY`` in a folder that does not exist: the notice does not send the
+    reader to a summary that is never written (a fresh-user trial), and the run says so."""
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "missing" / "summary.md"))
+    monkeypatch.delenv("GITHUB_BASE_REF", raising=False)
+    result = crowded.cli("check", "--no-cache", "--format", "github")
+    notices = [line for line in result.out.splitlines() if line.startswith("::notice")]
+    assert notices[-1].endswith("are listed in the log above")
+    assert result.code == 2
+    assert result.err.strip().endswith("cannot append the summary (No such file or directory)")
+
+
 def test_the_pull_requests_files_are_annotated_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

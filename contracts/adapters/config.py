@@ -105,9 +105,16 @@ def _require_closed_headers(path: Path) -> None:
     except (OSError, UnicodeDecodeError):
         return  # read_config reports it
     for number, line in enumerate(lines, start=1):
-        if line.startswith("[") and "]" not in line:
+        if not line.startswith("["):
+            continue
+        if "]" not in line:
             raise UsageError(
                 f"{path} line {number}: section header {line.strip()!r} has no closing ']'"
+            )
+        name = line[1 : line.rindex("]")]
+        if "[" in name or "]" in name:  # configparser would take the stray bracket as a name
+            raise UsageError(
+                f"{path} line {number}: section header {line.strip()!r} has a stray bracket"
             )
 
 
