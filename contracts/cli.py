@@ -234,7 +234,7 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
         "--config",
         metavar="FILE",
         help="import-linter config file (default: setup.cfg, .importlinter or pyproject.toml "
-        "in the project root, as lint-imports looks for them)",
+        "in --path, then in the working directory)",
     )
     parser.add_argument(
         "--path",
