@@ -46,9 +46,10 @@ def test_ten_thousand_findings_stay_within_githubs_limits(
         "report"
     ]
     # Every finding is still in the log, and all of them in SARIF.
-    logged = [line for line in lines if re.match(r"pkg/app/m\d{4}\.py:\d+: SSOT001 ", line)]
+    logged = [line for line in lines if re.match(r"pkg/app/m\d{4}\.py:\d+:\d+: SSOT001 ", line)]
     assert len(logged) == 9990
-    assert logged[0].startswith("pkg/app/m0001.py:1: SSOT001 implementation-import: `Impl`")
+    assert logged[0].startswith("pkg/app/m0001.py:1:27: SSOT001 implementation-import: `Impl`")
+    assert ",line=1,col=27," in errors[0]  # the annotations give the same place
     assert len(json.loads(sarif.read_text())["runs"][0]["results"]) == 10_000
 
     text = summary.read_text(encoding="utf-8")
@@ -82,7 +83,7 @@ def test_the_overflow_names_only_what_this_run_writes(
         "(10 per level and step) are listed in the log above"
     ]
     assert lines[0].startswith("::error file=project/pkg/app/m0000.py,line=1,")
-    logged = [line for line in lines if re.match(r"project/pkg/app/m\d{4}\.py:\d+: ", line)]
+    logged = [line for line in lines if re.match(r"project/pkg/app/m\d{4}\.py:\d+:\d+: ", line)]
     assert len(logged) == 9990
 
 

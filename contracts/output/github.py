@@ -60,9 +60,12 @@ def _diagnostic_annotation(diagnostic: Diagnostic, prefix: str) -> str:
 
 def _log_line(finding: Violation | Diagnostic, prefix: str = "") -> str:
     """A finding past the annotation limit, as a plain log line (never a workflow command),
-    its path written as the annotations write theirs (from the repository's root)."""
-    path = prefix + finding.path
-    where = f"{path}:{finding.line}" if finding.line else path
+    its place written as the annotations give theirs (path from the repository's root, line,
+    column)."""
+    where = prefix + finding.path
+    column = getattr(finding, "column", None)  # (0-based; a diagnostic has none)
+    if finding.line:
+        where += f":{finding.line}" + (f":{column + 1}" if column is not None else "")
     return printable(f"{where}: {finding.code} {finding.kind}: {finding.message}")
 
 
