@@ -176,27 +176,28 @@ def test_a_findings_cache_of_another_shape_is_ignored_with_a_diagnostic(tree: Pa
     _check(tree, cache=True)
     cache = tree / ".import_linter_cache" / "ssot-imports"
     (wrong, *_) = sorted(cache.glob("findings-*.json"))
-    wrong.write_text('{"key": 1, "violations": "x"}')
-    report = api.check(
-        CheckRequest(config=str(tree / ".importlinter"), project_root=tree, use_cache=True)
-    )
-    assert _outcome(report)[0] == expected[0]
-    assert [(d.code, d.path.rsplit("/", 1)[-1], d.message) for d in report.diagnostics] == [
-        ("D006", wrong.name, "unexpected content; it was ignored")
-    ]
+    _assert_ignored_as_unexpected(tree, wrong, '{"key": 1, "violations": "x"}', expected)
     stale = json.loads(wrong.read_text())  # rewritten by that run
     stale["key"] = "another"
     wrong.write_text(json.dumps(stale))
     assert _check(tree, cache=True) == expected
     # The same for the prefilter's records (a fresh-user trial's `{"version": 1}`).
     (records, *_) = sorted(cache.glob("prescan-*.json"))
-    records.write_text('{"version": 1}')
+    _assert_ignored_as_unexpected(tree, records, '{"version": 1}', expected)
+
+
+def _assert_ignored_as_unexpected(
+    tree: Path, cache_file: Path, text: str, expected: Outcome
+) -> None:
+    """With ``text`` in ``cache_file``, a cached run finds what a cold one does and says once
+    that the file was ignored."""
+    cache_file.write_text(text)
     report = api.check(
         CheckRequest(config=str(tree / ".importlinter"), project_root=tree, use_cache=True)
     )
     assert _outcome(report)[0] == expected[0]
     assert [(d.code, d.path.rsplit("/", 1)[-1], d.message) for d in report.diagnostics] == [
-        ("D006", records.name, "unexpected content; it was ignored")
+        ("D006", cache_file.name, "unexpected content; it was ignored")
     ]
 
 
