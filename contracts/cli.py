@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import time
@@ -384,7 +385,13 @@ def run() -> NoReturn:
     teardown (freeing every module and object of the run: 10 to 15 ms of a check of 1,000
     small files, for nothing). A run that started worker processes or threads (``fix``'s
     pool and fork server) exits the usual way, so that they are shut down and their
-    temporary files removed."""
+    temporary files removed.
+
+    The cyclic garbage collector stays off from start to end: the use cases pause it for
+    their run anyway (``api``), and turned back on before the report is written it would
+    first scan every object the run kept (35 ms with 30 façade contracts), for a process
+    about to exit."""
+    gc.disable()
     code = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, AttributeError):  # (a reader that went away)
