@@ -12,10 +12,15 @@ from hypothesis import strategies as st
 from ssot_imports.adapters.locator import ModuleLocator
 from ssot_imports.application.pipeline.sources import SourceCache
 from ssot_imports.configuration import run_context
-from ssot_imports.domain.parsing import SourceFile
+from ssot_imports.domain.parsing import SourceFile, parse_python, split_lines
 from ssot_imports.domain.prefilter import FactFinder, Request
 from ssot_imports.domain.renames import lines_spelling
-from ssot_imports.domain.statements import ImportStatement, iter_file_imports
+from ssot_imports.domain.statements import (
+    ImportStatement,
+    Placement,
+    iter_file_imports,
+    simple_statement,
+)
 
 NAMES = st.sampled_from(["os", "pkg", "impl", "Manager", "Impl", "core", "json", "x", "y_2"])
 DOTTED = st.lists(NAMES, min_size=1, max_size=3).map(".".join)
@@ -360,3 +365,86 @@ def test_a_file_mask_is_worked_out_twice_at_most(monkeypatch) -> None:
     assert computed == [4, None]  # the first statement's part, then the whole file once
     assert len(cache.import_statements(source, "pkg.tests.test_mod")) == 200
     assert computed == [4, None]
+
+
+WORDS = st.sampled_from(["pkg", "impl", "Manager", "x", "match", "class", "None", "_", "*"])
+GAPS = st.sampled_from([" ", "  ", "\t", " \t"])
+
+
+@st.composite
+def one_line_import(draw: st.DrawFn) -> str:
+    """A one-line import, valid or not: keywords, stars, dotted names where they may not be,
+    trailing commas, comments, odd spacing."""
+    gap = draw(GAPS)
+
+    def name(dotted: bool) -> str:
+        return ".".join(draw(st.lists(WORDS, min_size=1, max_size=3 if dotted else 1)))
+
+    def alias(dotted: bool) -> str:
+        local = draw(st.none() | WORDS)
+        return name(dotted) + ("" if local is None else f"{gap}as{gap}{local}")
+
+    dotted = draw(st.booleans())
+    names = [alias(dotted) for _ in range(draw(st.integers(1, 3)))]
+    listed = draw(st.sampled_from([",", ", ", " ,"])).join(names) + draw(
+        st.sampled_from(["", ",", "  # note", "#x"])
+    )
+    if draw(st.booleans()):
+        return f"import{gap}{listed}"
+    dots = "." * draw(st.integers(0, 4))
+    module = draw(st.none() | st.builds(lambda: name(True)))
+    return (
+        f"from{gap}{dots}{draw(st.sampled_from(['', ' ']))}{module or ''}{gap}import{gap}{listed}"
+    )
+
+
+@settings(max_examples=600, deadline=None)
+@given(one_line_import(), st.integers(0, 8), st.booleans(), st.booleans())
+def test_a_simple_import_read_without_the_parser_is_what_the_parser_reads(
+    text: str, indent: int, is_package: bool, module_level: bool
+) -> None:
+    placement = Placement(
+        line_offset=11, first_line_indent=indent, module_level=module_level, conditional=True
+    )
+    quick = simple_statement(text, "pkg.app.mod", lambda: is_package, placement)
+    try:
+        tree = parse_python(text)
+    except SyntaxError:
+        assert quick is None  # the parser says why
+        return
+    parsed = list(
+        iter_file_imports(
+            tree,
+            importer="pkg.app.mod",
+            importer_is_package=is_package,
+            lines=split_lines(text),
+            placement=placement,
+        )
+    )
+    if quick is not None:
+        assert quick == parsed
+
+
+def test_the_plain_forms_are_read_without_the_parser() -> None:
+    plain = [
+        "from pkg.app.core import Manager",
+        "from pkg.app.core import Manager as M, Impl  # noqa: F401",
+        "from .core import *",
+        "from ..app import core",
+        "import pkg.app.core as core, json",
+    ]
+    for text in plain:
+        found = simple_statement(text, "pkg.app.mod", lambda: False, Placement(line_offset=4))
+        assert found is not None, text
+        expected = list(
+            iter_file_imports(
+                parse_python(text),
+                importer="pkg.app.mod",
+                importer_is_package=False,
+                lines=split_lines(text),
+                placement=Placement(line_offset=4),
+            )
+        )
+        assert found == expected
+    for text in ["from pkg import (Manager)", "from pkg import Manager; x = 1", "lazy import pkg"]:
+        assert simple_statement(text, "pkg.app.mod", lambda: False, Placement()) is None

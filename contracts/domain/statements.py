@@ -7,6 +7,7 @@ and from a whole file parsed directly, so one classifier serves both.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Callable, Iterator
 
@@ -171,6 +172,96 @@ def quick_bindings(
             bindings.append(Binding(name, None, alias.group(2) or name.split(".")[0], 0, -1))
         return bindings
     return None
+
+
+def simple_statement(
+    text: str,
+    importer: str,
+    importer_is_package: Callable[[], bool],
+    placement: Placement,
+) -> list[ImportStatement] | None:
+    """The statement of a simple one-line import (``text``, stripped, starts on line
+    ``placement.line_offset + 1`` at column ``placement.first_line_indent``), read with a
+    regular expression: what ``iter_file_imports`` gives for it, columns included, without
+    compiling it. None for anything else (or anything not plain ASCII): the caller parses it.
+    """
+    if not text.isascii() or "\x0b" in text:
+        return None
+    match = _QUICK_FROM.fullmatch(text)
+    if match:
+        dots, module, names = match.groups()
+        if (module is None and not dots) or (module is not None and not _plain_names(module)):
+            return None
+        parts = _aliases(text, match.start(3), names, dotted=False)
+        if parts is None:
+            return None
+        level = len(dots)
+        source = (
+            resolve_relative(importer, importer_is_package(), level, module) if level else module
+        )
+        if source is None:
+            return []
+        bindings = [(source, name, local, column) for name, local, column in parts]
+    else:
+        match = _QUICK_IMPORT.fullmatch(text)
+        if match is None:
+            return None
+        parts = _aliases(text, match.start(1), match.group(1), dotted=True)
+        if parts is None:
+            return None
+        level, module = 0, None
+        bindings = [(name, None, local, column) for name, local, column in parts]
+    line = placement.line_offset + 1
+    indent = placement.first_line_indent
+    return [
+        ImportStatement(
+            line=line,
+            end_line=line,
+            text=text,
+            is_from=module is not None or level > 0,
+            level=level,
+            module=module,
+            bindings=tuple(
+                Binding(source, name, local, line, column + indent)
+                for source, name, local, column in bindings
+            ),
+            module_level=placement.module_level,
+            type_checking=placement.type_checking,
+            conditional=placement.conditional,
+        )
+    ]
+
+
+def _aliases(
+    text: str, start: int, names: str, *, dotted: bool
+) -> list[tuple[str, str, int]] | None:
+    """(name, local name, column) of each ``name [as local]`` in ``names``, which starts at
+    ``start`` of ``text``; None if one is not plain (a keyword, a dotted name after
+    ``from … import``, a star after ``import`` or beside other names)."""
+    found = []
+    offset = start
+    for part in names.split(","):
+        alias = _ALIAS.fullmatch(part)
+        if alias is None:
+            return None
+        name, local = alias.group(1), alias.group(2)
+        if name == "*":
+            if dotted or local or "," in names:
+                return None
+        elif not _plain_names(name) or ("." in name and not dotted):
+            return None
+        if local is not None and not _plain_names(local):
+            return None
+        found.append(
+            (name, local or (name.partition(".")[0] if dotted else name), offset + alias.start(1))
+        )
+        offset += len(part) + 1
+    return found
+
+
+def _plain_names(dotted: str) -> bool:
+    """Each part of a dotted name is an identifier Python accepts there (not a keyword)."""
+    return not any(keyword.iskeyword(part) for part in dotted.split("."))
 
 
 def is_type_checking_test(test: ast.expr) -> bool:

@@ -25,7 +25,13 @@ from ...domain.parsing import (
 from ...domain.rules import Rule
 from ...domain.scopes import scope_of, string_mask
 from ...domain.segments import statement_trees
-from ...domain.statements import ImportStatement, Placement, import_lines, iter_file_imports
+from ...domain.statements import (
+    ImportStatement,
+    Placement,
+    import_lines,
+    iter_file_imports,
+    simple_statement,
+)
 from ..context import RunContext
 from ..ports import ModuleIndex
 
@@ -188,18 +194,22 @@ class SourceCache:
         only when the statement cannot be read on its own)."""
         if not 0 < line <= len(source.lines):
             return []
-        snippet = single_line(source.lines, line) or logical_line(source.lines, line)
+        snippet = single_line(source.lines, line)
+        if snippet is not None:  # most are: a plain one is read without the parser
+            found = simple_statement(
+                snippet.text,
+                module,
+                lambda: source.path.name == "__init__.py",
+                self._placement(source, line, snippet.indent),
+            )
+            if found is not None:
+                return found
+        else:
+            snippet = logical_line(source.lines, line)
         tree = parse_logical_line(snippet)
         if tree is None:
             return [s for s in self.file_imports(source, module) if s.line == line]
-        scope = scope_of(source.lines, line - 1, lambda: self.mask(source, line - 1))
-        placement = Placement(
-            line_offset=line - 1,
-            first_line_indent=snippet.indent,
-            module_level=scope.module_level,
-            type_checking=scope.type_checking,
-            conditional=scope.conditional,
-        )
+        placement = self._placement(source, line, snippet.indent)
         return list(
             iter_file_imports(
                 tree,
@@ -208,6 +218,17 @@ class SourceCache:
                 lines=split_lines(snippet.text),
                 placement=placement,
             )
+        )
+
+    def _placement(self, source: SourceFile, line: int, indent: int) -> Placement:
+        """Where a statement starting on ``line`` sits, and in which scope."""
+        scope = scope_of(source.lines, line - 1, lambda: self.mask(source, line - 1))
+        return Placement(
+            line_offset=line - 1,
+            first_line_indent=indent,
+            module_level=scope.module_level,
+            type_checking=scope.type_checking,
+            conditional=scope.conditional,
         )
 
     def _fail(self, error: SourceError) -> None:
