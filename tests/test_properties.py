@@ -448,3 +448,56 @@ def test_the_plain_forms_are_read_without_the_parser() -> None:
         assert found == expected
     for text in ["from pkg import (Manager)", "from pkg import Manager; x = 1", "lazy import pkg"]:
         assert simple_statement(text, "pkg.app.mod", lambda: False, Placement()) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(LINE_PIECES, max_size=60).map("".join) | st.integers(0, 700).map(lambda n: "x\n" * n),
+    st.integers(-2, 705),
+)
+def test_a_line_cut_from_the_text_is_the_line_of_the_split_file(text: str, number: int) -> None:
+    """``SourceFile.line`` cuts a line from the text near either end of the file (splitting
+    it only otherwise): the same line as the split file's, "" past either end."""
+    from ssot_imports.domain.parsing import split_lines
+
+    lines = split_lines(text)
+    expected = lines[number - 1] if 0 < number <= len(lines) else ""
+    source = SourceFile(Path("/project/pkg/mod.py"), text)
+    assert source.line(number) == expected
+    assert source.lines == lines
+    assert source.line(number) == expected  # (and from the lines, once split)
+
+
+REBINDING_PIECES = st.sampled_from(
+    ["Manager", "Impl", " = ", "Other", "def ", "class ", "(x)", ":", "    ", "\n", "\r\n", "#"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(REBINDING_PIECES, max_size=40).map("".join))
+def test_rebinds_found_without_splitting_the_file_are_those_found_with_its_lines(
+    body: str,
+) -> None:
+    """A shim candidate's rebinds are read from lines cut from its text, the file split
+    only when a tracked name is assigned or defined: the same bindings either way."""
+    from ssot_imports.domain.exports import ObjectRef
+    from ssot_imports.domain.parsing import split_lines
+    from ssot_imports.domain.rebinding import ImportedObject, final_bindings
+    from ssot_imports.domain.scopes import string_mask
+
+    text = "from pkg.impl import Manager, Impl\n" + body
+    lines = split_lines(text)
+    imported = [
+        ImportedObject(1, name, ObjectRef("pkg.impl", name), conditional=False)
+        for name in ("Manager", "Impl")
+    ]
+    split_first = final_bindings(lines, imported, string_mask(lines), text=text)
+    asked: list[bool] = []
+
+    def lazily() -> list[str]:
+        asked.append(True)
+        return lines
+
+    assert final_bindings(lazily, imported, lambda: string_mask(lines), text=text) == split_first
+    if "\r" not in text and " = " not in body and "def " not in body and "class " not in body:
+        assert not asked  # nothing assigned or defined: the file was not split

@@ -33,7 +33,7 @@ class ImportedObject(Struct, frozen=True):
 
 
 def final_bindings(
-    lines: list[str],
+    lines: list[str] | Callable[[], list[str]],
     imported: Iterable[ImportedObject],
     mask: list[bool] | Callable[[], list[bool]],
     *,
@@ -46,6 +46,9 @@ def final_bindings(
     ``if``/``except`` does not (a fallback such as ``except ImportError: X = None`` leaves the
     imported binding in place on the normal path). ``keep_definitions`` is for the module
     that defines the objects itself: its ``class``/``def`` lines are the objects, not rebinds.
+    ``lines`` may be given as a function, with ``text``: the file is then split into lines
+    only once a tracked name is assigned or defined (each line spelling one is cut from
+    ``text``), and most files never are.
     """
     imported = list(imported)
     events: list[tuple[int, str, object, bool]] = [
@@ -54,9 +57,12 @@ def final_bindings(
     tracked = {item.name for item in imported}
     if not tracked:
         return {}
-    for index in _lines_spelling(lines, tracked, text):
-        line = lines[index]
-        event = _line_event(line, keep_definitions)
+    if text is None:
+        lines = lines() if callable(lines) else lines
+        text = "".join(lines)
+    spelling = _SpellingLines(text, tracked, lines)
+    for start, end in spelling:
+        event = _line_event(text[start:end], keep_definitions)
         if event is None:
             continue
         name, value = event
@@ -64,8 +70,11 @@ def final_bindings(
             continue
         if callable(mask):
             mask = mask()  # computed only once a tracked name's assignment or definition is met
+        index = spelling.index()
         if mask[index]:
             continue
+        if callable(lines):
+            lines = lines()
         scope = scope_of(lines, index, mask)
         if not scope.module_level:
             continue
@@ -86,33 +95,62 @@ def final_bindings(
 def _lines_spelling(lines: list[str], tracked: set[str], text: str | None = None) -> Iterator[int]:
     """The 0-based indexes of the lines that spell a name of ``tracked``, in order; a name
     added to ``tracked`` meanwhile is looked for from the next line on. ``text`` is
-    ``"".join(lines)`` when the caller has it. Each name is searched for with ``str.find``,
-    its next occurrence kept until passed; lines are counted by newlines (by their lengths
-    when the text holds a carriage return, which ends a line too)."""
-    if text is None:
-        text = "".join(lines)
-    ends = list(itertools.accumulate(map(len, lines))) if "\r" in text else None
-    position, line, counted = 0, 0, 0
-    following: dict[str, int] = {}  # each name's next occurrence (-1: none left)
-    find = text.find
-    while True:
-        for name in list(tracked):
-            at = following.get(name)
-            if at is None or 0 <= at < position:
-                following[name] = find(name, position)
-        start = min((at for at in following.values() if at >= 0), default=-1)
-        if start < 0:
-            return
-        if ends is None:
-            line += text.count("\n", counted, start)
-            counted = start
-            index = line
-            end = find("\n", start)
-            position = len(text) if end < 0 else end + 1
-        else:
-            index = bisect.bisect_right(ends, start)
-            position = ends[index] if index < len(ends) else len(text)
-        yield index
+    ``"".join(lines)`` when the caller has it."""
+    spelling = _SpellingLines("".join(lines) if text is None else text, tracked, lines)
+    for _ in spelling:
+        yield spelling.index()
+
+
+class _SpellingLines:
+    """The lines of ``text`` that spell a name of ``tracked``, in order, each as where it
+    starts and ends in ``text``; a name added to ``tracked`` meanwhile is looked for from
+    the next line on. Each name is searched for with ``str.find``, its next occurrence kept
+    until passed. ``index`` tells the last line's 0-based number, counting the newlines
+    before it only when asked (by line lengths when the text holds a carriage return, which
+    ends a line too: only then are ``lines`` needed)."""
+
+    def __init__(
+        self, text: str, tracked: set[str], lines: list[str] | Callable[[], list[str]]
+    ) -> None:
+        self.text, self.tracked, self.lines = text, tracked, lines
+        self._ends: list[int] | None = None
+        self._start = 0  # where the last line found starts
+        self._line, self._counted = 0, 0  # the line of offset ``_counted`` (by "\n")
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        text, tracked = self.text, self.tracked
+        if "\r" in text:
+            lines = self.lines() if callable(self.lines) else self.lines
+            self._ends = list(itertools.accumulate(map(len, lines)))
+        position = 0
+        following: dict[str, int] = {}  # each name's next occurrence (-1: none left)
+        find = text.find
+        while True:
+            for name in list(tracked):
+                at = following.get(name)
+                if at is None or 0 <= at < position:
+                    following[name] = find(name, position)
+            start = min((at for at in following.values() if at >= 0), default=-1)
+            if start < 0:
+                return
+            ends = self._ends
+            if ends is None:
+                self._start = text.rfind("\n", 0, start) + 1
+                end = find("\n", start)
+                position = len(text) if end < 0 else end + 1
+            else:
+                index = bisect.bisect_right(ends, start)
+                self._start = ends[index - 1] if index else 0
+                position = ends[index] if index < len(ends) else len(text)
+            yield self._start, position
+
+    def index(self) -> int:
+        """The 0-based number of the line last found."""
+        if self._ends is not None:
+            return bisect.bisect_right(self._ends, self._start)
+        self._line += self.text.count("\n", self._counted, self._start)
+        self._counted = self._start
+        return self._line
 
 
 def _line_event(line: str, keep_definitions: bool) -> tuple[str, str | None] | None:

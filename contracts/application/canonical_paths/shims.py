@@ -257,5 +257,5 @@ class ShimFinder:
         if source is None:
             return {}
         return final_bindings(
-            source.lines, objects, lambda: self.sources.mask(source), text=source.text
+            lambda: source.lines, objects, lambda: self.sources.mask(source), text=source.text
         )

@@ -17,13 +17,13 @@ from ...domain.parsing import (
     SourceError,
     SourceFile,
     logical_line,
+    one_line,
     parse_logical_line,
     parse_module,
-    single_line,
     split_lines,
 )
 from ...domain.rules import Rule
-from ...domain.scopes import scope_of, string_mask
+from ...domain.scopes import MODULE_SCOPE, indentation, scope_of, string_mask
 from ...domain.segments import statement_trees
 from ...domain.statements import (
     ImportStatement,
@@ -192,15 +192,16 @@ class SourceCache:
     def statements_in(self, source: SourceFile, module: str, line: int) -> list[ImportStatement]:
         """The import statements that start on ``line`` of ``source`` (the whole file is parsed
         only when the statement cannot be read on its own)."""
-        if not 0 < line <= len(source.lines):
+        text = source.line(line)  # (the file is not split into lines for it)
+        if not text:
             return []
-        snippet = single_line(source.lines, line)
+        snippet = one_line(text, line)
         if snippet is not None:  # most are: a plain one is read without the parser
             found = simple_statement(
                 snippet.text,
                 module,
                 lambda: source.path.name == "__init__.py",
-                self._placement(source, line, snippet.indent),
+                self._placement(source, line, snippet.indent, text),
             )
             if found is not None:
                 return found
@@ -209,7 +210,7 @@ class SourceCache:
         tree = parse_logical_line(snippet)
         if tree is None:
             return [s for s in self.file_imports(source, module) if s.line == line]
-        placement = self._placement(source, line, snippet.indent)
+        placement = self._placement(source, line, snippet.indent, text)
         return list(
             iter_file_imports(
                 tree,
@@ -220,9 +221,13 @@ class SourceCache:
             )
         )
 
-    def _placement(self, source: SourceFile, line: int, indent: int) -> Placement:
-        """Where a statement starting on ``line`` sits, and in which scope."""
-        scope = scope_of(source.lines, line - 1, lambda: self.mask(source, line - 1))
+    def _placement(self, source: SourceFile, line: int, indent: int, text: str) -> Placement:
+        """Where a statement starting on ``line`` (whose text is ``text``) sits, and in which
+        scope: a line that is not indented is at module level, whatever comes before it."""
+        if indentation(text) == 0:
+            scope = MODULE_SCOPE
+        else:
+            scope = scope_of(source.lines, line - 1, lambda: self.mask(source, line - 1))
         return Placement(
             line_offset=line - 1,
             first_line_indent=indent,
