@@ -18,7 +18,12 @@ from importlinter import fields
 from importlinter.application.contract_utils import AlertLevel
 from msgspec.structs import replace
 
-from .application.canonical_paths.analysis import CanonicalImportAnalysis, CanonicalImportOptions
+from .application.canonical_paths.analysis import (
+    CanonicalImportAnalysis,
+    CanonicalImportOptions,
+    memo_name_of,
+)
+from .application.canonical_paths.importer_scope import planned_work
 from .application.context import RunContext
 from .application.pipeline.ignores import remove_ignored_imports
 from .application.pipeline.options import root_packages_of
@@ -97,9 +102,24 @@ class _CanonicalContract(ReportingContract):
         roots = root_packages_of(self.session_options)
         try:
             for options in self.facade_options():
-                CanonicalImportAnalysis(graph, options, roots, context).plan()
+                CanonicalImportAnalysis(graph, options, roots, context).plan(id(self))
         except ConfigurationError:
             return  # reported when the contract runs
+
+    def planned_work(self, context: RunContext) -> int:
+        """How much this contract has to read (its candidate files), once the tree is read:
+        what a run shares out when a second process checks some of its contracts."""
+        return planned_work(context, root_packages_of(self.session_options), id(self))
+
+    def has_kept_findings(self, context: RunContext) -> bool:
+        """Whether every façade's findings of an earlier run are kept (they may still be out
+        of date): the contract then reads next to nothing."""
+        memo = context.ports.memo
+        try:
+            names = [memo_name_of(options.canonical_module) for options in self.facade_options()]
+        except ConfigurationError:
+            return False
+        return memo.keeps and all(memo.has(name) for name in names)
 
     def _options(
         self,

@@ -13,6 +13,7 @@ from .adapters.config import ConfigFiles
 from .adapters.contract_types import ContractClasses
 from .adapters.environment import ProcessEnvironment
 from .adapters.files import LocalFiles
+from .adapters.forks import ForkedWork
 from .adapters.graphs import GrimpGraphs
 from .adapters.installed_packages import InstalledPackages
 from .adapters.locator import ModuleLocator
@@ -66,4 +67,5 @@ def _ports(cache: Path | None, display, jobs: int | None = None) -> Ports:  # ty
         memo=MemoFiles(ours),
         workers=ProcessWorkers(jobs),
         outside=OutsideFiles(),
+        forks=ForkedWork(),
     )

@@ -7,13 +7,17 @@ violations with their fingerprints and fixes, coverage, diagnostics.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO, Project, findings
+from conftest import EXAMPLES, REPO, CliResult, Project, findings, script
+from ssot_imports.adapters.forks import can_fork
 from ssot_imports.domain.findings import Coverage
 from ssot_imports.domain.report import CheckReport
 
@@ -184,9 +188,9 @@ def test_demo_contracts_alone_equal_together(tmp_path: Path) -> None:
     _alone_equals_together(demo)
 
 
-def test_dense_tree_with_many_facades_alone_equals_together(tmp_path: Path) -> None:
-    """The benchmark's multi-façade tree (a dense profile with planted pairs): each contract
-    alone finds what it finds in the run of all of them, and each finds what was planted."""
+def _dense_facades(tmp_path: Path, planted: int) -> tuple[Project, list]:
+    """The benchmark's multi-façade tree at 400 files: the dense profile, ``planted`` façade
+    pairs planted in it, and a config with a contract for the hub and each pair."""
     sys.path.insert(0, str(REPO / "bench"))
     import facades
     import many_facades
@@ -195,9 +199,16 @@ def test_dense_tree_with_many_facades_alone_equals_together(tmp_path: Path) -> N
     project = Project(tmp_path / "dense")
     project.root.mkdir()
     generate(project.root, 400, seed=3, profile="dense")
-    pairs = facades.plant_facades(project.root, 3, seed=3)
-    ours, _ = many_facades.configs(pairs, 4)
+    pairs = facades.plant_facades(project.root, planted, seed=3)
+    ours, _ = many_facades.configs(pairs, planted + 1)
     project.write(".importlinter", ours)
+    return project, pairs
+
+
+def test_dense_tree_with_many_facades_alone_equals_together(tmp_path: Path) -> None:
+    """The benchmark's multi-façade tree (a dense profile with planted pairs): each contract
+    alone finds what it finds in the run of all of them, and each finds what was planted."""
+    project, pairs = _dense_facades(tmp_path, 3)
     together = project.check()
     assert [r.id for r in together.contracts] == ["relay", *(pair.area for pair in pairs)]
     for pair, result in zip(pairs, together.contracts[1:], strict=True):
@@ -304,3 +315,77 @@ def test_the_readme_three_facade_config_runs_as_documented(tmp_path: Path) -> No
         ("netra_backend/app/consumer.py", line, "implementation-import", f"Thing{line - 1}")
         for line in (1, 2, 3)
     ]
+
+
+def _cli(project: Project, *args: str, cpus: int | None = None) -> CliResult:
+    """The command, run for real in a fresh process (a process that has scanned imports
+    keeps grimp's threads, and then makes no copy of itself), on one CPU if ``cpus`` is 1."""
+    on_one = (
+        None if cpus != 1 else (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+    )
+    completed = subprocess.run(
+        [script("ssot-imports"), *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        preexec_fn=on_one,
+        timeout=300,
+    )
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+def _report(text: str) -> dict:
+    """A JSON report without what differs from run to run (timings)."""
+    data = json.loads(text)
+    data.pop("timings", None)
+    for contract in data["contracts"]:
+        contract.pop("duration_ms", None)
+    return data
+
+
+SECOND_PROCESS = "in a second process"
+needs_two_cpus = pytest.mark.skipif(
+    not can_fork(), reason="a second process is made on Linux with two CPUs or more"
+)
+
+
+@needs_two_cpus
+@pytest.mark.parametrize("tree", ["many", "dense"])
+def test_contracts_a_second_process_checks_find_what_one_process_finds(
+    many: Project, tmp_path: Path, tree: str
+) -> None:
+    """With two CPUs the later contracts are checked in a copy of the process, made once the
+    tree is read: the report (every result, coverage, diagnostic) is what one process gives."""
+    project = many if tree == "many" else _dense_facades(tmp_path, 3)[0]
+    args = ("check", "--no-cache", "--format", "json", "--verbose")
+    apart, alone = _cli(project, *args), _cli(project, *args, cpus=1)
+    assert SECOND_PROCESS in apart.err
+    assert SECOND_PROCESS not in alone.err
+    assert apart.code == alone.code == 1
+    assert _report(apart.out) == _report(alone.out)
+    assert len(_report(apart.out)["violations"]) > 5
+
+
+def _broken_contract(contract_id: str) -> str:
+    # The engine's façade exports nothing of the hub's implementation: found when it runs.
+    return _contract(contract_id, "pkg.eng.service", "pkg.ws.impl")
+
+
+@needs_two_cpus
+@pytest.mark.parametrize("broken", [("zz",), ("aa", "zz")], ids=["last", "first-and-last"])
+def test_a_contract_that_fails_in_the_second_process_fails_the_run_as_in_one(
+    many: Project, broken: tuple[str, ...]
+) -> None:
+    """An error in the copy's share is the run's error, as in one process; with an earlier
+    contract failing too, that one's error is the run's (the copy is stopped)."""
+    contracts = "".join(_contract(name, *pair) for name, pair in FACADES.items())
+    first = _broken_contract("aa") if "aa" in broken else ""
+    many.write(".importlinter", HEAD + first + contracts + IDENTITY + _broken_contract("zz"))
+    apart = _cli(many, "check", "--no-cache", "--verbose")
+    alone = _cli(many, "check", "--no-cache", "--verbose", cpus=1)
+    assert SECOND_PROCESS in apart.err
+    assert apart.code == alone.code == 2
+    error = [line for line in apart.err.splitlines() if line.startswith("ssot-imports:")]
+    assert error == [line for line in alone.err.splitlines() if line.startswith("ssot-imports:")]
+    assert len(error) == 1
+    assert f"contract '{broken[0]}': option 'canonical_module'" in error[0]

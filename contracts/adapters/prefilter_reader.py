@@ -18,6 +18,9 @@ from typing import Any
 
 from ..domain.prefilter import UNREADABLE_RECORD, FactFinder, Record, Request, content_digest
 from .files import store_json
+from .forks import can_fork
+
+__all__ = ["PrefilterReader", "can_fork", "read_one_process", "request_key"]
 
 CACHE_VERSION = 7
 # What became of one file: (state, [mtime_ns, size, inode], words, tops, imported, paths,
@@ -195,17 +198,6 @@ def _fork_reader(reader: _Reader, names: list[str]) -> tuple[int, int]:
             os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
     os.close(outgoing)
     return child, incoming
-
-
-def can_fork() -> bool:
-    """Linux, two CPUs or more, and no other thread in this process: a thread (grimp's scanner
-    keeps a pool) could hold a lock at the moment of the fork that the child then waits on."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) >= 2 and len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        return False
 
 
 def read_one_process(request: Request, paths: list[Path]) -> list[tuple[list[str], ...]]:

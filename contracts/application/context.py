@@ -45,6 +45,9 @@ class RunContext:
     # What one contract worked out that the run's others may reuse (it depends only on the
     # tree), by a key naming what it is.
     shared: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # The contracts (by ``id``) this process checks when a copy of it checks the others
+    # (None: all of them): only theirs are prefetched.
+    checking: frozenset[int] | None = field(default=None, repr=False)
     # Told of each directory walk once it is made (``fix`` gets its workers ready on a large
     # tree while the check goes on).
     on_walk: Callable[[ModuleIndex], None] | None = field(default=None, repr=False)
@@ -88,6 +91,10 @@ class RunContext:
             records = self.ports.prefilter.scan(self.index(root_packages).files(), scanned)
             done = self._scans[key] = (scanned, records)
         return done[1]
+
+    def prefilter_planned(self, root_packages: list[str]) -> None:
+        """Read the tree now for everything the run's contracts announced."""
+        self.prefilter(root_packages, Request((), (), ()))
 
     def outside_files(
         self,

@@ -257,6 +257,31 @@ class Workers(Protocol):
         ...
 
 
+class Forked(Protocol):
+    """Work started in a copy of this process."""
+
+    def result(self) -> tuple[bool, Any]:
+        """Wait for it: (True, what the work returned), or (False, None) when the copy
+        failed (the work raised there, or the copy died): the caller then does it itself."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop the copy (this process is giving up) and let it go."""
+        ...
+
+
+class Forks(Protocol):
+    """Work done meanwhile in a copy of this process, its result sent back."""
+
+    def available(self) -> bool:
+        """Whether a copy can be made here, now, safely and usefully (a second CPU)."""
+        ...
+
+    def start(self, work: Callable[[], Any]) -> Forked:
+        """Start ``work`` (which returns a picklable value) in a copy of this process."""
+        ...
+
+
 class OutsideFiles(Protocol):
     def find(
         self,
@@ -286,3 +311,4 @@ class Ports(Struct):
     memo: Memo
     workers: Workers
     outside: OutsideFiles
+    forks: Forks

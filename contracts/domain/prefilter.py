@@ -209,20 +209,23 @@ class FactFinder:
             if self._scanner is None and len(searched) + len(request.import_words) > AUTOMATON_FROM
             else None
         )
-        # (A frozenset each: ``contained <= present`` is one C-level test per search.)
-        self._searches = [
-            (
-                raw,
-                frozenset(other for other in searched if other != raw and other in raw),
-                raw[:1] == b'"',
-            )
-            for raw in searched
-        ]
+        # Searched one by one (no Hyperscan, few words): the shorter words each contains, so
+        # that it is searched for only where they all occur. (A frozenset each: ``contained
+        # <= present`` is one C-level test per search.) Worked out only then: for the 600
+        # words of 30 contracts, it is 360,000 substring tests.
+        one_by_one = self._scanner is None and self._automaton is None
+
+        def within(text: bytes, *, itself: bool) -> frozenset[bytes]:
+            if not one_by_one:
+                return frozenset()
+            return frozenset(w for w in searched if w in text and (itself or w != text))
+
+        self._searches = [(raw, within(raw, itself=False), raw[:1] == b'"') for raw in searched]
         self.patterns = [
             (
                 label,
                 *_compiled(regex),
-                [(t.encode(), frozenset(w for w in searched if w in t.encode())) for t in triggers],
+                [(t.encode(), within(t.encode(), itself=True)) for t in triggers],
             )
             for label, regex, triggers in request.patterns
         ]

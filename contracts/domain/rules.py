@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 from enum import Enum
+from typing import Any
 
 from msgspec import Struct
 
@@ -48,6 +49,11 @@ class Rule(Struct, frozen=True):
     def kind(self) -> str:
         """The name findings carry in every report (``implementation-import``)."""
         return self.name
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickled by name: findings a second process sends back hold the rules themselves
+        (reports test ``rule is UNCHECKED_FILE``)."""
+        return rule_named, (self.name,)
 
     @property
     def heading(self) -> str:

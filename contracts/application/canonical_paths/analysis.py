@@ -87,6 +87,11 @@ _IMPORT_RULES = frozenset(
 )
 
 
+def memo_name_of(canonical_module: str) -> str:
+    """Under which name a façade's findings are kept between runs."""
+    return f"findings-canonical-{canonical_module}"
+
+
 class CanonicalImportAnalysis:
     def __init__(
         self,
@@ -293,16 +298,16 @@ class CanonicalImportAnalysis:
             or any(self._wanted(path, in_graph=False))
         )
 
-    def plan(self) -> None:
+    def plan(self, owner: int = 0) -> None:
         """Tell the run, before any check runs, what this one will ask of every file and
-        which modules its graph will read."""
+        which modules its graph will read (for the contract whose ``id`` is ``owner``)."""
         self.context.plan_prefilter(self.root_packages, self.prefilter_request())
         planned = self.context.shared.setdefault(planned_candidates_key(self.root_packages), [])
-        planned.append(self.candidate_plan)
+        planned.append(replace(self.candidate_plan, owner=owner))
 
     @property
     def memo_name(self) -> str:
-        return f"findings-canonical-{self.options.canonical_module}"
+        return memo_name_of(self.options.canonical_module)
 
     def prefilter_request(self) -> Request:
         """What this check will ask of every file's bytes (worked out from the canonical
@@ -367,10 +372,13 @@ class CanonicalImportAnalysis:
         whose findings may be kept from an earlier run: they may read nothing)."""
         planned = self.context.shared.pop(planned_candidates_key(self.root_packages), [])
         memo = self.context.ports.memo
+        here = self.context.checking
         self.scope.prefetch(
             plan
             for plan in planned
-            if plan.memo_name != self.memo_name and not (memo.keeps and memo.has(plan.memo_name))
+            if plan.memo_name != self.memo_name
+            and not (memo.keeps and memo.has(plan.memo_name))
+            and (here is None or plan.owner in here)
         )
 
     # Configuration ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from ...domain.prefilter import IMPORT_CONTEXT, Record
+from ...domain.prefilter import IMPORT_CONTEXT, Record, Request
 from ..ports import ModuleIndex, OnDemandGraph
 from .record_index import RecordIndex
 
@@ -39,14 +39,31 @@ def planned_candidates_key(root_packages: Iterable[str]) -> tuple[str, tuple[str
     return ("planned candidates", tuple(root_packages))
 
 
+def planned_work(context: Any, root_packages: list[str], owner: int) -> int:
+    """How many files the checks planned for the contract whose ``id`` is ``owner`` will have
+    the graph read (their candidates), once the tree is read: the measure of its work that
+    a run shares out between processes."""
+    plans = [
+        plan
+        for plan in context.shared.get(planned_candidates_key(root_packages), ())
+        if plan.owner == owner
+    ]
+    if not plans:
+        return 1
+    records = context.prefilter(root_packages, Request((), (), ()))
+    index = RecordIndex.of(records, context.shared)
+    return 1 + sum(len(index.spelling(plan.triggers)) for plan in plans)
+
+
 class CandidatePlan(Struct, frozen=True):
     """What a check of the run will have the graph read, known before it runs: its memo's
     name (a check whose findings are kept may not read anything), its triggers, its
-    targets."""
+    targets, and the contract it is for."""
 
     memo_name: str
     triggers: frozenset[str]
     targets: tuple[str, ...]
+    owner: int = 0  # the contract's ``id`` (``RunContext.checking`` names those checked here)
 
 
 class ImporterScope:

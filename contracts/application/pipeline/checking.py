@@ -26,8 +26,9 @@ from ...domain.findings import Coverage, Diagnostic, Violation, said_lazy, with_
 from ...domain.report import CheckReport, ContractResult
 from ...domain.selection import ReportScope, narrow_report
 from ..context import FindingsContract, PlanningContract, RunContext
-from ..ports import BuiltGraph, Config, ContractFindings, ModuleIndex, OnDemandGraph
+from ..ports import BuiltGraph, Config, ContractFindings, ModuleIndex
 from .options import root_packages_of, unrecognized_options
+from .second_process import Checked, check_all
 from .suppressing import SuppressionSettings, apply_suppressions
 
 
@@ -78,25 +79,35 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         for contract in contracts:
             if isinstance(contract, PlanningContract):
                 contract.plan(graph, context)  # one read of the tree for all of them
+        pairs = list(zip(selected, contracts, strict=True))
+
+        def check(
+            share: list[tuple[dict[str, Any], Contract]], first: int, quiet: bool = False
+        ) -> list[Checked]:
+            checked = []
+            for number, (options, contract) in enumerate(share, first):
+                if not quiet:
+                    say = f"checking contract {number}/{len(pairs)}: {options['name']}"
+                    request.progress(say)
+                started_at = time.perf_counter()
+                result, found, wanted = _run_contract(
+                    config, options, contract, graph, index, graph_coverage, context
+                )
+                result.duration_ms = 1000 * (time.perf_counter() - started_at)
+                checked.append((result, found, wanted))
+            return checked
+
+        checked = check_all(pairs, check, graph, index, built, roots, context, request.progress)
         results: list[ContractResult] = []
         diagnostics: list[Diagnostic] = []
         needed: set[Path] | None = set()  # the files some contract needed (None: all)
         wanted_by: list[set[Path] | None] = []  # each contract's
-        for number, (options, contract) in enumerate(zip(selected, contracts, strict=True), 1):
-            request.progress(f"checking contract {number}/{len(selected)}: {options['name']}")
-            contract_started = time.perf_counter()
-            result, found, wanted = _run_contract(
-                config, options, contract, graph, index, graph_coverage, context
-            )
+        for result, found, wanted in checked:
             needed = None if needed is None or wanted is None else needed | wanted
-            result.duration_ms = 1000 * (time.perf_counter() - contract_started)
-            timings[f"contract {options['id']}"] = result.duration_ms / 1000
+            timings[f"contract {result.id}"] = result.duration_ms / 1000
             results.append(result)
             wanted_by.append(wanted)
             diagnostics += found
-        if isinstance(graph, OnDemandGraph):
-            graph.settle()
-        context.parsed_files |= _parsed_files(graph, index, built.excluded)
         diagnostics += built.excluded.values()  # an on-demand graph finds them as it reads
         diagnostics += [
             Diagnostic(rules.CACHE_IGNORED, context.display_path(path), problem)
@@ -176,14 +187,6 @@ def _mark_blocking(
         )
         marked.append(replace(diagnostic, blocking=True) if blocking else diagnostic)
     return marked
-
-
-def _parsed_files(graph: Any, index: ModuleIndex, excluded: dict[Path, Diagnostic]) -> set[Path]:
-    """The files whose every line grimp's parser read (the modules an on-demand graph
-    scanned, or every module of a whole graph), those it had to leave out excepted."""
-    modules = graph.scanned if isinstance(graph, OnDemandGraph) else graph.modules
-    paths = {index.path_of(module) for module in modules}
-    return {path for path in paths if path is not None and path not in excluded}
 
 
 def _graph_for(
