@@ -31,7 +31,7 @@ run of each:
   benchmarked.
 
 Trees of 20,000 files or more get ``--large-runs`` runs per tool (default 1), the many-façades
-scenario ``--facades-runs`` (default 3): the whole benchmark then fits in ten minutes on two
+scenario ``--facades-runs`` (default 5): the whole benchmark then fits in ten minutes on two
 CPUs.
 
 Results go to ``bench/out/results.json`` and Markdown tables are printed.
@@ -578,8 +578,8 @@ def main(argv: list[str] | None = None) -> int:
         "it is benchmarked)",
     )  # fmt: skip
     parser.add_argument(
-        "--facades-runs", type=int, default=3, metavar="N",
-        help="runs per tool and contract count of the many-façades scenario (default: 3)",
+        "--facades-runs", type=int, default=5, metavar="N",
+        help="runs per tool and contract count of the many-façades scenario (default: 5)",
     )  # fmt: skip
     parser.add_argument("--workdir", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--output", type=Path, default=None)
