@@ -55,26 +55,35 @@ class Copy:
     """A forked child at work, and the pipe its result comes by."""
 
     def __init__(self, pid: int, incoming: int) -> None:
-        self.pid, self.incoming = pid, incoming
+        self.pid = pid
+        self.incoming: int | None = incoming
+        self.reaped = False  # (once reaped, its process id may be another process's)
 
     def result(self) -> tuple[bool, Any]:
         """(True, what the work returned), or (False, None) if the child failed (the work
         raised there, or it died, or its result could not be read)."""
+        incoming, self.incoming = self.incoming, None  # (the stream closes it)
+        assert incoming is not None, "a copy's result is taken once"
         try:
-            with os.fdopen(self.incoming, "rb") as stream:
+            with os.fdopen(incoming, "rb") as stream:
                 value = pickle.load(stream)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
             value, failed = None, True
         else:
             failed = False
         _, status = os.waitpid(self.pid, 0)
+        self.reaped = True
         return (False, None) if failed or status != 0 else (True, value)
 
     def cancel(self) -> None:
-        """Stop the child and reap it."""
+        """Stop the child and reap it (nothing if it was reaped already)."""
+        if self.reaped:
+            return
+        self.reaped = True
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.close(self.incoming)
+        if self.incoming is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.incoming)
         with contextlib.suppress(OSError):
             os.waitpid(self.pid, 0)

@@ -53,15 +53,16 @@ def check_all(
         progress(f"checking contracts {len(own) + 1}-{len(pairs)} in a second process")
     try:
         checked = check(own, 1)
-    except BaseException:
+        if isinstance(graph, OnDemandGraph):
+            graph.settle()
+        context.parsed_files |= parsed_files(graph, index, built.excluded)
+        if copy is not None:
+            checked += _take_copy(copy, check, theirs, len(own) + 1, built, context)
+    except BaseException:  # (an error, or an interrupt): the copy is not left running
         if copy is not None:
             copy.cancel()
         raise
-    if isinstance(graph, OnDemandGraph):
-        graph.settle()
-    context.parsed_files |= parsed_files(graph, index, built.excluded)
-    if copy is not None:
-        checked += _take_copy(copy, check, theirs, len(own) + 1, built, context)
+    finally:
         context.checking = None
     return checked
 
