@@ -1,6 +1,30 @@
-"""``python -m ssot_imports`` runs the ``ssot-imports`` command line."""
+"""The ``ssot-imports`` command (and ``python -m ssot_imports``): Ctrl-C from the first
+moment is one line and exit code 130, never a traceback.
 
-from .cli import run
+Until the command line takes over, an interrupt ends the process at once: loading the tool
+(import-linter, grimp) takes a tenth of a second, during which Python would otherwise print
+the traceback of whatever module was being imported.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    print("ssot-imports: interrupted", file=sys.stderr, flush=True)
+    os._exit(130)
+
+
+def main() -> None:
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupted_while_starting)
+    from .cli import run  # (the tool itself: what takes a while to load)
+
+    run(on_start=lambda: signal.signal(signal.SIGINT, signal.default_int_handler))
+
 
 if __name__ == "__main__":  # not when a worker process imports it
-    run()
+    main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -348,3 +349,24 @@ def test_a_contract_that_could_not_read_a_file_it_needs_is_not_shown_green(
     # A file it does not need leaves it green.
     project.write("pkg/app/half.py", "def oops(:\n")
     assert "SSOT [ssot] KEPT" in project.cli("check", "--no-cache").out
+
+
+def test_github_annotations_label_a_suggestion_as_the_text_report_does(project: Project) -> None:
+    """A suggestion `fix` will not apply is one to make by hand, in every format."""
+    project.write("pkg/app/__init__.py", "")
+    project.write(
+        "pkg/app/uses.py",
+        """\
+        import pkg.core.impl
+
+
+        def make():
+            return pkg.core.impl.Impl(), pkg.core.impl.helper
+        """,
+    )
+    text = project.cli("check", "--no-cache")
+    github = project.cli("check", "--no-cache", "--format", "github")
+    labels = re.findall(r"^    (by hand|fix|fix \(unsafe[^)]*\)): ", text.out, flags=re.M)
+    annotated = re.findall(r"%0A(by hand|fix|fix \(unsafe[^)]*\)): ", github.out)
+    assert "by hand" in labels
+    assert annotated == labels

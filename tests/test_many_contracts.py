@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, REPO, CliResult, Project, findings, script
 from ssot_imports.adapters.forks import can_fork
+from ssot_imports.domain.errors import UsageError
 from ssot_imports.domain.findings import Coverage
 from ssot_imports.domain.report import CheckReport
 
@@ -389,3 +391,19 @@ def test_a_contract_that_fails_in_the_second_process_fails_the_run_as_in_one(
     assert error == [line for line in alone.err.splitlines() if line.startswith("ssot-imports:")]
     assert len(error) == 1
     assert f"contract '{broken[0]}': option 'canonical_module'" in error[0]
+
+
+def test_a_broken_canonical_module_is_worded_the_same_whichever_contract_meets_it(
+    many: Project,
+) -> None:
+    """A canonical module that does not parse stops the run with its file, line and error,
+    whether its own contract reads it first or an earlier contract's graph left it out."""
+    many.write("pkg/ids/manager.py", "from pkg.ws.api import Hub\nfrom .core import (IdManager\n")
+    with pytest.raises(UsageError) as together:
+        many.check()
+    with pytest.raises(UsageError) as alone:
+        many.check(contract_ids=("ids",))
+    for error in (together.value, alone.value):
+        assert "contract 'ids': option 'canonical_module' = 'pkg.ids.manager': " in str(error)
+        # (Python's parser and grimp's word it each their own way: line 2 or 3.)
+        assert re.search(r"cannot be read: pkg/ids/manager\.py:[23]: syntax error: ", str(error))

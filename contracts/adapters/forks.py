@@ -37,18 +37,34 @@ class ForkedWork:
     def start(self, work: Callable[[], Any]) -> Copy:
         """Run ``work`` in a forked child, which sends back what it returns."""
         incoming, outgoing = os.pipe()
-        child = os.fork()
+        # Ctrl-C during the fork would be lost: Python runs the ``at_fork`` handlers (the
+        # logging module's) then, and ignores what they raise. Held back until it is done.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            child = os.fork()
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            os.close(incoming)
+            os.close(outgoing)
+            raise
         if child == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
             status = 1
-            try:
+            try:  # (entered before Ctrl-C is let through: the child never reports it itself)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(incoming)
                 with os.fdopen(outgoing, "wb") as stream:
                     pickle.dump(work(), stream, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+        copy = Copy(child, incoming)
         os.close(outgoing)
-        return Copy(child, incoming)
+        try:  # (Ctrl-C held back during the fork comes now: the copy is then stopped)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        except BaseException:
+            copy.cancel()
+            raise
+        return copy
 
 
 class Copy:

@@ -33,8 +33,17 @@ GRIMP_FILE_FAILURES = (grimp.exceptions.SourceSyntaxError, UnicodeError, OSError
 
 
 def is_panic(error: BaseException) -> bool:
-    """A panic in grimp's compiled scanner (``pyo3_runtime.PanicException``)."""
+    """A panic in grimp's compiled scanner (``pyo3_runtime.PanicException``): a file it could
+    not take, or an interrupt (see ``raise_if_interrupted``)."""
     return type(error).__name__ == "PanicException"
+
+
+def raise_if_interrupted(error: BaseException) -> None:
+    """Raise ``KeyboardInterrupt`` for a panic of grimp's scanner that is one: Ctrl-C while
+    it reads makes it unwrap Python's ``KeyboardInterrupt`` and panic, and that panic must
+    stop the run, not be taken for a file it could not read (and the scan tried again)."""
+    if is_panic(error) and "KeyboardInterrupt" in str(error):
+        raise KeyboardInterrupt from None
 
 
 class _TolerantFileSystem:
@@ -124,6 +133,7 @@ def build_graph(
             except BaseException as error:
                 if not is_panic(error):
                     raise
+                raise_if_interrupted(error)
                 raise UsageError(
                     f"import graph: grimp's scanner failed ({str(error).splitlines()[0]}); "
                     "run `lint-imports` to see which file it stops at"

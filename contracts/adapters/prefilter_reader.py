@@ -10,15 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..domain.prefilter import UNREADABLE_RECORD, FactFinder, Record, Request, content_digest
 from .files import store_json
-from .forks import can_fork
+from .forks import ForkedWork, can_fork
 
 __all__ = ["PrefilterReader", "can_fork", "read_one_process", "request_key"]
 
@@ -168,36 +168,21 @@ def _read_all(reader: _Reader, names: list[str]) -> list[_Result]:
     workers = min(len(os.sched_getaffinity(0)), max(2, len(names) // PARALLEL_MINIMUM))
     size = -(-len(names) // workers)
     shares = [names[start : start + size] for start in range(0, len(names), size)]
-    children = [_fork_reader(reader, share) for share in shares[1:]]
-    results = reader.read(shares[0])
-    for share, (child, incoming) in zip(shares[1:], children, strict=True):
-        try:
-            with os.fdopen(incoming, "rb") as stream:
-                read = pickle.load(stream)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            read = None
-        _, status = os.waitpid(child, 0)
-        if read is None or status != 0 or len(read) != len(share):
-            read = reader.read(share)  # the child failed: do its share here
-        results += read
+    copies = []
+    try:
+        for share in shares[1:]:
+            copies.append(ForkedWork().start(partial(reader.read, share)))
+        results = reader.read(shares[0])
+        for share, copy in zip(shares[1:], copies, strict=True):
+            ok, read = copy.result()
+            if not ok or len(read) != len(share):
+                read = reader.read(share)  # the child failed: do its share here
+            results += read
+    except BaseException:  # (an interrupt): the children are stopped, not left to finish
+        for copy in copies:
+            copy.cancel()
+        raise
     return results
-
-
-def _fork_reader(reader: _Reader, names: list[str]) -> tuple[int, int]:
-    """A child reading ``names``; returns its process id and the pipe its results come on."""
-    incoming, outgoing = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
-        status = 1
-        try:
-            os.close(incoming)
-            with os.fdopen(outgoing, "wb") as stream:
-                pickle.dump(reader.read(names), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-    os.close(outgoing)
-    return child, incoming
 
 
 def read_one_process(request: Request, paths: list[Path]) -> list[tuple[list[str], ...]]:

@@ -32,6 +32,7 @@ from .graph_builder import (
     index_path,
     is_panic,
     left_out_at_start,
+    raise_if_interrupted,
     unreadable_file,
     without_modules,
 )
@@ -308,6 +309,7 @@ class ScopedGraph:
             except BaseException as error:
                 if not is_panic(error):
                     raise
+                raise_if_interrupted(error)
                 if len(batch) > 1:
                     pending += [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
                     continue

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..domain import rules
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
-from .graph_builder import GRIMP_FILE_FAILURES, is_panic, unreadable_file
+from .graph_builder import GRIMP_FILE_FAILURES, is_panic, raise_if_interrupted, unreadable_file
 from .grimp_internals import (
     FoundPackage,
     Module,
@@ -84,6 +84,7 @@ def files_parsing_whole(
         except BaseException as error:
             if not is_panic(error):
                 raise
+            raise_if_interrupted(error)
             return set(), broken
         break
     return {owner[file.module.name] for file in pending}, broken

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from ..domain.findings import Diagnostic, Violation
 from ..domain.report import CheckReport
 from ..domain.rules import RULES_BY_CODE, UNCHECKED_FILE
-from .text import coverage_text, printable, summary_line
+from .text import coverage_text, printable, suggestion_label, summary_line
 
 # Annotations of one level GitHub shows per step.
 ANNOTATIONS_PER_LEVEL = 10
@@ -42,8 +42,8 @@ def annotation(violation: Violation, prefix: str) -> str:
         properties.append(f"col={violation.column + 1}")
     properties.append(f"title={_escape_property(f'{violation.code} {violation.kind}')}")
     body = violation.message
-    if violation.suggestion:
-        body += f"\nfix: {violation.suggestion}"
+    if violation.suggestion:  # (labelled as the text report labels it: "by hand" too)
+        body += f"\n{suggestion_label(violation)}: {violation.suggestion}"
     if violation.unfixable_reason:
         body += f"\nno automatic fix: {violation.unfixable_reason}"
     return f"::error {','.join(properties)}::{_escape_data(body)}"

@@ -440,8 +440,9 @@ class CanonicalImportAnalysis:
         path = self.locator.path_of(module)
         problem = path is not None and self.context.excluded_files.get(path)
         if problem:
-            where = self.sources.display(path)
-            raise ConfigurationError(option, module, f"cannot be read: {problem.kind} in {where}")
+            # (Worded as when its own read fails: the graph may have left it out first.)
+            where = problem.path + (f":{problem.line}" if problem.line else "")
+            raise ConfigurationError(option, module, f"cannot be read: {where}: {problem.message}")
         if module not in self.modules or self.graph.is_module_squashed(module):
             raise ConfigurationError(
                 option,

@@ -48,10 +48,11 @@ def check_all(
         context.prefilter_planned(roots)  # read once, before the copy: both use it
         cut = _balanced_cut([_planned_work(contract, context) for _, contract in pairs])
         own, theirs = pairs[:cut], pairs[cut:]
-        context.checking = frozenset(id(contract) for _, contract in own)
-        copy = _start_copy(theirs, len(own) + 1, check, graph, index, built, context)
-        progress(f"checking contracts {len(own) + 1}-{len(pairs)} in a second process")
     try:
+        if theirs:
+            context.checking = frozenset(id(contract) for _, contract in own)
+            copy = _start_copy(theirs, len(own) + 1, check, graph, index, built, context)
+            progress(f"checking contracts {len(own) + 1}-{len(pairs)} in a second process")
         checked = check(own, 1)
         if isinstance(graph, OnDemandGraph):
             graph.settle()

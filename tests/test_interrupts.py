@@ -1,0 +1,110 @@
+"""Ctrl-C at any moment of a check: exit code 130, one line saying so, no Python traceback,
+no process left running (the prefilter's readers, the copy checking some contracts).
+
+Interrupts are sent for real, to the command's process group (as a terminal's Ctrl-C is) and
+to its main process alone, at points spread over a run that reads and scans a dense tree with
+four façade contracts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, script
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+@pytest.fixture(scope="module")
+def dense(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    sys.path.insert(0, str(REPO / "bench"))
+    import facades
+    import many_facades
+    from generate import generate
+
+    root = tmp_path_factory.mktemp("interrupts")
+    generate(root, 2000, seed=5, profile="dense")
+    pairs = facades.plant_facades(root, 3, seed=5)
+    ours, _ = many_facades.configs(pairs, 4)
+    (root / ".importlinter").write_text(ours)
+    return root
+
+
+def _start(root: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [script("ssot-imports"), "check", "--no-cache"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # (its own group: Ctrl-C reaches every process of the run)
+    )
+
+
+def _left_in_session(session: int) -> list[str]:
+    """The processes of a session still running (not zombies waiting to be reaped)."""
+    left = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, session_id = fields[0], int(fields[3])
+        if session_id == session and state != "Z":
+            left.append(entry.name)
+    return left
+
+
+def test_an_interrupt_at_any_moment_ends_the_check_with_one_line(dense: Path) -> None:
+    started = time.perf_counter()
+    whole = _start(dense)
+    whole.communicate(timeout=120)
+    duration = time.perf_counter() - started
+    assert whole.returncode == 1  # (the planted violations)
+    interrupted = 0
+    # (Not before a tenth of a run: Python itself starts first, and an interrupt while it
+    # imports its site module is its own fatal error.)
+    for fraction in (0.1, 0.2, 0.35, 0.5, 0.65):
+        for to_group in (True, False):
+            process = _start(dense)
+            time.sleep(duration * fraction)
+            if process.poll() is not None:
+                continue  # (it finished first)
+            if to_group:
+                os.killpg(process.pid, signal.SIGINT)
+            else:
+                os.kill(process.pid, signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+            interrupted += 1
+            where = f"after {fraction:.0%} of a run, to the {'group' if to_group else 'process'}"
+            assert process.returncode == 130, (where, out[-300:], err[-2000:])
+            assert err.splitlines()[-1] == "ssot-imports: interrupted", (where, err[-2000:])
+            assert not any(line.startswith("Traceback") for line in err.splitlines()), where
+            assert "FATAL" not in err, where
+            deadline = time.monotonic() + 5
+            while _left_in_session(process.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert _left_in_session(process.pid) == [], where
+    assert interrupted >= 5
+
+
+def test_an_interrupt_python_wraps_is_still_an_interrupt() -> None:
+    """Ctrl-C while a class is being made (a module loaded on first use) reaches the command
+    as a ``RuntimeError`` caused by it: still an interrupt, not an internal error."""
+    from ssot_imports.cli import _caused_by_an_interrupt
+
+    class Interrupted:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise KeyboardInterrupt
+
+    with pytest.raises(RuntimeError) as wrapped:
+        type("Made", (), {"attribute": Interrupted()})
+    assert _caused_by_an_interrupt(wrapped.value)
+    assert not _caused_by_an_interrupt(RuntimeError("a bug"))
