@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,14 +163,21 @@ def findings(report: CheckReport) -> list[tuple[str, int, str, str | None]]:
     return [(v.path, v.line, v.kind, v.symbol) for v in report.violations]
 
 
-def run_tool(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> CliResult:
-    """Run an installed console script for real, in a subprocess."""
+def run_tool(
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    before: Callable[[], object] | None = None,
+) -> CliResult:
+    """Run an installed console script for real, in a subprocess (``before``: run in it
+    first, as ``preexec_fn``)."""
     completed = subprocess.run(
         args,
         cwd=cwd,
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
+        preexec_fn=before,
         timeout=300,
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)

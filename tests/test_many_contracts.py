@@ -11,13 +11,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO, CliResult, Project, findings, script
+from conftest import EXAMPLES, REPO, CliResult, Project, findings, run_tool, script
 from ssot_imports.adapters.forks import can_fork
 from ssot_imports.domain.errors import UsageError
 from ssot_imports.domain.findings import Coverage
@@ -325,15 +324,7 @@ def _cli(project: Project, *args: str, cpus: int | None = None) -> CliResult:
     on_one = (
         None if cpus != 1 else (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
     )
-    completed = subprocess.run(
-        [script("ssot-imports"), *args],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        preexec_fn=on_one,
-        timeout=300,
-    )
-    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+    return run_tool([script("ssot-imports"), *args], project.root, before=on_one)
 
 
 def _report(text: str) -> dict:

@@ -92,9 +92,10 @@ class RunContext:
             done = self._scans[key] = (scanned, records)
         return done[1]
 
-    def prefilter_planned(self, root_packages: list[str]) -> None:
-        """Read the tree now for everything the run's contracts announced."""
-        self.prefilter(root_packages, Request((), (), ()))
+    def prefilter_planned(self, root_packages: list[str]) -> dict[Path, Record]:
+        """Every file's record for everything the run's contracts announced (the tree is
+        read now, if it was not yet)."""
+        return self.prefilter(root_packages, Request((), (), ()))
 
     def outside_files(
         self,

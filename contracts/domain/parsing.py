@@ -254,11 +254,6 @@ def logical_line(lines: list[str], line_number: int) -> LogicalLine:
     return LogicalLine(text=text, start=line_number, end=start + end_row, indent=indent)
 
 
-def single_line(lines: list[str], line_number: int) -> LogicalLine | None:
-    """The statement on one line when it obviously ends there (no tokenizer needed)."""
-    return one_line(lines[line_number - 1], line_number)
-
-
 def one_line(text: str, line_number: int) -> LogicalLine | None:
     """The statement on line ``line_number``, whose text is ``text``, when it obviously ends
     there (no tokenizer needed)."""

@@ -19,7 +19,8 @@ from typing import Any
 
 from msgspec import Struct
 
-from ...domain.prefilter import IMPORT_CONTEXT, Record, Request
+from ...domain.prefilter import IMPORT_CONTEXT, Record
+from ..context import RunContext
 from ..ports import ModuleIndex, OnDemandGraph
 from .record_index import RecordIndex
 
@@ -39,7 +40,7 @@ def planned_candidates_key(root_packages: Iterable[str]) -> tuple[str, tuple[str
     return ("planned candidates", tuple(root_packages))
 
 
-def planned_work(context: Any, root_packages: list[str], owner: int) -> int:
+def planned_work(context: RunContext, root_packages: list[str], owner: int) -> int:
     """How many files the checks planned for the contract whose ``id`` is ``owner`` will have
     the graph read (their candidates), once the tree is read: the measure of its work that
     a run shares out between processes."""
@@ -50,8 +51,7 @@ def planned_work(context: Any, root_packages: list[str], owner: int) -> int:
     ]
     if not plans:
         return 1
-    records = context.prefilter(root_packages, Request((), (), ()))
-    index = RecordIndex.of(records, context.shared)
+    index = RecordIndex.of(context.prefilter_planned(root_packages), context.shared)
     return 1 + sum(len(index.spelling(plan.triggers)) for plan in plans)
 
 

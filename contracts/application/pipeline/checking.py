@@ -28,7 +28,7 @@ from ...domain.selection import ReportScope, narrow_report
 from ..context import FindingsContract, PlanningContract, RunContext
 from ..ports import BuiltGraph, Config, ContractFindings, ModuleIndex
 from .options import root_packages_of, unrecognized_options
-from .second_process import Checked, check_all
+from .second_process import Checked, Pair, check_all
 from .suppressing import SuppressionSettings, apply_suppressions
 
 
@@ -81,9 +81,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
                 contract.plan(graph, context)  # one read of the tree for all of them
         pairs = list(zip(selected, contracts, strict=True))
 
-        def check(
-            share: list[tuple[dict[str, Any], Contract]], first: int, quiet: bool = False
-        ) -> list[Checked]:
+        def check(share: list[Pair], first: int, quiet: bool = False) -> list[Checked]:
             checked = []
             for number, (options, contract) in enumerate(share, first):
                 if not quiet:

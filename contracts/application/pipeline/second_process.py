@@ -56,7 +56,7 @@ def check_all(
         checked = check(own, 1)
         if isinstance(graph, OnDemandGraph):
             graph.settle()
-        context.parsed_files |= parsed_files(graph, index, built.excluded)
+        context.parsed_files |= _parsed_files(graph, index, built.excluded)
         if copy is not None:
             checked += _take_copy(copy, check, theirs, len(own) + 1, built, context)
     except BaseException:  # (an error, or an interrupt): the copy is not left running
@@ -66,13 +66,6 @@ def check_all(
     finally:
         context.checking = None
     return checked
-
-
-# A contract's result, its diagnostics, and the files it needed (None: all).
-Checked = tuple[ContractResult, list[Diagnostic], "set[Path] | None"]
-# How many contracts with work to do a run needs before a copy of the process checks half of
-# them (the copy costs a few milliseconds; each contract of the dense benchmark, 20 to 30).
-CONTRACTS_FOR_A_COPY = 4
 
 
 def _worth_a_copy(pairs: list[Pair], graph: Any, context: RunContext) -> bool:
@@ -85,20 +78,23 @@ def _worth_a_copy(pairs: list[Pair], graph: Any, context: RunContext) -> bool:
         return False
     if not isinstance(graph, OnDemandGraph) or graph.scanned:
         return False
-    busy = [
-        contract
-        for _, contract in pairs
-        if not getattr(contract, "has_kept_findings", lambda context: False)(context)
-    ]
+    busy = [contract for _, contract in pairs if not _kept(contract, context)]
     return len(busy) >= CONTRACTS_FOR_A_COPY and context.ports.forks.available()
+
+
+def _kept(contract: Contract, context: RunContext) -> bool:
+    """Whether a contract's findings of an earlier run are kept (it then reads next to
+    nothing), as far as it can tell."""
+    kept = getattr(contract, "has_kept_findings", None)
+    return kept is not None and bool(kept(context))
 
 
 def _planned_work(contract: Contract, context: RunContext) -> int:
     """A contract's share of the run's work, as it measures it (1 if it does not)."""
-    if getattr(contract, "has_kept_findings", lambda context: False)(context):
-        return 1
     measure = getattr(contract, "planned_work", None)
-    return 1 if measure is None else max(1, int(measure(context)))
+    if _kept(contract, context) or measure is None:
+        return 1
+    return max(1, int(measure(context)))
 
 
 def _balanced_cut(work: list[int]) -> int:
@@ -145,7 +141,7 @@ def _start_copy(
         return _CopyOutcome(
             checked=checked,
             excluded=dict(built.excluded),
-            parsed=context.parsed_files | parsed_files(graph, index, built.excluded),
+            parsed=context.parsed_files | _parsed_files(graph, index, built.excluded),
             memo_problems=ports.memo.problems[memo_seen:],
             prefilter_problems=ports.prefilter.problems[prefilter_seen:],
         )
@@ -175,7 +171,7 @@ def _take_copy(
     return outcome.checked
 
 
-def parsed_files(graph: Any, index: ModuleIndex, excluded: dict[Path, Diagnostic]) -> set[Path]:
+def _parsed_files(graph: Any, index: ModuleIndex, excluded: dict[Path, Diagnostic]) -> set[Path]:
     """The files whose every line grimp's parser read (the modules an on-demand graph
     scanned, or every module of a whole graph), those it had to leave out excepted."""
     modules = graph.scanned if isinstance(graph, OnDemandGraph) else graph.modules

@@ -56,7 +56,7 @@ class _Recent(OrderedDict):
 
 
 def _fits_on_its_line(text: str) -> bool:
-    """Whether a statement starting on this line surely ends on it (as ``single_line``
+    """Whether a statement starting on this line surely ends on it (as ``one_line``
     decides): its whole text is then on the line."""
     stripped = text.strip()
     return not stripped.endswith(("(", "\\", ",", ":")) and "(" not in stripped
