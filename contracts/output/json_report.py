@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
+
 from .. import __version__
 from ..domain.codec import edit_to_json
 from ..domain.findings import Coverage, Diagnostic, Violation
@@ -111,7 +113,11 @@ def report_data(report: CheckReport, exit_code: int) -> dict[str, Any]:
 
 
 def render_json(report: CheckReport, exit_code: int) -> str:
-    return json.dumps(report_data(report, exit_code), indent=2, sort_keys=False) + "\n"
+    """The report, indented by two spaces, non-ASCII characters escaped: ``json.dumps`` with
+    ``indent=2`` would write it the same, in Python (its compiled encoder writes compact
+    JSON only), two to three times as slowly; msgspec indents the compact text."""
+    compact = json.dumps(report_data(report, exit_code), separators=(",", ":"))
+    return msgspec.json.format(compact.encode(), indent=2).decode() + "\n"
 
 
 def _coverage(coverage: Coverage) -> dict[str, Any]:
