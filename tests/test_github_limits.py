@@ -49,6 +49,8 @@ def test_ten_thousand_findings_stay_within_githubs_limits(
     logged = [line for line in lines if re.match(r"pkg/app/m\d{4}\.py:\d+:\d+: SSOT001 ", line)]
     assert len(logged) == 9990
     assert logged[0].startswith("pkg/app/m0001.py:1:27: SSOT001 implementation-import: `Impl`")
+    # With its suggestion, labelled as the annotations label it.
+    assert logged[0].endswith(" (fix: from pkg.core.api import Manager)")
     assert ",line=1,col=27," in errors[0]  # the annotations give the same place
     assert len(json.loads(sarif.read_text())["runs"][0]["results"]) == 10_000
 

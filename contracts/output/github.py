@@ -66,7 +66,10 @@ def _log_line(finding: Violation | Diagnostic, prefix: str = "") -> str:
     column = getattr(finding, "column", None)  # (0-based; a diagnostic has none)
     if finding.line:
         where += f":{finding.line}" + (f":{column + 1}" if column is not None else "")
-    return printable(f"{where}: {finding.code} {finding.kind}: {finding.message}")
+    line = f"{where}: {finding.code} {finding.kind}: {finding.message}"
+    if isinstance(finding, Violation) and finding.suggestion:  # (as the annotations say it)
+        line += f" ({suggestion_label(finding)}: {finding.suggestion})"
+    return printable(line)
 
 
 def _changed_first(
