@@ -252,18 +252,20 @@ LINE_PIECES = st.sampled_from(["Impl", "Manager", "x", " ", "\n", "\r\n", "\r", 
     st.booleans(),
 )
 def test_the_shim_finder_reads_the_lines_a_line_by_line_search_finds(
-    text: str, names: set[str], text_given: bool
+    text: str, names: set[str], lines_given: bool
 ) -> None:
     """Which lines spell a tracked name (to find its rebinds) is worked out with one search
     per name over the whole text, lines counted by newlines unless a carriage return ends
-    some: the lines are those a search of each line finds, whatever the line ends."""
+    some: the lines are those a search of each line finds, whatever the line ends, and each
+    is cut from the text as it is in the file."""
     from ssot_imports.domain.parsing import split_lines
-    from ssot_imports.domain.rebinding import _lines_spelling
+    from ssot_imports.domain.rebinding import _SpellingLines
 
     lines = split_lines(text)
     expected = [index for index, line in enumerate(lines) if any(n in line for n in names)]
-    found = _lines_spelling(lines, set(names), text if text_given else None)
-    assert list(found) == expected
+    spelling = _SpellingLines(text, set(names), lines if lines_given else lambda: lines)
+    found = [(spelling.index(), text[start:end]) for start, end in spelling]
+    assert found == [(index, lines[index]) for index in expected]
 
 
 def _canonical_request(names: list[str]) -> Request:

@@ -92,15 +92,6 @@ def final_bindings(
     return {name: obj for name, obj in state.items() if obj is not None}
 
 
-def _lines_spelling(lines: list[str], tracked: set[str], text: str | None = None) -> Iterator[int]:
-    """The 0-based indexes of the lines that spell a name of ``tracked``, in order; a name
-    added to ``tracked`` meanwhile is looked for from the next line on. ``text`` is
-    ``"".join(lines)`` when the caller has it."""
-    spelling = _SpellingLines("".join(lines) if text is None else text, tracked, lines)
-    for _ in spelling:
-        yield spelling.index()
-
-
 class _SpellingLines:
     """The lines of ``text`` that spell a name of ``tracked``, in order, each as where it
     starts and ends in ``text``; a name added to ``tracked`` meanwhile is looked for from
