@@ -361,18 +361,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
-        _clear_progress()
-        print("ssot-imports: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except BaseException as error:
         # A bug, not bad input (or a panic in a compiled library, which Python raises as a
         # BaseException): one line, never a traceback.
         if isinstance(error, SystemExit | GeneratorExit) or os.environ.get("SSOT_IMPORTS_DEBUG"):
             raise
-        _clear_progress()
         if _caused_by_an_interrupt(error):
-            print("ssot-imports: interrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            return _interrupted()
+        _clear_progress()
         print(
             f"ssot-imports: internal error: {type(error).__name__}: "
             f"{printable(str(error).splitlines()[0] if str(error) else '')} "
@@ -382,6 +379,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     finally:
         sys.stdout = original
+
+
+def _interrupted() -> int:
+    """Say that the run was interrupted (Ctrl-C), in one line; its exit code."""
+    _clear_progress()
+    print("ssot-imports: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def _caused_by_an_interrupt(error: BaseException) -> bool:
@@ -413,9 +417,7 @@ def run(on_start: Callable[[], None] = lambda: None) -> NoReturn:
         on_start()  # (from here on, ``main`` turns an interrupt into one line and 130)
         code = main()
     except KeyboardInterrupt:  # (before ``main`` catches it: while it imports what it needs)
-        _clear_progress()
-        print("ssot-imports: interrupted", file=sys.stderr)
-        code = EXIT_INTERRUPTED
+        code = _interrupted()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, AttributeError):  # (a reader that went away)
             stream.flush()
