@@ -23,7 +23,7 @@ from .application.canonical_paths.analysis import (
     CanonicalImportOptions,
     memo_name_of,
 )
-from .application.canonical_paths.importer_scope import planned_work
+from .application.canonical_paths.importer_scope import planned_modules
 from .application.context import RunContext
 from .application.pipeline.ignores import remove_ignored_imports
 from .application.pipeline.options import root_packages_of
@@ -106,10 +106,11 @@ class _CanonicalContract(ReportingContract):
         except ConfigurationError:
             return  # reported when the contract runs
 
-    def planned_work(self, context: RunContext) -> int:
-        """How much this contract has to read (its candidate files), once the tree is read:
-        what a run shares out when a second process checks some of its contracts."""
-        return planned_work(context, root_packages_of(self.session_options), id(self))
+    def planned_modules(self, graph: Any, context: RunContext) -> set[str]:
+        """The modules its checks will have an on-demand graph read first (none if it
+        cannot tell), once the tree is read: the measure of its work that a run shares out
+        between processes, and what they would both read."""
+        return planned_modules(graph, context, root_packages_of(self.session_options), id(self))
 
     def has_kept_findings(self, context: RunContext) -> bool:
         """Whether every façade's findings of an earlier run are kept (they may still be out

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, REPO, CliResult, Project, findings, run_tool, script
 from ssot_imports.adapters.forks import can_fork
+from ssot_imports.application.pipeline.second_process import _balanced_cut
 from ssot_imports.domain.errors import UsageError
 from ssot_imports.domain.findings import Coverage
 from ssot_imports.domain.report import CheckReport
@@ -354,6 +355,9 @@ def test_contracts_a_second_process_checks_find_what_one_process_finds(
     apart, alone = _cli(project, *args), _cli(project, *args, cpus=1)
     assert SECOND_PROCESS in apart.err
     assert SECOND_PROCESS not in alone.err
+    # The modules both processes read (files that spell several façades' names) are scanned
+    # in this one and sent to the copy.
+    assert re.search(r"\(\d+ modules both read are scanned here only\)", apart.err)
     assert apart.code == alone.code == 1
     assert _report(apart.out) == _report(alone.out)
     assert len(_report(apart.out)["violations"]) > 5
@@ -398,3 +402,13 @@ def test_a_broken_canonical_module_is_worded_the_same_whichever_contract_meets_i
         assert "contract 'ids': option 'canonical_module' = 'pkg.ids.manager': " in str(error)
         # (Python's parser and grimp's word it each their own way: line 2 or 3.)
         assert re.search(r"cannot be read: pkg/ids/manager\.py:[23]: syntax error: ", str(error))
+
+
+def test_the_contracts_are_cut_where_both_processes_have_as_much_to_do() -> None:
+    """This process scans what its contracts read (what the copy's read too included: it
+    sends it), the copy the rest; each checks its contracts' candidates. A contract whose
+    modules an earlier one reads costs only its checking."""
+    ten, other, third = set(range(10)), set(range(10, 20)), set(range(20, 30))
+    assert _balanced_cut([ten, set(ten), other, third]) == 2
+    assert _balanced_cut([ten, other, third, set(range(30, 40))]) == 2
+    assert _balanced_cut([ten, set()]) == 1  # each process gets one at least

@@ -8,8 +8,10 @@ tree is checked twice, with and without one, and the findings of our contracts c
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import grimp
@@ -19,6 +21,7 @@ from ssot_imports import api
 from ssot_imports.adapters.grimp_internals import on_demand_reading_available
 from ssot_imports.adapters.locator import ModuleLocator
 from ssot_imports.adapters.scoped_graph import ScopedGraph
+from ssot_imports.adapters.shared_scans import ScanReceiver, ScanSender
 from ssot_imports.api import CheckRequest
 from ssot_imports.domain.prefilter import in_import_context
 from ssot_imports.domain.report import CheckReport
@@ -388,6 +391,93 @@ def test_a_prefetch_that_fails_leaves_the_read_to_say_why(tmp_path: Path) -> Non
         graph.read_imports_of(["pkg.app.broken", "pkg.app.consumer"])
         assert graph.find_modules_that_directly_import("pkg.app.legacy") == {"pkg.app.consumer"}
         assert [(d.kind, d.line) for d in graph.excluded.values()] == [("syntax-error", 2)]
+    finally:
+        sys.path.remove(str(project.root))
+
+
+def _sharing_pair(
+    locator: ModuleLocator, shared: set[str], first: set[str] = frozenset()
+) -> tuple[ScopedGraph, ScopedGraph, ScanSender]:
+    """An original that scans ``shared`` and sends it, and a copy that expects it: one
+    process plays both parts here, both ends of the pipe made by hand (after a fork, each
+    process closes the end it does not use)."""
+    read_end, write_end = os.pipe()
+    original = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+    copied = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+    copied.receive_scans(ScanReceiver(read_end), frozenset(shared))
+    sender = original.send_scans(ScanSender(frozenset(shared), write_end), frozenset(shared), first)
+    return original, copied, sender
+
+
+def test_scans_sent_to_a_copy_are_what_its_own_reads_would_find(tmp_path: Path) -> None:
+    """The copy of a run's process does not scan the modules its original scans for both: they
+    come through a pipe (the copy sees the file as the original scanned it), the others are
+    read as usual, and a module the original could not scan is read by the copy, which says
+    why itself. The answers are exactly a direct read's."""
+    project = _tricky_project(tmp_path)
+    project.write("pkg/app/broken.py", "from pkg.core.api import Manager\ndef f(:\n")
+    sys.path.insert(0, str(project.root))
+    try:
+        locator = ModuleLocator(["pkg"])
+        asked = ["pkg.app.consumer", "pkg.app.lazy", "pkg.app.legacy", "pkg.app.broken"]
+        direct = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+        direct.read_imports_of(asked)
+        shared = {"pkg.app.consumer", "pkg.app.lazy", "pkg.app.broken"}
+        original, copied, sender = _sharing_pair(locator, shared, first={"pkg.app.lazy"})
+        original.wait()  # scanned, and sent (the broken module as one it could not scan)
+        # Changed after the original scanned it: the copy gets what the original saw.
+        project.write("pkg/app/consumer.py", "import pkg.core.impl\n")
+        reading = threading.Thread(target=copied.read_imports_of, args=(asked,), daemon=True)
+        reading.start()
+        reading.join(timeout=60)  # (the sender is still open: nothing waits for its end)
+        assert not reading.is_alive()
+        sender.close()
+        assert copied.scanned == set(asked)
+        assert _all_edges(copied) == _all_edges(direct)
+        assert copied.find_modules_that_directly_import("pkg.app.legacy") == {"pkg.app.consumer"}
+        assert [(d.kind, d.line) for d in original.excluded.values()] == [("syntax-error", 2)]
+        assert [(d.kind, d.line) for d in copied.excluded.values()] == [("syntax-error", 2)]
+        # A module read after the message came is read as usual (it was never expected).
+        copied.read_imports_of(["pkg.app.module_user"])
+        assert copied.find_modules_that_directly_import("pkg.app.legacy") == {
+            "pkg.app.consumer",
+            "pkg.app.module_user",
+        }
+    finally:
+        sys.path.remove(str(project.root))
+
+
+def test_a_copy_reads_itself_what_its_original_did_not_send(tmp_path: Path) -> None:
+    """An original that stops before sending (it finished, failed or was interrupted) leaves
+    the copy to read the shared modules itself, as soon as it asks for one; a copy that is
+    gone leaves the original's sending quiet; a deep copy of a copy takes everything shared."""
+    project = _tricky_project(tmp_path)
+    sys.path.insert(0, str(project.root))
+    try:
+        locator = ModuleLocator(["pkg"])
+        asked = ["pkg.app.consumer", "pkg.app.lazy", "pkg.app.legacy"]
+        direct = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+        direct.read_imports_of(asked)
+        read_end, write_end = os.pipe()
+        copied = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+        copied.receive_scans(ScanReceiver(read_end), frozenset(asked))
+        ScanSender(frozenset(asked), write_end).close()
+        copied.read_imports_of(asked)
+        assert _all_edges(copied) == _all_edges(direct)
+
+        _, copied, sender = _sharing_pair(locator, set(asked))
+        deep = copy.deepcopy(copied)
+        assert deep.scanned == set(asked)
+        deep.read_imports_of(asked)
+        assert _all_edges(deep) == _all_edges(direct)
+
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the copy is gone
+        gone = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+        gone.send_scans(ScanSender(frozenset(asked), write_end), frozenset(asked))
+        gone.wait()  # no error: nobody needs them any more
+        assert _all_edges(gone) == _all_edges(direct)
+        sender.close()
     finally:
         sys.path.remove(str(project.root))
 

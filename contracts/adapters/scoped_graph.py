@@ -37,6 +37,7 @@ from .graph_builder import (
     without_modules,
 )
 from .grimp_internals import FileSystem, FoundPackage, Module, ModuleFile, find_packages, scanner
+from .shared_scans import Row, ScanReceiver, ScanSender, ScanSharing
 
 
 class _NoTimesFileSystem(FileSystem):
@@ -115,14 +116,20 @@ class _Prefetch:
     """Scans of modules the run will ask for later, one batch after the other, in a thread
     of their own: whoever asks for a batch waits for that batch alone."""
 
-    def __init__(self, batches: list[_Batch], packages: Any, exclude_type_checking: bool) -> None:
+    def __init__(
+        self,
+        batches: list[_Batch],
+        packages: Any,
+        exclude_type_checking: bool,
+        sender: ScanSender | None = None,
+    ) -> None:
         self.batches = batches
         self.thread = threading.Thread(
-            target=self._scan, args=(packages, exclude_type_checking), daemon=True
+            target=self._scan, args=(packages, exclude_type_checking, sender), daemon=True
         )
         self.thread.start()
 
-    def _scan(self, packages: Any, exclude_type_checking: bool) -> None:
+    def _scan(self, packages: Any, exclude_type_checking: bool, sender: ScanSender | None) -> None:
         for batch in list(self.batches):
             try:
                 batch.found = scanner()(
@@ -133,6 +140,8 @@ class _Prefetch:
                 )
             except BaseException:  # the modules are then read the usual way
                 batch.found = None
+            if sender is not None and batch.found is not None:
+                sender.offer(batch.found)
             batch.done.set()
 
 
@@ -174,6 +183,12 @@ class ScopedGraph:
         self._worker: threading.Thread | None = None
         self._failure: BaseException | None = None
         self._prefetch: _Prefetch | None = None
+        # Scans shared with a copy of the process: sent to it, or expected from this one's
+        # original (``share_scans``); and the expected modules asked for and not yet come.
+        self._sender: ScanSender | None = None
+        self._receiver: ScanReceiver | None = None
+        self._expected: set[str] = set()  # not come yet (nor known not to come)
+        self._awaited: set[str] = set()
 
     # Reading ------------------------------------------------------------------------------------
 
@@ -187,15 +202,22 @@ class ScopedGraph:
         asked = set(modules)
         if self._prefetch is not None:
             self._take_prefetched()
+        if self._receiver is not None:
+            self._take_shared(wait=False)
         wanted = {m for m in asked if m in self._files and m not in self.scanned}
+        if self._expected:  # (they come from the original: waited for in ``wait``)
+            self._awaited |= wanted & self._expected
+            wanted -= self._expected
         self.scanned |= wanted
         if not wanted:
+            if not background:
+                self.wait()
             return
         if background:
-            self._worker = threading.Thread(target=self._read_in_background, args=(wanted,))
-            self._worker.start()
+            self._start_worker([wanted])
         else:
             self._read(wanted)
+            self.wait()
 
     def prefetch(self, batches: Iterable[Iterable[str]]) -> None:
         """Start reading ``batches`` of modules, in order, in a thread of their own while the
@@ -205,7 +227,7 @@ class ScopedGraph:
         then read the usual way (which says which file could not be read)."""
         if self._prefetch is not None:
             return
-        taken = set(self.scanned)
+        taken = self.scanned | self._expected  # (those come from the original)
         kept = []
         pending: set[str] = set()
         for batch in batches:
@@ -220,7 +242,62 @@ class ScopedGraph:
         if pending:
             kept.append(_Batch(frozenset(pending), [self._files[m] for m in sorted(pending)]))
         if kept:
-            self._prefetch = _Prefetch(kept, self._packages, self._exclude_type_checking)
+            self._prefetch = _Prefetch(
+                kept, self._packages, self._exclude_type_checking, self._sender
+            )
+
+    def share_scans(self, modules: Iterable[str]) -> ScanSharing:
+        """Before a copy of this process is made: ``modules`` will be scanned here and sent
+        to the copy (``send_shared``), which waits for them (``expect_shared``)."""
+        return ScanSharing(m for m in modules if m in self._files)
+
+    def send_shared(self, sharing: ScanSharing, first: Iterable[str] = ()) -> ScanSender:
+        """In this process, once the copy is made: scan the shared modules now, in the
+        background (those among ``first`` before the others), and send each scan of one
+        (close the sender when nothing more will be scanned for the copy)."""
+        return self.send_scans(sharing.sender(), sharing.modules, first)
+
+    def expect_shared(self, sharing: ScanSharing) -> None:
+        """In the copy: the shared modules come from the original; none is scanned here."""
+        self.receive_scans(sharing.receiver(), sharing.modules)
+
+    def send_scans(
+        self, sender: ScanSender, modules: frozenset[str], first: Iterable[str] = ()
+    ) -> ScanSender:
+        """``send_shared`` through ``sender`` (one end of the pipe)."""
+        self.wait()
+        self._sender = sender
+        # (A module scanned already would not be scanned again, and never sent: the copy
+        # reads it itself. There is none when the copy is made before any scan.)
+        sender.refuse(modules & self.scanned)
+        wanted = modules - self.scanned
+        self.scanned |= wanted
+        early = wanted.intersection(first)
+        self._start_worker([chunk for chunk in (early, wanted - early) if chunk])
+        return sender
+
+    def receive_scans(self, receiver: ScanReceiver, modules: frozenset[str]) -> None:
+        """``expect_shared`` from ``receiver`` (the other end)."""
+        self._receiver = receiver
+        self._expected = set(modules)
+
+    def _take_shared(self, *, wait: bool) -> None:
+        """Record the shared modules come from the original (``wait``: once each module
+        asked for has come). Those it could not scan are read here: now if they were asked
+        for, or when they are."""
+        assert self._receiver is not None
+        rows, refused, more = self._receiver.take(self._awaited, wait=wait)
+        fresh = {module: found for module, found in rows.items() if module not in self.scanned}
+        self._record_rows(fresh)
+        self.scanned |= set(fresh)
+        self._expected -= set(rows) | refused
+        if not more:
+            self._receiver, self._expected = None, set()
+        unread = {m for m in self._awaited - self._expected if m not in self.scanned}
+        self._awaited &= self._expected
+        self.scanned |= unread
+        if unread:
+            self._read(unread)
 
     def settle(self) -> None:
         """Let every scan finish (prefetched batches nobody asked for are dropped)."""
@@ -259,24 +336,38 @@ class ScopedGraph:
         self.wait()
         if self._prefetch is not None:
             self._take_prefetched(every=True)
+        if self._receiver is not None:  # (every shared module: the copy waits for none)
+            self._awaited |= self._expected
+            self._take_shared(wait=True)
         clone = self.__class__.__new__(self.__class__)
         memo[id(self)] = clone
         for key, value in self.__dict__.items():
-            setattr(clone, key, copy.deepcopy(value, memo))
+            # (The copy neither sends scans nor waits for any: they are recorded here.)
+            shared = key in ("_sender", "_receiver")
+            setattr(clone, key, None if shared else copy.deepcopy(value, memo))
         return clone
 
     def wait(self) -> None:
-        """Let a background scan finish, and raise what it raised."""
+        """Let a background scan finish, and raise what it raised; and let the shared
+        modules asked for come."""
         if self._worker is not None:
             self._worker.join()
             self._worker = None
             failure, self._failure = self._failure, None
             if failure is not None:
                 raise failure
+        if self._awaited and self._receiver is not None:
+            self._take_shared(wait=True)
 
-    def _read_in_background(self, wanted: set[str]) -> None:
+    def _start_worker(self, chunks: list[set[str]]) -> None:
+        """Scan ``chunks``, one after the other, in a thread (queries wait for it)."""
+        self._worker = threading.Thread(target=self._read_in_background, args=(chunks,))
+        self._worker.start()
+
+    def _read_in_background(self, chunks: list[set[str]]) -> None:
         try:
-            self._read(wanted)
+            for chunk in chunks:
+                self._read(chunk)
         except BaseException as error:  # handed to the caller by ``wait``
             self._failure = error
 
@@ -304,6 +395,8 @@ class ScopedGraph:
                         f"import graph: cannot leave out {path} ({diagnostic.message})"
                     ) from None
                 self.excluded[own] = diagnostic
+                if self._sender is not None:
+                    self._sender.refuse([module])
                 pending.append([m for m in batch if m != module])
                 continue
             except BaseException as error:
@@ -324,9 +417,32 @@ class ScopedGraph:
                     self._display(path),
                     f"grimp's scanner could not read it ({first})",
                 )
+                if self._sender is not None:
+                    self._sender.refuse(batch)
                 continue
+            if self._sender is not None:
+                self._sender.offer(found)
             self._record(found, touched)
         for key in touched:  # the details of earlier scans are sorted already
+            self._details[key].sort(key=lambda detail: detail["line_number"])
+
+    def _record_rows(self, rows: dict[str, list[Row]]) -> None:
+        """Record what the original process's scans found (``ScanSender``'s rows)."""
+        touched: set[tuple[str, str]] = set()
+        for importer, found in rows.items():
+            for imported, line_number, line_contents in found:
+                self._importers[imported].add(importer)
+                self._imported[importer].add(imported)
+                touched.add((importer, imported))
+                self._details[(importer, imported)].append(
+                    {
+                        "importer": importer,
+                        "imported": imported,
+                        "line_number": line_number,
+                        "line_contents": line_contents,
+                    }
+                )
+        for key in touched:
             self._details[key].sort(key=lambda detail: detail["line_number"])
 
     def _record(self, found: dict[Any, Any], touched: set[tuple[str, str]]) -> None:

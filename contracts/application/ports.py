@@ -160,6 +160,26 @@ class OnDemandGraph(Protocol):
 
     def settle(self) -> None: ...
 
+    def share_scans(self, modules: Iterable[str]) -> Any:
+        """Before a copy of this process is made: a way to send it the scans of ``modules``
+        (the modules both processes would scan), made once, here."""
+        ...
+
+    def send_shared(self, sharing: Any) -> SharedScansSender:
+        """In this process, once the copy is made: scan the shared modules first, in the
+        background, and send them."""
+        ...
+
+    def expect_shared(self, sharing: Any) -> None:
+        """In the copy: wait for the shared modules instead of scanning them."""
+        ...
+
+
+class SharedScansSender(Protocol):
+    def close(self) -> None:
+        """Nothing more is sent: the copy scans itself whatever has not come."""
+        ...
+
 
 class Graphs(Protocol):
     def on_demand_available(self) -> bool: ...

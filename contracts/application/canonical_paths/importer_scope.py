@@ -40,19 +40,25 @@ def planned_candidates_key(root_packages: Iterable[str]) -> tuple[str, tuple[str
     return ("planned candidates", tuple(root_packages))
 
 
-def planned_work(context: RunContext, root_packages: list[str], owner: int) -> int:
-    """How many files the checks planned for the contract whose ``id`` is ``owner`` will have
-    the graph read (their candidates), once the tree is read: the measure of its work that
-    a run shares out between processes."""
+def planned_modules(
+    graph: Any, context: RunContext, root_packages: list[str], owner: int
+) -> set[str]:
+    """The modules an on-demand graph will read first for the contract whose ``id`` is
+    ``owner`` (its checks' targets and candidates), once the tree is read: what a run's two
+    processes scan once between them when both would."""
     plans = [
         plan
         for plan in context.shared.get(planned_candidates_key(root_packages), ())
         if plan.owner == owner
     ]
-    if not plans:
-        return 1
-    index = RecordIndex.of(context.prefilter_planned(root_packages), context.shared)
-    return 1 + sum(len(index.spelling(plan.triggers)) for plan in plans)
+    if not plans or not isinstance(graph, OnDemandGraph):
+        return set()
+    scope = ImporterScope(graph, context.index(root_packages), context.shared)
+    scope.records = context.prefilter_planned(root_packages)
+    modules: set[str] = set()
+    for plan in plans:
+        modules |= scope.candidates(plan.triggers, plan.targets)
+    return modules
 
 
 class CandidatePlan(Struct, frozen=True):
@@ -99,7 +105,7 @@ class ImporterScope:
         self.covered |= set(names)
         if self.graph is None:
             return
-        modules = self._candidates(self.triggers, targets)
+        modules = self.candidates(self.triggers, targets)
         self.graph.read_imports_of(background=True, modules=modules)
 
     def prefetch(self, planned: Iterable[CandidatePlan]) -> None:
@@ -107,9 +113,11 @@ class ImporterScope:
         to come (each reads them itself otherwise, and waits for them)."""
         if self.graph is None:
             return
-        self.graph.prefetch([self._candidates(plan.triggers, plan.targets) for plan in planned])
+        self.graph.prefetch([self.candidates(plan.triggers, plan.targets) for plan in planned])
 
-    def _candidates(self, triggers: Iterable[str], targets: Iterable[str]) -> set[str]:
+    def candidates(self, triggers: Iterable[str], targets: Iterable[str]) -> set[str]:
+        """The modules to read for a check: its targets, every module whose record spells
+        one of its triggers, and those without a readable record."""
         module_at, unreadable = self._graph_view()
         modules = {*targets, *unreadable}
         modules.update(module_at[p] for p in self.index.spelling(triggers) if p in module_at)
