@@ -22,6 +22,7 @@ from .application.canonical_paths.analysis import (
     CanonicalImportAnalysis,
     CanonicalImportOptions,
     memo_name_of,
+    work_out_shared,
 )
 from .application.canonical_paths.importer_scope import planned_modules
 from .application.context import RunContext
@@ -111,6 +112,10 @@ class _CanonicalContract(ReportingContract):
         cannot tell), once the tree is read: the measure of its work that a run shares out
         between processes, and what they would both read."""
         return planned_modules(graph, context, root_packages_of(self.session_options), id(self))
+
+    def work_out_shared(self, graph: Any, context: RunContext) -> None:
+        """Before a copy of the process is made: what its checks share, worked out once."""
+        work_out_shared(graph, context, root_packages_of(self.session_options))
 
     def has_kept_findings(self, context: RunContext) -> bool:
         """Whether every façade's findings of an earlier run are kept (they may still be out

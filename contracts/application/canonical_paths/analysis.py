@@ -92,6 +92,18 @@ def memo_name_of(canonical_module: str) -> str:
     return f"findings-canonical-{canonical_module}"
 
 
+def work_out_shared(graph: Any, context: RunContext, root_packages: list[str]) -> None:
+    """Work out now what the run's checks on these roots work out on first use and share
+    (the files by imported name, the walked files; the modules a check runs with): a copy
+    of the process made next inherits it, instead of working it out again."""
+    from ..pipeline import file_walk
+    from . import classify, missing_exports, shims, source_facts  # noqa: F401 (as ``_analyse``)
+
+    records = context.prefilter_planned(root_packages)
+    RecordIndex.of(records, context.shared).importing(())  # (the index by name, built now)
+    file_walk.walked_files(context.index(root_packages), graph.modules, context)
+
+
 class CanonicalImportAnalysis:
     def __init__(
         self,

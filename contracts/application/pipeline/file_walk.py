@@ -104,20 +104,7 @@ class FileWalk:
         return kept[1]
 
     def _files(self) -> list[WalkedFile]:
-        """Every file with its module and whether the graph holds it: the same for every
-        contract of a run on this graph, so worked out once."""
-        key = ("walked files", id(self.index))
-        kept = self.context.shared.get(key)
-        if kept is not None and kept[0] is self.graph_modules:
-            return kept[1]
-        files = []
-        for path in self.index.files():
-            module = self.index.module_of(path) or path.stem
-            in_graph = module in self.graph_modules and self.index.path_of(module) == path
-            files.append(WalkedFile(path, module, in_graph))
-        # (The module set is kept with them: its identity is what they were worked out for.)
-        self.context.shared[key] = (self.graph_modules, files)
-        return files
+        return walked_files(self.index, self.graph_modules, self.context)
 
     def checked(self) -> None:
         """The file needed no closer look: the prefilter already rules everything out."""
@@ -144,3 +131,22 @@ class FileWalk:
 
     def _skip(self, reason: str) -> None:
         self.coverage.skipped[reason] = self.coverage.skipped.get(reason, 0) + 1
+
+
+def walked_files(
+    index: ModuleIndex, graph_modules: set[str], context: RunContext
+) -> list[WalkedFile]:
+    """Every file with its module and whether the graph holds it: the same for every
+    contract of a run on this graph, so worked out once."""
+    key = ("walked files", id(index))
+    kept = context.shared.get(key)
+    if kept is not None and kept[0] is graph_modules:
+        return kept[1]
+    files = []
+    for path in index.files():
+        module = index.module_of(path) or path.stem
+        in_graph = module in graph_modules and index.path_of(module) == path
+        files.append(WalkedFile(path, module, in_graph))
+    # (The module set is kept with them: its identity is what they were worked out for.)
+    context.shared[key] = (graph_modules, files)
+    return files
