@@ -68,11 +68,11 @@ def check_all(
         checked = check(own, 1)
         if isinstance(graph, OnDemandGraph):
             graph.settle()
-        context.parsed_files |= _parsed_files(graph, index, built.excluded)
+        context.parsed_files |= _parsed_files(_read_whole(graph), index, built.excluded)
         if sender is not None:
             sender.close()  # (sent long ago, unless a shared module was never read here)
         if copy is not None:
-            checked += _take_copy(copy, check, theirs, len(own) + 1, built, context)
+            checked += _take_copy(copy, check, theirs, len(own) + 1, index, built, context)
     except BaseException:  # (an error, or an interrupt): the copy is not left running
         if sender is not None:
             sender.close()
@@ -155,7 +155,8 @@ class _CopyOutcome(Struct):
 
     checked: list[Checked]
     excluded: dict[Path, Diagnostic]
-    parsed: set[Path]
+    scanned: set[str]  # the modules grimp's parser read whole there
+    vouched: list[str]  # the other files parsed whole there (``RunContext.parsed_files``)
     memo_problems: list[tuple[Path, str]]
     prefilter_problems: list[tuple[Path, str]]
 
@@ -184,7 +185,9 @@ def _start_copy(
         return _CopyOutcome(
             checked=checked,
             excluded=dict(built.excluded),
-            parsed=context.parsed_files | _parsed_files(graph, index, built.excluded),
+            # (Module names and text: a path takes ten times as long to load.)
+            scanned=_read_whole(graph),
+            vouched=sorted(str(path) for path in context.parsed_files),
             memo_problems=ports.memo.problems[memo_seen:],
             prefilter_problems=ports.prefilter.problems[prefilter_seen:],
         )
@@ -197,6 +200,7 @@ def _take_copy(
     check: Callable[..., list[Checked]],
     share: list[Pair],
     first: int,
+    index: ModuleIndex,
     built: BuiltGraph,
     context: RunContext,
 ) -> list[Checked]:
@@ -208,15 +212,23 @@ def _take_copy(
         return check(share, first)
     for path, diagnostic in outcome.excluded.items():
         built.excluded.setdefault(path, diagnostic)
-    context.parsed_files |= outcome.parsed
+    context.parsed_files |= _parsed_files(outcome.scanned, index, built.excluded)
+    context.parsed_files |= {Path(text) for text in outcome.vouched}
     context.ports.memo.problems += outcome.memo_problems
     context.ports.prefilter.problems += outcome.prefilter_problems
     return outcome.checked
 
 
-def _parsed_files(graph: Any, index: ModuleIndex, excluded: dict[Path, Diagnostic]) -> set[Path]:
-    """The files whose every line grimp's parser read (the modules an on-demand graph
-    scanned, or every module of a whole graph), those it had to leave out excepted."""
-    modules = graph.scanned if isinstance(graph, OnDemandGraph) else graph.modules
+def _read_whole(graph: Any) -> set[str]:
+    """The modules grimp's parser read whole: those an on-demand graph scanned, or every
+    module of a whole graph."""
+    return set(graph.scanned if isinstance(graph, OnDemandGraph) else graph.modules)
+
+
+def _parsed_files(
+    modules: set[str], index: ModuleIndex, excluded: dict[Path, Diagnostic]
+) -> set[Path]:
+    """The files of ``modules`` whose every line grimp's parser read, those it had to leave
+    out excepted."""
     paths = {index.path_of(module) for module in modules}
     return {path for path in paths if path is not None and path not in excluded}
