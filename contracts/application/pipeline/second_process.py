@@ -74,10 +74,10 @@ def check_all(
         if copy is not None:
             checked += _take_copy(copy, check, theirs, len(own) + 1, index, built, context)
     except BaseException:  # (an error, or an interrupt): the copy is not left running
+        if copy is not None:
+            copy.cancel()  # (first: a scan being sent to it then ends at once)
         if sender is not None:
             sender.close()
-        if copy is not None:
-            copy.cancel()
         raise
     finally:
         context.checking = None
