@@ -18,7 +18,13 @@ from ..application.ports import BuiltGraph, ModuleIndex
 from ..domain import rules
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
-from .grimp_internals import FoundPackage, ModuleFinder, module_finder, use_module_finder
+from .grimp_internals import (
+    FoundPackage,
+    ModuleFinder,
+    module_finder,
+    off_the_main_thread,
+    use_module_finder,
+)
 
 # (Two wordings: without a coding line, and with one: "… with encoding 'utf-8'".)
 _DECODE_FAILURE = re.compile(
@@ -117,7 +123,8 @@ def build_graph(
         while True:
             use_module_finder(_FilteringModuleFinder(modules))
             try:
-                graph = grimp.build_graph(
+                graph = off_the_main_thread(  # (Ctrl-C then stops the wait, not grimp)
+                    grimp.build_graph,
                     *index.roots,
                     cache_dir=cache_dir,
                     include_external_packages=include_external_packages,

@@ -11,6 +11,7 @@ finder the whole graph is built, as plain grimp would.
 from __future__ import annotations
 
 import inspect
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,7 @@ __all__ = [
     "ModuleFinder",
     "find_packages",
     "module_finder",
+    "off_the_main_thread",
     "on_demand_reading_available",
     "scan_imports",
     "use_module_finder",
@@ -73,5 +75,36 @@ def use_module_finder(finder: Any) -> None:
 
 
 def scanner() -> Callable[..., Any]:
+    """grimp's import scanner (see ``off_the_main_thread``)."""
     assert scan_imports is not None
-    return scan_imports
+    scan = scan_imports
+
+    def scan_off_the_main_thread(*args: Any, **kwargs: Any) -> Any:
+        return off_the_main_thread(scan, *args, **kwargs)
+
+    return scan_off_the_main_thread
+
+
+def off_the_main_thread(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``call(*args, **kwargs)``, run in a thread of its own when called from the main
+    thread. Ctrl-C is handled in the main thread, at its next Python step, and grimp's
+    scanner makes Python objects for what it found: one interrupted in the middle panics,
+    and Rust prints a message and a stack before the run can say it was interrupted. The
+    main thread waits for the call instead, and Ctrl-C interrupts the wait."""
+    if threading.current_thread() is not threading.main_thread():
+        return call(*args, **kwargs)
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, call(*args, **kwargs)))
+        except BaseException as error:  # raised in the caller's thread below
+            outcome.append((False, error))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
