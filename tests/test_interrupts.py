@@ -146,3 +146,24 @@ def test_an_interrupt_during_a_scan_stops_the_wait_not_the_scanner(dense: Path) 
         pytest.skip("the scan of 2,000 dense files ended before the interrupt came")
     assert done.stdout == "interrupted\n", done.stderr[-2000:]
     assert "panicked" not in done.stderr, done.stderr[-2000:]
+
+
+def test_an_interrupt_its_parent_ignores_is_ignored(dense: Path) -> None:
+    """A command started with Ctrl-C ignored (a background job of a script, ``nohup``) keeps
+    ignoring it, as lint-imports does: it finishes its check and reports."""
+    process = subprocess.Popen(
+        [script("ssot-imports"), "check", "--no-cache"],
+        cwd=dense,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    for _ in range(5):  # (during its start, and while it checks)
+        time.sleep(0.1)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err[-2000:]  # (the planted violations)
+    assert "interrupted" not in err
+    assert "violation" in out
