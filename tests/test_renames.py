@@ -187,6 +187,64 @@ SAFE = {
             return Manager(), Manager()
         """,
     ),
+    "a type-checking import below the preferred name's import goes, with its if": (
+        """\
+        from __future__ import annotations
+
+        from typing import TYPE_CHECKING
+
+        from pkg.core.api import Manager
+
+        if TYPE_CHECKING:
+            from pkg.core.impl import Impl as Handle
+
+
+        def use(handle: Handle) -> Manager:
+            return Manager()
+        """,
+        """\
+        from __future__ import annotations
+
+        from typing import TYPE_CHECKING
+
+        from pkg.core.api import Manager
+
+
+        def use(handle: Manager) -> Manager:
+            return Manager()
+        """,
+    ),
+    "a type-checking import among others goes alone": (
+        """\
+        from __future__ import annotations
+
+        import typing
+
+        from pkg.core.api import Manager
+
+        if typing.TYPE_CHECKING:
+            from pkg.app.fakes import Fake
+            from pkg.core.impl import Impl
+
+
+        def use(impl: Impl, fake: Fake) -> Manager:
+            return Manager()
+        """,
+        """\
+        from __future__ import annotations
+
+        import typing
+
+        from pkg.core.api import Manager
+
+        if typing.TYPE_CHECKING:
+            from pkg.app.fakes import Fake
+
+
+        def use(impl: Manager, fake: Fake) -> Manager:
+            return Manager()
+        """,
+    ),
     "a dead fallback below a canonical import, with several handlers": (
         """\
         from pkg.core.api import Manager
@@ -357,6 +415,23 @@ REFUSED = {
         "except ImportError:\n    Impl = None\n    print('no impl')\n\nx = Impl\n",
         "`Manager` is also imported in another block of this scope (the `try` on line 3 does "
         "more than this import and a fallback for it)",
+    ),
+    "a type-checking import above the preferred name's import": (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg.core.impl import Impl\n"
+        "\nfrom pkg.core.api import Manager\n\nx: 'Impl' = Manager()\n",
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from pkg.core.api import Manager as Impl\n"
+        "\nfrom pkg.core.api import Manager\n\nx: 'Impl' = Manager()\n",
+        "`Manager` is also imported in another block of this scope (the `if TYPE_CHECKING:` on "
+        "line 3 comes before the module's own import of it)",
+    ),
+    "a type-checking import with an else": (
+        "from typing import TYPE_CHECKING\n\nfrom pkg.core.api import Manager\n\n"
+        "if TYPE_CHECKING:\n    from pkg.core.impl import Impl\nelse:\n    Impl = object\n",
+        "from typing import TYPE_CHECKING\n\nfrom pkg.core.api import Manager\n\n"
+        "if TYPE_CHECKING:\n    from pkg.core.api import Manager as Impl\nelse:\n"
+        "    Impl = object\n",
+        "`Impl` is also bound on line 8",
     ),
     "read where the new name is imported again": (
         "from pkg.core.impl import Impl\n\n\ndef f():\n    x = Impl\n"

@@ -621,26 +621,31 @@ def _drop_dead_fallbacks(
     tree: ast.Module,
     plan: RenamePlan,
 ) -> str | None:
-    """``from a import X`` at module level, then ``try: from b import Old`` / ``except
-    ImportError: Old = None`` binding the same object, renamed to ``X``: the ``try`` can only
-    fail where the first import already did, so it goes whole, and the uses read ``X``.
-    Done (None) when every other binder is such a ``try`` (nothing else in it, no other edit
-    there), below an import of the new name in the module's own body; otherwise what keeps a
-    ``try`` there (" (…)"), or "" when no ``try`` is concerned."""
+    """``from a import X`` at module level, then an import of the same object renamed to
+    ``X`` that can only repeat it: in ``try: from b import Old`` / ``except ImportError: Old =
+    None`` (the ``try`` can only fail where the first import already did), or in ``if
+    TYPE_CHECKING: from b import Old`` (what the checker reads there, the module binds
+    already). That import goes (with its ``try``, or with its ``if`` when nothing else is
+    in it), and the uses read ``X``. Done (None) when every other binder is such an import
+    (no other edit where it goes), below an import of the new name in the module's own body;
+    otherwise what keeps it there (" (…)"), or "" when no such import is concerned."""
     direct = [(o, item) for o, item in binders.values() if o.statement in tree.body]
     others = [(o, item) for o, item in binders.values() if o.statement not in tree.body]
     if not direct or not others:
         return ""
     first = min(o.line for o, _ in direct)
-    dead: list[tuple[_Accepted, ast.Try]] = []
+    dead: list[tuple[_Accepted, ast.stmt]] = []
     for occurrence, item in others:
-        statement = occurrence.in_try
-        if item is None or statement is None or statement not in tree.body:
+        if item is None:
             return ""
-        where = f"the `try` on line {statement.lineno}"
+        gone = _repeating_import(occurrence, tree)
+        if gone is None:
+            return ""
+        statement, what = gone
+        where = f"{what} on line {statement.lineno}"
         if statement.lineno < first:
             return f" ({where} comes before the module's own import of it)"
-        if not _is_dead_fallback(statement, occurrence):
+        if isinstance(statement, ast.Try) and not _is_dead_fallback(statement, occurrence):
             return f" ({where} does more than this import and a fallback for it)"
         last = statement.end_lineno or statement.lineno
         if any(statement.lineno <= e.line <= last and k != item.key for k, e in index.edit_list):
@@ -651,15 +656,50 @@ def _drop_dead_fallbacks(
         last = statement.end_lineno or statement.lineno
         plan.changes += [c for c in item.changes if not statement.lineno - 1 <= c.line < last]
         lines = index.source_lines
-        gone = list(range(statement.lineno - 1, last))
-        if gone[0] > 0 and last < len(lines) and not lines[gone[0] - 1].strip():
-            gone += [last] if not lines[last].strip() else []  # one blank line goes with it
+        gone_lines = list(range(statement.lineno - 1, last))
+        if gone_lines[0] > 0 and last < len(lines) and not lines[gone_lines[0] - 1].strip():
+            gone_lines += [last] if not lines[last].strip() else []  # one blank line goes too
         plan.changes += [
-            SpanChange(number, 0, len(lines[number].rstrip("\r\n")), DROPPED) for number in gone
+            SpanChange(number, 0, len(lines[number].rstrip("\r\n")), DROPPED)
+            for number in gone_lines
         ]
         plan.removed.add(item.key)
         plan.done.add(item.key)
     return None
+
+
+def _repeating_import(occurrence: _Occurrence, tree: ast.Module) -> tuple[ast.stmt, str] | None:
+    """What goes with an import binding one name that a module-level import binds already,
+    and how to name it: the ``try`` around it (checked further by ``_is_dead_fallback``);
+    for one in a module-level ``if TYPE_CHECKING:`` without ``else``, that ``if`` when the
+    import is all it holds, or else the import alone (when it binds that one name). None:
+    neither."""
+    if occurrence.in_try is not None:
+        statement = occurrence.in_try
+        return (statement, "the `try`") if statement in tree.body else None
+    site = occurrence.statement
+    if site is None or len(site.names) != 1:
+        return None
+    for statement in tree.body:
+        if isinstance(statement, ast.If) and site in statement.body:
+            if statement.orelse or not _is_type_checking(statement.test):
+                return None
+            if statement.body == [site]:
+                return statement, "the `if TYPE_CHECKING:`"
+            return site, "the import"
+    return None
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (the condition type checkers assume)."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return (
+        isinstance(test, ast.Attribute)
+        and test.attr == "TYPE_CHECKING"
+        and isinstance(test.value, ast.Name)
+        and test.value.id in ("typing", "typing_extensions")
+    )
 
 
 def _is_dead_fallback(statement: ast.Try, site: _Occurrence) -> bool:
