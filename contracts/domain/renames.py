@@ -26,6 +26,7 @@ from .edits import AttributeEdit, Edit, FromImportEdit, StringEdit
 from .modules import resolve_relative
 from .parsing import split_lines
 from .span_edits import DROPPED, SpanChange
+from .statements import is_type_checking_test
 
 # The key of an edit that drops an import no finding names (merged into an earlier one).
 MERGED = "merged-import:"
@@ -682,24 +683,12 @@ def _repeating_import(occurrence: _Occurrence, tree: ast.Module) -> tuple[ast.st
         return None
     for statement in tree.body:
         if isinstance(statement, ast.If) and site in statement.body:
-            if statement.orelse or not _is_type_checking(statement.test):
+            if statement.orelse or not is_type_checking_test(statement.test):
                 return None
             if statement.body == [site]:
                 return statement, "the `if TYPE_CHECKING:`"
             return site, "the import"
     return None
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (the condition type checkers assume)."""
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    return (
-        isinstance(test, ast.Attribute)
-        and test.attr == "TYPE_CHECKING"
-        and isinstance(test.value, ast.Name)
-        and test.value.id in ("typing", "typing_extensions")
-    )
 
 
 def _is_dead_fallback(statement: ast.Try, site: _Occurrence) -> bool:
