@@ -168,6 +168,17 @@ def _read_only_config_folder(project: Project) -> None:
     project.root.chmod(0o555)
 
 
+def _unreadable_config(project: Project) -> None:
+    project.write("pkg/app/user.py", FRAGMENTED)
+    (project.root / ".importlinter").chmod(0)
+
+
+def _config_not_utf8(project: Project) -> None:
+    project.write("pkg/app/user.py", FRAGMENTED)
+    config = project.root / ".importlinter"
+    config.write_bytes(config.read_bytes() + b"# caf\xe9\n")
+
+
 def _broken_baseline(project: Project) -> None:
     project.write(".ssot-imports-baseline.json", '{"version": 1, "violations": [')
 
@@ -262,6 +273,23 @@ FAULTS = [
         as_user=True,
     ),
     Fault("a broken baseline file", _broken_baseline, 2, 0, 0, message="baseline "),
+    Fault(
+        "an unreadable config",
+        _unreadable_config,
+        2,
+        2,
+        2,
+        message=".importlinter: cannot read the file: Permission denied",
+        as_user=True,
+    ),
+    Fault(
+        "a config that is not UTF-8",
+        _config_not_utf8,
+        2,
+        2,
+        2,
+        message=".importlinter: cannot read the file: not UTF-8 (invalid continuation byte)",
+    ),
     Fault(
         "--path names a file",
         _path_is_a_file,

@@ -160,8 +160,10 @@ def read_config(path: Path) -> Config:
         options = api.read_configuration(str(path))
     except (configparser.Error, tomllib.TOMLDecodeError) as error:
         raise UsageError(_malformed(path, error)) from None
-    except (FileNotFoundError, UnicodeDecodeError, OSError) as error:
-        raise UsageError(f"{path}: cannot read an [importlinter] section ({error})") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: cannot read the file: not UTF-8 ({error.reason})") from None
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the file: {error.strerror}") from None
     except KeyError as error:  # import-linter's reader, without root_packages or root_package
         raise UsageError(
             f"{path}: [importlinter] sets no root_packages (one package per line; "
