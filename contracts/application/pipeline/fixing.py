@@ -125,9 +125,13 @@ def run_fix(
     rewrites = context.ports.workers.map(_rewrite, readings, len(order), size)
     if context.ports.workers.used > 1:
         exposure.scan()  # now, while the workers boot and take the first files
+    # (A tenth of the files at a time: --verbose writes a line per report, and a log of a
+    # thousand lines for a thousand files says no more than ten.)
+    step = max(1, len(order) // 10)
     for number, (relative, rewrite) in enumerate(zip(order, rewrites, strict=True), 1):
         rewrite = _with_exposure(rewrite, exposure)
-        request.progress(f"fixing files: {number}/{len(order)}")
+        if number % step == 0 or number == len(order):
+            request.progress(f"fixing files: {number}/{len(order)}")
         outcome, missed = _write(
             files,
             before.project_root,
