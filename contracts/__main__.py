@@ -8,8 +8,8 @@ the traceback of whatever module was being imported.
 
 from __future__ import annotations
 
+import _signal  # (``signal`` itself loads ``enum`` first: a Ctrl-C then was a traceback)
 import os
-import signal
 import sys
 
 
@@ -21,9 +21,9 @@ def _interrupted_while_starting(signum: int, frame: object) -> None:
 def main() -> None:
     # Python's own handler means Ctrl-C is to stop the command. A parent may have told it to
     # ignore Ctrl-C instead (a background job of a script): then it stays ignored.
-    stoppable = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    stoppable = _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler
     if stoppable:
-        signal.signal(signal.SIGINT, _interrupted_while_starting)
+        _signal.signal(_signal.SIGINT, _interrupted_while_starting)
     from .cli import run  # (the tool itself: what takes a while to load)
 
     run(on_start=_stop_on_ctrl_c if stoppable else lambda: None)
@@ -31,7 +31,7 @@ def main() -> None:
 
 def _stop_on_ctrl_c() -> None:
     """From here on the command turns Ctrl-C into one line and exit code 130."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
 
 
 if __name__ == "__main__":  # not when a worker process imports it

@@ -167,3 +167,15 @@ def test_an_interrupt_its_parent_ignores_is_ignored(dense: Path) -> None:
     assert process.returncode == 1, err[-2000:]  # (the planted violations)
     assert "interrupted" not in err
     assert "violation" in out
+
+
+def test_the_command_loads_nothing_before_its_interrupt_handler() -> None:
+    """Until ``main`` installs its handler, Ctrl-C is Python's: a traceback of whatever module
+    was loading. Loading the command's entry module adds no module but the package and the
+    entry module themselves (``signal`` would load ``enum`` first: a few milliseconds)."""
+    probe = (
+        "import sys; before = set(sys.modules); import ssot_imports.__main__; "
+        "print(sorted(set(sys.modules) - before))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "['ssot_imports', 'ssot_imports.__main__']", done.stderr
