@@ -3,9 +3,11 @@
 Each contract's findings are the same whichever process checks it, or checked alone
 (``--contract``): a contract reads whatever may matter to it. So on a machine with two CPUs,
 once the tree is read and before any import is scanned, a copy of the process takes the later
-contracts (about half of the work, as the contracts measure it) and sends its results back.
-If the copy fails (a contract raises there, or it dies), its contracts are checked here, in
-order: the run's error is the first contract's, as in one process.
+contracts (about half of the work, as the contracts' planned modules measure it) and sends its
+results back. The modules the contracts of both processes will read are scanned once, here, and
+sent to the copy as each scan ends (``OnDemandGraph.share_scans``). If the copy fails (a
+contract raises there, or it dies), its contracts are checked here, in order: the run's error
+is the first contract's, as in one process.
 """
 
 from __future__ import annotations
@@ -85,11 +87,11 @@ def check_all(
 
 
 def _worth_a_copy(pairs: list[Pair], graph: Any, context: RunContext) -> bool:
-    """Whether a copy of this process should check some of the contracts meanwhile: enough
-    of them have work to do, all are ours, the graph is read on demand and nothing of it yet
-    (the copy scans what its contracts need), and a copy can be made here. Each contract's
-    findings are the same checked here, in a copy, or alone (``--contract``): a contract
-    reads whatever may matter to it."""
+    """Whether a copy of this process should check some of the contracts meanwhile: enough of them
+    have work to do, all are ours, the graph is read on demand and nothing of it yet (the
+    copy scans what its contracts need, but for what this one sends it), and a copy can be
+    made here. Each contract's findings are the same checked here, in a copy, or alone
+    (``--contract``): a contract reads whatever may matter to it."""
     if not all(isinstance(contract, FindingsContract) for _, contract in pairs):
         return False
     if not isinstance(graph, OnDemandGraph) or graph.scanned:
