@@ -57,6 +57,10 @@ def finish(project: Project) -> tuple[list[dict], list[dict], str]:
     assert again.out.splitlines()[0] == "fixed 0 violations in 0 files"
     # Every finding left is listed with its reason.
     assert "not fixable automatically" not in fixed.out
+    # The check promised nothing that `fix` left undone: no finding it called safe to fix is
+    # left, and none of those left is called so (the check plans the renames as `fix` does).
+    promised = {v["fingerprint"] for v in before if v["fix_safety"] == "safe"}
+    assert [v for v in after if v["fingerprint"] in promised or v["fix_safety"] == "safe"] == []
     for violation in after:
         assert f"{violation['path']}:{violation['line']}: {violation['code']}" in fixed.out
     return before, after, fixed.out
@@ -91,10 +95,11 @@ def test_rewrites_from_statements_cut_out_equal_those_from_whole_files(
 ) -> None:
     """`fix` parses only the top-level statements an edit or a rename concerns; every
     rewrite (the diff of a dense tree with five roots, and the demo's) is the one a parse of
-    the whole file gives."""
+    the whole file gives. So does the check, which plans the renames `fix` will make (fewer
+    statements still: no import that spells none of the names)."""
     import shutil
 
-    from ssot_imports.application.pipeline import fixing
+    from ssot_imports.application.pipeline import fixing, rename_preview
 
     dense = Project(tmp_path / "dense")
     dense.root.mkdir()
@@ -104,12 +109,24 @@ def test_rewrites_from_statements_cut_out_equal_those_from_whole_files(
     shutil.copytree(EXAMPLES, demo, ignore=shutil.ignore_patterns(".*cache*", "__pycache__"))
     for project in (dense, Project(demo)):
         cut = project.cli("fix", "--no-cache", "--diff", "--jobs", "1")
+        checked = project.cli("check", "--no-cache", "--format", "json")
         with monkeypatch.context() as patched:
-            patched.setattr(fixing, "_statements_needed", lambda text, edits: None)
+            for module in (fixing, rename_preview):
+                patched.setattr(module, "statements_needed", lambda *args, **options: None)
             whole = project.cli("fix", "--no-cache", "--diff", "--jobs", "1")
+            checked_whole = project.cli("check", "--no-cache", "--format", "json")
         assert cut.out.count("\n+++ ") >= 5
         assert cut.out == whole.out
+        assert _without_timings(checked.out) == _without_timings(checked_whole.out)
         if project is dense:
             # Worker processes rewrite what this process does (asked for: a tree this small
             # stays in this process by default).
             assert project.cli("fix", "--no-cache", "--diff", "--jobs", "2").out == cut.out
+
+
+def _without_timings(report: str) -> dict:
+    data = json.loads(report)
+    del data["timings"]
+    for contract in data["contracts"]:
+        del contract["duration_ms"]
+    return data

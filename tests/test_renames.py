@@ -450,13 +450,28 @@ REFUSED = {
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_unsafe_renames_keep_the_as_and_say_why(project: Project, case: str) -> None:
+    """``check`` promises what ``fix`` does: before the fix, the finding says the name is kept
+    and why, and suggests the ``as``; after it, the renamed import left has no safe fix (an
+    unsafe one when ``--unsafe-fixes`` would make the rename), with the same reason."""
     before, after, reason = REFUSED[case]
+    project.write("pkg/app/consumer.py", before)
+    [found] = [v for v in project.check().violations if v.path == "pkg/app/consumer.py"]
+    assert (found.code, found.fix_safety) == ("SSOT001", "safe")
+    assert found.message.endswith(f"(the file calls it `Impl`: `fix` keeps that name, as {reason})")
+    assert f"    {found.suggestion}\n" in after or f"{found.suggestion}\n" in after.splitlines(True)
     text, result = fix(project, before)
     assert text == after
     assert result.code == 1
     left = [line.strip() for line in result.out.splitlines()[2:] if line.startswith("  ")]
     assert left[-1].startswith("pkg/app/consumer.py:")
-    assert left[-1].endswith(f"SSOT005 renamed-import: `Impl` was kept: {reason}")
+    [kept] = [v for v in project.check().violations if v.path == "pkg/app/consumer.py"]
+    assert kept.code == "SSOT005"
+    if "--unsafe-fixes" in reason:
+        assert (kept.fix_safety, kept.unfixable_reason) == ("unsafe", None)
+        assert left[-1].endswith(f"SSOT005 renamed-import: `Impl` was kept: {reason}")
+    else:
+        assert (kept.fixable, kept.unfixable_reason) == (False, f"`fix` keeps `Impl`, as {reason}")
+        assert left[-1].endswith(f"SSOT005 renamed-import: `fix` keeps `Impl`, as {reason}")
 
 
 def test_the_preferred_name_bound_otherwise_keeps_the_as(project: Project) -> None:
@@ -583,8 +598,8 @@ def test_a_module_read_from_a_string_is_kept(project: Project) -> None:
     text, result = fix(project, source)
     assert text == source
     assert result.out.splitlines()[-1] == (
-        "  pkg/app/consumer.py:1: SSOT003 shim-import: `compat` was kept: `compat` is spelled "
-        "in a string on line 4"
+        "  pkg/app/consumer.py:1: SSOT003 shim-import: `fix` keeps `compat.Manager`, as `compat` "
+        "is spelled in a string on line 4"
     )
 
 
@@ -683,3 +698,27 @@ def test_a_loaded_module_is_judged_by_its_uses_anywhere_in_the_file(project: Pro
     project.write("pkg/app/consumer.py", head + filler + tail.replace("helper", "Impl"))
     (violation,) = project.check().violations
     assert (violation.unfixable_reason, violation.fix_safety) == (None, "unsafe")
+
+
+def test_a_rename_fix_would_refuse_is_not_promised(project: Project) -> None:
+    """A finding whose only fix is the rename (SSOT006 here) has no fix when ``fix`` would keep
+    the name: the check says why, and ``fix`` leaves the file as it is."""
+    project.write("pkg/app/fakes.py", "class Fake:\n    pass\n")
+    source = "from pkg.app.fakes import Fake as Manager\n\nManager = Manager or None\n"
+    project.write("pkg/app/consumer.py", source)
+    [found] = [v for v in project.check().violations if v.path == "pkg/app/consumer.py"]
+    assert (found.code, found.fixable, found.unfixable_reason) == (
+        "SSOT006",
+        False,
+        "`fix` keeps `Manager`, as `Manager` is also bound on line 3",
+    )
+    text, result = fix(project, source)
+    assert text == source
+    assert result.out.splitlines()[0] == "fixed 0 violations in 0 files"
+    # Without the second binding the same finding is fixable, and fixed.
+    source = "from pkg.app.fakes import Fake as Manager\n\nmade = Manager()\n"
+    project.write("pkg/app/consumer.py", source)
+    [found] = [v for v in project.check().violations if v.path == "pkg/app/consumer.py"]
+    assert (found.code, found.fix_safety) == ("SSOT006", "safe")
+    text, _ = fix(project, source)
+    assert text == "from pkg.app.fakes import Fake\n\nmade = Fake()\n"

@@ -44,6 +44,8 @@ def edit_to_json(edit: Edit | None) -> dict[str, Any] | None:
             value = asdict(value)
         elif name == "attributes" and not value and not isinstance(edit, ChainEdit):
             continue  # an import edit's attribute renames, written only when there are some
+        elif name == "unsafe_rename" and not value:
+            continue  # written only when it is so
         data[name] = value
     return data
 

@@ -37,6 +37,9 @@ class FromImportEdit(Struct, frozen=True):
     # The preferred local name: ``fix`` binds it instead of ``local`` and renames the uses,
     # when that provably keeps the file's meaning; otherwise it applies ``names`` as they are.
     rename_to: str | None = None
+    # The rename alone is unsafe (it changes an ``__all__``): a plain ``fix`` keeps ``local``,
+    # as the suggestion shows; ``fix --unsafe-fixes`` renames.
+    unsafe_rename: bool = False
     # Unsafe: the fix can change behaviour; ``fix`` applies it only with ``--unsafe-fixes``.
     safe: bool = True
     # The canonical module does not export ``name`` yet: ``fix`` adds it there first.
@@ -64,7 +67,8 @@ class FromImportEdit(Struct, frozen=True):
     def render(self) -> str:
         if not self.names:  # dropped: another import binds the same object already
             return f"# {self.local} is imported from {self.module} already"
-        names = ", ".join(n.render() for n in self.preferred_names)
+        shown = self.names if self.unsafe_rename else self.preferred_names
+        names = ", ".join(n.render() for n in shown)
         return f"from {self.module} import {names}"
 
 

@@ -437,11 +437,12 @@ def plan_renames(
     exposed: Callable[[str], str | None] = lambda name: None,
     package: bool = False,
     unsafe: bool = False,
+    lines: list[str] | None = None,
 ) -> RenamePlan:
     """For each ``FromImportEdit`` with ``rename_to``: the edit binding the new name and the
     renamed uses, or why not. ``module`` is the file's module name; ``exposed(name)`` says why
     a module-level ``name`` may be read from outside the file (another module importing or
-    patching it), or None.
+    patching it), or None; ``lines``, the text's lines, when they are split already.
 
     When several imports end up binding the same object under the same name in one block,
     the first stays and the others are dropped (``plan.extra`` holds the edits dropping
@@ -471,7 +472,7 @@ def plan_renames(
         if isinstance(edit, FromImportEdit)
     }
     index.edit_list = list(edits)
-    lines = split_lines(text)
+    lines = split_lines(text) if lines is None else lines
     index.source_lines = lines
     leaf = module.rpartition(".")[2]
     accepted: list[_Accepted] = []

@@ -184,7 +184,10 @@ RENAMED_IMPORT = Rule(
     "provably keeps the meaning: the name is bound once, by that import, in its scope; the "
     "preferred name means nothing else there; no string spells it as a name or dotted path "
     "(`__all__`, `getattr`, `mock.patch`); and, at module level, no other file imports or "
-    "patches it from this module. Otherwise the `as` stays and `fix` says why. Set "
+    "patches it from this module. Otherwise the `as` stays and the finding says why before "
+    "`fix` runs: a move keeps the name, a rename that is all there is to do has no fix (an "
+    "unsafe one where only an `__all__` entry stands in the way). Another file reading the "
+    "name is known only to `fix`, which scans the whole tree for it. Set "
     "`allow_renames = true` to accept renames.",
     fixability=Fixability.SOMETIMES,
     example="from netra_backend.app.websocket_core.websocket_manager import "

@@ -11,7 +11,6 @@ the whole file.
 from __future__ import annotations
 
 import ast
-import bisect
 from collections.abc import Iterable
 
 from .parsing import parse_python
@@ -70,43 +69,61 @@ def _cuts(
     wanted = sorted(set(wanted))
     if len(wanted) > _MOST_LINES:
         return None
-    # (The file's first line starts its first statement, whatever it holds. Most lines are
-    # indented or blank: those are ruled out before the full test.)
-    starts = [
-        0,
-        *(
-            i
-            for i in range(1, len(lines))
-            if lines[i][:1] in _FIRST and _starts_statement(lines, mask, i)
-        ),
-    ]
+    starts = _Starts(lines, mask)
     trees: list[tuple[int, ast.Module]] = []
     covered: list[tuple[int, int]] = []
     for line in wanted:
         index = line - 1
         if any(first <= index < end for first, end in covered):
             continue
-        position = bisect.bisect_right(starts, index) - 1
-        if position < 0:
-            return None
-        low, high = position, position + 1
+        first, end = starts.at_or_before(index), starts.after(index)
         for widening in range(_WIDENINGS + 1):
-            first = starts[low]
-            end = starts[high] if high < len(starts) else len(lines)
             tree = _parse(lines, first, end)
             if tree is not None:
                 break
-            if widening % 2 == 0 and high < len(starts):
-                high += 1
-            elif low > 0:
-                low -= 1
+            if widening % 2 == 0 and end < len(lines):
+                end = starts.after(end)
+            elif first > 0:
+                first = starts.at_or_before(first - 1)
             else:
-                high = min(high + 1, len(starts))
+                end = starts.after(end)
         else:
             return None
         covered.append((first, end))
         trees.append((first, tree))
     return trees
+
+
+class _Starts:
+    """Where top-level statements start, looked for from a line up or down: a file's few
+    wanted lines need only the starts around them (a test module has a start every few
+    lines, each tested in full)."""
+
+    def __init__(self, lines: list[str], mask: list[bool]) -> None:
+        self.lines, self.mask = lines, mask
+        self.known: dict[int, bool] = {0: True}  # (the first line starts the first statement)
+
+    def _starts(self, index: int) -> bool:
+        if index not in self.known:
+            line = self.lines[index]
+            self.known[index] = line[:1] in _FIRST and _starts_statement(
+                self.lines, self.mask, index
+            )
+        return self.known[index]
+
+    def at_or_before(self, index: int) -> int:
+        """The last start at ``index`` or above it (0 at least)."""
+        index = min(index, len(self.lines) - 1)
+        while index > 0 and not self._starts(index):
+            index -= 1
+        return max(index, 0)
+
+    def after(self, index: int) -> int:
+        """The first start below ``index``; the number of lines when there is none."""
+        index += 1
+        while index < len(self.lines) and not self._starts(index):
+            index += 1
+        return min(index, len(self.lines))
 
 
 def _starts_statement(lines: list[str], mask: list[bool], index: int) -> bool:

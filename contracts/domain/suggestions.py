@@ -46,3 +46,13 @@ def swap_module(
     tail = canonical.rpartition(".")[2]
     # `from package import impl [as local]` becomes `from package import canonical [as local]`.
     return move_name(binding, module, (tail, binding.local))
+
+
+def rename_note(local: str, preferred: str) -> str:
+    """What a finding adds when ``fix`` will rename the file's ``local`` to ``preferred``."""
+    return f" (the file calls it `{local}`: `fix` renames its uses to `{preferred}`)"
+
+
+def kept_name_note(local: str, reason: str) -> str:
+    """What it says instead when ``fix`` will keep ``local`` (with an ``as``), and why."""
+    return f" (the file calls it `{local}`: `fix` keeps that name, as {reason})"

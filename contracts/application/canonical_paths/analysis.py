@@ -166,10 +166,15 @@ class CanonicalImportAnalysis:
         # every module whose imports of a target were classified. Any other file mattered
         # only through what its prefilter record shows (it does not import a target; to start
         # to, it must spell a canonical name, an implementation's name or a shim's name).
+        vouched = vouch_for_fixes(findings, self.graph, self.locator, self.context)
+        from ..pipeline.rename_preview import preview_renames  # as in _analyse
+
+        findings.violations = preview_renames(
+            findings.violations, self.sources, self.context.project_root
+        )
         modules = {*self.shim_map.targets, *(importer for importer, _ in self.shim_map.edges)}
         paths = (self.locator.path_of(module) for module in modules)
-        read = self.sources.consulted | {path for path in paths if path is not None}
-        read |= vouch_for_fixes(findings, self.graph, self.locator, self.context)
+        read = self.sources.consulted | {path for path in paths if path is not None} | vouched
         memo.keep(findings, read, self.context.excluded_files)
         return findings
 

@@ -555,7 +555,7 @@ class Classifier:
     def _rename_note(self, local: str, preferred: str) -> str:
         if local == preferred or self.allow_renames:
             return ""
-        return f" (the file calls it `{local}`: `fix` renames its uses to `{preferred}`)"
+        return suggestions.rename_note(local, preferred)
 
     def _from_module(self, site: Site) -> str:
         return suggestions.from_module(

@@ -36,12 +36,11 @@ from ...domain.findings import Violation
 from ...domain.outline import Outline, first_line
 from ...domain.parsing import parse_python, split_lines
 from ...domain.prefilter import words_finder
-from ...domain.renames import MERGED, lines_spelling, plan_renames
+from ...domain.rename_inputs import attribute_renames, statements_needed
+from ...domain.renames import MERGED, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
 from ...domain.rules import UNREADABLE
-from ...domain.scopes import string_mask
-from ...domain.segments import cut_module
 from ...domain.span_edits import SpanChange, SpanPlan, plan_span_edits, without_dropped
 from ..context import RunContext
 from ..ports import Files, ModuleIndex, Snapshot
@@ -369,7 +368,7 @@ def _read(
     path = project_root / relative
     parsed_whole = parsed is not None and path in parsed
     edits = [(v.fingerprint, v.edit) for v in violations if v.edit is not None]
-    edits += _attribute_renames(edits)
+    edits += attribute_renames(edits)
     module = violations[0].importer if violations else module
     try:
         snapshot = files.snapshot(path)
@@ -381,20 +380,6 @@ def _read(
         problem = "the file is read-only; it was left untouched"
         return _Reading(path, None, problem, [], module, False)
     return _Reading(path, snapshot, None, edits, module, unsafe, parsed_whole=parsed_whole)
-
-
-def _attribute_renames(edits: list[tuple[str, Edit]]) -> list[tuple[str, Edit]]:
-    """For each import whose local name comes to bind the canonical module, the renames of
-    its attribute reads to the preferred names there, as a chain edit of its own (made with
-    it; not a finding of its own)."""
-    extra: list[tuple[str, Edit]] = []
-    for key, edit in edits:
-        if not isinstance(edit, FromImportEdit | ModuleEdit) or not edit.attributes:
-            continue
-        local = edit.local if isinstance(edit, FromImportEdit) else edit.alias
-        if local:
-            extra.append((f"{MERGED}{key}", ChainEdit(edit.line, local, local, edit.attributes)))
-    return extra
 
 
 def _rewrite(reading: _Reading) -> _Rewrite:
@@ -689,7 +674,7 @@ def rewrite_source(
     text = _utf8_text(data)
     tree = None
     if text is not None:
-        tree = _statements_needed(text, edits) if cut else None
+        tree = statements_needed(text, edits) if cut else None
         if tree is None:
             try:
                 tree = parse_python(text)
@@ -780,42 +765,6 @@ def rewrite_source(
     applied = {key for key in applied if not key.startswith(MERGED)}
     kept = {**renames.refused, **expected}
     return Rewritten(bom + rewritten.encode("utf-8"), applied, True, kept)
-
-
-def _statements_needed(text: str, edits: list[tuple[str, Edit]]) -> ast.Module | None:
-    """The file's top-level statements that the edits and renames can concern, parsed on
-    their own as one module; None: parse the whole file.
-
-    Those are the statements holding an edit, those that spell a name a rename, an
-    attribute edit or a chain edit is about (every occurrence of a name is on a line that
-    spells it), the module-level imports (an earlier one may take a moved name) and the first
-    statement (a docstring). Everything the planners look at is in them; every part that
-    changes is parsed again after the change. A loaded module's holder is known only from its
-    statement: such files are parsed whole.
-    """
-    names: set[str] = set()
-    for _, edit in edits:
-        if isinstance(edit, StringEdit) and edit.exposes is not None:
-            return None
-        if isinstance(edit, FromImportEdit) and edit.rename_to:
-            names |= {edit.local, edit.rename_to}
-        elif isinstance(edit, AttributeEdit):
-            names |= {edit.local, edit.name}
-        elif isinstance(edit, ChainEdit):  # every read is rewritten, in any statement
-            names.add(edit.chain.partition(".")[0])
-    lines = split_lines(text)
-    mask = string_mask(lines)
-    wanted = {1, *(edit.line for _, edit in edits), *lines_spelling(text, names)}
-    wanted.update(
-        number
-        for number, line in enumerate(lines, 1)
-        if line.startswith(_TOP_IMPORTS) and not mask[number - 1]
-    )
-    return cut_module(lines, mask, wanted)
-
-
-# How a module-level import starts (``cut_module`` takes the statement whole from there).
-_TOP_IMPORTS = ("import ", "from ", "lazy ", "import\t", "from\t")
 
 
 def _is_noop(key: str, edits: list[tuple[str, Edit]]) -> bool:

@@ -32,7 +32,7 @@ from ...domain.prefilter import Record, Request
 from ..context import RunContext
 from ..ports import ContractFindings
 
-FORMAT = 1
+FORMAT = 2  # 2: findings whose renames `fix` would refuse say so
 
 
 class FindingsMemo:

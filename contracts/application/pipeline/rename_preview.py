@@ -1,0 +1,154 @@
+"""The renames ``fix`` would refuse, worked out when the findings are made.
+
+A finding whose fix renames the file's uses of a name (``import X as Y`` becoming ``import
+X``) is planned here as ``fix`` plans it, with the file's other fixes: a rename the planner
+refuses (the name is bound twice, spelled in a string, imported again under ``if
+TYPE_CHECKING``…) is not promised. A move keeps the ``as`` and says why; a finding whose
+only fix is the rename has no fix (or an unsafe one, when ``--unsafe-fixes`` would make it).
+Without this, ``check`` called such findings fixable and ``fix`` left them, run after run.
+
+What another file reads from the module (``from this import Y``, ``mock.patch("…Y")``) is
+known only to ``fix``, which scans the whole tree for it: that refusal is still ``fix``'s.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+from msgspec.structs import replace
+
+from ...domain import suggestions
+from ...domain.edits import AttributeEdit, Edit, FromImportEdit
+from ...domain.expected_failures import expected_to_fail
+from ...domain.findings import Violation
+from ...domain.outline import Outline
+from ...domain.parsing import SourceFile, parse_python
+from ...domain.rename_inputs import attribute_renames, statements_needed
+from ...domain.renames import RenamePlan, plan_renames
+from .sources import SourceCache
+
+# Why ``fix`` renames nothing in a file it cannot parse with ``ast`` (its libcst path).
+_UNREADABLE = "the file is not UTF-8 or uses syntax this Python does not read"
+
+
+def preview_renames(
+    violations: list[Violation], sources: SourceCache, project_root: Path
+) -> list[Violation]:
+    """``violations`` with what ``fix`` will do about each rename they ask for."""
+    by_path: dict[str, list[Violation]] = defaultdict(list)
+    for violation in violations:
+        if violation.fixable:
+            by_path[violation.path].append(violation)
+    previewed: dict[int, Violation] = {}
+    for display, group in by_path.items():
+        if not any(_renames(violation.edit) for violation in group):
+            continue
+        source = sources.file(project_root / display)
+        if source is None:
+            continue  # unreadable now: the check says so, and ``fix`` will too
+        for number, outcome in _previewed(source, sources, group).items():
+            previewed[id(group[number])] = outcome
+    if not previewed:
+        return violations
+    return [previewed.get(id(violation), violation) for violation in violations]
+
+
+def _renames(edit: Edit | None) -> bool:
+    return (isinstance(edit, FromImportEdit) and bool(edit.rename_to)) or isinstance(
+        edit, AttributeEdit
+    )
+
+
+def _previewed(
+    source: SourceFile, sources: SourceCache, group: list[Violation]
+) -> dict[int, Violation]:
+    """The findings of one file whose promise changes, by their place in ``group``."""
+    module = group[0].importer
+    package = source.path.name == "__init__.py"
+    safe = [(str(n), v.edit) for n, v in enumerate(group) if v.edit and v.fix_safety == "safe"]
+    every = [(str(n), v.edit) for n, v in enumerate(group) if v.edit]
+    plan = _plan(source, sources, safe, module, package, unsafe=False)
+    if not plan.refused and all(v.fix_safety == "safe" or not _renames(v.edit) for v in group):
+        return {}
+    # What ``--unsafe-fixes`` would do (it applies the unsafe fixes too).
+    unsafe_plan = _plan(source, sources, every, module, package, unsafe=True)
+    changed: dict[int, Violation] = {}
+    for number, violation in enumerate(group):
+        key = str(number)
+        if not _renames(violation.edit):
+            continue
+        if violation.fix_safety == "safe" and key in plan.refused:
+            refusal, unchanged = plan.refused[key], key in plan.unchanged | plan.blocked
+        elif violation.fix_safety != "safe" and key in unsafe_plan.refused:
+            refusal, unchanged = unsafe_plan.refused[key], key in unsafe_plan.unchanged
+        else:
+            continue
+        changed[number] = _kept(
+            violation, refusal, unchanged, unsafe_ok=key not in unsafe_plan.refused
+        )
+    return changed
+
+
+def _kept(violation: Violation, reason: str, unchanged: bool, unsafe_ok: bool) -> Violation:
+    """``violation`` promising what ``fix`` does when it refuses its rename for ``reason``:
+    ``unchanged``, nothing is left to do without the rename; ``unsafe_ok``, ``fix
+    --unsafe-fixes`` makes it."""
+    edit = violation.edit
+    if isinstance(edit, AttributeEdit) or unchanged:
+        if unsafe_ok and violation.fix_safety == "safe":
+            return replace(violation, edit=replace(edit, safe=False))
+        kept = f"{edit.local}.{edit.attribute}" if isinstance(edit, AttributeEdit) else edit.local
+        return replace(violation, unfixable_reason=f"`fix` keeps `{kept}`, as {reason}")
+    assert isinstance(edit, FromImportEdit) and edit.rename_to  # what ``_renames`` lets by
+    note = suggestions.rename_note(edit.local, edit.rename_to)
+    message = violation.message.replace(note, suggestions.kept_name_note(edit.local, reason))
+    if unsafe_ok:  # ``--unsafe-fixes`` renames; a plain ``fix`` moves the import alone
+        return replace(violation, message=message, edit=replace(edit, unsafe_rename=True))
+    return replace(violation, message=message, edit=replace(edit, rename_to=None))
+
+
+def _plan(
+    source: SourceFile,
+    sources: SourceCache,
+    edits: list[tuple[str, Edit]],
+    module: str,
+    package: bool,
+    unsafe: bool,
+) -> RenamePlan:
+    """The rename plan ``fix`` would make for ``edits`` (no other file reading the names)."""
+    edits = edits + attribute_renames(edits)
+    tree = _tree(source, edits, sources)
+    if tree is None:  # ``fix`` applies the edits as they are, renaming nothing
+        refused = {key: _UNREADABLE for key, edit in edits if _renames(edit)}
+        return RenamePlan(refused=refused, unchanged={k for k, e in edits if _only_renames(e)})
+    outline = Outline(tree)
+    edits = [(key, edit) for key, edit in edits if not expected_to_fail(outline, edit.line)]
+    return plan_renames(
+        source.text, tree, edits, module, package=package, unsafe=unsafe, lines=source.lines
+    )
+
+
+def _only_renames(edit: Edit) -> bool:
+    """An edit that changes nothing but for its rename (``fix``'s test, on the names)."""
+    if isinstance(edit, AttributeEdit):
+        return True
+    if not isinstance(edit, FromImportEdit) or not edit.rename_to:
+        return False
+    return [(n.name, n.local) for n in edit.names] == [(edit.name, edit.local)]
+
+
+def _tree(
+    source: SourceFile, edits: list[tuple[str, Edit]], sources: SourceCache
+) -> ast.Module | None:
+    if source.encoding not in ("utf-8", "utf-8-sig"):
+        return None
+    mask = sources.mask(source)
+    tree = statements_needed(source.text, edits, source.lines, mask, imports=False)
+    if tree is not None:
+        return tree
+    try:
+        return parse_python(source.text)
+    except SyntaxError:
+        return None
