@@ -1,6 +1,6 @@
 """``fix`` renames the uses of a local name and drops the ``as``, only where that is provably
 safe; otherwise the ``as`` stays and the finding left says why. ruff (F821 undefined name,
-F811 redefinition) is the oracle that nothing broke."""
+F811 redefinition, F401 unused import) is the oracle that nothing broke."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from conftest import Project, run_tool, script
 def ruff_oracle(project: Project) -> list[str]:
     result = run_tool(
         [
-            script("ruff"), "check", "--isolated", "--no-cache", "--select", "F821,F811",
+            script("ruff"), "check", "--isolated", "--no-cache", "--select", "F821,F811,F401",
             "--output-format", "json", "--exit-zero", ".",
         ],
         cwd=project.root,
@@ -205,12 +205,60 @@ SAFE = {
         """\
         from __future__ import annotations
 
-        from typing import TYPE_CHECKING
-
         from pkg.core.api import Manager
 
 
         def use(handle: Manager) -> Manager:
+            return Manager()
+        """,
+    ),
+    "the guard's import stays while another line reads it": (
+        """\
+        from typing import TYPE_CHECKING, Any
+
+        from pkg.core.api import Manager
+
+        if TYPE_CHECKING:
+            from pkg.core.impl import Impl as Handle
+
+        DEBUG = not TYPE_CHECKING
+
+
+        def use(handle: "Handle") -> Any:
+            return Manager()
+        """,
+        """\
+        from typing import TYPE_CHECKING, Any
+
+        from pkg.core.api import Manager
+
+        DEBUG = not TYPE_CHECKING
+
+
+        def use(handle: "Manager") -> Any:
+            return Manager()
+        """,
+    ),
+    "the guard's name leaves an import of several names": (
+        """\
+        from typing import Any, TYPE_CHECKING
+
+        from pkg.core.api import Manager
+
+        if TYPE_CHECKING:
+            from pkg.core.impl import Impl as Handle
+
+
+        def use(handle: "Handle") -> Any:
+            return Manager()
+        """,
+        """\
+        from typing import Any
+
+        from pkg.core.api import Manager
+
+
+        def use(handle: "Manager") -> Any:
             return Manager()
         """,
     ),

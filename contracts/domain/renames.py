@@ -657,17 +657,70 @@ def _drop_dead_fallbacks(
     for item, statement in dead:
         last = statement.end_lineno or statement.lineno
         plan.changes += [c for c in item.changes if not statement.lineno - 1 <= c.line < last]
-        lines = index.source_lines
-        gone_lines = list(range(statement.lineno - 1, last))
-        if gone_lines[0] > 0 and last < len(lines) and not lines[gone_lines[0] - 1].strip():
-            gone_lines += [last] if not lines[last].strip() else []  # one blank line goes too
-        plan.changes += [
-            SpanChange(number, 0, len(lines[number].rstrip("\r\n")), DROPPED)
-            for number in gone_lines
-        ]
+        plan.changes += _dropped_lines(statement, index.source_lines)
         plan.removed.add(item.key)
         plan.done.add(item.key)
+    _drop_unused_guard([statement for _, statement in dead], tree, index, plan)
     return None
+
+
+def _dropped_lines(statement: ast.stmt, lines: list[str]) -> list[SpanChange]:
+    """The changes that drop a whole statement, and the blank line after it when it sat
+    between two."""
+    last = statement.end_lineno or statement.lineno
+    gone_lines = list(range(statement.lineno - 1, last))
+    if gone_lines[0] > 0 and last < len(lines) and not lines[gone_lines[0] - 1].strip():
+        gone_lines += [last] if not lines[last].strip() else []  # one blank line goes too
+    return [
+        SpanChange(number, 0, len(lines[number].rstrip("\r\n")), DROPPED) for number in gone_lines
+    ]
+
+
+def _drop_unused_guard(
+    gone: list[ast.stmt], tree: ast.Module, index: _Index, plan: RenamePlan
+) -> None:
+    """When the ``if TYPE_CHECKING:`` blocks that go were all that read the name (no other
+    line spells it), its ``from typing import TYPE_CHECKING`` goes too: a fix must not leave
+    an unused import behind (ruff's F401)."""
+    tests = {s.test.id for s in gone if isinstance(s, ast.If) and isinstance(s.test, ast.Name)}
+    for name in sorted(tests):
+        gone_lines = {
+            number
+            for s in gone
+            if isinstance(s, ast.If) and isinstance(s.test, ast.Name) and s.test.id == name
+            for number in range(s.lineno, (s.end_lineno or s.lineno) + 1)
+        }
+        binders = [
+            (statement, alias)
+            for statement in tree.body
+            if isinstance(statement, ast.ImportFrom)
+            and statement.level == 0
+            and statement.module in ("typing", "typing_extensions")
+            for alias in statement.names
+            if alias.name == "TYPE_CHECKING" and (alias.asname or alias.name) == name
+        ]
+        if len(binders) != 1:
+            continue
+        statement, alias = binders[0]
+        text = "".join(index.source_lines)
+        if set(lines_spelling(text, [name])) - gone_lines != {alias.lineno}:
+            continue  # read elsewhere (or spelled: in a string, a comment), or bound again
+        if len(statement.names) == 1:
+            plan.changes += _dropped_lines(statement, index.source_lines)
+            continue
+        key = f"{MERGED}{alias.lineno}:{alias.name}"
+        plan.extra.append(
+            (
+                key,
+                FromImportEdit(
+                    line=alias.lineno,
+                    name=alias.name,
+                    local=name,
+                    module=_module_text(statement),
+                    names=(),
+                ),
+            )
+        )
 
 
 def _repeating_import(occurrence: _Occurrence, tree: ast.Module) -> tuple[ast.stmt, str] | None:
