@@ -216,7 +216,7 @@ def test_canonical_module_with_a_syntax_error(project: Project) -> None:
     assert result.code == 2
     # One line, naming the file and the line, in Python's own words.
     assert result.err.splitlines() == [
-        f"ssot-imports: error: {project.root / '.importlinter'}: contract 'ssot': option "
+        f"ssot-imports: error: {project.root / '.importlinter'} line 10: contract 'ssot': option "
         "'canonical_module' = 'pkg.core.api': cannot be read: pkg/core/api.py:2: syntax error: "
         "invalid syntax"
     ]
@@ -237,7 +237,8 @@ def test_toml_value_of_the_wrong_type(project: Project) -> None:
     )
     assert_usage_error(
         project,
-        "pyproject.toml: contract 'ssot': option 'check_string_references' = 1: expected text",
+        "pyproject.toml line 11: contract 'ssot': option 'check_string_references' = 1: "
+        "expected text",
     )
 
 
@@ -258,3 +259,45 @@ def test_baselines_that_are_not_baselines(project: Project) -> None:
     (project.root / ".ssot-imports-baseline.json").unlink()
     (project.root / ".ssot-imports-baseline.json").mkdir()
     assert_usage_error(project, ".ssot-imports-baseline.json: a directory, not a baseline file")
+
+
+def test_errors_name_the_line_setting_the_option(project: Project) -> None:
+    """Among several contracts (INI and TOML), the error points at the line that sets the
+    option in the contract concerned; a session option, at its line in the session section."""
+    second = """
+        [importlinter:contract:other]
+        name = Other
+        type = canonical_import
+        canonical_module = pkg.core.api
+        implementation_modules =
+            pkg.core.imp
+        """
+    config = project.config(extra=second)
+    lines = config.read_text().splitlines()
+    number = lines.index("    pkg.core.imp")  # (0-based: the 1-based number of the line above)
+    assert lines[number - 1].startswith("implementation_modules")
+    assert_usage_error(
+        project,
+        f".importlinter line {number}: contract 'other': option 'implementation_modules' = "
+        "'pkg.core.imp'",
+    )
+    config.write_text(config.read_text().replace("    pkg.core.imp\n", "    pkg.core.impl\n"))
+    config.write_text(
+        config.read_text().replace(
+            "[importlinter]\n", "[importlinter]\nssot_allow_blanket_suppressions = maybe\n"
+        )
+    )
+    session = config.read_text().splitlines().index("ssot_allow_blanket_suppressions = maybe") + 1
+    assert_usage_error(
+        project, f".importlinter line {session}: option 'ssot_allow_blanket_suppressions'"
+    )
+    config.unlink()
+    project.write(
+        "pyproject.toml",
+        toml_config('allow_renames = "maybe"'),
+    )
+    toml_lines = (project.root / "pyproject.toml").read_text().splitlines()
+    toml_line = next(n for n, line in enumerate(toml_lines, 1) if line.startswith("allow_renames"))
+    assert_usage_error(
+        project, f"pyproject.toml line {toml_line}: contract 'ssot': option 'allow_renames'"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import EXAMPLES, findings, run_tool, script
+from conftest import EXAMPLES, REPO, findings, run_tool, script
 from ssot_imports import api
 from ssot_imports.api import CheckRequest
 
@@ -123,6 +123,24 @@ def test_lint_imports_fails_loudly_on_a_misspelled_module(tmp_path: Path) -> Non
         "'netra_backend.app.websocket_core.websocket_manager'?"
     ) in " ".join(result.out.split())
     assert "KEPT" not in result.out
+
+
+def test_the_readme_shows_the_real_config_error(tmp_path: Path) -> None:
+    """The README's example of a config error is the demo's, with the line of the option."""
+    demo = copy_demo(tmp_path)
+    config = demo / ".importlinter"
+    text = config.read_text()
+    config.write_text(
+        text.replace(
+            "= netra_backend.app.websocket_core.websocket_manager\n",
+            "= netra_backend.app.websocket_core.websocket_managr\n",
+        )
+    )
+    result = run_tool([script("ssot-imports"), "check", "--config", ".importlinter"], cwd=demo)
+    assert result.code == 2
+    [line] = result.err.splitlines()
+    assert line.startswith("ssot-imports: error: .importlinter line 18: contract ")
+    assert f"\n{line}\n" in (REPO / "README.md").read_text()
 
 
 def test_checked_code_is_never_imported_or_executed(tmp_path: Path) -> None:

@@ -132,7 +132,7 @@ def test_a_glob_leaving_the_project_is_one_clear_error(
     result = scripts.cli("check")
     assert result.code == 2
     assert result.err.strip().splitlines() == [
-        f"ssot-imports: error: {scripts.root / '.importlinter'}: contract 'ssot': option "
+        f"ssot-imports: error: {scripts.root / '.importlinter'} line 13: contract 'ssot': option "
         f"'include' = '{pattern}': a glob is relative to the project root, without `..`"
     ]
 

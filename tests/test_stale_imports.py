@@ -160,7 +160,7 @@ def test_a_misspelt_canonical_module_is_one_clear_error(tmp_path: Path) -> None:
     result = project.cli("check")
     assert result.code == 2
     assert result.err.strip().splitlines() == [
-        f"ssot-imports: error: {project.root / '.importlinter'}: contract 'identity': option "
+        f"ssot-imports: error: {project.root / '.importlinter'} line 10: contract 'identity': option "
         "'canonical_modules' = 'pkg.core.apx': is not a module of the root packages (pkg); "
         "did you mean 'pkg.core.api'?"
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import configparser
 import contextlib
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,12 @@ class ConfigFiles:
 
     def read(self, path: Path) -> Config:
         return read_config(path)
+
+    def locate(self, path: Path, contract_id: str, option: str) -> str:
+        """``path``, with the line that sets ``option`` in the contract ``contract_id`` (in
+        the session section: ``contract_id`` empty) when it can be found."""
+        line = option_line(path, contract_id, option)
+        return f"{path}" if line is None else f"{path} line {line}"
 
 
 def find_config(explicit: str | None, search: list[Path]) -> Path:
@@ -182,12 +189,84 @@ def read_config(path: Path) -> Config:
                 raise UsageError(f"{path}: contract '{contract['id']}' has no '{required}' option")
         for option, value in contract.items():
             if not _is_text(value):
+                line = option_line(path, contract["id"], option)
+                where = path if line is None else f"{path} line {line}"
                 raise UsageError(
-                    f"{path}: contract '{contract['id']}': option '{option}' = {value!r}: "
+                    f"{where}: contract '{contract['id']}': option '{option}' = {value!r}: "
                     "expected text or a list of texts (in TOML, quote it)"
                 )
     _no_misspelt_options(path, options["session_options"])
     return Config(path, dict(options["session_options"]), contracts)
+
+
+def option_line(path: Path, contract_id: str, option: str) -> int | None:
+    """The line (1-based) setting ``option`` in the contract ``contract_id`` (empty: the
+    session section), or None. An error message that names it lets an editor jump there:
+    a config of thirty contracts sets each option thirty times."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    tables = _toml_tables(lines) if path.suffix == ".toml" else _ini_sections(lines)
+    setting = re.compile(rf"""["']?{re.escape(option)}["']?\s*[=:]""", re.IGNORECASE)
+    for first, last, identity in tables:
+        if contract_id not in identity:
+            continue
+        for line in range(first, last):
+            if not lines[line][:1].isspace() and setting.match(lines[line]):
+                return line + 1
+    return None
+
+
+def _ini_sections(lines: list[str]) -> list[tuple[int, int, set[str]]]:
+    """Each section as (its first line, the line after it, the contract ids it stands for:
+    ``{""}`` for [importlinter])."""
+    found: list[tuple[int, int, set[str]]] = [(0, 0, set())]
+    for number, line in enumerate([*lines, "[]"]):
+        if line.startswith("[") and "]" in line:
+            first, _, identity = found[-1]
+            found[-1] = (first, number, identity)
+            name = line[1 : line.index("]")].strip()
+            if name == "importlinter":
+                found.append((number + 1, number + 1, {""}))
+            elif name.startswith("importlinter:contract:"):
+                found.append((number + 1, number + 1, {name.partition("contract:")[2]}))
+            else:
+                found.append((number + 1, number + 1, set()))
+    return found
+
+
+def _toml_tables(lines: list[str]) -> list[tuple[int, int, set[str]]]:
+    """As ``_ini_sections``, for [tool.importlinter] and its [[tool.importlinter.contracts]]:
+    a contract table stands for its ``id``, else for the id its ``name`` gives."""
+    found: list[tuple[int, int, set[str]]] = [(0, 0, set())]
+    for number, line in enumerate([*lines, "["]):
+        header = line.strip()
+        if not header.startswith("["):
+            continue
+        first, _, identity = found[-1]
+        found[-1] = (first, number, identity | _table_identity(lines[first:number]))
+        table = header.strip("[]").strip()
+        identity = {""} if table == "tool.importlinter" else set()
+        found.append((number + 1, number + 1, identity))
+        if table == "tool.importlinter.contracts":
+            found[-1][2].add("\0contract")
+    return [
+        (first, last, identity - {"\0contract"})
+        for first, last, identity in found
+        if "\0contract" in identity or identity == {""}
+    ]
+
+
+def _table_identity(lines: list[str]) -> set[str]:
+    values = {}
+    for line in lines:
+        key, equals, value = line.partition("=")
+        if equals and key.strip() in ("id", "name"):
+            values[key.strip()] = value.strip().strip("\"'")
+    if "id" in values:
+        return {values["id"]}
+    return {_slug(values["name"])} if "name" in values else set()
 
 
 def _is_text(value: object) -> bool:

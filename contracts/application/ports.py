@@ -207,6 +207,11 @@ class Configs(Protocol):
 
     def read(self, path: Path) -> Config: ...
 
+    def locate(self, path: Path, contract_id: str, option: str) -> str:
+        """``path``, and the line setting ``option`` in that contract (``""``: the session
+        section) when it can be found: where an error message points."""
+        ...
+
 
 class ContractTypes(Protocol):
     def load(self, config: Config) -> dict[str, type]: ...

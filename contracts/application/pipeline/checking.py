@@ -26,7 +26,7 @@ from ...domain.findings import Coverage, Diagnostic, Violation, said_lazy, with_
 from ...domain.report import CheckReport, ContractResult
 from ...domain.selection import ReportScope, narrow_report
 from ..context import FindingsContract, PlanningContract, RunContext
-from ..ports import BuiltGraph, Config, ContractFindings, ModuleIndex
+from ..ports import BuiltGraph, Config, Configs, ContractFindings, ModuleIndex
 from .options import root_packages_of, unrecognized_options
 from .second_process import Checked, Pair, check_all
 from .suppressing import SuppressionSettings, apply_suppressions
@@ -65,7 +65,7 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
                     f"{config.path}: option 'root_packages' = {package!r}: "
                     f"no such package under {root}"
                 )
-        contracts = [_instantiate(config, options, types) for options in selected]
+        contracts = [_instantiate(config, options, types, ports.configs) for options in selected]
         index = context.index(roots)
         request.progress("building the import graph")
         graph_started = time.perf_counter()
@@ -144,7 +144,8 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
     try:
         settings = SuppressionSettings.from_session(config.session_options)
     except ConfigurationError as error:
-        raise UsageError(f"{config.path}: {error}") from None
+        where = ports.configs.locate(config.path, "", error.option)
+        raise UsageError(f"{where}: {error}") from None
     # The codes this run could report: a suppression of another code is not unused, only
     # out of this run's sight (`--contract`).
     reported = {
@@ -218,25 +219,30 @@ def _reads_whole_graph(contract: Contract) -> bool:
 
 
 def _instantiate(
-    config: Config, options: dict[str, Any], types: dict[str, type[Contract]]
+    config: Config, options: dict[str, Any], types: dict[str, type[Contract]], configs: Configs
 ) -> Contract:
-    """Build a contract from its options; bad options fail here, before the graph is built."""
-    where = f"{config.path}: contract '{options['id']}'"
+    """Build a contract from its options; bad options fail here, before the graph is built
+    (each error names the line setting the option, when it can be found)."""
+    contract_id = str(options["id"])
+
+    def where(option: str) -> str:
+        return f"{configs.locate(config.path, contract_id, option)}: contract '{contract_id}'"
+
     if options["type"] not in types:
         known = ", ".join(sorted(types))
-        raise UsageError(f"{where}: unknown type '{options['type']}' (known: {known})")
+        raise UsageError(f"{where('type')}: unknown type '{options['type']}' (known: {known})")
     cls = types[options["type"]]
     unknown = unrecognized_options(cls, options)
     if unknown:
         option, problem = next(iter(unknown.items()))
-        raise UsageError(f"{where}: option '{option}': {problem}")
+        raise UsageError(f"{where(option)}: option '{option}': {problem}")
     try:
         return cls(
             name=options["name"], session_options=config.session_options, contract_options=options
         )
     except InvalidContractOptions as error:
         problems = "; ".join(f"option '{k}': {v}" for k, v in error.errors.items())
-        raise UsageError(f"{where}: {problems}") from None
+        raise UsageError(f"{where(next(iter(error.errors)))}: {problems}") from None
 
 
 def _run_contract(
@@ -261,7 +267,8 @@ def _run_contract(
             if not check.kept and not findings.violations:
                 findings.violations = [_opaque_violation(config, options, context)]
     except ConfigurationError as error:
-        raise UsageError(f"{config.path}: {error}") from None
+        place = context.ports.configs.locate(config.path, str(contract_id), error.option)
+        raise UsageError(f"{place}: {error}") from None
     except (MissingImport, ValueError, KeyError, GrimpException) as error:
         raise UsageError(f"{where}: {error}") from None
     if not isinstance(contract, FindingsContract):
