@@ -770,3 +770,25 @@ def test_a_rename_fix_would_refuse_is_not_promised(project: Project) -> None:
     assert (found.code, found.fix_safety) == ("SSOT006", "safe")
     text, _ = fix(project, source)
     assert text == "from pkg.app.fakes import Fake\n\nmade = Fake()\n"
+
+
+def test_newer_syntax_keeps_the_name_in_check_and_fix(project: Project) -> None:
+    """A file only libcst reads whole (Python 3.12 f-strings) that spells the name on too many
+    lines to be cut into statements: ``fix`` renames nothing there, and the check says so
+    (its partial tree of the statements ``ast`` reads is not taken for the file)."""
+    uses = "".join(f"x{number} = Impl\n" for number in range(70))
+    source = (
+        'from pkg.core.impl import Impl\n\n\ndef label(items):\n    return f"{", ".join(items)}"\n'
+        + uses
+    )
+    project.write("pkg/app/consumer.py", source)
+    [found] = [v for v in project.check().violations if v.path == "pkg/app/consumer.py"]
+    assert found.suggestion == "from pkg.core.api import Manager as Impl"
+    assert found.message.endswith(
+        "`fix` keeps that name, as the file is not UTF-8 or uses syntax this Python does not read)"
+    )
+    project.cli("fix", "--no-cache")
+    text = (project.root / "pkg/app/consumer.py").read_text()
+    assert text == source.replace(
+        "pkg.core.impl import Impl", "pkg.core.api import Manager as Impl"
+    )

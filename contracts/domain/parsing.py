@@ -217,7 +217,15 @@ def _parse_statementwise(module: libcst.Module) -> ast.Module:
             body.extend(parsed.body)
 
     visit(wrapper.module.body)
-    return ast.Module(body=body, type_ignores=[])
+    tree = ast.Module(body=body, type_ignores=[])
+    tree.partial = True  # type: ignore[attr-defined]  # (see ``is_partial``)
+    return tree
+
+
+def is_partial(tree: ast.Module) -> bool:
+    """Whether ``tree`` holds only the statements ``ast`` could read of a file with newer
+    syntax (``parse_module``'s fallback): enough to find imports, not to rename a name."""
+    return bool(getattr(tree, "partial", False))
 
 
 class LogicalLine(Struct, frozen=True):

@@ -24,13 +24,15 @@ from ...domain.edits import AttributeEdit, Edit, FromImportEdit
 from ...domain.expected_failures import expected_to_fail
 from ...domain.findings import Violation
 from ...domain.outline import Outline
-from ...domain.parsing import SourceFile, parse_python
+from ...domain.parsing import SourceFile, is_partial
 from ...domain.rename_inputs import attribute_renames, statements_needed
 from ...domain.renames import RenamePlan, plan_renames
 from .sources import SourceCache
 
 # Why ``fix`` renames nothing in a file it cannot parse with ``ast`` (its libcst path).
 _UNREADABLE = "the file is not UTF-8 or uses syntax this Python does not read"
+# How the rename planner says that a rename is an unsafe fix (an ``__all__`` entry changes).
+_UNSAFE = "(`--unsafe-fixes`)"
 
 
 def preview_renames(
@@ -69,11 +71,19 @@ def _previewed(
     package = source.path.name == "__init__.py"
     safe = [(str(n), v.edit) for n, v in enumerate(group) if v.edit and v.fix_safety == "safe"]
     every = [(str(n), v.edit) for n, v in enumerate(group) if v.edit]
-    plan = _plan(source, sources, safe, module, package, unsafe=False)
-    if not plan.refused and all(v.fix_safety == "safe" or not _renames(v.edit) for v in group):
+    # One tree for both plans: the statements every edit concerns (a file of 5 MB is parsed
+    # whole, once).
+    tree = _tree(source, every + attribute_renames(every), sources)
+    plan = _plan(source, tree, safe, module, package, unsafe=False)
+    unsafe_renames = any(v.fix_safety != "safe" and _renames(v.edit) for v in group)
+    # What ``--unsafe-fixes`` would do (it applies the unsafe fixes too), asked only when it
+    # can differ: an unsafe fix renames, or a rename was refused as unsafe.
+    if unsafe_renames or any(_UNSAFE in reason for reason in plan.refused.values()):
+        unsafe_plan = _plan(source, tree, every, module, package, unsafe=True)
+    elif not plan.refused:
         return {}
-    # What ``--unsafe-fixes`` would do (it applies the unsafe fixes too).
-    unsafe_plan = _plan(source, sources, every, module, package, unsafe=True)
+    else:
+        unsafe_plan = plan
     changed: dict[int, Violation] = {}
     for number, violation in enumerate(group):
         key = str(number)
@@ -111,7 +121,7 @@ def _kept(violation: Violation, reason: str, unchanged: bool, unsafe_ok: bool) -
 
 def _plan(
     source: SourceFile,
-    sources: SourceCache,
+    tree: ast.Module | None,
     edits: list[tuple[str, Edit]],
     module: str,
     package: bool,
@@ -119,7 +129,6 @@ def _plan(
 ) -> RenamePlan:
     """The rename plan ``fix`` would make for ``edits`` (no other file reading the names)."""
     edits = edits + attribute_renames(edits)
-    tree = _tree(source, edits, sources)
     if tree is None:  # ``fix`` applies the edits as they are, renaming nothing
         refused = {key: _UNREADABLE for key, edit in edits if _renames(edit)}
         return RenamePlan(refused=refused, unchanged={k for k, e in edits if _only_renames(e)})
@@ -148,7 +157,5 @@ def _tree(
     tree = statements_needed(source.text, edits, source.lines, mask, imports=False)
     if tree is not None:
         return tree
-    try:
-        return parse_python(source.text)
-    except SyntaxError:
-        return None
+    whole = sources.tree(source)  # (parsed once for the check's own reading, often)
+    return None if whole is None or is_partial(whole) else whole
