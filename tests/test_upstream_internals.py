@@ -159,3 +159,19 @@ def test_import_linter_names_we_use_exist() -> None:
     assert callable(console.print), "importlinter.application.output.console"
     assert InvalidContractOptions({"a": "b"}).errors == {"a": "b"}, "InvalidContractOptions"
     assert issubclass(MissingImport, Exception), "importlinter.domain.helpers.MissingImport"
+
+
+def test_a_file_grimp_cannot_read_is_said_in_our_words(tmp_path: Path) -> None:
+    """grimp's scanner names an unreadable file in Rust's words ("Permission denied (os
+    error 13)"); the diagnostic says it as the other readers do."""
+    from ssot_imports.adapters.graph_builder import unreadable_file
+
+    failed = tmp_path / "locked.py"
+    error = OSError(f"Failed to read file {failed}: Permission denied (os error 13)")
+    path, diagnostic = unreadable_file(error, lambda found: found.name)
+    assert (path, diagnostic.code, diagnostic.path, diagnostic.message) == (
+        failed.resolve(),
+        "D005",
+        "locked.py",
+        "cannot read file: Permission denied",
+    )

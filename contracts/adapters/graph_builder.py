@@ -32,6 +32,7 @@ _DECODE_FAILURE = re.compile(
     r"(?: as UTF-8: (?P<reason>.*)| with encoding '(?P<encoding>[^']*)'.*)"
 )
 _READ_FAILURE = re.compile(r"Failed to read file (?P<path>.+?): (?P<reason>.*)")
+_OS_ERROR_NUMBER = re.compile(r"\s*\(os error \d+\)\s*$")
 _MAX_EXCLUSIONS = 10_000
 # What grimp raises for a file it cannot take: a syntax error, bytes that are not UTF-8, a file
 # it cannot read, and (from its compiled scanner) a panic, which Python sees as BaseException.
@@ -183,7 +184,9 @@ def unreadable_file(
     reading = _READ_FAILURE.search(text)
     if reading is not None:
         path = Path(reading.group("path")).resolve()
-        message = f"cannot read file: {reading.group('reason')}"
+        # (In the words of the other readers: without Rust's "(os error 13)".)
+        reason = _OS_ERROR_NUMBER.sub("", reading.group("reason"))
+        message = f"cannot read file: {reason}"
         return path, Diagnostic(rules.UNREADABLE_FILE, display(path), message)
     if isinstance(error, OSError) and error.filename:
         path = Path(error.filename).resolve()
