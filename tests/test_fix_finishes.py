@@ -99,7 +99,7 @@ def test_rewrites_from_statements_cut_out_equal_those_from_whole_files(
     statements still: no import that spells none of the names)."""
     import shutil
 
-    from ssot_imports.application.pipeline import fixing, rename_preview
+    from ssot_imports.application.pipeline import fix_preview, fixing
 
     dense = Project(tmp_path / "dense")
     dense.root.mkdir()
@@ -111,7 +111,7 @@ def test_rewrites_from_statements_cut_out_equal_those_from_whole_files(
         cut = project.cli("fix", "--no-cache", "--diff", "--jobs", "1")
         checked = project.cli("check", "--no-cache", "--format", "json")
         with monkeypatch.context() as patched:
-            for module in (fixing, rename_preview):
+            for module in (fixing, fix_preview):
                 patched.setattr(module, "statements_needed", lambda *args, **options: None)
             whole = project.cli("fix", "--no-cache", "--diff", "--jobs", "1")
             checked_whole = project.cli("check", "--no-cache", "--format", "json")

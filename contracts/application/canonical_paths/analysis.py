@@ -167,9 +167,9 @@ class CanonicalImportAnalysis:
         # only through what its prefilter record shows (it does not import a target; to start
         # to, it must spell a canonical name, an implementation's name or a shim's name).
         vouched = vouch_for_fixes(findings, self.graph, self.locator, self.context)
-        from ..pipeline.rename_preview import preview_renames  # as in _analyse
+        from ..pipeline.fix_preview import preview_fixes  # as in _analyse
 
-        findings.violations = preview_renames(
+        findings.violations = preview_fixes(
             findings.violations, self.sources, self.context.project_root
         )
         modules = {*self.shim_map.targets, *(importer for importer, _ in self.shim_map.edges)}

@@ -1,11 +1,14 @@
-"""The renames ``fix`` would refuse, worked out when the findings are made.
+"""What ``fix`` will do with each finding, worked out when the findings are made, so that a
+finding promises only that.
 
 A finding whose fix renames the file's uses of a name (``import X as Y`` becoming ``import
 X``) is planned here as ``fix`` plans it, with the file's other fixes: a rename the planner
 refuses (the name is bound twice, spelled in a string, imported again under ``if
 TYPE_CHECKING``…) is not promised. A move keeps the ``as`` and says why; a finding whose
 only fix is the rename has no fix (or an unsafe one, when ``--unsafe-fixes`` would make it).
-Without this, ``check`` called such findings fixable and ``fix`` left them, run after run.
+An import a test expects to fail (``with pytest.raises(ImportError):``) is never rewritten:
+its finding has no fix. Without this, ``check`` called such findings fixable and ``fix``
+left them, run after run.
 
 What another file reads from the module (``from this import Y``, ``mock.patch("…Y")``) is
 known only to ``fix``, which scans the whole tree for it: that refusal is still ``fix``'s.
@@ -27,34 +30,74 @@ from ...domain.outline import Outline
 from ...domain.parsing import SourceFile, is_partial
 from ...domain.rename_inputs import attribute_renames, statements_needed
 from ...domain.renames import RenamePlan, plan_renames
+from ...domain.segments import statement_trees
 from .sources import SourceCache
 
 # Why ``fix`` renames nothing in a file it cannot parse with ``ast`` (its libcst path).
 _UNREADABLE = "the file is not UTF-8 or uses syntax this Python does not read"
+# Why ``fix`` leaves an import a test expects to fail (its own words).
+_EXPECTED = "this import is expected to fail: a test asserts it"
 # How the rename planner says that a rename is an unsafe fix (an ``__all__`` entry changes).
 _UNSAFE = "(`--unsafe-fixes`)"
 
 
-def preview_renames(
+def preview_fixes(
     violations: list[Violation], sources: SourceCache, project_root: Path
 ) -> list[Violation]:
-    """``violations`` with what ``fix`` will do about each rename they ask for."""
+    """``violations`` with what ``fix`` will do about each: the imports a test expects to
+    fail left alone, and each rename as planned."""
     by_path: dict[str, list[Violation]] = defaultdict(list)
     for violation in violations:
         if violation.fixable:
             by_path[violation.path].append(violation)
     previewed: dict[int, Violation] = {}
     for display, group in by_path.items():
-        if not any(_renames(violation.edit) for violation in group):
-            continue
-        source = sources.file(project_root / display)
+        renames = any(_renames(violation.edit) for violation in group)
+        source = None
+        if renames or _may_expect_failures(sources, project_root / display):
+            source = sources.file(project_root / display)
         if source is None:
-            continue  # unreadable now: the check says so, and ``fix`` will too
-        for number, outcome in _previewed(source, sources, group).items():
-            previewed[id(group[number])] = outcome
+            continue  # nothing to look at (or unreadable now: the check says so, as will fix)
+        expected = _expected_failures(source, sources, group)
+        for number in expected:
+            previewed[id(group[number])] = replace(group[number], unfixable_reason=_EXPECTED)
+        group = [violation for number, violation in enumerate(group) if number not in expected]
+        if renames and group:
+            for number, outcome in _previewed(source, sources, group).items():
+                previewed[id(group[number])] = outcome
     if not previewed:
         return violations
     return [previewed.get(id(violation), violation) for violation in violations]
+
+
+def _may_expect_failures(sources: SourceCache, path: Path) -> bool:
+    """Whether the file spells an import failure at all (most files do not: they are not
+    parsed for it)."""
+    source = sources.file(path)
+    return source is not None and ("ImportError" in source.text or "NotFoundError" in source.text)
+
+
+def _expected_failures(
+    source: SourceFile, sources: SourceCache, group: list[Violation]
+) -> set[int]:
+    """The places in ``group`` of the findings whose import a test expects to fail, as
+    ``fix`` tells them (from the top-level statements holding them)."""
+    if "ImportError" not in source.text and "NotFoundError" not in source.text:
+        return set()
+    lines = [violation.edit.line for violation in group if violation.edit is not None]
+    trees = statement_trees(source.lines, sources.mask(source), lines)
+    if trees is None:
+        return set()  # (statements that cannot be cut out: ``fix`` will tell)
+    # (Each cut after the first starts with a ``pass`` standing in for what comes before it.)
+    body = [
+        s for tree in trees for s in tree.body if not (isinstance(s, ast.Pass) and s.lineno == 1)
+    ]
+    outline = Outline(ast.Module(body=sorted(body, key=lambda s: s.lineno), type_ignores=[]))
+    return {
+        number
+        for number, violation in enumerate(group)
+        if violation.edit is not None and expected_to_fail(outline, violation.edit.line)
+    }
 
 
 def _renames(edit: Edit | None) -> bool:
