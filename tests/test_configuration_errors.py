@@ -301,3 +301,44 @@ def test_errors_name_the_line_setting_the_option(project: Project) -> None:
     assert_usage_error(
         project, f"pyproject.toml line {toml_line}: contract 'ssot': option 'allow_renames'"
     )
+
+
+def test_toml_lines_inside_strings_ids_twice_and_names_in_capitals(project: Project) -> None:
+    """A multi-line TOML string that looks like an option is not taken for it; two TOML
+    contracts whose names give one id, and a session option spelled in capitals (which
+    TOML, unlike INI, would keep as it is and ignore), are errors."""
+    (project.root / ".importlinter").unlink()
+    trap = 'broken_contract_guidance = """\nallow_renames = "maybe"\n"""'
+    project.write("pyproject.toml", toml_config(trap, 'allow_renames = "maybe"'))
+    lines = (project.root / "pyproject.toml").read_text().splitlines()
+    assert lines.count('allow_renames = "maybe"') == 2
+    real = len(lines)  # the last line: the real option
+    assert_usage_error(
+        project, f"pyproject.toml line {real}: contract 'ssot': option 'allow_renames' = 'maybe': "
+    )
+    twice = toml_config() + '\n[[tool.importlinter.contracts]]\nname = "SSOT"\ntype = "layers"\n'
+    project.write("pyproject.toml", twice.replace('id = "ssot"\n', ""))
+    assert_usage_error(project, "pyproject.toml: two contracts have the id 'ssot'")
+    capitals = toml_config().replace(
+        'root_packages = ["pkg"]\n',
+        'root_packages = ["pkg"]\nSSOT_Allow_Blanket_Suppressions = "maybe"\n',
+    )
+    project.write("pyproject.toml", capitals)
+    assert_usage_error(
+        project,
+        "[importlinter] option 'SSOT_Allow_Blanket_Suppressions': option names are lowercase "
+        "('ssot_allow_blanket_suppressions')",
+    )
+
+
+def test_a_misspelt_type_and_a_bad_root_name_their_line(project: Project) -> None:
+    config = project.root / ".importlinter"
+    text = config.read_text()
+    config.write_text(text.replace("type = canonical_import", "type = canonical_imprt"))
+    assert_usage_error(
+        project,
+        ".importlinter line 9: contract 'ssot': unknown type 'canonical_imprt'",
+        "did you mean 'canonical_import'?",
+    )
+    config.write_text(text.replace("    pkg\n", "    pkgg\n", 1))
+    assert_usage_error(project, ".importlinter line 2: option 'root_packages' = 'pkgg'")

@@ -61,3 +61,12 @@ def test_readme_documents_every_option_once() -> None:
             for name in names:
                 expected.setdefault(name, set()).add(command)
     assert rows == expected
+
+
+def test_no_paragraph_of_the_readme_is_there_twice() -> None:
+    """An edit that adds a paragraph twice is caught here (it happened once)."""
+    from collections import Counter
+
+    text = (REPO / "README.md").read_text()
+    paragraphs = Counter(p.strip() for p in text.split("\n\n") if len(p.strip()) > 80)
+    assert [p[:60] for p, count in paragraphs.items() if count > 1] == []

@@ -91,6 +91,13 @@ def _no_misspelt_options(path: Path, session: dict[str, Any]) -> None:
     would be ignored without a word. Others may belong to a later import-linter: left be."""
     for option in session:
         name = str(option)
+        if name != name.lower() and (
+            name.lower() in _IMPORT_LINTER_OPTIONS or name.lower().startswith("ssot_")
+        ):  # (an INI file's names are made lowercase as they are read; TOML's are not)
+            raise UsageError(
+                f"{path}: [importlinter] option '{name}': option names are lowercase "
+                f"('{name.lower()}')"
+            )
         if name in _IMPORT_LINTER_OPTIONS or name.startswith("ssot_"):
             continue
         import difflib  # (here: only an option import-linter does not know needs it)
@@ -182,8 +189,15 @@ def read_config(path: Path) -> Config:
             f"{path}: no contracts found (INI: [importlinter:contract:ID] sections; "
             "TOML: [[tool.importlinter.contracts]] tables)"
         )
+    seen: set[str] = set()
     for index, contract in enumerate(contracts):
         contract.setdefault("id", _slug(contract.get("name")) or f"contract-{index + 1}")
+        if contract["id"] in seen:  # (TOML: two contracts of one name, and no `id`)
+            raise UsageError(
+                f"{path}: two contracts have the id '{contract['id']}' (from their `id` or "
+                "`name`): give each its own `id`"
+            )
+        seen.add(str(contract["id"]))
         for required in ("name", "type"):
             if not contract.get(required):
                 raise UsageError(f"{path}: contract '{contract['id']}' has no '{required}' option")
@@ -207,7 +221,11 @@ def option_line(path: Path, contract_id: str, option: str) -> int | None:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    tables = _toml_tables(lines) if path.suffix == ".toml" else _ini_sections(lines)
+    toml = path.suffix == ".toml"
+    # (A TOML string of several lines may hold anything, a line like `option = …` too.)
+    inside = _in_toml_strings(lines) if toml else [False] * len(lines)
+    lines = ["" if masked else line for line, masked in zip(lines, inside, strict=True)]
+    tables = _toml_tables(lines) if toml else _ini_sections(lines)
     setting = re.compile(rf"""["']?{re.escape(option)}["']?\s*[=:]""", re.IGNORECASE)
     for first, last, identity in tables:
         if contract_id not in identity:
@@ -216,6 +234,21 @@ def option_line(path: Path, contract_id: str, option: str) -> int | None:
             if not lines[line][:1].isspace() and setting.match(lines[line]):
                 return line + 1
     return None
+
+
+def _in_toml_strings(lines: list[str]) -> list[bool]:
+    """For each line, whether it lies inside a multi-line TOML string (approximately: the
+    line after one that opens a triple quote, up to the one that closes it)."""
+    inside: list[bool] = []
+    quote = ""
+    for line in lines:
+        inside.append(bool(quote))
+        for match in re.finditer(r'"""|\'\'\'', line):
+            if not quote:
+                quote = match.group()
+            elif match.group() == quote:
+                quote = ""
+    return inside
 
 
 def _ini_sections(lines: list[str]) -> list[tuple[int, int, set[str]]]:

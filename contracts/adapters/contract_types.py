@@ -12,6 +12,7 @@ from importlinter.domain.contract import Contract
 from ..application.ports import Config
 from ..domain.errors import UsageError
 from ..domain.rules import BUILT_IN_CONTRACTS
+from .config import ConfigFiles
 
 
 class ContractClasses:
@@ -30,22 +31,23 @@ class ContractClasses:
             if (name in used or everything) and rule.contract_class:
                 with contextlib.suppress(ImportError, AttributeError):
                     types[name] = _load_class(rule.contract_class)
+        where = ConfigFiles().locate(config.path, "", "contract_types")
         for entry in entries:
             name, separator, dotted = str(entry).partition(":")
             if not separator or not name.strip() or not dotted.strip():
                 raise UsageError(
-                    f"{config.path}: option 'contract_types' = {entry!r}: "
+                    f"{where}: option 'contract_types' = {entry!r}: "
                     "expected 'name: package.module.ClassName'"
                 )
             try:
                 cls = _load_class(dotted.strip())
             except (ImportError, AttributeError, ValueError) as error:
                 raise UsageError(
-                    f"{config.path}: option 'contract_types' = {entry!r}: cannot load it ({error})"
+                    f"{where}: option 'contract_types' = {entry!r}: cannot load it ({error})"
                 ) from None
             if not (isinstance(cls, type) and issubclass(cls, Contract)):
                 raise UsageError(
-                    f"{config.path}: option 'contract_types' = {entry!r}: not a Contract subclass"
+                    f"{where}: option 'contract_types' = {entry!r}: not a Contract subclass"
                 )
             types[name.strip()] = cls
         return types

@@ -6,8 +6,10 @@ no rename ``fix`` would refuse."""
 from __future__ import annotations
 
 import ast
+import re
 
 from .edits import AttributeEdit, ChainEdit, Edit, FromImportEdit, ModuleEdit, StringEdit
+from .modules import resolve_relative
 from .parsing import split_lines
 from .renames import MERGED, lines_spelling
 from .scopes import string_mask
@@ -62,14 +64,47 @@ def statements_needed(
     lines = split_lines(text) if lines is None else lines
     mask = string_mask(lines) if mask is None else mask
     wanted = {1, *(edit.line for _, edit in edits), *lines_spelling(text, names)}
-    if imports:
+    # (Without the other imports, the star imports all the same: one below a renamed import
+    # may bind the new name again.)
+    if imports or "*" in text:
         wanted.update(
             number
             for number, line in enumerate(lines, 1)
-            if line.startswith(_TOP_IMPORTS) and not mask[number - 1]
+            if line.startswith(_TOP_IMPORTS if imports else _STAR_IMPORT)
+            and (imports or "*" in line)
+            and not mask[number - 1]
         )
     return cut_module(lines, mask, wanted)
 
 
 # How a module-level import starts (``cut_module`` takes the statement whole from there).
 _TOP_IMPORTS = ("import ", "from ", "lazy ", "import\t", "from\t")
+_STAR_IMPORT = ("from ", "from\t", "lazy from")
+
+
+_STAR = re.compile(
+    r"^[ \t]*(?:lazy[ \t]+)?from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE
+)
+
+
+def star_imported(text: str, module: str, package: bool) -> list[str]:
+    """The modules ``text`` star-imports (absolute names; a relative one that does not
+    resolve is left out: nothing can be said of it, and the planner asks of every star
+    import it meets)."""
+    found = []
+    for dots, rest in _STAR.findall(text):
+        if not dots:
+            found.append(rest)
+            continue
+        absolute = resolve_relative(module, package, len(dots), rest or None)
+        if absolute is not None:
+            found.append(absolute)
+    return found
+
+
+def may_bind(text: str, name: str) -> bool:
+    """Whether a star import of the module whose source is ``text`` may bind ``name``: not
+    when it never spells the name and star-imports nothing itself."""
+    if re.search(r"import[ \t]*\*", text):
+        return True
+    return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text) is not None

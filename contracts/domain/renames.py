@@ -25,6 +25,7 @@ from msgspec.structs import replace
 from .edits import AttributeEdit, Edit, FromImportEdit, StringEdit
 from .modules import resolve_relative
 from .parsing import split_lines
+from .scopes import string_mask
 from .span_edits import DROPPED, SpanChange
 from .statements import is_type_checking_test
 
@@ -101,6 +102,10 @@ class _Index(ast.NodeVisitor):
         self._children: dict[int, list[int]] | None = None
         self._try_bodies: list[ast.Try] = []
         self._handlers: list[tuple[ast.Try, ast.ExceptHandler]] = []
+        # The ``if TYPE_CHECKING:`` blocks the plan drops (their guard's import may go too).
+        self.gone_guards: list[ast.stmt] = []
+        # Whether a star import of a module may bind a name (see ``plan_renames``).
+        self.star_binds: Callable[[str, str], bool] = lambda module, name: True
 
     def visit(self, node: ast.AST) -> None:
         """Visit ``node`` unless none of its lines spells one of the names: nothing in it can
@@ -438,11 +443,13 @@ def plan_renames(
     package: bool = False,
     unsafe: bool = False,
     lines: list[str] | None = None,
+    star_binds: Callable[[str, str], bool] = lambda module, name: True,
 ) -> RenamePlan:
     """For each ``FromImportEdit`` with ``rename_to``: the edit binding the new name and the
     renamed uses, or why not. ``module`` is the file's module name; ``exposed(name)`` says why
     a module-level ``name`` may be read from outside the file (another module importing or
-    patching it), or None; ``lines``, the text's lines, when they are split already.
+    patching it), or None; ``lines``, the text's lines, when they are split already;
+    ``star_binds(module, name)``, whether a star import of that module may bind the name.
 
     When several imports end up binding the same object under the same name in one block,
     the first stays and the others are dropped (``plan.extra`` holds the edits dropping
@@ -465,6 +472,7 @@ def plan_renames(
     index = _Index(names, lines_spelling(text, names))
     index.tree = tree
     index.module, index.package, index.unsafe = module, package, unsafe
+    index.star_binds = star_binds
     index.visit(tree)
     index.edits = {
         (edit.line, edit.name, edit.local): (key, edit)
@@ -536,6 +544,7 @@ def plan_renames(
         else:
             plan.changes += result
             plan.done.update(key for key, _ in group)
+    _drop_unused_guard(index.gone_guards, tree, index, plan)
     return plan
 
 
@@ -652,6 +661,8 @@ def _drop_dead_fallbacks(
         last = statement.end_lineno or statement.lineno
         if any(statement.lineno <= e.line <= last and k != item.key for k, e in index.edit_list):
             return f" ({where} holds other fixes)"
+        if not _owns_its_lines(statement, index.source_lines):
+            return f" ({where} shares a line with another statement)"
         dead.append((item, statement))
     _keep_first(direct, index, plan)
     for item, statement in dead:
@@ -660,54 +671,119 @@ def _drop_dead_fallbacks(
         plan.changes += _dropped_lines(statement, index.source_lines)
         plan.removed.add(item.key)
         plan.done.add(item.key)
-    _drop_unused_guard([statement for _, statement in dead], tree, index, plan)
+    index.gone_guards += [statement for _, statement in dead if isinstance(statement, ast.If)]
     return None
+
+
+def _owns_its_lines(statement: ast.stmt, lines: list[str]) -> bool:
+    """Whether nothing but the statement (and a comment) is on its lines: only then can they
+    go whole (``if TYPE_CHECKING: import a; import b`` cannot lose its first half so)."""
+    last = statement.end_lineno or statement.lineno
+    if last > len(lines):
+        return False
+    first = lines[statement.lineno - 1].encode("utf-8")
+    end = lines[last - 1].encode("utf-8")
+    before = first[: statement.col_offset]
+    after = end[statement.end_col_offset or 0 :].strip()
+    return not before.strip() and (not after or after.startswith(b"#"))
 
 
 def _dropped_lines(statement: ast.stmt, lines: list[str]) -> list[SpanChange]:
     """The changes that drop a whole statement, and the blank line after it when it sat
-    between two."""
+    between two (or began the file)."""
     last = statement.end_lineno or statement.lineno
     gone_lines = list(range(statement.lineno - 1, last))
-    if gone_lines[0] > 0 and last < len(lines) and not lines[gone_lines[0] - 1].strip():
+    first = gone_lines[0]
+    if last < len(lines) and (first == 0 or not lines[first - 1].strip()):
         gone_lines += [last] if not lines[last].strip() else []  # one blank line goes too
     return [
         SpanChange(number, 0, len(lines[number].rstrip("\r\n")), DROPPED) for number in gone_lines
     ]
 
 
+def _guard_name(test: ast.expr) -> tuple[str, bool] | None:
+    """The name an ``if`` test reads to know it runs under a type checker, and whether that
+    name is the ``typing`` module (``typing.TYPE_CHECKING``) rather than the flag itself."""
+    if isinstance(test, ast.Name):
+        return test.id, False
+    if (
+        isinstance(test, ast.Attribute)
+        and test.attr == "TYPE_CHECKING"
+        and isinstance(test.value, ast.Name)
+    ):
+        return test.value.id, True
+    return None
+
+
+def _guard_binders(tree: ast.Module, name: str, module: bool) -> list[tuple[ast.stmt, ast.alias]]:
+    """The module-level imports that bind ``name``: ``from typing import TYPE_CHECKING`` (as
+    ``name``), or with ``module`` ``import typing`` (as ``name``)."""
+    found: list[tuple[ast.stmt, ast.alias]] = []
+    for statement in tree.body:
+        if module and isinstance(statement, ast.Import):
+            found += [
+                (statement, alias)
+                for alias in statement.names
+                if alias.name in _TYPING and (alias.asname or alias.name) == name
+            ]
+        elif (
+            not module
+            and isinstance(statement, ast.ImportFrom)
+            and not statement.level
+            and statement.module in _TYPING
+        ):
+            found += [
+                (statement, alias)
+                for alias in statement.names
+                if alias.name == "TYPE_CHECKING" and (alias.asname or alias.name) == name
+            ]
+    return found
+
+
+_TYPING = ("typing", "typing_extensions")
+
+
+def _may_read(lines: list[str], number: int, name: str, text: str) -> bool:
+    """Whether line ``number`` may read ``name``: not when it lies inside a triple-quoted
+    string, nor when the name is only in its comment (a line without quotes); anything else
+    (a string on one line, say) counts as a read."""
+    if string_mask(lines, text, number - 1)[number - 1]:
+        return False
+    line = lines[number - 1]
+    if "#" in line and "'" not in line and '"' not in line:
+        return bool(lines_spelling(line.partition("#")[0], [name]))
+    return True
+
+
 def _drop_unused_guard(
     gone: list[ast.stmt], tree: ast.Module, index: _Index, plan: RenamePlan
 ) -> None:
     """When the ``if TYPE_CHECKING:`` blocks that go were all that read the name (no other
-    line spells it), its ``from typing import TYPE_CHECKING`` goes too: a fix must not leave
-    an unused import behind (ruff's F401)."""
-    tests = {s.test.id for s in gone if isinstance(s, ast.If) and isinstance(s.test, ast.Name)}
-    for name in sorted(tests):
-        gone_lines = {
-            number
-            for s in gone
-            if isinstance(s, ast.If) and isinstance(s.test, ast.Name) and s.test.id == name
-            for number in range(s.lineno, (s.end_lineno or s.lineno) + 1)
-        }
-        binders = [
-            (statement, alias)
-            for statement in tree.body
-            if isinstance(statement, ast.ImportFrom)
-            and statement.level == 0
-            and statement.module in ("typing", "typing_extensions")
-            for alias in statement.names
-            if alias.name == "TYPE_CHECKING" and (alias.asname or alias.name) == name
-        ]
+    line spells it, in code, a comment or a string), its ``from typing import
+    TYPE_CHECKING`` (or ``import typing``, for ``if typing.TYPE_CHECKING:``) goes too: a fix
+    must not leave an unused import behind (ruff's F401)."""
+    guards: dict[tuple[str, bool], set[int]] = {}
+    for statement in gone:
+        assert isinstance(statement, ast.If)
+        read = _guard_name(statement.test)
+        if read is not None:
+            lines = range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+            guards.setdefault(read, set()).update(lines)
+    text = "".join(index.source_lines) if guards else ""
+    for (name, module), gone_lines in sorted(guards.items()):
+        binders = _guard_binders(tree, name, module)
         if len(binders) != 1:
             continue
         statement, alias = binders[0]
-        text = "".join(index.source_lines)
-        if set(lines_spelling(text, [name])) - gone_lines != {alias.lineno}:
-            continue  # read elsewhere (or spelled: in a string, a comment), or bound again
+        others = set(lines_spelling(text, [name])) - gone_lines - {alias.lineno}
+        if any(_may_read(index.source_lines, number, name, text) for number in others):
+            continue  # read elsewhere (or perhaps: in a string), or bound again
         if len(statement.names) == 1:
-            plan.changes += _dropped_lines(statement, index.source_lines)
+            if _owns_its_lines(statement, index.source_lines):
+                plan.changes += _dropped_lines(statement, index.source_lines)
             continue
+        if module or not isinstance(statement, ast.ImportFrom):
+            continue  # (``import typing, os``: left as it is)
         key = f"{MERGED}{alias.lineno}:{alias.name}"
         plan.extra.append(
             (
@@ -721,6 +797,29 @@ def _drop_unused_guard(
                 ),
             )
         )
+
+
+def _star_import_after(index: _Index, line: int, own: str, new: str) -> int | None:
+    """The line of a module-level star import below ``line`` that may bind ``new`` (not one
+    of the module that the renamed import reads from, nor one a fix replaces with the names
+    it binds, nor one of a module known not to bind it): the renamed uses would read what
+    it binds."""
+    replaced = {
+        edit.line
+        for _, edit in index.edit_list
+        if isinstance(edit, FromImportEdit) and edit.name == "*"
+    }
+    for statement in index.tree.body:
+        if (
+            isinstance(statement, ast.ImportFrom)
+            and statement.lineno > line
+            and any(alias.name == "*" for alias in statement.names)
+            and statement.lineno not in replaced
+            and index.absolute(_module_text(statement)) != own
+            and index.star_binds(index.absolute(_module_text(statement)), new)
+        ):
+            return statement.lineno
+    return None
 
 
 def _repeating_import(occurrence: _Occurrence, tree: ast.Module) -> tuple[ast.stmt, str] | None:
@@ -923,6 +1022,9 @@ def _plan_one(
         reason = exposed(old)
         if reason:
             return reason
+        star = _star_import_after(index, site.line, index.absolute(edit.module), new)
+        if star is not None:
+            return f"the star import on line {star} may bind `{new}` again"
     listed: list[ast.Constant] = []
     for constant in index.strings_naming(old, leaf):
         if id(constant) in index.dunder_all and constant.value == old and scope == 0:

@@ -21,7 +21,7 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from ...domain import rules
-from ...domain.errors import ConfigurationError, UsageError
+from ...domain.errors import ConfigurationError, UsageError, did_you_mean
 from ...domain.findings import Coverage, Diagnostic, Violation, said_lazy, with_fingerprints
 from ...domain.report import CheckReport, ContractResult
 from ...domain.selection import ReportScope, narrow_report
@@ -62,7 +62,8 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         for package in roots:
             if "." in package or not ports.environment.is_package(package):
                 raise UsageError(
-                    f"{config.path}: option 'root_packages' = {package!r}: "
+                    f"{ports.configs.locate(config.path, '', 'root_packages')}: "
+                    f"option 'root_packages' = {package!r}: "
                     f"no such package under {root}"
                 )
         contracts = [_instantiate(config, options, types, ports.configs) for options in selected]
@@ -230,7 +231,10 @@ def _instantiate(
 
     if options["type"] not in types:
         known = ", ".join(sorted(types))
-        raise UsageError(f"{where('type')}: unknown type '{options['type']}' (known: {known})")
+        close = did_you_mean(str(options["type"]), types)
+        raise UsageError(
+            f"{where('type')}: unknown type '{options['type']}' (known: {known}){close}"
+        )
     cls = types[options["type"]]
     unknown = unrecognized_options(cls, options)
     if unknown:
@@ -241,7 +245,10 @@ def _instantiate(
             name=options["name"], session_options=config.session_options, contract_options=options
         )
     except InvalidContractOptions as error:
-        problems = "; ".join(f"option '{k}': {v}" for k, v in error.errors.items())
+        problems = "; ".join(
+            f"option '{k}'{f' = {options[k]!r}' if k in options else ''}: {v}"
+            for k, v in error.errors.items()
+        )
         raise UsageError(f"{where(next(iter(error.errors)))}: {problems}") from None
 
 

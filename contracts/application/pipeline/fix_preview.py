@@ -28,7 +28,7 @@ from ...domain.expected_failures import expected_to_fail
 from ...domain.findings import Violation
 from ...domain.outline import Outline
 from ...domain.parsing import SourceFile, is_partial
-from ...domain.rename_inputs import attribute_renames, statements_needed
+from ...domain.rename_inputs import attribute_renames, may_bind, statements_needed
 from ...domain.renames import RenamePlan, plan_renames
 from ...domain.segments import statement_trees
 from .sources import SourceCache
@@ -117,12 +117,12 @@ def _previewed(
     # One tree for both plans: the statements every edit concerns (a file of 5 MB is parsed
     # whole, once).
     tree = _tree(source, every + attribute_renames(every), sources)
-    plan = _plan(source, tree, safe, module, package, unsafe=False)
+    plan = _plan(source, sources, tree, safe, module, package, unsafe=False)
     unsafe_renames = any(v.fix_safety != "safe" and _renames(v.edit) for v in group)
     # What ``--unsafe-fixes`` would do (it applies the unsafe fixes too), asked only when it
     # can differ: an unsafe fix renames, or a rename was refused as unsafe.
     if unsafe_renames or any(_UNSAFE in reason for reason in plan.refused.values()):
-        unsafe_plan = _plan(source, tree, every, module, package, unsafe=True)
+        unsafe_plan = _plan(source, sources, tree, every, module, package, unsafe=True)
     elif not plan.refused:
         return {}
     else:
@@ -138,9 +138,10 @@ def _previewed(
             refusal, unchanged = unsafe_plan.refused[key], key in unsafe_plan.unchanged
         else:
             continue
-        changed[number] = _kept(
-            violation, refusal, unchanged, unsafe_ok=key not in unsafe_plan.refused
-        )
+        unsafe_ok = key not in unsafe_plan.refused
+        if not unsafe_ok:  # what stops ``--unsafe-fixes`` too (not "an unsafe fix")
+            refusal = unsafe_plan.refused[key]
+        changed[number] = _kept(violation, refusal, unchanged, unsafe_ok)
     return changed
 
 
@@ -153,7 +154,11 @@ def _kept(violation: Violation, reason: str, unchanged: bool, unsafe_ok: bool) -
         if unsafe_ok and violation.fix_safety == "safe":
             return replace(violation, edit=replace(edit, safe=False))
         kept = f"{edit.local}.{edit.attribute}" if isinstance(edit, AttributeEdit) else edit.local
-        return replace(violation, unfixable_reason=f"`fix` keeps `{kept}`, as {reason}")
+        message = violation.message
+        if isinstance(edit, FromImportEdit) and edit.rename_to:  # it promised the rename
+            message = message.replace(suggestions.rename_note(edit.local, edit.rename_to), "")
+        reason = f"`fix` keeps `{kept}`, as {reason}"
+        return replace(violation, message=message, unfixable_reason=reason)
     assert isinstance(edit, FromImportEdit) and edit.rename_to  # what ``_renames`` lets by
     note = suggestions.rename_note(edit.local, edit.rename_to)
     message = violation.message.replace(note, suggestions.kept_name_note(edit.local, reason))
@@ -164,6 +169,7 @@ def _kept(violation: Violation, reason: str, unchanged: bool, unsafe_ok: bool) -
 
 def _plan(
     source: SourceFile,
+    sources: SourceCache,
     tree: ast.Module | None,
     edits: list[tuple[str, Edit]],
     module: str,
@@ -177,8 +183,20 @@ def _plan(
         return RenamePlan(refused=refused, unchanged={k for k, e in edits if _only_renames(e)})
     outline = Outline(tree)
     edits = [(key, edit) for key, edit in edits if not expected_to_fail(outline, edit.line)]
+
+    def star_binds(star: str, name: str) -> bool:
+        found = sources.module_file(star)  # (a module outside the tree: who knows)
+        return found is None or may_bind(found.text, name)
+
     return plan_renames(
-        source.text, tree, edits, module, package=package, unsafe=unsafe, lines=source.lines
+        source.text,
+        tree,
+        edits,
+        module,
+        package=package,
+        unsafe=unsafe,
+        lines=source.lines,
+        star_binds=star_binds,
     )
 
 

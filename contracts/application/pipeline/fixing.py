@@ -36,7 +36,12 @@ from ...domain.findings import Violation
 from ...domain.outline import Outline, first_line
 from ...domain.parsing import parse_python, split_lines
 from ...domain.prefilter import words_finder
-from ...domain.rename_inputs import attribute_renames, statements_needed
+from ...domain.rename_inputs import (
+    attribute_renames,
+    may_bind,
+    star_imported,
+    statements_needed,
+)
 from ...domain.renames import MERGED, plan_renames
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
@@ -100,7 +105,8 @@ def run_fix(
     renamed = {
         v.edit.local for v in fixable if isinstance(v.edit, FromImportEdit) and v.edit.rename_to
     }
-    tree_files = context.index(before.root_packages).files()
+    tree_index = context.index(before.root_packages)
+    tree_files = tree_index.files()
     exposure = _Exposure(files, tree_files, renamed, request.progress)
     not_applied: dict[str, str] = {}
     order = sorted(by_path)
@@ -111,7 +117,15 @@ def run_fix(
     vouched, _ = context.ports.graphs.parsing_whole([p for p in unvouched if p not in parsed])
     parsed |= vouched
     readings = (
-        _read(files, before.project_root, relative, by_path[relative], unsafe, parsed=parsed)
+        _read(
+            files,
+            before.project_root,
+            relative,
+            by_path[relative],
+            unsafe,
+            parsed=parsed,
+            index=tree_index,
+        )
         for relative in order
     )
     # Workers rewrite files taking no module-level name as read by other files; meanwhile
@@ -344,6 +358,9 @@ class _Reading(Struct, frozen=True):
     # Whether the check's import graph parsed the file whole (so it has no syntax error): only
     # then may the rewrite parse just the statements it needs.
     parsed_whole: bool = False
+    # For each module the file star-imports, the names its renames bind that the module may
+    # bind too (a module not listed may bind any).
+    star_bound: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _Rewrite(Struct, frozen=True):
@@ -364,6 +381,7 @@ def _read(
     unsafe: bool,
     module: str = "",
     parsed: set[Path] | None = None,
+    index: ModuleIndex | None = None,
 ) -> _Reading:
     path = project_root / relative
     parsed_whole = parsed is not None and path in parsed
@@ -379,7 +397,44 @@ def _read(
         # Read-only on purpose (generated, vendored, locked): never rewritten, even by root.
         problem = "the file is read-only; it was left untouched"
         return _Reading(path, None, problem, [], module, False)
-    return _Reading(path, snapshot, None, edits, module, unsafe, parsed_whole=parsed_whole)
+    star_bound = _star_bound(files, index, snapshot.data, edits, module, path)
+    return _Reading(
+        path,
+        snapshot,
+        None,
+        edits,
+        module,
+        unsafe,
+        parsed_whole=parsed_whole,
+        star_bound=star_bound,
+    )
+
+
+def _star_bound(
+    files: Files,
+    index: ModuleIndex | None,
+    data: bytes,
+    edits: list[tuple[str, Edit]],
+    module: str,
+    path: Path,
+) -> dict[str, tuple[str, ...]]:
+    """For each module the file star-imports, which of the names its renames bind it may
+    bind too (read here: the rewrite runs where no file is read)."""
+    names = {e.rename_to for _, e in edits if isinstance(e, FromImportEdit) and e.rename_to}
+    if not names or index is None or b"*" not in data:
+        return {}
+    text = data.decode("utf-8", errors="replace")
+    bound: dict[str, tuple[str, ...]] = {}
+    for star in star_imported(text, module, path.name == "__init__.py"):
+        found = index.path_of(star)
+        if found is None:
+            continue  # outside the tree: it may bind anything
+        try:
+            source = files.read_bytes(found).decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        bound[star] = tuple(sorted(name for name in names if may_bind(source, name)))
+    return bound
 
 
 def _rewrite(reading: _Reading) -> _Rewrite:
@@ -405,6 +460,7 @@ def _rewrite(reading: _Reading) -> _Rewrite:
             reading.path.name == "__init__.py",
             reading.unsafe,
             cut=reading.parsed_whole,
+            star_binds=lambda star, name: name in reading.star_bound.get(star, (name,)),
         )
         for source, names in reading.exports:
             rewritten.data = add_exports(rewritten.data, source, names)
@@ -660,6 +716,7 @@ def rewrite_source(
     package: bool = False,
     unsafe: bool = False,
     cut: bool = False,
+    star_binds: Callable[[str, str], bool] = lambda module, name: True,
 ) -> Rewritten:
     """The file with the edits applied, and the uses of each name an edit renames renamed
     where ``renames.plan_renames`` proves it safe (``module`` and ``exposed`` as there).
@@ -710,7 +767,9 @@ def rewrite_source(
         if expected_to_fail(outline, edit.line)
     }
     edits = [(key, edit) for key, edit in edits if key not in expected]
-    renames = plan_renames(text, tree, edits, module, exposed, package, unsafe)
+    renames = plan_renames(
+        text, tree, edits, module, exposed, package, unsafe, star_binds=star_binds
+    )
     edits = [
         (key, renames.edits.get(key, edit))
         for key, edit in edits
