@@ -308,17 +308,20 @@ def test_toml_lines_inside_strings_ids_twice_and_names_in_capitals(project: Proj
     contracts whose names give one id, and a session option spelled in capitals (which
     TOML, unlike INI, would keep as it is and ignore), are errors."""
     (project.root / ".importlinter").unlink()
-    trap = 'broken_contract_guidance = """\nallow_renames = "maybe"\n"""'
+    # (With a triple quote in a comment and an escaped one inside: neither opens or closes.)
+    trap = '# a """ comment\nbroken_contract_guidance = """\nallow_renames = "maybe" \\"""\n"""'
     project.write("pyproject.toml", toml_config(trap, 'allow_renames = "maybe"'))
     lines = (project.root / "pyproject.toml").read_text().splitlines()
-    assert lines.count('allow_renames = "maybe"') == 2
+    assert sum(line.startswith('allow_renames = "maybe"') for line in lines) == 2
     real = len(lines)  # the last line: the real option
     assert_usage_error(
         project, f"pyproject.toml line {real}: contract 'ssot': option 'allow_renames' = 'maybe': "
     )
     twice = toml_config() + '\n[[tool.importlinter.contracts]]\nname = "SSOT"\ntype = "layers"\n'
     project.write("pyproject.toml", twice.replace('id = "ssot"\n', ""))
-    assert_usage_error(project, "pyproject.toml: two contracts have the id 'ssot'")
+    written = (project.root / "pyproject.toml").read_text().splitlines()
+    second = len(written) - 2  # the second table's header
+    assert_usage_error(project, f"pyproject.toml line {second}: two contracts have the id 'ssot'")
     capitals = toml_config().replace(
         'root_packages = ["pkg"]\n',
         'root_packages = ["pkg"]\nSSOT_Allow_Blanket_Suppressions = "maybe"\n',
@@ -326,8 +329,8 @@ def test_toml_lines_inside_strings_ids_twice_and_names_in_capitals(project: Proj
     project.write("pyproject.toml", capitals)
     assert_usage_error(
         project,
-        "[importlinter] option 'SSOT_Allow_Blanket_Suppressions': option names are lowercase "
-        "('ssot_allow_blanket_suppressions')",
+        "pyproject.toml line 3: [importlinter] option 'SSOT_Allow_Blanket_Suppressions': option "
+        "names are lowercase ('ssot_allow_blanket_suppressions')",
     )
 
 

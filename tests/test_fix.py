@@ -481,6 +481,7 @@ def test_imports_a_test_expects_to_fail_are_reported_not_rewritten(project: Proj
         (6, False, "this import is expected to fail: a test asserts it"),
         (11, False, "this import is expected to fail: a test asserts it"),
     ]
+    assert not any("renames its uses" in v.message for v in project.check().violations)
     text, result = fix_file(project, "pkg/app/test_paths.py", source)
     assert text == source
     assert result.code == 1
@@ -627,3 +628,37 @@ def test_secondary_names_read_from_the_facade_module_are_found_and_fixed(
     assert text.count("api.Manager") == 3 and "facade.Manager" in text
     data = json.loads(project.cli("check", "--no-cache", "--format", "json").out)
     assert [v["path"] for v in data["violations"]] == ["pkg/app/stores.py"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "if TYPE_CHECKING: from pkg.core.impl import Mode",
+        "if TYPE_CHECKING: from pkg.core.impl import Mode; import os",
+        "import os; from pkg.core.impl import Mode  # noqa: E702",
+    ],
+)
+def test_an_import_that_shares_its_line_is_fixed_in_place(project: Project, line: str) -> None:
+    """A one-line ``if`` or a ``;`` around the import: the module is swapped in place (the
+    check called these fixable; ``fix`` used to leave them, "not fixable automatically")."""
+    source = f"from typing import TYPE_CHECKING\n\n{line}\n\nx = 1\n"
+    text, result = fix_file(project, "pkg/app/consumer.py", source)
+    assert text == source.replace("pkg.core.impl import Mode", "pkg.core.api import Mode")
+    assert result.out.startswith("fixed 1 violation in 1 file")  # type: ignore[attr-defined]
+
+
+def test_a_renamed_import_that_cannot_be_rewritten_leaves_its_file_untouched(
+    project: Project,
+) -> None:
+    """Two names on the line of a block's header: the import is not rewritten, so its uses
+    must not be either (they would read a name nothing binds): the file stays as it is."""
+    source = (
+        "import sys\n\nif sys.version_info >= (3,): from pkg.core.impl import Impl, Mode\n\n\n"
+        "def g():\n    return Impl(), Mode\n"
+    )
+    text, result = fix_file(project, "pkg/app/consumer.py", source)
+    assert text == source
+    assert (
+        "  skipped pkg/app/consumer.py: an import to rename could not be rewritten where it is "
+        "(several names, on the line of its block's header); it was left untouched"
+    ) in result.out.splitlines()  # type: ignore[attr-defined]

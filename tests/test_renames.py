@@ -560,6 +560,13 @@ REFUSED = {
         "from pkg.core.api import Manager as Impl\nfrom elsewhere import *\n\nx = Impl()\n",
         "the star import on line 2 may bind `Manager` again",
     ),
+    "a star import in a block below": (
+        "from pkg.core.impl import Impl\nimport sys\n\nif sys.platform:\n"
+        "    from elsewhere import *\n\nx = Impl()\n",
+        "from pkg.core.api import Manager as Impl\nimport sys\n\nif sys.platform:\n"
+        "    from elsewhere import *\n\nx = Impl()\n",
+        "the star import on line 5 may bind `Manager` again",
+    ),
     "a type-checking repeat that shares its line": (
         "from typing import TYPE_CHECKING\n\nfrom pkg.core.api import Manager\n\n"
         "if TYPE_CHECKING:\n    from pkg.core.impl import Impl; import os\n\n"

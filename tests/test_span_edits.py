@@ -93,9 +93,9 @@ def _both(text: str, edits: list) -> tuple[str | None, str, set[str]]:
             False,
         ),
         (
-            "x = 1; from pkg.impl import Impl\n",  # two statements on one line
+            "x = 1; from pkg.impl import Impl\n",  # two statements on one line: in place
             [FromImportEdit(1, "Impl", "Impl", "pkg.api", (ImportedName("Manager", "Impl"),))],
-            False,
+            True,
         ),
     ],
 )

@@ -94,8 +94,10 @@ def _no_misspelt_options(path: Path, session: dict[str, Any]) -> None:
         if name != name.lower() and (
             name.lower() in _IMPORT_LINTER_OPTIONS or name.lower().startswith("ssot_")
         ):  # (an INI file's names are made lowercase as they are read; TOML's are not)
+            line = option_line(path, "", name)
+            where = f"{path}" if line is None else f"{path} line {line}"
             raise UsageError(
-                f"{path}: [importlinter] option '{name}': option names are lowercase "
+                f"{where}: [importlinter] option '{name}': option names are lowercase "
                 f"('{name.lower()}')"
             )
         if name in _IMPORT_LINTER_OPTIONS or name.startswith("ssot_"):
@@ -193,8 +195,10 @@ def read_config(path: Path) -> Config:
     for index, contract in enumerate(contracts):
         contract.setdefault("id", _slug(contract.get("name")) or f"contract-{index + 1}")
         if contract["id"] in seen:  # (TOML: two contracts of one name, and no `id`)
+            headers = contract_lines(path, str(contract["id"]))
+            where = f"{path} line {headers[1]}" if len(headers) > 1 else f"{path}"
             raise UsageError(
-                f"{path}: two contracts have the id '{contract['id']}' (from their `id` or "
+                f"{where}: two contracts have the id '{contract['id']}' (from their `id` or "
                 "`name`): give each its own `id`"
             )
         seen.add(str(contract["id"]))
@@ -213,19 +217,30 @@ def read_config(path: Path) -> Config:
     return Config(path, dict(options["session_options"]), contracts)
 
 
-def option_line(path: Path, contract_id: str, option: str) -> int | None:
-    """The line (1-based) setting ``option`` in the contract ``contract_id`` (empty: the
-    session section), or None. An error message that names it lets an editor jump there:
-    a config of thirty contracts sets each option thirty times."""
+def _tables(path: Path) -> tuple[list[str], list[tuple[int, int, set[str]]]]:
+    """The file's lines (those inside a multi-line TOML string blanked) and its sections."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return None
+        return [], []
     toml = path.suffix == ".toml"
     # (A TOML string of several lines may hold anything, a line like `option = …` too.)
     inside = _in_toml_strings(lines) if toml else [False] * len(lines)
     lines = ["" if masked else line for line, masked in zip(lines, inside, strict=True)]
-    tables = _toml_tables(lines) if toml else _ini_sections(lines)
+    return lines, _toml_tables(lines) if toml else _ini_sections(lines)
+
+
+def contract_lines(path: Path, contract_id: str) -> list[int]:
+    """The header lines (1-based) of the sections or tables standing for ``contract_id``."""
+    _, tables = _tables(path)
+    return [first for first, _, identity in tables if contract_id in identity]
+
+
+def option_line(path: Path, contract_id: str, option: str) -> int | None:
+    """The line (1-based) setting ``option`` in the contract ``contract_id`` (empty: the
+    session section), or None. An error message that names it lets an editor jump there:
+    a config of thirty contracts sets each option thirty times."""
+    lines, tables = _tables(path)
     setting = re.compile(rf"""["']?{re.escape(option)}["']?\s*[=:]""", re.IGNORECASE)
     for first, last, identity in tables:
         if contract_id not in identity:
@@ -237,18 +252,40 @@ def option_line(path: Path, contract_id: str, option: str) -> int | None:
 
 
 def _in_toml_strings(lines: list[str]) -> list[bool]:
-    """For each line, whether it lies inside a multi-line TOML string (approximately: the
-    line after one that opens a triple quote, up to the one that closes it)."""
+    """For each line, whether it lies inside a multi-line TOML string: a small reading of
+    TOML's strings (a triple quote in a one-line string or a comment opens nothing, an escaped
+    quote closes nothing)."""
     inside: list[bool] = []
-    quote = ""
+    state = ""  # the triple quote of the string open at the end of the line read, if any
     for line in lines:
-        inside.append(bool(quote))
-        for match in re.finditer(r'"""|\'\'\'', line):
-            if not quote:
-                quote = match.group()
-            elif match.group() == quote:
-                quote = ""
+        inside.append(bool(state))
+        index = 0
+        while index < len(line):
+            if state:
+                if state == '"""' and line[index] == "\\":
+                    index += 2
+                elif line.startswith(state, index):
+                    state, index = "", index + 3
+                else:
+                    index += 1
+                continue
+            if line[index] == "#":
+                break  # a comment, to the end of the line
+            if line.startswith(('"""', "'''"), index):
+                state, index = line[index : index + 3], index + 3
+            elif line[index] in "\"'":
+                index = _after_string(line, index)
+            else:
+                index += 1
     return inside
+
+
+def _after_string(line: str, start: int) -> int:
+    """Where the one-line string opening at ``start`` ends (a basic one has escapes)."""
+    quote, index = line[start], start + 1
+    while index < len(line) and line[index] != quote:
+        index += 2 if quote == '"' and line[index] == "\\" else 1
+    return index + 1
 
 
 def _ini_sections(lines: list[str]) -> list[tuple[int, int, set[str]]]:

@@ -64,15 +64,19 @@ def statements_needed(
     lines = split_lines(text) if lines is None else lines
     mask = string_mask(lines) if mask is None else mask
     wanted = {1, *(edit.line for _, edit in edits), *lines_spelling(text, names)}
-    # (Without the other imports, the star imports all the same: one below a renamed import
-    # may bind the new name again.)
-    if imports or "*" in text:
+    # (And the star imports, wherever they are: one below a renamed import may bind the new
+    # name again.)
+    if imports:
         wanted.update(
             number
             for number, line in enumerate(lines, 1)
-            if line.startswith(_TOP_IMPORTS if imports else _STAR_IMPORT)
-            and (imports or "*" in line)
-            and not mask[number - 1]
+            if line.startswith(_TOP_IMPORTS) and not mask[number - 1]
+        )
+    if "*" in text:  # star imports, in a block too (`if …:`, `try:`)
+        wanted.update(
+            number
+            for number, line in enumerate(lines, 1)
+            if "*" in line and line.lstrip().startswith(_STAR_IMPORT) and not mask[number - 1]
         )
     return cut_module(lines, mask, wanted)
 

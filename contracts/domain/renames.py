@@ -809,7 +809,7 @@ def _star_import_after(index: _Index, line: int, own: str, new: str) -> int | No
         for _, edit in index.edit_list
         if isinstance(edit, FromImportEdit) and edit.name == "*"
     }
-    for statement in index.tree.body:
+    for statement in _module_level_statements(index.tree.body):
         if (
             isinstance(statement, ast.ImportFrom)
             and statement.lineno > line
@@ -820,6 +820,24 @@ def _star_import_after(index: _Index, line: int, own: str, new: str) -> int | No
         ):
             return statement.lineno
     return None
+
+
+def _module_level_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
+    """The statements that run in the module's own scope: in its body and in the blocks of
+    its ``if``, ``try``, ``with``, ``for``, ``while`` and ``match`` (not in a function or a
+    class)."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield from _module_level_statements(block)
+        for handler in getattr(statement, "handlers", ()) or ():
+            yield from _module_level_statements(handler.body)
+        for case in getattr(statement, "cases", ()) or ():
+            yield from _module_level_statements(case.body)
 
 
 def _repeating_import(occurrence: _Occurrence, tree: ast.Module) -> tuple[ast.stmt, str] | None:

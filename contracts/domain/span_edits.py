@@ -337,6 +337,13 @@ def _simple(node: ast.stmt, lines: list[str]) -> bool:
     )
 
 
+def _on_one_line(node: ast.stmt, lines: list[str]) -> bool:
+    """A statement on one line that shares it (``if TYPE_CHECKING: from a import B``, ``import
+    os; from a import B``): its own characters can still be changed in place (the codemod
+    rewrites whole lines of statements, not a block written on its header's line)."""
+    return node.end_lineno == node.lineno and "\\" not in lines[node.lineno - 1]
+
+
 def _module_change(
     edit: ModuleEdit, lines: list[str], locator: _Locator
 ) -> list[SpanChange] | None:
@@ -378,7 +385,9 @@ def _from_change(
     if len(edit.names) != 1:
         return None
     for node, block in _statements_with_alias(edit, locator):
-        if not isinstance(node, ast.ImportFrom) or not _simple(node, lines):
+        if not isinstance(node, ast.ImportFrom):
+            return None
+        if not _simple(node, lines) and not _on_one_line(node, lines):
             return None
         alias = next(a for a in node.names if _is_edited(a, edit))
         changes = _alias_change(alias, edit.names[0], lines)

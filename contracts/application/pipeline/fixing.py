@@ -474,6 +474,12 @@ def _rewrite(reading: _Reading) -> _Rewrite:
     except _Overlapping:
         problem = "two fixes would change the same text; it was left untouched"
         return _Rewrite(reading, problem=problem)
+    except _ImportUnchanged:
+        problem = (
+            "an import to rename could not be rewritten where it is (several names, on the "
+            "line of its block's header); it was left untouched"
+        )
+        return _Rewrite(reading, problem=problem)
     # Parsed by ``ast``, the file was rewritten and checked part by part; otherwise whole.
     if (
         rewritten.data != data
@@ -649,6 +655,10 @@ class _BrokenRewrite(Exception):
     """A rewritten part of the file would not parse: the file is left as it is."""
 
 
+class _ImportUnchanged(Exception):
+    """A renamed import could not be rewritten, its uses could: the file is left as it is."""
+
+
 class _Overlapping(Exception):
     """Two fixes would change the same characters: the file is left as it is."""
 
@@ -821,6 +831,10 @@ def rewrite_source(
     # or the blank line after it, may lie outside its region.
     rewritten = without_dropped("".join([*pieces, *original[done_to:]]))
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    if renames.changes and not set(renames.edits) <= applied:
+        # A rename's uses were rewritten, its import was not (a form neither the span edits
+        # nor the codemod can change): the uses would read a name nothing binds.
+        raise _ImportUnchanged
     applied = {key for key in applied if not key.startswith(MERGED)}
     kept = {**renames.refused, **expected}
     return Rewritten(bom + rewritten.encode("utf-8"), applied, True, kept)
