@@ -322,6 +322,16 @@ def test_toml_lines_inside_strings_ids_twice_and_names_in_capitals(project: Proj
     written = (project.root / "pyproject.toml").read_text().splitlines()
     second = len(written) - 2  # the second table's header
     assert_usage_error(project, f"pyproject.toml line {second}: two contracts have the id 'ssot'")
+    quoted = toml_config().replace('id = "ssot"', '"id" = "ssot"')
+    project.write("pyproject.toml", quoted + "\n" + quoted.partition("\n\n")[2])
+    headers = [
+        number
+        for number, line in enumerate((project.root / "pyproject.toml").read_text().splitlines(), 1)
+        if line == "[[tool.importlinter.contracts]]"
+    ]
+    assert_usage_error(
+        project, f"pyproject.toml line {headers[1]}: two contracts have the id 'ssot'"
+    )
     capitals = toml_config().replace(
         'root_packages = ["pkg"]\n',
         'root_packages = ["pkg"]\nSSOT_Allow_Blanket_Suppressions = "maybe"\n',

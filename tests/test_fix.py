@@ -636,6 +636,7 @@ def test_secondary_names_read_from_the_facade_module_are_found_and_fixed(
         "if TYPE_CHECKING: from pkg.core.impl import Mode",
         "if TYPE_CHECKING: from pkg.core.impl import Mode; import os",
         "import os; from pkg.core.impl import Mode  # noqa: E702",
+        "if TYPE_CHECKING: import pkg.core.impl as Mode",
     ],
 )
 def test_an_import_that_shares_its_line_is_fixed_in_place(project: Project, line: str) -> None:
@@ -643,7 +644,8 @@ def test_an_import_that_shares_its_line_is_fixed_in_place(project: Project, line
     check called these fixable; ``fix`` used to leave them, "not fixable automatically")."""
     source = f"from typing import TYPE_CHECKING\n\n{line}\n\nx = 1\n"
     text, result = fix_file(project, "pkg/app/consumer.py", source)
-    assert text == source.replace("pkg.core.impl import Mode", "pkg.core.api import Mode")
+    fixed = source.replace("pkg.core.impl import Mode", "pkg.core.api import Mode")
+    assert text == fixed.replace("import pkg.core.impl as", "import pkg.core.api as")
     assert result.out.startswith("fixed 1 violation in 1 file")  # type: ignore[attr-defined]
 
 
@@ -662,3 +664,15 @@ def test_a_renamed_import_that_cannot_be_rewritten_leaves_its_file_untouched(
         "  skipped pkg/app/consumer.py: an import to rename could not be rewritten where it is "
         "(several names, on the line of its block's header); it was left untouched"
     ) in result.out.splitlines()  # type: ignore[attr-defined]
+
+
+def test_a_module_import_on_its_blocks_line_is_swapped_with_its_attribute_reads(
+    project: Project,
+) -> None:
+    """``if X: import …impl as m`` and ``m.Impl``: the import is swapped in place, and its
+    attribute reads are renamed with it (the reads alone were renamed before, the import
+    left: AttributeError at run time)."""
+    source = "X = 1\nif X: import pkg.core.impl as m\n\ny = m.Impl, m.Mode\n"
+    text, result = fix_file(project, "pkg/app/consumer.py", source)
+    assert text == "X = 1\nif X: import pkg.core.api as m\n\ny = m.Manager, m.Mode\n"
+    assert result.out.startswith("fixed 1 violation in 1 file")  # type: ignore[attr-defined]

@@ -567,6 +567,13 @@ REFUSED = {
         "    from elsewhere import *\n\nx = Impl()\n",
         "the star import on line 5 may bind `Manager` again",
     ),
+    "a star import on a block's header line below": (
+        "from pkg.core.impl import Impl\ntry: from elsewhere import *\nexcept ImportError: pass\n"
+        "x = Impl()\n",
+        "from pkg.core.api import Manager as Impl\ntry: from elsewhere import *\n"
+        "except ImportError: pass\nx = Impl()\n",
+        "the star import on line 2 may bind `Manager` again",
+    ),
     "a type-checking repeat that shares its line": (
         "from typing import TYPE_CHECKING\n\nfrom pkg.core.api import Manager\n\n"
         "if TYPE_CHECKING:\n    from pkg.core.impl import Impl; import os\n\n"

@@ -332,8 +332,9 @@ def _table_identity(lines: list[str]) -> set[str]:
     values = {}
     for line in lines:
         key, equals, value = line.partition("=")
-        if equals and key.strip() in ("id", "name"):
-            values[key.strip()] = value.strip().strip("\"'")
+        key = key.strip().strip("\"'")  # (a key may be quoted: `"id" = …`)
+        if equals and key in ("id", "name"):
+            values[key] = value.strip().strip("\"'")
     if "id" in values:
         return {values["id"]}
     return {_slug(values["name"])} if "name" in values else set()

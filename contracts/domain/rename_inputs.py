@@ -72,18 +72,18 @@ def statements_needed(
             for number, line in enumerate(lines, 1)
             if line.startswith(_TOP_IMPORTS) and not mask[number - 1]
         )
-    if "*" in text:  # star imports, in a block too (`if …:`, `try:`)
+    if "*" in text:  # star imports, in a block too (`if …:`, `try: from x import *`)
         wanted.update(
             number
             for number, line in enumerate(lines, 1)
-            if "*" in line and line.lstrip().startswith(_STAR_IMPORT) and not mask[number - 1]
+            if "*" in line and _STAR_IN_LINE.search(line) and not mask[number - 1]
         )
     return cut_module(lines, mask, wanted)
 
 
 # How a module-level import starts (``cut_module`` takes the statement whole from there).
 _TOP_IMPORTS = ("import ", "from ", "lazy ", "import\t", "from\t")
-_STAR_IMPORT = ("from ", "from\t", "lazy from")
+_STAR_IN_LINE = re.compile(r"\bimport[ \t]*\*")
 
 
 _STAR = re.compile(

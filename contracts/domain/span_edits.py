@@ -348,7 +348,7 @@ def _module_change(
     edit: ModuleEdit, lines: list[str], locator: _Locator
 ) -> list[SpanChange] | None:
     for node, _ in locator.imports.get(edit.line, ()):
-        if not _simple(node, lines):
+        if not _simple(node, lines) and not _on_one_line(node, lines):
             return None
         line = lines[node.lineno - 1]
         if isinstance(node, ast.Import):

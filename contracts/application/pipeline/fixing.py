@@ -831,9 +831,13 @@ def rewrite_source(
     # or the blank line after it, may lie outside its region.
     rewritten = without_dropped("".join([*pieces, *original[done_to:]]))
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    # A rename's uses were rewritten (or the attributes read from a module import), its import
+    # was not (a form neither the span edits nor the codemod can change): the uses would read
+    # a name nothing binds.
     if renames.changes and not set(renames.edits) <= applied:
-        # A rename's uses were rewritten, its import was not (a form neither the span edits
-        # nor the codemod can change): the uses would read a name nothing binds.
+        raise _ImportUnchanged
+    chained = {key.removeprefix(MERGED) for key in applied if key.startswith(MERGED)}
+    if any(key in by_key and key not in applied for key in chained):
         raise _ImportUnchanged
     applied = {key for key in applied if not key.startswith(MERGED)}
     kept = {**renames.refused, **expected}
