@@ -784,19 +784,7 @@ def _drop_unused_guard(
             continue
         if module or not isinstance(statement, ast.ImportFrom):
             continue  # (``import typing, os``: left as it is)
-        key = f"{MERGED}{alias.lineno}:{alias.name}"
-        plan.extra.append(
-            (
-                key,
-                FromImportEdit(
-                    line=alias.lineno,
-                    name=alias.name,
-                    local=name,
-                    module=_module_text(statement),
-                    names=(),
-                ),
-            )
-        )
+        plan.extra.append(_dropping(statement, alias))
 
 
 def _star_import_after(index: _Index, line: int, own: str, new: str) -> int | None:
@@ -894,18 +882,19 @@ def _drop(occurrence: _Occurrence, index: _Index, plan: RenamePlan) -> None:
     if own is not None:
         plan.edits[own[0]] = replace(own[1], names=(), rename_to=None)
         return
+    plan.extra.append(_dropping(occurrence.statement, alias))
+
+
+def _dropping(statement: ast.ImportFrom, alias: ast.alias) -> tuple[str, FromImportEdit]:
+    """The edit (and its key) that drops ``alias`` from ``statement``: an import no finding
+    names, so it has no edit of its own."""
     key = f"{MERGED}{alias.lineno}:{alias.name}"
-    plan.extra.append(
-        (
-            key,
-            FromImportEdit(
-                line=alias.lineno,
-                name=alias.name,
-                local=alias.asname or alias.name,
-                module=_module_text(occurrence.statement),
-                names=(),
-            ),
-        )
+    return key, FromImportEdit(
+        line=alias.lineno,
+        name=alias.name,
+        local=alias.asname or alias.name,
+        module=_module_text(statement),
+        names=(),
     )
 
 
