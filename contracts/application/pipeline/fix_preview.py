@@ -52,17 +52,14 @@ def preview_fixes(
             by_path[violation.path].append(violation)
     previewed: dict[int, Violation] = {}
     for display, group in by_path.items():
-        renames = any(_renames(violation.edit) for violation in group)
-        source = None
-        if renames or _may_expect_failures(sources, project_root / display):
-            source = sources.file(project_root / display)
+        source = sources.file(project_root / display)
         if source is None:
-            continue  # nothing to look at (or unreadable now: the check says so, as will fix)
+            continue  # unreadable now: the check says so, and ``fix`` will too
         expected = _expected_failures(source, sources, group)
         for number in expected:
             previewed[id(group[number])] = _left_alone(group[number])
         group = [violation for number, violation in enumerate(group) if number not in expected]
-        if renames and group:
+        if any(_renames(violation.edit) for violation in group):
             for number, outcome in _previewed(source, sources, group).items():
                 previewed[id(group[number])] = outcome
     if not previewed:
@@ -78,18 +75,12 @@ def _left_alone(violation: Violation) -> Violation:
     return replace(violation, message=message, unfixable_reason=_EXPECTED)
 
 
-def _may_expect_failures(sources: SourceCache, path: Path) -> bool:
-    """Whether the file spells an import failure at all (most files do not: they are not
-    parsed for it)."""
-    source = sources.file(path)
-    return source is not None and ("ImportError" in source.text or "NotFoundError" in source.text)
-
-
 def _expected_failures(
     source: SourceFile, sources: SourceCache, group: list[Violation]
 ) -> set[int]:
     """The places in ``group`` of the findings whose import a test expects to fail, as
-    ``fix`` tells them (from the top-level statements holding them)."""
+    ``fix`` tells them (from the top-level statements holding them; only in a file that spells
+    an import failure at all: most are not parsed for it)."""
     if "ImportError" not in source.text and "NotFoundError" not in source.text:
         return set()
     lines = [violation.edit.line for violation in group if violation.edit is not None]
