@@ -652,18 +652,31 @@ def test_an_import_that_shares_its_line_is_fixed_in_place(project: Project, line
 def test_a_renamed_import_that_cannot_be_rewritten_leaves_its_file_untouched(
     project: Project,
 ) -> None:
-    """Two names on the line of a block's header: the import is not rewritten, so its uses
-    must not be either (they would read a name nothing binds): the file stays as it is."""
+    """Two names on the line of a block's header: ``fix`` can change such an import only in
+    place, so the check says it has no fix, and ``fix`` leaves the file as it is. Should a
+    rename reach the rewrite all the same, its uses are never renamed without the import
+    (they would read a name nothing binds): the whole file is refused."""
+    from ssot_imports.application.pipeline import fixing
+    from ssot_imports.domain.edits import FromImportEdit, ImportedName
+
     source = (
         "import sys\n\nif sys.version_info >= (3,): from pkg.core.impl import Impl, Mode\n\n\n"
         "def g():\n    return Impl(), Mode\n"
     )
+    project.write("pkg/app/consumer.py", source)
+    found = [v for v in project.check().violations if v.path == "pkg/app/consumer.py"]
+    assert [(v.line, v.fixable, v.unfixable_reason) for v in found] == [
+        (3, False, "the import is written on its block's header line, where `fix` changes only "
+         "its module and one name in place: rewrite it by hand"),
+    ] * 2  # fmt: skip
     text, result = fix_file(project, "pkg/app/consumer.py", source)
     assert text == source
-    assert (
-        "  skipped pkg/app/consumer.py: an import to rename could not be rewritten where it is "
-        "(several names, on the line of its block's header); it was left untouched"
-    ) in result.out.splitlines()  # type: ignore[attr-defined]
+    assert result.out.startswith("fixed 0 violations in 0 files")  # type: ignore[attr-defined]
+    edit = FromImportEdit(
+        3, "Impl", "Impl", "pkg.core.api", (ImportedName("Manager", "Impl"),), rename_to="Manager"
+    )
+    with pytest.raises(fixing._ImportUnchanged):
+        fixing.rewrite_source(source.encode(), [("k", edit)], "pkg.app.consumer")
 
 
 def test_a_module_import_on_its_blocks_line_is_swapped_with_its_attribute_reads(

@@ -23,7 +23,7 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from ...domain import suggestions
-from ...domain.edits import AttributeEdit, Edit, FromImportEdit
+from ...domain.edits import AttributeEdit, Edit, FromImportEdit, ModuleEdit
 from ...domain.expected_failures import expected_to_fail
 from ...domain.findings import Violation
 from ...domain.outline import Outline
@@ -31,12 +31,21 @@ from ...domain.parsing import SourceFile, is_partial
 from ...domain.rename_inputs import attribute_renames, may_bind, statements_needed
 from ...domain.renames import RenamePlan, plan_renames
 from ...domain.segments import statement_trees
+from ...domain.span_edits import plan_span_edits
 from .sources import SourceCache
 
 # Why ``fix`` renames nothing in a file it cannot parse with ``ast`` (its libcst path).
 _UNREADABLE = "the file is not UTF-8 or uses syntax this Python does not read"
 # Why ``fix`` leaves an import a test expects to fail (its own words).
 _EXPECTED = "this import is expected to fail: a test asserts it"
+# Why ``fix`` leaves an import that shares its block's header line and needs more than an
+# in-place change.
+_ON_HEADER = (
+    "the import is written on its block's header line, where `fix` changes only its module "
+    "and one name in place: rewrite it by hand"
+)
+# How an import statement alone on its line starts.
+_OWN_LINE = ("from ", "from\t", "import ", "import\t", "lazy ")
 # How the rename planner says that a rename is an unsafe fix (an ``__all__`` entry changes).
 _UNSAFE = "(`--unsafe-fixes`)"
 
@@ -58,7 +67,11 @@ def preview_fixes(
         expected = _expected_failures(source, sources, group)
         for number in expected:
             previewed[id(group[number])] = _left_alone(group[number])
-        group = [violation for number, violation in enumerate(group) if number not in expected]
+        stuck = _on_header_lines(source, sources, group, expected)
+        for number in stuck:
+            previewed[id(group[number])] = _left_alone(group[number], _ON_HEADER)
+        left = expected | set(stuck)
+        group = [violation for number, violation in enumerate(group) if number not in left]
         if any(_renames(violation.edit) for violation in group):
             for number, outcome in _previewed(source, sources, group).items():
                 previewed[id(group[number])] = outcome
@@ -67,12 +80,65 @@ def preview_fixes(
     return [previewed.get(id(violation), violation) for violation in violations]
 
 
-def _left_alone(violation: Violation) -> Violation:
-    """A finding on an import a test expects to fail: no fix, and no rename promised."""
+def _left_alone(violation: Violation, reason: str = "") -> Violation:
+    """A finding ``fix`` leaves (an import a test expects to fail, by default): no fix, and no
+    rename promised."""
     edit, message = violation.edit, violation.message
     if isinstance(edit, FromImportEdit) and edit.rename_to:
         message = message.replace(suggestions.rename_note(edit.local, edit.rename_to), "")
-    return replace(violation, message=message, unfixable_reason=_EXPECTED)
+    return replace(violation, message=message, unfixable_reason=reason or _EXPECTED)
+
+
+def _on_header_lines(
+    source: SourceFile, sources: SourceCache, group: list[Violation], skip: set[int]
+) -> set[int]:
+    """The places in ``group`` of the imports written on their block's header line (``if X:
+    from a import B, C``) that ``fix`` cannot change there: its span edits change an import
+    in place, the codemod rewrites whole statement lines, not a block on its header's line."""
+    shared = [
+        number
+        for number, violation in enumerate(group)
+        if number not in skip
+        and isinstance(violation.edit, FromImportEdit | ModuleEdit)
+        and _shares_its_line(source.line(violation.edit.line))
+    ]
+    if not shared:
+        return set()
+    trees = statement_trees(
+        source.lines, sources.mask(source), [group[n].edit.line for n in shared]
+    )
+    if trees is None:
+        return set()  # (statements that cannot be cut out: ``fix`` will tell)
+    tree = _one_module(trees)
+    headers = {
+        statement.lineno
+        for compound in ast.walk(tree)
+        for name in ("body", "orelse", "finalbody")
+        for statement in getattr(compound, name, None) or ()
+        if isinstance(statement, ast.stmt) and statement.lineno == getattr(compound, "lineno", 0)
+    }
+    edits = [(str(number), v.edit) for number, v in enumerate(group) if v.edit is not None]
+    plan = plan_span_edits(source.text, tree, edits, Outline(tree))
+    return {
+        number
+        for number in shared
+        if group[number].edit.line in headers and str(number) in plan.needs_codemod
+    }
+
+
+def _shares_its_line(line: str) -> bool:
+    """Whether an import on ``line`` comes after something else there (a block's header, a
+    statement and ``;``); a name on a line of its own in a parenthesized import does not."""
+    return "import" in line and not line.lstrip().startswith(_OWN_LINE)
+
+
+def _one_module(trees: list[ast.Module]) -> ast.Module:
+    """The cut statements as one module (each cut after the first starts with a ``pass``
+    standing in for what comes before it)."""
+    body = [
+        s for tree in trees for s in tree.body if not (isinstance(s, ast.Pass) and s.lineno == 1)
+    ]
+    return ast.Module(body=sorted(body, key=lambda s: s.lineno), type_ignores=[])
 
 
 def _expected_failures(
@@ -87,11 +153,7 @@ def _expected_failures(
     trees = statement_trees(source.lines, sources.mask(source), lines)
     if trees is None:
         return set()  # (statements that cannot be cut out: ``fix`` will tell)
-    # (Each cut after the first starts with a ``pass`` standing in for what comes before it.)
-    body = [
-        s for tree in trees for s in tree.body if not (isinstance(s, ast.Pass) and s.lineno == 1)
-    ]
-    outline = Outline(ast.Module(body=sorted(body, key=lambda s: s.lineno), type_ignores=[]))
+    outline = Outline(_one_module(trees))
     return {
         number
         for number, violation in enumerate(group)
