@@ -689,3 +689,15 @@ def test_a_module_import_on_its_blocks_line_is_swapped_with_its_attribute_reads(
     text, result = fix_file(project, "pkg/app/consumer.py", source)
     assert text == "X = 1\nif X: import pkg.core.api as m\n\ny = m.Manager, m.Mode\n"
     assert result.out.startswith("fixed 1 violation in 1 file")  # type: ignore[attr-defined]
+
+
+def test_an_import_spanning_lines_from_a_blocks_header_has_no_fix(project: Project) -> None:
+    """``if X: from … import (`` over several lines: fix cannot rewrite it there, and the
+    check, which finds such imports from the text before it parses them, says so."""
+    source = "X = 1\nif X: from pkg.core.impl import (\n    Impl as Handle,\n)\ny = Handle\n"
+    project.write("pkg/app/consumer.py", source)
+    found = [v for v in project.check().violations if v.path == "pkg/app/consumer.py"]
+    assert [(v.line, v.fixable) for v in found] == [(3, False)]
+    assert found[0].unfixable_reason.startswith("the import is written on its block's header")
+    text, _ = fix_file(project, "pkg/app/consumer.py", source)
+    assert text == source

@@ -17,6 +17,7 @@ known only to ``fix``, which scans the whole tree for it: that refusal is still 
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -38,14 +39,14 @@ from .sources import SourceCache
 _UNREADABLE = "the file is not UTF-8 or uses syntax this Python does not read"
 # Why ``fix`` leaves an import a test expects to fail (its own words).
 _EXPECTED = "this import is expected to fail: a test asserts it"
+# What comes before an ``import`` written after a block's header or a ``;`` on its line.
+_AFTER_HEADER = re.compile(r"[:;][ \t]*(?:lazy[ \t]+)?(?:from[ \t]+[\w.]+[ \t]+)?$")
 # Why ``fix`` leaves an import that shares its block's header line and needs more than an
 # in-place change.
 _ON_HEADER = (
     "the import is written on its block's header line, where `fix` changes only its module "
     "and one name in place: rewrite it by hand"
 )
-# How an import statement alone on its line starts.
-_OWN_LINE = ("from ", "from\t", "import ", "import\t", "lazy ")
 # How the rename planner says that a rename is an unsafe fix (an ``__all__`` entry changes).
 _UNSAFE = "(`--unsafe-fixes`)"
 
@@ -93,43 +94,57 @@ def _on_header_lines(
     source: SourceFile, sources: SourceCache, group: list[Violation], skip: set[int]
 ) -> set[int]:
     """The places in ``group`` of the imports written on their block's header line (``if X:
-    from a import B, C``) that ``fix`` cannot change there: its span edits change an import
-    in place, the codemod rewrites whole statement lines, not a block on its header's line."""
+    from a import B, C``, on one line or more) that ``fix`` cannot change there: its span
+    edits change an import in place, the codemod rewrites whole statement lines, not a block
+    on its header's line."""
+    starts = _imports_after_something(source.text)
+    if not starts:
+        return set()  # (most files: every import starts its line)
+    trees = statement_trees(source.lines, sources.mask(source), starts)
+    if trees is None:
+        return set()  # (statements that cannot be cut out: ``fix`` will tell)
+    tree = _one_module(trees)
+    on_headers = {
+        line
+        for compound in ast.walk(tree)
+        for name in ("body", "orelse", "finalbody")
+        for statement in getattr(compound, name, None) or ()
+        if isinstance(statement, ast.Import | ast.ImportFrom)
+        and statement.lineno == getattr(compound, "lineno", 0)
+        for line in range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+    }
     shared = [
         number
         for number, violation in enumerate(group)
         if number not in skip
         and isinstance(violation.edit, FromImportEdit | ModuleEdit)
-        and _shares_its_line(source.line(violation.edit.line))
+        and violation.edit.line in on_headers
     ]
     if not shared:
         return set()
-    trees = statement_trees(
-        source.lines, sources.mask(source), [group[n].edit.line for n in shared]
-    )
-    if trees is None:
-        return set()  # (statements that cannot be cut out: ``fix`` will tell)
-    tree = _one_module(trees)
-    headers = {
-        statement.lineno
-        for compound in ast.walk(tree)
-        for name in ("body", "orelse", "finalbody")
-        for statement in getattr(compound, name, None) or ()
-        if isinstance(statement, ast.stmt) and statement.lineno == getattr(compound, "lineno", 0)
-    }
     edits = [(str(number), v.edit) for number, v in enumerate(group) if v.edit is not None]
     plan = plan_span_edits(source.text, tree, edits, Outline(tree))
-    return {
-        number
-        for number in shared
-        if group[number].edit.line in headers and str(number) in plan.needs_codemod
-    }
+    return {number for number in shared if str(number) in plan.needs_codemod}
 
 
-def _shares_its_line(line: str) -> bool:
-    """Whether an import on ``line`` comes after something else there (a block's header, a
-    statement and ``;``); a name on a line of its own in a parenthesized import does not."""
-    return "import" in line and not line.lstrip().startswith(_OWN_LINE)
+def _imports_after_something(text: str) -> list[int]:
+    """The lines where an ``import`` (or ``from … import``) follows a ``:`` or a ``;`` on its
+    line: a block's header, ``x = 1;`` (or a string that looks so: the parse decides)."""
+    lines: list[int] = []
+    position = text.find("import")
+    while position != -1:
+        before = text[position - 1] if position else " "
+        start = text.rfind("\n", 0, position) + 1
+        head = text[start:position].lstrip()
+        if (
+            head
+            and not (before.isalnum() or before == "_")
+            and not head.startswith(("from ", "from\t", "lazy ", "#"))
+            and _AFTER_HEADER.search(head)
+        ):
+            lines.append(text.count("\n", 0, position) + 1)
+        position = text.find("import", position + 6)
+    return lines
 
 
 def _one_module(trees: list[ast.Module]) -> ast.Module:

@@ -476,8 +476,8 @@ def _rewrite(reading: _Reading) -> _Rewrite:
         return _Rewrite(reading, problem=problem)
     except _ImportUnchanged:
         problem = (
-            "an import to rename could not be rewritten where it is (several names, on the "
-            "line of its block's header); it was left untouched"
+            "an import to rename could not be rewritten where it is (on its block's header "
+            "line); it was left untouched"
         )
         return _Rewrite(reading, problem=problem)
     # Parsed by ``ast``, the file was rewritten and checked part by part; otherwise whole.
