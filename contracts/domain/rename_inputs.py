@@ -15,6 +15,9 @@ from .renames import MERGED, lines_spelling
 from .scopes import string_mask
 from .segments import cut_module
 
+# Why no rename is made in a file ``ast`` cannot read whole (said by ``check`` and ``fix``).
+NOT_READ_BY_AST = "the file is not UTF-8 or uses syntax this Python does not read"
+
 
 def attribute_renames(edits: list[tuple[str, Edit]]) -> list[tuple[str, Edit]]:
     """For each import whose local name comes to bind the canonical module, the renames of

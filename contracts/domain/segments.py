@@ -38,12 +38,15 @@ def statement_trees(
     return None if cuts is None else [tree for _, tree in cuts]
 
 
-def cut_module(lines: list[str], mask: list[bool], wanted: Iterable[int]) -> ast.Module | None:
+def cut_module(
+    lines: list[str], mask: list[bool], wanted: Iterable[int], fewest: int = 2
+) -> ast.Module | None:
     """The top-level statements holding the ``wanted`` lines, as one module (each group
     parsed on its own, at the file's line numbers; the stand-ins for what comes before a
     cut left out). None when ``statement_trees`` would give None, when cuts overlap, or when
-    fewer than two statements come out: a module of one statement could be taken for a
-    file that holds nothing else (a statement alone in its block is treated apart)."""
+    fewer than ``fewest`` statements come out: for a planner, a module of one statement
+    could be taken for a file that holds nothing else (a statement alone in its block is
+    treated apart); a caller that only looks inside the statements asks for one."""
     cuts = _cuts(lines, mask, wanted)
     if cuts is None:
         return None
@@ -57,7 +60,7 @@ def cut_module(lines: list[str], mask: list[bool], wanted: Iterable[int]) -> ast
             return None
         body += statements
         end = max(statement.end_lineno or statement.lineno for statement in statements)
-    if len(body) < 2:
+    if len(body) < fewest:
         return None
     return ast.Module(body=body, type_ignores=[])
 

@@ -25,20 +25,21 @@ from msgspec.structs import replace
 
 from ...domain import suggestions
 from ...domain.edits import AttributeEdit, Edit, FromImportEdit, ModuleEdit
-from ...domain.expected_failures import expected_to_fail
+from ...domain.expected_failures import EXPECTED_TO_FAIL, expected_to_fail
 from ...domain.findings import Violation
 from ...domain.outline import Outline
 from ...domain.parsing import SourceFile, is_partial
-from ...domain.rename_inputs import attribute_renames, may_bind, statements_needed
+from ...domain.rename_inputs import (
+    NOT_READ_BY_AST,
+    attribute_renames,
+    may_bind,
+    statements_needed,
+)
 from ...domain.renames import RenamePlan, plan_renames
-from ...domain.segments import statement_trees
+from ...domain.segments import cut_module
 from ...domain.span_edits import plan_span_edits
 from .sources import SourceCache
 
-# Why ``fix`` renames nothing in a file it cannot parse with ``ast`` (its libcst path).
-_UNREADABLE = "the file is not UTF-8 or uses syntax this Python does not read"
-# Why ``fix`` leaves an import a test expects to fail (its own words).
-_EXPECTED = "this import is expected to fail: a test asserts it"
 # What comes before an ``import`` written after a block's header or a ``;`` on its line.
 _AFTER_HEADER = re.compile(r"[:;][ \t]*(?:lazy[ \t]+)?(?:from[ \t]+[\w.]+[ \t]+)?$")
 # Why ``fix`` leaves an import that shares its block's header line and needs more than an
@@ -87,7 +88,7 @@ def _left_alone(violation: Violation, reason: str = "") -> Violation:
     edit, message = violation.edit, violation.message
     if isinstance(edit, FromImportEdit) and edit.rename_to:
         message = message.replace(suggestions.rename_note(edit.local, edit.rename_to), "")
-    return replace(violation, message=message, unfixable_reason=reason or _EXPECTED)
+    return replace(violation, message=message, unfixable_reason=reason or EXPECTED_TO_FAIL)
 
 
 def _on_header_lines(
@@ -100,10 +101,9 @@ def _on_header_lines(
     starts = _imports_after_something(source.text)
     if not starts:
         return set()  # (most files: every import starts its line)
-    trees = statement_trees(source.lines, sources.mask(source), starts)
-    if trees is None:
+    tree = cut_module(source.lines, sources.mask(source), starts, fewest=1)
+    if tree is None:
         return set()  # (statements that cannot be cut out: ``fix`` will tell)
-    tree = _one_module(trees)
     on_headers = {
         line
         for compound in ast.walk(tree)
@@ -147,15 +147,6 @@ def _imports_after_something(text: str) -> list[int]:
     return lines
 
 
-def _one_module(trees: list[ast.Module]) -> ast.Module:
-    """The cut statements as one module (each cut after the first starts with a ``pass``
-    standing in for what comes before it)."""
-    body = [
-        s for tree in trees for s in tree.body if not (isinstance(s, ast.Pass) and s.lineno == 1)
-    ]
-    return ast.Module(body=sorted(body, key=lambda s: s.lineno), type_ignores=[])
-
-
 def _expected_failures(
     source: SourceFile, sources: SourceCache, group: list[Violation]
 ) -> set[int]:
@@ -165,10 +156,10 @@ def _expected_failures(
     if "ImportError" not in source.text and "NotFoundError" not in source.text:
         return set()
     lines = [violation.edit.line for violation in group if violation.edit is not None]
-    trees = statement_trees(source.lines, sources.mask(source), lines)
-    if trees is None:
+    tree = cut_module(source.lines, sources.mask(source), lines, fewest=1)
+    if tree is None:
         return set()  # (statements that cannot be cut out: ``fix`` will tell)
-    outline = Outline(_one_module(trees))
+    outline = Outline(tree)
     return {
         number
         for number, violation in enumerate(group)
@@ -255,7 +246,7 @@ def _plan(
     """The rename plan ``fix`` would make for ``edits`` (no other file reading the names)."""
     edits = edits + attribute_renames(edits)
     if tree is None:  # ``fix`` applies the edits as they are, renaming nothing
-        refused = {key: _UNREADABLE for key, edit in edits if _renames(edit)}
+        refused = {key: NOT_READ_BY_AST for key, edit in edits if _renames(edit)}
         return RenamePlan(refused=refused, unchanged={k for k, e in edits if _only_renames(e)})
     outline = Outline(tree)
     edits = [(key, edit) for key, edit in edits if not expected_to_fail(outline, edit.line)]

@@ -30,13 +30,14 @@ from ...domain.edits import (
     ModuleEdit,
     StringEdit,
 )
-from ...domain.expected_failures import expected_to_fail
+from ...domain.expected_failures import EXPECTED_TO_FAIL, expected_to_fail
 from ...domain.facade_exports import ExportImpossible, add_exports
 from ...domain.findings import Violation
 from ...domain.outline import Outline, first_line
 from ...domain.parsing import parse_python, split_lines
 from ...domain.prefilter import words_finder
 from ...domain.rename_inputs import (
+    NOT_READ_BY_AST,
     attribute_renames,
     may_bind,
     star_imported,
@@ -753,7 +754,7 @@ def rewrite_source(
         except Exception:  # libcst raises several error types for unparsable input
             raise _Unparsable from None
         kept = {
-            key: "the file is not UTF-8 or uses syntax this Python does not read"
+            key: NOT_READ_BY_AST
             for key, edit in edits
             if (isinstance(edit, FromImportEdit) and edit.rename_to)
             or isinstance(edit, AttributeEdit | CommentEdit | ChainEdit)
@@ -772,9 +773,7 @@ def rewrite_source(
         return Rewritten(result.module.bytes, applied, False, kept)
     outline = Outline(tree)
     expected = {
-        key: "this import is expected to fail: a test asserts it"
-        for key, edit in edits
-        if expected_to_fail(outline, edit.line)
+        key: EXPECTED_TO_FAIL for key, edit in edits if expected_to_fail(outline, edit.line)
     }
     edits = [(key, edit) for key, edit in edits if key not in expected]
     renames = plan_renames(
