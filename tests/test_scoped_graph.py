@@ -511,3 +511,88 @@ def test_a_shim_with_a_common_name_is_found_however_it_is_imported(tmp_path: Pat
         ("pkg/users/by_package.py", 1, "shim-import"),
         ("pkg/users/by_path.py", 1, "shim-import"),
     ]
+
+
+# Every way an import names a module: relative at each depth, a package importing its own
+# modules, a module taken from its package, an object from a module, names spelled with spaces
+# around the dots or across a backslash, letters beyond ASCII, another encoding.
+RESOLUTION_TREE: dict[str, bytes] = {
+    "pkg/__init__.py": b"from . import core\nfrom .core import impl as _impl\n",
+    "pkg/core/__init__.py": b"from .impl import Impl\nfrom . import api\n",
+    "pkg/core/impl.py": b"class Impl:\n    pass\n",
+    "pkg/core/api.py": b"from pkg.core.impl import Impl as Manager\nfrom .. import core\n",
+    "pkg/core/caf\xc3\xa9.py": "CAFÉ = 1\n".encode(),
+    "pkg/app/__init__.py": b"",
+    "pkg/app/deep/__init__.py": b"from ...core import impl\nfrom ..views import render\n",
+    "pkg/app/deep/leaf.py": (
+        b"from ... import core\nfrom ...core.impl import Impl, Missing\nfrom . import nothing\n"
+        b"import pkg . core . impl as spaced\nfrom pkg.core \\\n    import api\n"
+        b"if True: import pkg.app.views; from pkg.core.api import Manager\n"
+        b"def later():\n    from pkg.core import caf\xc3\xa9, impl\n"
+        b"    import pkg.core.impl.Impl\n    return caf\xc3\xa9.CAF\xc3\x89\n"
+    ),
+    "pkg/app/views.py": (
+        b"# -*- coding: latin-1 -*-\n'''caf\xe9'''\nfrom pkg.core.api import Manager\n"
+        b"from pkg.app import deep, views\nimport pkg.app.deep.leaf\n"
+    ),
+}
+
+
+def test_a_scan_of_a_few_files_finds_what_a_scan_given_every_module_finds(
+    tmp_path: Path,
+) -> None:
+    """grimp's scanner is given, for a scan of a few files, only the modules they name and
+    those above them (``ScanScope``): each import resolves exactly as with every module."""
+    from ssot_imports.adapters.grimp_internals import scanner
+    from ssot_imports.adapters.scan_scope import FEW_FILES, ScanScope
+
+    project = Project(tmp_path / "project")
+    for relative, data in RESOLUTION_TREE.items():
+        project.write_bytes(relative, data)
+    sys.path.insert(0, str(project.root))
+    try:
+        locator = ModuleLocator(["pkg"])
+        graph = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
+        packages = graph._packages
+        scope = ScanScope(packages, locator.path_of)
+        files = {
+            module_file.module.name: module_file for p in packages for module_file in p.module_files
+        }
+        assert len(files) == 9
+
+        def scan(modules: list[str], given: object) -> set[tuple[str, str, int, str]]:
+            found = scanner()(
+                [files[m] for m in modules],
+                found_packages=given,
+                include_external_packages=False,
+                exclude_type_checking_imports=False,
+            )
+            return {
+                (d.importer.name, d.imported.name, d.line_number, d.line_contents)
+                for imports in found.values()
+                for d in imports
+            }
+
+        batches = [[m] for m in sorted(files)] + [["pkg.app.deep.leaf", "pkg.app.views"]]
+        for batch in batches:
+            given = scope.packages_for(batch)
+            # (Every module for a file neither ASCII nor UTF-8: its words are not read.)
+            assert (given is packages) == ("pkg.app.views" in batch), batch
+            assert scan(batch, given) == scan(batch, packages), batch
+        leaf = scan(["pkg.app.deep.leaf"], scope.packages_for(["pkg.app.deep.leaf"]))
+        assert {(imported, line) for _, imported, line, _ in leaf} == {
+            ("pkg.core", 1),
+            ("pkg.core.impl", 2),
+            ("pkg.app.deep", 3),
+            ("pkg.core.impl", 4),
+            ("pkg.core.api", 5),
+            ("pkg.app.views", 7),
+            ("pkg.core.api", 7),
+            ("pkg.core", 9),
+            ("pkg.core.impl", 9),
+            ("pkg.core.impl", 10),
+        }  # (grimp takes `café` for a name in pkg.core, given every module or not)
+        many = sorted(files)[: FEW_FILES + 1]
+        assert scope.packages_for(many) is packages  # (more files: every module, as grimp's)
+    finally:
+        sys.path.remove(str(project.root))

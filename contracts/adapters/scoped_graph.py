@@ -37,6 +37,7 @@ from .graph_builder import (
     without_modules,
 )
 from .grimp_internals import FileSystem, FoundPackage, Module, ModuleFile, find_packages, scanner
+from .scan_scope import ScanScope
 from .shared_scans import Row, ScanReceiver, ScanSender, ScanSharing
 
 
@@ -119,22 +120,27 @@ class _Prefetch:
     def __init__(
         self,
         batches: list[_Batch],
-        packages: Any,
+        packages_for: Callable[[frozenset[str]], Any],
         exclude_type_checking: bool,
         sender: ScanSender | None = None,
     ) -> None:
         self.batches = batches
         self.thread = threading.Thread(
-            target=self._scan, args=(packages, exclude_type_checking, sender), daemon=True
+            target=self._scan, args=(packages_for, exclude_type_checking, sender), daemon=True
         )
         self.thread.start()
 
-    def _scan(self, packages: Any, exclude_type_checking: bool, sender: ScanSender | None) -> None:
+    def _scan(
+        self,
+        packages_for: Callable[[frozenset[str]], Any],
+        exclude_type_checking: bool,
+        sender: ScanSender | None,
+    ) -> None:
         for batch in list(self.batches):
             try:
                 batch.found = scanner()(
                     batch.module_files,
-                    found_packages=packages,
+                    found_packages=packages_for(batch.modules),
                     include_external_packages=False,
                     exclude_type_checking_imports=exclude_type_checking,
                 )
@@ -177,6 +183,8 @@ class ScopedGraph:
             for package in self._packages
             for module_file in package.module_files
         }
+        # What each scan gives grimp: every package, or for a few files the modules they name.
+        self._scope = ScanScope(self._packages, index.path_of)
         namespaces = {name for package in self._packages for name in package.namespace_packages}
         self.modules: set[str] = set(self._files) | namespaces
         self.scanned: set[str] = set()
@@ -249,7 +257,7 @@ class ScopedGraph:
             kept.append(_Batch(frozenset(pending), [self._files[m] for m in sorted(pending)]))
         if kept:
             self._prefetch = _Prefetch(
-                kept, self._packages, self._exclude_type_checking, self._sender
+                kept, self._scope.packages_for, self._exclude_type_checking, self._sender
             )
 
     def share_scans(self, modules: Iterable[str]) -> ScanSharing:
@@ -388,7 +396,7 @@ class ScopedGraph:
             try:
                 found = scanner()(
                     module_files,
-                    found_packages=self._packages,
+                    found_packages=self._scope.packages_for(batch),
                     include_external_packages=False,
                     exclude_type_checking_imports=self._exclude_type_checking,
                 )

@@ -71,6 +71,16 @@ class SourceFile:
         if self._lines is not None:
             return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
         text = self.text
+        if 0 < number <= _CUT_FROM_TEXT_WITHIN and "\r" not in text:
+            # Near the top (where most imports are): found from the start, without counting
+            # the file's lines first (a pass over the whole text for each file read).
+            start = 0
+            for _ in range(number - 1):
+                start = text.find("\n", start) + 1
+                if not start:
+                    return ""  # (fewer lines)
+            end = text.find("\n", start) + 1
+            return text[start : end or len(text)]
         if self._newlines is None:
             self._newlines = text.count("\n") if _splits_at_newlines_only(text) else -1
         newlines = self._newlines
