@@ -160,6 +160,20 @@ def test_malformed_config_file(project: Project, text: str, message: str) -> Non
     assert assert_usage_error(project) == f"ssot-imports: error: {found}"
 
 
+@pytest.mark.parametrize("name", ["empty.ini", "other.ini", "empty.toml"])
+def test_a_config_file_import_linter_reads_nothing_from(project: Project, name: str) -> None:
+    """Named with --config, a file without import-linter's section is one line saying so
+    (import-linter's reader raises an OSError without a reason: the message was "cannot read
+    the file: None", found by a fresh-user trial)."""
+    project.write(name, "[other]\nx = 1\n" if name == "other.ini" else "")
+    result = project.cli("check", "--config", name)
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"ssot-imports: error: {name}: no import-linter configuration in it (INI: an "
+        "[importlinter] section; TOML: a [tool.importlinter] table)"
+    )
+
+
 def test_a_misspelt_import_linter_option_is_an_error(project: Project) -> None:
     """It would be ignored without a word (found by a fresh-user trial); an option far from
     every known one may be a later import-linter's, and is left be."""

@@ -93,6 +93,11 @@ def _syntax_error_with_import(project: Project) -> None:
     project.write("pkg/app/broken.py", FRAGMENTED + "def oops(:\n    pass\n")
 
 
+def _relative_import_above_the_top(project: Project) -> None:
+    """grimp's scanner panics on it (a Rust panic, not an exception naming the file)."""
+    project.write("pkg/app/above.py", "from .... import x\n" + FRAGMENTED)
+
+
 def _syntax_error_elsewhere(project: Project) -> None:
     project.write("pkg/app/broken.py", "def oops(:\n    pass\n")
 
@@ -235,6 +240,9 @@ FAULTS = [
         "D001",
     ),
     Fault("syntax error in a file that names nothing checked", _syntax_error_elsewhere, 0, 0, 0),
+    Fault(
+        "a relative import above the top package", _relative_import_above_the_top, 1, 1, 1, "D005"
+    ),
     Fault("bytes that are not UTF-8", _undecodable, 1, 1, 1, "D002"),
     Fault(
         "bytes that are not the declared encoding",

@@ -228,6 +228,23 @@ def test_syntax_error_in_a_candidate_is_reported_scoped(tmp_path: Path) -> None:
     assert ("syntax-error", "pkg/app/broken.py", 2) in _diagnostics(report)
 
 
+def test_a_file_grimps_scanner_panics_on_is_left_out_the_same_both_ways(tmp_path: Path) -> None:
+    """grimp's scanner panics (it does not raise) on a relative import above the top package,
+    and names no file: both graphs scan halves until the file is found, and leave it out
+    with a diagnostic (the whole graph stopped the run with exit 2: found by a trial)."""
+    project = _tricky_project(tmp_path)
+    project.write("pkg/app/above.py", "from .... import x\nfrom pkg.core.impl import Impl\n")
+    scoped, whole = _both(project.root, project.config(), "pkg.app.prose", "pkg.app.carriage")
+    assert _ours(scoped) == _ours(whole)
+    assert _diagnostics(scoped) == _diagnostics(whole)
+    left_out = [d for d in whole.diagnostics if d.path == "pkg/app/above.py"]
+    assert [
+        (d.kind, d.message.startswith("grimp's scanner could not read it (")) for d in left_out
+    ] == [("unreadable-file", True)]
+    assert ("pkg/app/above.py", 2, "implementation-import") not in _located(whole)
+    assert ("pkg/app/carriage.py", 2, "implementation-import") in _located(whole)
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
@@ -521,7 +538,7 @@ RESOLUTION_TREE: dict[str, bytes] = {
     "pkg/core/__init__.py": b"from .impl import Impl\nfrom . import api\n",
     "pkg/core/impl.py": b"class Impl:\n    pass\n",
     "pkg/core/api.py": b"from pkg.core.impl import Impl as Manager\nfrom .. import core\n",
-    "pkg/core/caf\xc3\xa9.py": "CAFÉ = 1\n".encode(),
+    "pkg/core/caf\u00e9.py": "CAFÉ = 1\n".encode(),
     "pkg/app/__init__.py": b"",
     "pkg/app/deep/__init__.py": b"from ...core import impl\nfrom ..views import render\n",
     "pkg/app/deep/leaf.py": (
@@ -535,6 +552,23 @@ RESOLUTION_TREE: dict[str, bytes] = {
         b"# -*- coding: latin-1 -*-\n'''caf\xe9'''\nfrom pkg.core.api import Manager\n"
         b"from pkg.app import deep, views\nimport pkg.app.deep.leaf\n"
     ),
+    # Names Python reads in NFKC form (a fullwidth low line, a decomposed letter) or that are
+    # not ASCII at all (Devanagari, with a combining sign).
+    "pkg/my_helper.py": b"x = 1\n",
+    "pkg/\u0928\u093e\u092e.py": b"x = 1\n",
+    "pkg/unicode.py": (
+        "from pkg import my\uff3fhelper\nfrom pkg.core import cafe\u0301\n"
+        "import pkg.\u0928\u093e\u092e\n"
+    ).encode(),
+    # ASCII bytes that mean other text in their declared encoding, and UTF-8 bytes that mean
+    # other letters in theirs.
+    "pkg/\u5b9f\u88c5.py": b"x = 1\n",
+    "pkg/jp.py": b"# -*- coding: iso-2022-jp -*-\nfrom pkg import \x1b$B<BAu\x1b(B\n",
+    "pkg/\u00c3\u0160.py": b"x = 1\n",
+    "pkg/win.py": b"# -*- coding: cp1252 -*-\nfrom pkg import \xc3\x8a\n",
+    # A module that is a file and a package at once: grimp reads the file.
+    "pkg/dup.py": b"from pkg import my_helper\n",
+    "pkg/dup/__init__.py": b"",
 }
 
 
@@ -554,11 +588,11 @@ def test_a_scan_of_a_few_files_finds_what_a_scan_given_every_module_finds(
         locator = ModuleLocator(["pkg"])
         graph = ScopedGraph(locator, exclude_type_checking_imports=False, display=str)
         packages = graph._packages
-        scope = ScanScope(packages, locator.path_of)
+        scope = ScanScope(packages)
         files = {
             module_file.module.name: module_file for p in packages for module_file in p.module_files
         }
-        assert len(files) == 9
+        assert len(files) == 17
 
         def scan(modules: list[str], given: object) -> set[tuple[str, str, int, str]]:
             found = scanner()(
@@ -574,11 +608,21 @@ def test_a_scan_of_a_few_files_finds_what_a_scan_given_every_module_finds(
             }
 
         batches = [[m] for m in sorted(files)] + [["pkg.app.deep.leaf", "pkg.app.views"]]
+        everything = {"pkg.app.views", "pkg.jp", "pkg.win"}  # (their words cannot be read)
         for batch in batches:
             given = scope.packages_for(batch)
-            # (Every module for a file neither ASCII nor UTF-8: its words are not read.)
-            assert (given is packages) == ("pkg.app.views" in batch), batch
+            assert (given is packages) == bool(everything.intersection(batch)), batch
             assert scan(batch, given) == scan(batch, packages), batch
+        found = {
+            module: {imported for _, imported, _, _ in scan([module], scope.packages_for([module]))}
+            for module in ("pkg.unicode", "pkg.jp", "pkg.win", "pkg.dup")
+        }
+        assert found == {
+            "pkg.unicode": {"pkg.my_helper", "pkg.core.caf\u00e9", "pkg.\u0928\u093e\u092e"},
+            "pkg.jp": {"pkg.\u5b9f\u88c5"},
+            "pkg.win": {"pkg.\u00c3\u0160"},
+            "pkg.dup": {"pkg.my_helper"},
+        }
         leaf = scan(["pkg.app.deep.leaf"], scope.packages_for(["pkg.app.deep.leaf"]))
         assert {(imported, line) for _, imported, line, _ in leaf} == {
             ("pkg.core", 1),
@@ -588,10 +632,10 @@ def test_a_scan_of_a_few_files_finds_what_a_scan_given_every_module_finds(
             ("pkg.core.api", 5),
             ("pkg.app.views", 7),
             ("pkg.core.api", 7),
-            ("pkg.core", 9),
+            ("pkg.core.caf\u00e9", 9),
             ("pkg.core.impl", 9),
             ("pkg.core.impl", 10),
-        }  # (grimp takes `café` for a name in pkg.core, given every module or not)
+        }
         many = sorted(files)[: FEW_FILES + 1]
         assert scope.packages_for(many) is packages  # (more files: every module, as grimp's)
     finally:

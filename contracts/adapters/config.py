@@ -168,6 +168,13 @@ def _has_section(path: Path) -> bool:
     return marker in text
 
 
+# What a config file that import-linter reads nothing from lacks.
+_NO_SECTION = (
+    "no import-linter configuration in it (INI: an [importlinter] section; TOML: a "
+    "[tool.importlinter] table)"
+)
+
+
 def read_config(path: Path) -> Config:
     """Read a config file with import-linter's own readers; every failure is a UsageError."""
     if path.suffix != ".toml":
@@ -179,6 +186,8 @@ def read_config(path: Path) -> Config:
     except UnicodeDecodeError as error:
         raise UsageError(f"{path}: cannot read the file: not UTF-8 ({error.reason})") from None
     except OSError as error:
+        if error.strerror is None:  # (import-linter's reader: a file without its section)
+            raise UsageError(f"{path}: {_NO_SECTION}") from None
         raise UsageError(f"{path}: cannot read the file: {error.strerror}") from None
     except KeyError as error:  # import-linter's reader, without root_packages or root_package
         raise UsageError(

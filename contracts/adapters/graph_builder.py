@@ -19,10 +19,13 @@ from ..domain import rules
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
 from .grimp_internals import (
+    FileSystem,
     FoundPackage,
     ModuleFinder,
+    find_packages,
     module_finder,
     off_the_main_thread,
+    scanner,
     use_module_finder,
 )
 
@@ -142,10 +145,22 @@ def build_graph(
                 if not is_panic(error):
                     raise
                 raise_if_interrupted(error)
-                raise UsageError(
-                    f"import graph: grimp's scanner failed ({str(error).splitlines()[0]}); "
-                    "run `lint-imports` to see which file it stops at"
-                ) from None
+                # grimp's scanner panicked on a file it does not name: the modules are
+                # scanned again in halves until each panic is one module's, left out.
+                found = _panicking(index, modules, exclude_type_checking_imports)
+                if not found or len(resolved) + len(found) > _MAX_EXCLUSIONS:
+                    raise UsageError(
+                        f"import graph: grimp's scanner failed ({panic_words(error)}); "
+                        "run `lint-imports` to see which file it stops at"
+                    ) from None
+                for module, why in found.items():
+                    own = index.path_of(module)
+                    assert own is not None  # (a module of grimp's packages has a file)
+                    resolved.add(own.resolve())
+                    modules.add(module)
+                    message = f"grimp's scanner could not read it ({why})"
+                    excluded[own] = Diagnostic(rules.UNREADABLE_FILE, display(own), message)
+                continue
             module = index.module_of(path)
             if path in resolved or module is None or len(resolved) >= _MAX_EXCLUSIONS:
                 raise UsageError(f"import graph: cannot leave out {path} ({diagnostic.message})")
@@ -154,6 +169,49 @@ def build_graph(
             excluded[index_path(index, path)] = diagnostic
     finally:
         use_module_finder(original_finder)
+
+
+def panic_words(error: BaseException) -> str:
+    """The first line of what a panic of grimp's scanner says."""
+    return str(error).splitlines()[0] if str(error) else "a panic"
+
+
+def _panicking(
+    index: ModuleIndex, left_out: set[str], exclude_type_checking_imports: bool
+) -> dict[str, str]:
+    """The modules grimp's scanner panics on, each with the first line of its panic: the
+    modules (but those ``left_out``) scanned in halves until each panic is one module's. A
+    half that fails otherwise (a syntax error...) is split too: the graph's next build says
+    why that file fails."""
+    try:
+        packages = find_packages(FileSystem(), list(index.roots))
+    except Exception:  # (the graph's build says what is wrong with the roots)
+        return {}
+    files = sorted(
+        (module_file for package in packages for module_file in package.module_files),
+        key=lambda module_file: module_file.module.name,
+    )
+    pending = [[file for file in files if file.module.name not in left_out]]
+    found: dict[str, str] = {}
+    while pending:
+        batch = pending.pop()
+        try:
+            off_the_main_thread(
+                scanner(),
+                batch,
+                found_packages=packages,
+                include_external_packages=False,
+                exclude_type_checking_imports=exclude_type_checking_imports,
+            )
+        except BaseException as error:
+            raise_if_interrupted(error)
+            if not isinstance(error, GRIMP_FILE_FAILURES) and not is_panic(error):
+                raise
+            if len(batch) > 1:
+                pending += [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
+            elif is_panic(error):
+                found[batch[0].module.name] = panic_words(error)
+    return found
 
 
 def index_path(index: ModuleIndex, resolved: Path) -> Path:

@@ -32,6 +32,7 @@ from .graph_builder import (
     index_path,
     is_panic,
     left_out_at_start,
+    panic_words,
     raise_if_interrupted,
     unreadable_file,
     without_modules,
@@ -184,7 +185,7 @@ class ScopedGraph:
             for module_file in package.module_files
         }
         # What each scan gives grimp: every package, or for a few files the modules they name.
-        self._scope = ScanScope(self._packages, index.path_of)
+        self._scope = ScanScope(self._packages)
         namespaces = {name for package in self._packages for name in package.namespace_packages}
         self.modules: set[str] = set(self._files) | namespaces
         self.scanned: set[str] = set()
@@ -425,11 +426,10 @@ class ScopedGraph:
                     raise UsageError(
                         f"import graph: grimp's scanner failed on {batch[0]}"
                     ) from None
-                first = str(error).splitlines()[0] if str(error) else "a panic"
                 self.excluded[path] = Diagnostic(
                     rules.UNREADABLE_FILE,
                     self._display(path),
-                    f"grimp's scanner could not read it ({first})",
+                    f"grimp's scanner could not read it ({panic_words(error)})",
                 )
                 if self._sender is not None:
                     self._sender.refuse(batch)
