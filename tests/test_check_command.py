@@ -123,6 +123,44 @@ def test_indirect_chains_are_reported_at_their_first_import(project: Project) ->
     )
 
 
+def test_a_file_outside_the_graph_says_what_keeps_it_out(project: Project) -> None:
+    """D003 names the first thing that keeps a file out of grimp's graph (it said "a folder on
+    the way has no __init__.py" for each, found by a trial); the text report counts the files
+    of folders without __init__.py by folder and shows the others one by one."""
+    project.tree(
+        {
+            "pkg/loose/test_a.py": "x = 1\n",
+            "pkg/loose/test_b.py": "x = 1\n",
+            "pkg/my-dir/__init__.py": "",
+            "pkg/app/user.v2.py": "x = 1\n",
+            "pkg/app/setup.py": "x = 1\n",
+            "pkg/app/setup/__init__.py": "",
+        }
+    )
+    project.write(
+        ".importlinter",
+        CONFIG_HEAD + "\n[importlinter:contract:f]\nname = F\ntype = forbidden\n"
+        "source_modules =\n    pkg.app\nforbidden_modules =\n    pkg.core.impl\n",
+    )
+    report = project.check()
+    assert sorted((d.path, d.message) for d in report.diagnostics if d.kind == "unchecked-file") == [
+        ("pkg/app/setup.py", "outside the import graph: pkg/app/setup/__init__.py is module "
+         "`pkg.app.setup`"),
+        ("pkg/app/user.v2.py", "outside the import graph: `user.v2.py` is not a module name "
+         "(an identifier, then .py)"),
+        ("pkg/loose/test_a.py", "outside the import graph: folder pkg/loose/ has no __init__.py"),
+        ("pkg/loose/test_b.py", "outside the import graph: folder pkg/loose/ has no __init__.py"),
+        ("pkg/my-dir/__init__.py", "outside the import graph: folder `my-dir` is not a package "
+         "name (not an identifier)"),
+    ]  # fmt: skip
+    text = project.cli("check", "--no-cache").out
+    assert "  2 file(s) outside the import graph (D003 unchecked-file; folders without " in text
+    assert "    pkg/loose/ (2 files)\n" in text
+    assert (
+        "  pkg/app/user.v2.py: D003 unchecked-file: outside the import graph: `user.v2.py`" in text
+    )
+
+
 def test_broken_files_become_diagnostics_and_everything_else_is_checked(messy: Project) -> None:
     report = messy.check()
     diagnostics = [(d.kind, d.path, d.line) for d in report.diagnostics]

@@ -395,17 +395,22 @@ UNDECODABLE_FILE = Rule(
     how_to_fix="Save it in UTF-8, or declare its encoding in a coding comment.",
     is_diagnostic=True,
 )
+# How a D003 ends when a folder on the way has no ``__init__.py`` (the common case: reports
+# count those files by folder).
+NO_INIT = "has no __init__.py"
 UNCHECKED_FILE = Rule(
     "D003",
     "unchecked-file",
-    "A Python file under a root package that the import graph cannot see, because a folder on "
-    "the way has no `__init__.py`.",
+    "A Python file under a root package that the import graph cannot see: a folder on the way "
+    "has no `__init__.py` or a name that is not an identifier, the file's name is not a module "
+    "name (`user.v2.py`), or a package of the same name takes its module name.",
     details="Reported when at least one contract did not read such files (import-linter's "
     "built-in contracts never do).",
     why="Graph-based contracts never check these files; in a real codebase they are mostly "
     "tests, and tests matter as much as code.",
-    how_to_fix="Add the missing `__init__.py`, or keep `check_unreachable_files = true` on the "
-    "`canonical_import` and `single_module_identity` contracts, which read such files directly.",
+    how_to_fix="Add the missing `__init__.py` (or rename what is not a module name), or keep "
+    "`check_unreachable_files = true` on the `canonical_import` and `single_module_identity` "
+    "contracts, which read such files directly.",
     is_diagnostic=True,
 )
 UNMATCHED_IGNORE = Rule(

@@ -111,7 +111,8 @@ def render_github(
     if unchecked:
         lines.append(
             f"::notice title=unchecked files::{unchecked} Python files are outside the import "
-            "graph (folders without __init__.py); see the job summary or --format text"
+            "graph (folders without __init__.py, names Python cannot import); see the job "
+            "summary or --format text"
         )
     if overflow:
         places = ["the log above", *elsewhere]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..domain.findings import Coverage, Diagnostic, Violation
 from ..domain.report import CheckReport, ContractResult
-from ..domain.rules import UNCHECKED_FILE
+from ..domain.rules import NO_INIT, UNCHECKED_FILE
 from .colour import Painter, plain
 
 
@@ -154,9 +154,12 @@ def _diagnostics_block(diagnostics: list[Diagnostic], paint: Painter) -> list[st
     if not diagnostics:
         return []
     lines = ["Diagnostics"]
-    unchecked = [d for d in diagnostics if d.rule is UNCHECKED_FILE]
+    # Files in folders without __init__.py (a quarter of a real tree) are counted by folder;
+    # a file kept out for another reason (its name...) is shown with it.
+    unchecked = [d for d in diagnostics if d.rule is UNCHECKED_FILE and d.message.endswith(NO_INIT)]
+    grouped = {id(d) for d in unchecked}
     for diagnostic in diagnostics:
-        if diagnostic.rule is not UNCHECKED_FILE:
+        if id(diagnostic) not in grouped:
             lines.append(_diagnostic_line(diagnostic, paint))
     if unchecked:
         folders = Counter(d.path.rpartition("/")[0] or "." for d in unchecked)

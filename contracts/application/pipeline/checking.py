@@ -30,6 +30,7 @@ from ..ports import BuiltGraph, Config, Configs, ContractFindings, ModuleIndex
 from .options import root_packages_of, unrecognized_options
 from .second_process import Checked, Pair, check_all
 from .suppressing import SuppressionSettings, apply_suppressions
+from .unseen_files import UnseenFiles
 
 
 class CheckRequest(Struct):
@@ -114,13 +115,10 @@ def run_check(request: CheckRequest, context: RunContext) -> CheckReport:
         ]
         _, unreachable = graph_coverage.get()
 
-    if any(not result.checks_unreachable for result in results):
+    if any(not result.checks_unreachable for result in results) and unreachable:
+        unseen = UnseenFiles(index, context.display_path)
         diagnostics += [
-            Diagnostic(
-                rules.UNCHECKED_FILE,
-                context.display_path(path),
-                "outside the import graph: a folder on the way has no __init__.py",
-            )
+            Diagnostic(rules.UNCHECKED_FILE, context.display_path(path), unseen.why(path))
             for path in unreachable
         ]
     diagnostics = _mark_blocking(diagnostics, needed, set(built.excluded), index, context)
