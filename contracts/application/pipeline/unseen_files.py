@@ -26,6 +26,7 @@ class UnseenFiles:
         self.display = display
         # The folders that hold an ``__init__.py``.
         self.packages = {path.parent for path in index.files() if path.name == "__init__.py"}
+        self._folders: dict[Path, str | None] = {}
 
     def why(self, path: Path) -> str:
         for directories in self.index.roots.values():
@@ -38,13 +39,9 @@ class UnseenFiles:
         return _OUTSIDE
 
     def _why(self, path: Path, directory: Path, parts: tuple[str, ...]) -> str:
-        folder = directory
-        for name in ("", *parts[:-1]):
-            folder = folder / name if name else folder
-            if name and not name.isidentifier():
-                return f"{_OUTSIDE}: folder `{name}` is not a package name (not an identifier)"
-            if folder not in self.packages:
-                return f"{_OUTSIDE}: folder {self.display(folder)}/ {NO_INIT}"
+        folder = self._folder(path.parent, directory, parts[:-1])
+        if folder is not None:
+            return folder
         stem, dot, rest = parts[-1].partition(".")
         if not stem.isidentifier() or (dot, rest) != (".", "py"):
             return f"{_OUTSIDE}: `{parts[-1]}` is not a module name (an identifier, then .py)"
@@ -53,3 +50,20 @@ class UnseenFiles:
         if taken is not None and taken != path:
             return f"{_OUTSIDE}: {self.display(taken)} is module `{module}`"
         return _OUTSIDE
+
+    def _folder(self, parent: Path, directory: Path, names: tuple[str, ...]) -> str | None:
+        """What keeps the files of ``parent`` out (None: nothing on its way), worked out once
+        per folder (a quarter of a real tree sits in folders without ``__init__.py``)."""
+        if parent not in self._folders:
+            found = None
+            folder = directory
+            for name in ("", *names):
+                folder = folder / name if name else folder
+                if name and not name.isidentifier():
+                    found = f"{_OUTSIDE}: folder `{name}` is not a package name (not an identifier)"
+                    break
+                if folder not in self.packages:
+                    found = f"{_OUTSIDE}: folder {self.display(folder)}/ {NO_INIT}"
+                    break
+            self._folders[parent] = found
+        return self._folders[parent]
