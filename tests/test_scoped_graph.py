@@ -189,6 +189,34 @@ def test_tricky_imports_same_findings_both_ways(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("shim", "user"),
+    [
+        ("pkg/app/l\u00e9gacy.py", "from pkg.app import l\u00e9gacy\nx = l\u00e9gacy.Legacy\n"),
+        (
+            "pkg/app/\u0928\u093e\u092e.py",
+            "import pkg.app.\u0928\u093e\u092e as compat\nx = compat.Legacy\n",
+        ),
+        ("pkg/app/legacy.py", "from pkg.app import\x0clegacy\nx = legacy.Legacy\n"),
+    ],
+)
+def test_a_shim_imported_as_a_module_by_any_name_is_found_both_ways(
+    tmp_path: Path, shim: str, user: str
+) -> None:
+    """The prefilter's import names are Python's: a name beyond ASCII (NFKC), and a form feed
+    between words (a trial found the scoped graph missing these shim imports)."""
+    project = Project(tmp_path / "project")
+    project.root.mkdir()
+    for relative, text in TRICKY_TREE.items():
+        if relative.startswith(("pkg/__init__", "pkg/core/", "pkg/app/__init__", "pkg/app/prose")):
+            project.write_bytes(relative, text.encode())
+    project.write_bytes(shim, b"from pkg.core.api import Manager\nLegacy = Manager\n")
+    project.write_bytes("pkg/app/user.py", user.encode())
+    scoped, whole = _both(project.root, project.config(), "pkg.app.prose", "pkg.core.impl")
+    assert _ours(scoped) == _ours(whole)
+    assert ("pkg/app/user.py", 1, "shim-import") in _located(scoped)
+
+
 def test_two_root_packages_same_findings_both_ways(tmp_path: Path) -> None:
     project = _tricky_project(tmp_path)
     project.tree(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,14 +24,18 @@ except ImportError:  # pragma: no cover - the wheel exists for Linux on x86-64 o
 
 # Patterns that start with a literal are searched for fast; whether a match starts its line
 # is checked afterwards, on the few matches there are.
-_FROM = re.compile(rb"from[ \t]+(\.*[A-Za-z0-9_.]*)")
-_DOTTED = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*(?:[ \t]*\.[ \t]*[A-Za-z_][A-Za-z0-9_]*)*")
-_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# (A name's bytes: ASCII letters, digits and underscores, and any byte of a character beyond
+# ASCII, which Python's names may hold; spaces between words are spaces, tabs or form feeds.)
+_FROM = re.compile(rb"from[ \t\f]+(\.*[A-Za-z0-9_.\x80-\xff]*)")
+_DOTTED = re.compile(
+    rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*"
+    rb"(?:[ \t\f]*\.[ \t\f]*[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)*"
+)
+_NAME = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")
 # What follows each `import`: a parenthesised list, or the rest of the statement (a backslash
 # continues it; `;` and `#` end it).
 # (No `\b` in front: a leading literal is searched for fast; `reimport x` only adds names.)
-_IMPORTED = re.compile(rb"import(?:[ \t]+|(?=\())(\([^)]*\)|[^\n;#\\]*(?:\\\r?\n[^\n;#\\]*)*)")
-_IMPORTED_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+_IMPORTED = re.compile(rb"import(?:[ \t\f]+|(?=\())(\([^)]*\)|[^\n;#\\]*(?:\\\r?\n[^\n;#\\]*)*)")
 # Label prefix of an import word found where an import statement could be: ``import:word``.
 IMPORT_CONTEXT = "import"
 
@@ -329,15 +334,28 @@ class FactFinder:
                         path = dotted.group()
                         tops.add(_NAME.match(path).group())  # type: ignore[union-attr]
                         if b"." in path:
-                            paths.add(re.sub(rb"[ \t]", b"", path))
-        imported = set(_IMPORTED_NAME.findall(b" ".join(listed)))
+                            paths.add(re.sub(rb"[ \t\f]", b"", path))
+        imported = set(_NAME.findall(b" ".join(listed)))
         imported.discard(b"as")
+        text = bytes.decode if data.isascii() else _python_name
         return (
             sorted(set(found)),
-            sorted(map(bytes.decode, tops)),
-            sorted(name.decode() for name in imported),
-            sorted(map(bytes.decode, paths)),
+            sorted(map(text, tops)),
+            sorted(map(text, imported)),
+            sorted(map(text, paths)),
         )
+
+
+def _python_name(name: bytes) -> str:
+    """A name (or dotted path) as Python reads it: NFKC-normalised (``café`` spelled with a
+    combining accent is the module ``café``); bytes that are not UTF-8 read as Latin-1 (a file
+    in another declared encoding: its ASCII names are right, the others are a guess)."""
+    if name.isascii():
+        return name.decode()
+    try:
+        return unicodedata.normalize("NFKC", name.decode("utf-8"))
+    except UnicodeDecodeError:
+        return unicodedata.normalize("NFKC", name.decode("latin-1"))
 
 
 _ONE_QUOTE = bytes.maketrans(b"'", b'"')
