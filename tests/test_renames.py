@@ -462,6 +462,65 @@ SAFE = {
         'from pkg.core.impl import Impl\n\nprint("Impl started", Impl)\n',
         'from pkg.core.api import Manager\n\nprint("Impl started", Manager)\n',
     ),
+    # Found by a fresh-user trial: the function's import was dropped for the module's, which
+    # binds the name only for type checkers (NameError at run time); it stays now.
+    "a function's import while the module imports the name only for type checkers": (
+        """\
+        from __future__ import annotations
+
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from pkg.core.api import Manager
+
+
+        def make() -> Manager:
+            from pkg.core.impl import Impl
+            return Impl()
+        """,
+        """\
+        from __future__ import annotations
+
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from pkg.core.api import Manager
+
+
+        def make() -> Manager:
+            from pkg.core.api import Manager
+            return Manager()
+        """,
+    ),
+    # (The fallback renamed with it made the name the function's own: UnboundLocalError.)
+    "a function's import with a fallback, beside the module's import": (
+        """\
+        from pkg.core.api import Manager
+
+        default = Manager
+
+
+        def f():
+            try:
+                from pkg.core.impl import Impl
+            except ImportError:
+                Impl = None
+            return Impl
+        """,
+        """\
+        from pkg.core.api import Manager
+
+        default = Manager
+
+
+        def f():
+            try:
+                from pkg.core.api import Manager
+            except ImportError:
+                Manager = None
+            return Manager
+        """,
+    ),
 }
 
 
@@ -650,6 +709,63 @@ def test_a_name_another_module_imports_is_kept(project: Project) -> None:
         "  pkg/app/consumer.py:1: SSOT005 renamed-import: `Impl` was kept: `Impl` may be read "
         "from `pkg.app.consumer` by another file (reader.py)"
     )
+
+
+@pytest.mark.parametrize(
+    ("reader", "why"),
+    [
+        ("from pkg.app import consumer as mod\n\nsaved = mod.Impl\n", "reader.py"),
+        ("import pkg.app.consumer as compat\n\nx = compat.Impl\n", "reader.py"),
+        ('from pkg.app import consumer\n\nx = getattr(consumer, "Impl")\n', "reader.py"),
+        (
+            "from unittest import mock\n\nfrom pkg.app import consumer as c\n\n"
+            'P = mock.patch.object(c, "Impl")\n',
+            "reader.py",
+        ),
+        ("from pkg.app.consumer import *\n\nprint(Impl)\n", "reader.py"),
+    ],
+)
+def test_a_name_another_file_reads_in_any_way_is_kept(
+    project: Project, reader: str, why: str
+) -> None:
+    """Through another name for the module, by `getattr`/`patch.object`, or after a star
+    import: each broke after the rename (AttributeError, NameError; a fresh-user trial)."""
+    project.write("pkg/app/reader.py", reader)
+    text, result = fix(project, "from pkg.core.api import Manager as Impl\n")
+    assert text == "from pkg.core.api import Manager as Impl\n"
+    assert f"`Impl` may be read from `pkg.app.consumer` by another file ({why})" in result.out
+
+
+def test_a_file_with_old_mac_line_endings_is_renamed_whole(project: Project) -> None:
+    """Lines that end with a bare CR: the uses were not found (the lines were counted by
+    LF), and the import alone was renamed: NameError (a fresh-user trial)."""
+    path = project.write_bytes(
+        "pkg/app/consumer.py", b"from pkg.core.impl import Impl as Eng\r\rprint(Eng)\r"
+    )
+    project.cli("fix", "--no-cache")
+    assert path.read_bytes() == b"from pkg.core.api import Manager\r\rprint(Manager)\r"
+
+
+def test_a_name_never_joins_an_earlier_import_across_a_rebinding(project: Project) -> None:
+    """A name moving to the canonical module joined its earlier import in the block, which
+    binds it earlier: across `Name = ...` (or a star import) in between, the later binding
+    won (a fresh-user trial). It is then rewritten where it is."""
+    project.write("pkg/core/impl.py", "class Impl:\n    pass\n\n\nclass Mode:\n    pass\n")
+    project.write(
+        "pkg/core/api.py",
+        "from pkg.core.impl import Impl as Manager\nfrom pkg.core.impl import Mode\n",
+    )
+    crossing = (
+        "from pkg.core.api import Manager\n\nMode = 'local'\n"
+        "from pkg.core.impl import Mode  # noqa: E402\n\nprint(Manager, Mode)\n"
+    )
+    text, _ = fix(project, crossing)
+    assert text == crossing.replace(
+        "from pkg.core.impl import Mode", "from pkg.core.api import Mode"
+    )
+    plain = "from pkg.core.api import Manager\nimport os\nfrom pkg.core.impl import Mode\n\nprint(os, Mode)\n"
+    text, _ = fix(project, plain, "pkg/app/plain.py")
+    assert text == "from pkg.core.api import Manager, Mode\nimport os\n\nprint(os, Mode)\n"
 
 
 def test_a_name_another_file_patches_is_kept(project: Project) -> None:
@@ -934,3 +1050,32 @@ def test_a_star_import_of_a_module_that_binds_the_new_name_keeps_the_old_one(
     assert text == source.replace(
         "pkg.core.impl import Impl", "pkg.core.api import Manager as Impl"
     )
+
+
+def test_a_module_whose_attributes_are_set_or_patched_keeps_its_import(project: Project) -> None:
+    """`m.Impl = Fake` after `import pkg.core.impl as m`: with the import swapped, the
+    façade would be changed instead; `patch.object(shim, "Name")` beside reads of
+    `shim.Name`: the reads, rewritten, would not see the patch (a fresh-user trial)."""
+    project.write("pkg/app/legacy.py", "from pkg.core.api import Manager as Eng\n")
+    stores = "import pkg.core.impl as m\n\n\nclass Fake:\n    pass\n\n\nm.Impl = Fake\n"
+    patches = (
+        "from unittest import mock\n\nfrom pkg.app import legacy as p\n\n"
+        'with mock.patch.object(p, "Eng") as fake:\n    assert p.Eng is fake\n'
+    )
+    project.write("pkg/app/stores.py", stores)
+    project.write("pkg/app/patches.py", patches)
+    found = {v.path: v for v in project.check().violations if v.path != "pkg/app/legacy.py"}
+    assert {path: (v.code, v.fixable) for path, v in found.items()} == {
+        "pkg/app/stores.py": ("SSOT002", False),
+        "pkg/app/patches.py": ("SSOT003", False),
+    }
+    assert found["pkg/app/stores.py"].unfixable_reason == (
+        "an attribute of `m` is assigned or deleted (line 8): with the import changed, the "
+        "canonical module's would be"
+    )
+    assert found["pkg/app/patches.py"].unfixable_reason.startswith(
+        "the module object `p` itself is used too"
+    )
+    project.cli("fix", "--no-cache")
+    assert (project.root / "pkg/app/stores.py").read_text() == stores
+    assert (project.root / "pkg/app/patches.py").read_text() == patches

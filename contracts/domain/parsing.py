@@ -134,6 +134,15 @@ def _splits_at_newlines_only(text: str) -> bool:
     return "\r" not in text and _plain(text)
 
 
+def line_at(text: str, position: int) -> int:
+    """The 1-based line of ``position`` in ``text``, its lines ending as Python's do (a bare
+    ``\r`` ends one too: old Mac files)."""
+    newlines = text.count("\n", 0, position)
+    if "\r" not in text:
+        return newlines + 1
+    return newlines + text.count("\r", 0, position) - text.count("\r\n", 0, position + 1) + 1
+
+
 def decode_source(path: Path, data: bytes) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)

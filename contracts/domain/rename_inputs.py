@@ -10,7 +10,7 @@ import re
 
 from .edits import AttributeEdit, ChainEdit, Edit, FromImportEdit, ModuleEdit, StringEdit
 from .modules import resolve_relative
-from .parsing import split_lines
+from .parsing import line_at, split_lines
 from .renames import MERGED, lines_spelling
 from .scopes import string_mask
 from .segments import cut_module
@@ -81,7 +81,7 @@ def statements_needed(
         start = found.start()
         if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue  # (`reimport *`: not the keyword)
-        number = text.count("\n", 0, start) + 1
+        number = line_at(text, start)
         if number <= len(mask) and not mask[number - 1]:
             wanted.add(number)
     return cut_module(lines, mask, wanted)

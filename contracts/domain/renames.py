@@ -60,6 +60,8 @@ class _Occurrence(Struct):
     in_try: ast.Try | None = None  # the ``try`` whose body holds it
     in_handler: tuple[ast.Try, ast.ExceptHandler] | None = None  # the handler holding it
     module_import: ast.Import | None = None  # for a name bound by ``import``
+    # Inside a block of its scope (``if``, ``try``, ``with``, a loop...): it may not run.
+    nested: bool = False
 
 
 class _Scope(Struct):
@@ -102,6 +104,8 @@ class _Index(ast.NodeVisitor):
         self._children: dict[int, list[int]] | None = None
         self._try_bodies: list[ast.Try] = []
         self._handlers: list[tuple[ast.Try, ast.ExceptHandler]] = []
+        self._blocks = 0  # the blocks of the current scope the visit is inside
+        self._outer_blocks: list[int] = []  # those of the scopes around it
         # The ``if TYPE_CHECKING:`` blocks the plan drops (their guard's import may go too).
         self.gone_guards: list[ast.stmt] = []
         # Whether a star import of a module may bind a name (see ``plan_renames``).
@@ -127,7 +131,21 @@ class _Index(ast.NodeVisitor):
         self.scopes.append(_Scope(node, self._scope if self._scope >= 0 else None,
                                   isinstance(node, ast.ClassDef)))  # fmt: skip
         previous, self._scope = self._scope, len(self.scopes) - 1
+        self._outer_blocks.append(self._blocks)
+        self._blocks = 0
         return previous
+
+    def _leave(self, previous: int) -> None:
+        self._scope = previous
+        self._blocks = self._outer_blocks.pop()
+
+    def _block(self, node: ast.AST) -> None:
+        self._blocks += 1
+        self.generic_visit(node)
+        self._blocks -= 1
+
+    visit_If = visit_For = visit_AsyncFor = visit_While = _block  # type: ignore[assignment]
+    visit_With = visit_AsyncWith = visit_Match = _block  # type: ignore[assignment]
 
     def _note(self, name: str, node: ast.AST, binds: bool, statement=None) -> None:  # type: ignore[no-untyped-def]
         if name in self.names:
@@ -142,6 +160,7 @@ class _Index(ast.NodeVisitor):
                     statement,
                     self._try_bodies[-1] if self._try_bodies else None,
                     self._handlers[-1] if self._handlers else None,
+                    nested=self._blocks > 0,
                 )
             )
 
@@ -178,7 +197,7 @@ class _Index(ast.NodeVisitor):
             self._docstring(node.body)
             for statement in node.body:
                 self.visit(statement)
-        self._scope = previous
+        self._leave(previous)
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function  # type: ignore[assignment]
 
@@ -190,7 +209,7 @@ class _Index(ast.NodeVisitor):
         self._docstring(node.body)
         for statement in node.body:
             self.visit(statement)
-        self._scope = previous
+        self._leave(previous)
 
     def _comprehension(self, node: _Comprehension) -> None:
         self.visit(node.generators[0].iter)  # evaluated in the enclosing scope
@@ -204,11 +223,18 @@ class _Index(ast.NodeVisitor):
         for part in ("elt", "key", "value"):
             if hasattr(node, part):
                 self.visit(getattr(node, part))
-        self._scope = previous
+        self._leave(previous)
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension  # type: ignore[assignment]
 
     def visit_Try(self, node: ast.Try) -> None:
+        self._blocks += 1
+        self._visit_try(node)
+        self._blocks -= 1
+
+    visit_TryStar = _block  # type: ignore[assignment]
+
+    def _visit_try(self, node: ast.Try) -> None:
         self._try_bodies.append(node)
         for statement in node.body:
             self.visit(statement)
@@ -566,6 +592,13 @@ def lines_spelling(text: str, names: Iterable[str]) -> list[int]:
                 positions.append(position)
             position = text.find(name, position + 1)
     found: list[int] = []
+    if "\r" in text:  # (lines that end with a bare CR too: counted as Python counts them)
+        ends = list(itertools.accumulate(map(len, split_lines(text))))
+        for position in sorted(positions):
+            line = bisect.bisect_right(ends, position) + 1
+            if not found or found[-1] != line:
+                found.append(line)
+        return found
     line, counted = 1, 0
     for position in sorted(positions):
         line += text.count("\n", counted, position)
@@ -1010,9 +1043,17 @@ def _plan_one(
         above += [a.site for a in relied]
         if above:
             start = getattr(index.scopes[scope].node, "lineno", 0)
-            shared = all(
+            # (An import the module runs only in some block, `if TYPE_CHECKING:` or `try:`,
+            # may not have bound the name when the function runs; and a fallback renamed
+            # with the import would make the new name the function's own, unbound there.)
+            fallback = any(
+                o.binds and o is not site and _is_fallback(o, site)
+                for o in index.inside(old, scope)
+            )
+            shared = not fallback and all(
                 o.scope == 0
                 and o.line < start
+                and not o.nested
                 and _target_of(o, index) in (target, None)
                 and (o.statement is not None or o in [a.site for a in relied])
                 for o in above

@@ -17,6 +17,7 @@ Only the import statements and strings named by an edit change; every other byte
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 import libcst as cst
@@ -26,6 +27,8 @@ from msgspec import Struct, field
 from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
 from .suppressions import without_noqa_codes
 
+# A star import, which may bind any name (in the lines between two imports a name would join).
+_STAR = re.compile(r"\bimport\s*\*")
 # An edit with the key that reports it applied (the finding's fingerprint).
 Keyed = tuple[str, Edit]
 
@@ -80,9 +83,13 @@ class _Rewriter(cst.CSTTransformer):
         self.strings = [(k, e) for k, e in edits if isinstance(e, StringEdit)]
         # Lines of the eager stand-ins of lazy imports (PEP 810), which have no position.
         self._lines: dict[cst.CSTNode, int] = {}
+        self._source_lines: list[str] | None = None  # the file's, when first needed
 
     def _line(self, node: cst.CSTNode) -> int:
         return self._lines[node] if node in self._lines else self.positions[node].start.line
+
+    def _end_line(self, node: cst.CSTNode) -> int:
+        return self._lines[node] if node in self._lines else self.positions[node].end.line
 
     # Strings ----------------------------------------------------------------------------------
 
@@ -118,7 +125,8 @@ class _Rewriter(cst.CSTTransformer):
     def _block(self, originals: Sequence, updated: Sequence) -> tuple[list, list]:
         """Rewrite one block; returns its statements and leading lines left without a home."""
         output: list = []
-        hosts: dict[str, int] = {}  # target module -> index in output of its import
+        # target module -> the index in output of its import, and that import's last line
+        hosts: dict[str, tuple[int, int]] = {}
         orphan_lines: list = []
         for original, current in zip(originals, updated, strict=True):
             if not isinstance(original, cst.SimpleStatementLine):
@@ -132,24 +140,26 @@ class _Rewriter(cst.CSTTransformer):
             lines[0] = _with_leading(lines[0], orphan_lines)
             orphan_lines = []
             output.extend(lines)
-            self._register_hosts(output, len(lines), hosts)
+            self._register_hosts(output, len(lines), hosts, self._end_line(original))
         return output, orphan_lines
 
-    def _register_hosts(self, output: list, added: int, hosts: dict[str, int]) -> None:
+    def _register_hosts(
+        self, output: list, added: int, hosts: dict[str, tuple[int, int]], line: int
+    ) -> None:
         for index in range(len(output) - added, len(output)):
             statement = output[index]
             for small in statement.body:
                 if isinstance(small, cst.ImportFrom) and not isinstance(
                     small.names, cst.ImportStar
                 ):
-                    hosts.setdefault(module_text(small), index)
+                    hosts.setdefault(module_text(small), (index, line))
 
     def _statement_line(
         self,
         original: cst.SimpleStatementLine,
         current: cst.SimpleStatementLine,
         output: list,
-        hosts: dict[str, int],
+        hosts: dict[str, tuple[int, int]],
     ) -> list[cst.SimpleStatementLine]:
         small_statements = []
         created: dict[str, list[cst.ImportAlias]] = {}
@@ -199,7 +209,7 @@ class _Rewriter(cst.CSTTransformer):
         original: cst.LazyImportFrom | cst.LazyImport,
         node: cst.LazyImportFrom | cst.LazyImport,
         output: list,
-        hosts: dict[str, int],
+        hosts: dict[str, tuple[int, int]],
         created: dict[str, list[cst.ImportAlias]],
     ) -> cst.BaseSmallStatement | None:
         """A lazy import is edited as its eager form, and stays lazy. (Names it moves to
@@ -232,7 +242,7 @@ class _Rewriter(cst.CSTTransformer):
         original: cst.ImportFrom,
         node: cst.ImportFrom,
         output: list,
-        hosts: dict[str, int],
+        hosts: dict[str, tuple[int, int]],
         created: dict[str, list[cst.ImportAlias]],
     ) -> cst.ImportFrom | None:
         line = self._line(original)
@@ -255,11 +265,12 @@ class _Rewriter(cst.CSTTransformer):
                 aliases[index] = _renamed(aliases[index], edit.names[0])
                 del moves[index]
         targets = {edit.module for edit in moves.values()}
+        moved = [_alias_local(aliases[index]) for index in moves]
         if (
             len(moves) == len(aliases)
             and all(edit.names for edit in moves.values())
             and len(targets) == 1
-            and next(iter(targets)) not in hosts
+            and not self._may_join(hosts, next(iter(targets)), line, moved)
             and next(iter(targets)) not in created
         ):
             target = next(iter(targets))
@@ -275,8 +286,8 @@ class _Rewriter(cst.CSTTransformer):
             if not edit.names:
                 continue  # the name is dropped: another import binds it already
             alias = _make_alias(edit.names[0])
-            if edit.module in hosts:
-                _extend_host(output, hosts[edit.module], edit.module, alias)
+            if self._may_join(hosts, edit.module, line, [edit.names[0].local]):
+                _extend_host(output, hosts[edit.module][0], edit.module, alias)
             else:
                 created.setdefault(edit.module, [])
                 if not any(_same_alias(alias, a) for a in created[edit.module]):
@@ -287,6 +298,37 @@ class _Rewriter(cst.CSTTransformer):
         if node.lpar is not None and (len(aliases) - 1) in moves:
             return _without_last(node, kept, aliases[-1])
         return node.with_changes(names=_fix_commas(kept, node))
+
+    def _may_join(
+        self, hosts: dict[str, tuple[int, int]], target: str, line: int, names: list[str]
+    ) -> bool:
+        """Whether a name moving to ``target`` on ``line`` may join the block's earlier import
+        of it: joining binds the name earlier, so nothing between them may spell the name (a
+        binding of it, a read that would see it bound earlier) but an import of it from
+        ``target`` (as written, or as an edit makes it), and nothing may import with a star."""
+        if target not in hosts:
+            return False
+        if self._source_lines is None:
+            self._source_lines = self.module.code.splitlines()
+        first = hosts[target][1] + 1
+        spelled = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+        from_target = re.compile(r"\s*from\s+" + re.escape(target) + r"\s+import\b")
+        for number in range(first, line):
+            text = self._source_lines[number - 1]
+            if _STAR.search(text):
+                return False
+            for found in spelled.finditer(text):
+                name = found.group()
+                if from_target.match(text) or any(
+                    edit.line == number
+                    and edit.module == target
+                    and edit.names
+                    and edit.names[0].local == name
+                    for _, edit in self.names
+                ):
+                    continue  # the same object, from the same module
+                return False
+        return True
 
     def _star(self, node: cst.ImportFrom, line: int) -> cst.ImportFrom:
         """``from shim import *`` becomes the names it binds, from the canonical module."""

@@ -40,6 +40,7 @@ class AttributeUses(Struct):
     attributes: dict[str, int] = field(default_factory=dict)
     bare: bool = False
     known: bool = True
+    stored: int | None = None  # the first line assigning or deleting one of its attributes
 
 
 class ChainRead(Struct, frozen=True):
@@ -448,6 +449,8 @@ class Classifier:
             return "the importing file could not be parsed to check how the module is used"
         if found.bare:
             return f"the module object `{binding.local}` itself is used, not only its attributes"
+        if found.stored is not None:
+            return _stored_note(binding.local, found.stored)
         missing = [
             name
             for name in sorted(found.attributes)
@@ -486,7 +489,7 @@ class Classifier:
                     unfixable=(
                         f"uses are written as `{binding.source}.{attribute}`; rewrite them by hand"
                         if binding.spelled_out
-                        else None
+                        else _shared_module_note(binding.local, found)
                     ),
                     symbol=attribute,
                 )
@@ -607,6 +610,30 @@ def _rebound_note(prefix: str, uses: ChainUses) -> str | None:
         f"`{prefix.split('.')[0]}` is bound more than once in the file (line {uses.rebound}): "
         "some reads may be of something else"
     )
+
+
+def _stored_note(local: str, line: int) -> str:
+    return (
+        f"an attribute of `{local}` is assigned or deleted (line {line}): with the import "
+        "changed, the canonical module's would be"
+    )
+
+
+def _shared_module_note(local: str, found: AttributeUses) -> str | None:
+    """Why reads of a shim module's attributes cannot become imports of the canonical names:
+    the module object is used itself (``patch.object(shim, "Name")``, passed along) or an
+    attribute of it set, and the reads would no longer see what that does."""
+    if found.bare:
+        return (
+            f"the module object `{local}` itself is used too (what is done to it, a "
+            "`patch.object`, would no longer reach the rewritten reads)"
+        )
+    if found.stored is not None:
+        return (
+            f"an attribute of `{local}` is assigned or deleted (line {found.stored}): the "
+            "rewritten reads would no longer see it"
+        )
+    return None
 
 
 def _read_obstacle(expression: str, reads: list[ChainRead], stored_why: str = "") -> str | None:

@@ -159,6 +159,8 @@ def attribute_uses_in(parts: list[ast.stmt], binding: Binding) -> AttributeUses:
                 attribute_values.add(id(node.value))
                 if dotted_name(node.value) == chain:
                     uses.attributes.setdefault(node.attr, node.lineno)
+                    if not isinstance(node.ctx, ast.Load) and uses.stored is None:
+                        uses.stored = node.lineno
             elif isinstance(node, ast.Name) and node.id == binding.local:
                 names.append(node)
     if not spelled_out:

@@ -28,7 +28,7 @@ from ...domain.edits import AttributeEdit, Edit, FromImportEdit, ModuleEdit
 from ...domain.expected_failures import EXPECTED_TO_FAIL, expected_to_fail
 from ...domain.findings import Violation
 from ...domain.outline import Outline
-from ...domain.parsing import SourceFile, is_partial
+from ...domain.parsing import SourceFile, is_partial, line_at
 from ...domain.rename_inputs import (
     NOT_READ_BY_AST,
     attribute_renames,
@@ -142,7 +142,7 @@ def _imports_after_something(text: str) -> list[int]:
             and not head.startswith(("from ", "from\t", "lazy ", "#"))
             and _AFTER_HEADER.search(head)
         ):
-            lines.append(text.count("\n", 0, position) + 1)
+            lines.append(line_at(text, position))
         position = text.find("import", position + 6)
     return lines
 

@@ -556,12 +556,22 @@ class _Exposure:
     break an ``import``, an attribute or a ``mock.patch`` target elsewhere.
 
     One pass over the tree: in each file that spells one of the names at all, every
-    ``<module>.<name>`` (attribute, dotted string) and every ``from …<module> import …<name>``
-    is noted as (the module's last name, the name, the file); an absolute ``from`` import as
-    (``=`` and the module's whole name, the name, the file), since it can read no other module.
+    ``<module>.<name>`` (attribute, dotted string; through another name the file binds the
+    module to too: ``import pkg.mod as m``), every ``getattr(<module>, "<name>")`` (and
+    ``setattr``, ``patch.object``...) and every ``from …<module> import …<name>`` (or ``*``,
+    with any name the file spells) is noted as (the module's last name, the name, the file); an
+    absolute ``from`` import as (``=`` and the module's whole name, the name, the file), since
+    it can read no other module.
     """
 
     _FROM = re.compile(rb"from\s+(\.*)((?:\w+\s*\.\s*)*)(\w+)\s+import\s*(\([^)]*\)|[^\n;]*)")
+    # `import a.b.mod as m` (the module and its other name), and `x as m` in a `from` list.
+    _IMPORT_AS = re.compile(rb"\bimport[ \t]+([\w. \t]+?)[ \t]+as[ \t]+(\w+)")
+    _AS = re.compile(rb"(\w+)\s+as\s+(\w+)")
+    # A name looked up on an object by a string: getattr(x, "Name"), patch.object(x, "Name").
+    _LOOKED_UP = re.compile(
+        rb"(?:getattr|hasattr|setattr|delattr|\.object)\(\s*(\w+)\s*,\s*[rbu]?['\"](\w+)['\"]"
+    )
 
     def __init__(
         self,
@@ -606,21 +616,40 @@ class _Exposure:
             present = spelled(data)
             if not present:
                 continue
+            pairs: set[tuple[bytes, bytes]] = set()
             for name in sorted(present):
-                self._attributes(data, name, path, found)
+                self._attributes(data, name, pairs)
+            for holder, name in self._LOOKED_UP.findall(data):  # getattr(x, "Name")...
+                if name in present:
+                    pairs.add((holder, name))
+            # A module bound under another name (`import pkg.mod as m`, `from pkg import mod
+            # as m`): `m.Name` reads `mod`'s name.
+            aliases: dict[bytes, bytes] = {}
+            for module, alias in self._IMPORT_AS.findall(data):
+                aliases[alias] = module.rpartition(b".")[2].strip()
             if b"import" in data:
                 for dots, parents, leaf, listed in self._FROM.findall(data):
                     # An absolute import names its module whole: only that module is read.
                     key = leaf if dots else b"=" + re.sub(rb"\s", b"", parents) + leaf
+                    text = key.decode()
+                    if listed.strip().strip(b"()").strip() == b"*":
+                        # Everything it binds: any of the names the file spells.
+                        for name in present:
+                            found[(text, name.decode())].add(path)
+                        continue
                     for name in words.findall(listed):
-                        found[(key.decode(), name.decode())].add(path)
+                        found[(text, name.decode())].add(path)
+                    for imported, alias in self._AS.findall(listed):
+                        aliases[alias] = imported
+            for holder, name in pairs:
+                found[(holder.decode(), name.decode())].add(path)
+                if holder in aliases:
+                    found[(aliases[holder].decode(), name.decode())].add(path)
         return found
 
     @staticmethod
-    def _attributes(
-        data: bytes, name: bytes, path: Path, found: dict[tuple[str, str], set[Path]]
-    ) -> None:
-        """Each ``<leaf>.<name>`` in ``data`` (code or dotted string)."""
+    def _attributes(data: bytes, name: bytes, pairs: set[tuple[bytes, bytes]]) -> None:
+        """Each ``<word>.<name>`` in ``data`` (code or dotted string), as (word, name)."""
         start = data.find(b"." + name)
         while start != -1:
             end = start + 1 + len(name)
@@ -631,7 +660,7 @@ class _Exposure:
                 ):
                     leaf_start -= 1
                 if leaf_start < start:
-                    found[(data[leaf_start:start].decode(), name.decode())].add(path)
+                    pairs.add((data[leaf_start:start], name))
             start = data.find(b"." + name, end)
 
     def reader(self, module: str, own: Path) -> Callable[[str], str | None]:
