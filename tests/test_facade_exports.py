@@ -113,6 +113,18 @@ REFUSED = {
         "helper",
         "`pkg.core.api` binds `helper` to something else",
     ),
+    # (A fresh-user trial: the façade's `__getattr__` answered for a name the export then
+    # shadowed, and an untouched importer of the façade got another object.)
+    "a façade that makes names on demand": (
+        {
+            "pkg/core/api.py": "from pkg.core.impl import Impl as Manager, Mode\n\n\n"
+            "def __getattr__(name):\n    raise AttributeError(name)\n"
+        },
+        "",
+        "helper",
+        "`pkg.core.api` makes names on demand (`__getattr__`): exporting `helper` too could "
+        "change what its importers get",
+    ),
     "an `__all__` built at run time": (
         {
             "pkg/core/api.py": "from pkg.core.impl import Impl as Manager, Mode\n\n"

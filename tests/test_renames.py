@@ -609,6 +609,11 @@ REFUSED = {
         "    from pkg.core.api import Manager\n    return x, Manager\n",
         "`Impl` is read where `Manager` is imported again (line 6)",
     ),
+    "shown by name in an f-string": (
+        'from pkg.core.impl import Impl\n\nprint(f"{Impl.__name__=}")\n',
+        'from pkg.core.api import Manager as Impl\n\nprint(f"{Impl.__name__=}")\n',
+        "`Impl` is shown by name in an f-string on line 3 (`{…=}`)",
+    ),
     "imported in a class body": (
         "class Box:\n    from pkg.core.impl import Impl\n",
         "class Box:\n    from pkg.core.api import Manager as Impl\n",

@@ -274,3 +274,27 @@ def test_shadow_roots_are_found_with_external_imports_in_the_graph_too(shadowed:
     shadowed.config(head=head, extra=SHADOW_CONTRACT)
     report = shadowed.check(contract_ids=("identity",))
     assert len(report.violations) == 7
+
+
+def test_a_patch_string_beside_reads_of_the_implementation_kept_is_an_unsafe_fix(
+    project: Project,
+) -> None:
+    """Moved to the canonical module, the patch would miss the file's own reads of the
+    implementation, which `fix` leaves (written out whole): the move is unsafe (a fresh-user
+    trial saw a test patch nothing)."""
+    source = (
+        "from unittest import mock\n\nimport pkg.core.impl\n\n\ndef run():\n"
+        '    with mock.patch("pkg.core.impl.Impl") as fake:\n'
+        "        return pkg.core.impl.Impl is fake\n"
+    )
+    path = project.write("pkg/app/test_patch.py", source)
+    found = {v.code: v for v in project.check().violations if v.path == "pkg/app/test_patch.py"}
+    assert {code: v.fix_safety for code, v in found.items()} == {
+        "SSOT002": None,
+        "SSOT007": "unsafe",
+    }
+    assert found["SSOT007"].message.endswith(
+        "(unsafe: the file keeps reading the implementation, which the patch would miss)"
+    )
+    project.cli("fix", "--no-cache")
+    assert path.read_text() == source

@@ -66,8 +66,15 @@ def plan_addition(
             f"`{module}` has no unconditional module-level `from {implementation} import …` "
             "that could take it too"
         )
-    if name in module_level_names(tree):
+    bound = module_level_names(tree)
+    if name in bound:
         raise ExportImpossible(f"`{module}` binds `{name}` to something else")
+    if "__getattr__" in bound:
+        # (Its `__getattr__` may answer for the name: an import of it would then change.)
+        raise ExportImpossible(
+            f"`{module}` makes names on demand (`__getattr__`): exporting `{name}` too could "
+            "change what its importers get"
+        )
     if _dunder_all(tree) is False:
         raise ExportImpossible(f"`{module}` builds `__all__` in a way only running it shows")
     return ExportAddition(module, path, source, name, implementation)

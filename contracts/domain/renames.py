@@ -1085,6 +1085,10 @@ def _plan_one(
             continue
         if _names_in_string(constant.value, old, leaf):
             return f"`{old}` is spelled in a string on line {constant.lineno}"
+    for constant, _ in index.strings_spelling(old):
+        # `f"{Eng.__name__=}"` prints its expression's text: renamed, the output changes.
+        if constant.value.rstrip().endswith("=") and _word_in_string(constant.value, old):
+            return f"`{old}` is shown by name in an f-string on line {constant.lineno} (`{{…=}}`)"
     changes: list[SpanChange] = []
     for constant in listed:  # the public name changes with it: unsafe, asked for
         change = _annotation_change(constant, old, new, lines)

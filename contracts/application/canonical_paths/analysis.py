@@ -87,6 +87,27 @@ _IMPORT_RULES = frozenset(
 )
 
 
+def _patches_beside_kept_reads(violations: list[Violation]) -> list[Violation]:
+    """A string moved to the canonical module (``mock.patch("…impl.X")``) patches the name
+    there; in a file that keeps reading the implementation (a finding `fix` leaves), those
+    reads would no longer see the patch: such a move is unsafe (a fresh-user trial)."""
+    kept = {
+        v.path
+        for v in violations
+        if not v.fixable
+        and v.rule in (rules.IMPLEMENTATION_IMPORT, rules.IMPLEMENTATION_MODULE_IMPORT)
+    }
+    if not kept:
+        return violations
+    note = " (unsafe: the file keeps reading the implementation, which the patch would miss)"
+    return [
+        replace(v, edit=replace(v.edit, safe=False), message=v.message + note)
+        if v.path in kept and isinstance(v.edit, StringEdit) and v.edit.safe and v.fixable
+        else v
+        for v in violations
+    ]
+
+
 def memo_name_of(canonical_module: str) -> str:
     """Under which name a façade's findings are kept between runs."""
     return f"findings-canonical-{canonical_module}"
@@ -230,6 +251,7 @@ class CanonicalImportAnalysis:
         violations = self._without_cycles(violations)
         if classifier.star_importers:
             violations = self._exports_reach_star_importers(violations, classifier.star_importers)
+        violations = _patches_beside_kept_reads(violations)
         return ContractFindings(
             violations=sorted(violations, key=Violation.sort_key),
             diagnostics=self.sources.diagnostics,
