@@ -25,6 +25,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from msgspec import Struct, field
 
 from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
+from .parsing import split_lines
 from .suppressions import without_noqa_codes
 
 # A star import, which may bind any name (in the lines between two imports a name would join).
@@ -38,10 +39,13 @@ class RewriteResult(Struct):
     applied: set[str] = field(default_factory=set)
 
 
-def apply_edits(module: cst.Module, edits: Sequence[Keyed]) -> RewriteResult:
-    """Apply each edit that finds its statement; ``applied`` holds the keys of those that did."""
+def apply_edits(
+    module: cst.Module, edits: Sequence[Keyed], text: str | None = None
+) -> RewriteResult:
+    """Apply each edit that finds its statement; ``applied`` holds the keys of those that did.
+    ``text`` is the source ``module`` was parsed from, when the caller has it."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    rewriter = _Rewriter(edits, wrapper.resolve(PositionProvider), wrapper.module)
+    rewriter = _Rewriter(edits, wrapper.resolve(PositionProvider), wrapper.module, text)
     return RewriteResult(wrapper.visit(rewriter), rewriter.applied)
 
 
@@ -73,7 +77,9 @@ def _make_alias(imported: ImportedName) -> cst.ImportAlias:
 
 
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, edits: Sequence[Keyed], positions, module: cst.Module) -> None:
+    def __init__(
+        self, edits: Sequence[Keyed], positions, module: cst.Module, text: str | None = None
+    ) -> None:
         self.positions = positions
         self.module = module
         self.applied: set[str] = set()
@@ -83,6 +89,7 @@ class _Rewriter(cst.CSTTransformer):
         self.strings = [(k, e) for k, e in edits if isinstance(e, StringEdit)]
         # Lines of the eager stand-ins of lazy imports (PEP 810), which have no position.
         self._lines: dict[cst.CSTNode, int] = {}
+        self._text = text
         self._source_lines: list[str] | None = None  # the file's, when first needed
 
     def _line(self, node: cst.CSTNode) -> int:
@@ -308,8 +315,8 @@ class _Rewriter(cst.CSTTransformer):
         ``target`` (as written, or as an edit makes it), and nothing may import with a star."""
         if target not in hosts:
             return False
-        if self._source_lines is None:
-            self._source_lines = self.module.code.splitlines()
+        if self._source_lines is None:  # (numbered as libcst numbers them: as Python does)
+            self._source_lines = split_lines(self.module.code if self._text is None else self._text)
         first = hosts[target][1] + 1
         spelled = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
         from_target = re.compile(r"\s*from\s+" + re.escape(target) + r"\s+import\b")

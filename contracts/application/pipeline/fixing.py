@@ -917,7 +917,7 @@ def _codemod(text: str, edits: list[tuple[str, Edit]]) -> tuple[str, set[str]]:
         module = libcst.parse_module(text)
     except Exception:  # libcst raises several error types for unparsable input
         raise _Unparsable from None
-    result = apply_edits(module, edits)
+    result = apply_edits(module, edits, text)
     return result.module.code, result.applied
 
 
