@@ -614,6 +614,13 @@ REFUSED = {
         'from pkg.core.api import Manager as Impl\n\nprint(f"{Impl.__name__=}")\n',
         "`Impl` is shown by name in an f-string on line 3 (`{…=}`)",
     ),
+    "spelled in a doctest": (
+        'from pkg.core.impl import Impl\n\n\ndef f():\n    """>>> Impl.__name__"""\n'
+        "    return Impl\n",
+        'from pkg.core.api import Manager as Impl\n\n\ndef f():\n    """>>> Impl.__name__"""\n'
+        "    return Impl\n",
+        "`Impl` is spelled in a doctest on line 5",
+    ),
     "imported in a class body": (
         "class Box:\n    from pkg.core.impl import Impl\n",
         "class Box:\n    from pkg.core.api import Manager as Impl\n",
@@ -728,6 +735,14 @@ def test_a_name_another_module_imports_is_kept(project: Project) -> None:
             "reader.py",
         ),
         ("from pkg.app.consumer import *\n\nprint(Impl)\n", "reader.py"),
+        ("from pkg.app.consumer import *  # noqa: F403\n\nprint(Impl)\n", "reader.py"),
+        (
+            'import importlib\n\nmod = importlib.import_module("pkg.app.consumer")\n'
+            'x = getattr(mod, "Impl")\n',
+            "reader.py",
+        ),
+        ('import sys\n\nx = sys.modules["pkg.app.consumer"].Impl\n', "reader.py"),
+        ('from pkg.app import consumer\n\nx = vars(consumer)["Impl"]\n', "reader.py"),
     ],
 )
 def test_a_name_another_file_reads_in_any_way_is_kept(
@@ -749,6 +764,80 @@ def test_a_file_with_old_mac_line_endings_is_renamed_whole(project: Project) -> 
     )
     project.cli("fix", "--no-cache")
     assert path.read_bytes() == b"from pkg.core.api import Manager\r\rprint(Manager)\r"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # A name joining the import above, its own import dropped.
+        (
+            b"from pkg.core.api import Manager\rfrom pkg.core.impl import Impl as Manager\r"
+            b"print(Manager)\r",
+            b"from pkg.core.api import Manager\rprint(Manager)\r",
+        ),
+        # Mixed: LF lines, and one that ends with a bare CR.
+        (
+            b"import os\nfrom pkg.core.api import Manager\nfrom pkg.core.impl import Impl\r"
+            b"print(os, Manager, Impl)\n",
+            b"import os\nfrom pkg.core.api import Manager\nprint(os, Manager, Manager)\n",
+        ),
+    ],
+)
+def test_a_merge_in_a_file_with_bare_cr_line_endings_keeps_every_line(
+    project: Project, before: bytes, after: bytes
+) -> None:
+    """libcst drops the last bare CR of what it rewrites: the next line joined the import
+    (`...Managerprint(...)`, a syntax error written to disk; a fresh-user trial)."""
+    path = project.write_bytes("pkg/app/consumer.py", before)
+    project.cli("fix", "--no-cache")
+    assert path.read_bytes() == after
+
+
+def test_a_name_never_joins_an_earlier_import_across_code_that_runs(project: Project) -> None:
+    """A call between two imports may look the name up (`globals()`, a function reading it):
+    joining would bind it before the call (a fresh-user trial)."""
+    project.write("pkg/core/impl.py", "class Impl:\n    pass\n\n\nclass Mode:\n    pass\n")
+    project.write(
+        "pkg/core/api.py",
+        "from pkg.core.impl import Impl as Manager\nfrom pkg.core.impl import Mode\n",
+    )
+    before = (
+        "from pkg.core.api import Manager\n\n\ndef show():\n    print(sorted(globals()))\n\n\n"
+        "show()\nfrom pkg.core.impl import Mode  # noqa: E402\n\nprint(Manager, Mode)\n"
+    )
+    text, _ = fix(project, before)
+    assert text == before.replace("pkg.core.impl import Mode", "pkg.core.api import Mode")
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "\n\ndef install():\n    global Manager\n    Manager = None\n",
+        "\nfrom os.path import *  # noqa: F403\n",
+    ],
+)
+def test_a_functions_import_stays_when_the_module_name_may_be_rebound(
+    project: Project, elsewhere: str
+) -> None:
+    """The function's import is dropped for the module's only when nothing can rebind the
+    module's name: a `global` in another function, a star import (a fresh-user trial)."""
+    before = (
+        "from pkg.core.api import Manager\n\nx = Manager\n\n\ndef f():\n"
+        "    from pkg.core.impl import Impl\n    return Impl\n" + elsewhere
+    )
+    text, _ = fix(project, before)
+    assert "    from pkg.core.api import Manager\n    return Manager\n" in text
+
+
+def test_a_name_read_through_a_star_import_of_the_module_elsewhere_is_kept(
+    project: Project,
+) -> None:
+    """`from .consumer import *` in the package's __init__ puts every name of the module in
+    the package, for any reader of that (a fresh-user trial)."""
+    project.write("pkg/app/__init__.py", "from .consumer import *  # noqa: F403\n")
+    text, result = fix(project, "from pkg.core.api import Manager as Impl\n")
+    assert text == "from pkg.core.api import Manager as Impl\n"
+    assert "`Impl` may be read from `pkg.app.consumer` by another file (__init__.py)" in result.out
 
 
 def test_a_name_never_joins_an_earlier_import_across_a_rebinding(project: Project) -> None:

@@ -1050,13 +1050,21 @@ def _plan_one(
                 o.binds and o is not site and _is_fallback(o, site)
                 for o in index.inside(old, scope)
             )
-            shared = not fallback and all(
-                o.scope == 0
-                and o.line < start
-                and not o.nested
-                and _target_of(o, index) in (target, None)
-                and (o.statement is not None or o in [a.site for a in relied])
-                for o in above
+            # (Nor may any function rebind the module's name, nor a star import.)
+            rebound = any(
+                isinstance(o.node, ast.Global | ast.Nonlocal) for o in index.occurrences[new]
+            ) or (_star_import_after(index, 0, target[0], new) is not None)
+            shared = (
+                not fallback
+                and not rebound
+                and all(
+                    o.scope == 0
+                    and o.line < start
+                    and not o.nested
+                    and _target_of(o, index) in (target, None)
+                    and (o.statement is not None or o in [a.site for a in relied])
+                    for o in above
+                )
             )
             # Or the function never spells the new name (no read, no `global`): binding it
             # there shadows the outer name only where nothing reads that one.
@@ -1089,6 +1097,8 @@ def _plan_one(
         # `f"{Eng.__name__=}"` prints its expression's text: renamed, the output changes.
         if constant.value.rstrip().endswith("=") and _word_in_string(constant.value, old):
             return f"`{old}` is shown by name in an f-string on line {constant.lineno} (`{{…=}}`)"
+        if ">>>" in constant.value and _word_in_string(constant.value, old):
+            return f"`{old}` is spelled in a doctest on line {constant.lineno}"
     changes: list[SpanChange] = []
     for constant in listed:  # the public name changes with it: unsafe, asked for
         change = _annotation_change(constant, old, new, lines)

@@ -277,7 +277,7 @@ class _Rewriter(cst.CSTTransformer):
             len(moves) == len(aliases)
             and all(edit.names for edit in moves.values())
             and len(targets) == 1
-            and not self._may_join(hosts, next(iter(targets)), line, moved)
+            and not self._may_join(output, hosts, next(iter(targets)), line, moved)
             and next(iter(targets)) not in created
         ):
             target = next(iter(targets))
@@ -293,7 +293,7 @@ class _Rewriter(cst.CSTTransformer):
             if not edit.names:
                 continue  # the name is dropped: another import binds it already
             alias = _make_alias(edit.names[0])
-            if self._may_join(hosts, edit.module, line, [edit.names[0].local]):
+            if self._may_join(output, hosts, edit.module, line, [edit.names[0].local]):
                 _extend_host(output, hosts[edit.module][0], edit.module, alias)
             else:
                 created.setdefault(edit.module, [])
@@ -307,13 +307,20 @@ class _Rewriter(cst.CSTTransformer):
         return node.with_changes(names=_fix_commas(kept, node))
 
     def _may_join(
-        self, hosts: dict[str, tuple[int, int]], target: str, line: int, names: list[str]
+        self,
+        output: list,
+        hosts: dict[str, tuple[int, int]],
+        target: str,
+        line: int,
+        names: list[str],
     ) -> bool:
         """Whether a name moving to ``target`` on ``line`` may join the block's earlier import
-        of it: joining binds the name earlier, so nothing between them may spell the name (a
-        binding of it, a read that would see it bound earlier) but an import of it from
-        ``target`` (as written, or as an edit makes it), and nothing may import with a star."""
+        of it: joining binds the name earlier, so only imports may come between (other code
+        could run and see it), none of them spelling the name but an import of it from
+        ``target`` (as written, or as an edit makes it), and none with a star."""
         if target not in hosts:
+            return False
+        if not all(_imports_only(statement) for statement in output[hosts[target][0] + 1 :]):
             return False
         if self._source_lines is None:  # (numbered as libcst numbers them: as Python does)
             self._source_lines = split_lines(self.module.code if self._text is None else self._text)
@@ -383,6 +390,13 @@ class _Rewriter(cst.CSTTransformer):
 
 # Each lazy import node (PEP 810) and its eager form: the same fields, but `lazy`'s spacing.
 _EAGER: dict[type, type] = {cst.LazyImportFrom: cst.ImportFrom, cst.LazyImport: cst.Import}
+
+
+def _imports_only(statement: cst.CSTNode) -> bool:
+    """Whether a statement of a block is one line of imports (nothing else runs there)."""
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, cst.Import | cst.ImportFrom) for small in statement.body
+    )
 
 
 def _recast(node: cst.CSTNode, kind: type, **extra: object) -> cst.CSTNode:

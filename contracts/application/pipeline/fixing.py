@@ -16,6 +16,7 @@ import tokenize
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import AnyStr
 
 import libcst
 from msgspec import Struct, field
@@ -568,9 +569,20 @@ class _Exposure:
     # `import a.b.mod as m` (the module and its other name), and `x as m` in a `from` list.
     _IMPORT_AS = re.compile(rb"\bimport[ \t]+([\w. \t]+?)[ \t]+as[ \t]+(\w+)")
     _AS = re.compile(rb"(\w+)\s+as\s+(\w+)")
+    _STAR = re.compile(rb"\bimport\s*\(?\s*\*")
     # A name looked up on an object by a string: getattr(x, "Name"), patch.object(x, "Name").
     _LOOKED_UP = re.compile(
         rb"(?:getattr|hasattr|setattr|delattr|\.object)\(\s*(\w+)\s*,\s*[rbu]?['\"](\w+)['\"]"
+    )
+    # ... or in its namespace: vars(x)["Name"], x.__dict__["Name"].
+    _SUBSCRIPTED = re.compile(
+        rb"(?:vars\(\s*(\w+)\s*\)|(\w+)\.__dict__)\s*\[\s*[rbu]?['\"](\w+)['\"]"
+    )
+    # A module got by its name (`import_module("pkg.mod")`, `__import__`, `sys.modules[...]`),
+    # bound to a name or read from at once.
+    _BY_NAME = re.compile(
+        rb"(?:(\w+)\s*=\s*)?(?:(?:importlib\.)?import_module\(|__import__\(|sys\.modules\[)"
+        rb"\s*[rbu]?['\"]([\w.]+)['\"][^)\]]*[)\]](?:\s*\.\s*(\w+))?"
     )
 
     def __init__(
@@ -615,6 +627,12 @@ class _Exposure:
                 continue  # the check reported it; a file nobody can read reads nothing
             present = spelled(data)
             if not present:
+                # A star import exposes every name of its module to the file's own readers.
+                if b"*" in data and self._STAR.search(data):
+                    for dots, parents, leaf, listed in self._FROM.findall(data):
+                        if listed.partition(b"#")[0].strip().strip(b"()").strip() == b"*":
+                            key = leaf if dots else b"=" + re.sub(rb"\s", b"", parents) + leaf
+                            found[(key.decode(), "*")].add(path)
                 continue
             pairs: set[tuple[bytes, bytes]] = set()
             for name in sorted(present):
@@ -622,20 +640,31 @@ class _Exposure:
             for holder, name in self._LOOKED_UP.findall(data):  # getattr(x, "Name")...
                 if name in present:
                     pairs.add((holder, name))
+            for holder, attribute, name in self._SUBSCRIPTED.findall(data):
+                if name in present:
+                    pairs.add((holder or attribute, name))
             # A module bound under another name (`import pkg.mod as m`, `from pkg import mod
             # as m`): `m.Name` reads `mod`'s name.
             aliases: dict[bytes, bytes] = {}
             for module, alias in self._IMPORT_AS.findall(data):
                 aliases[alias] = module.rpartition(b".")[2].strip()
+            for alias, module, name in self._BY_NAME.findall(data):
+                leaf = module.rpartition(b".")[2]
+                if alias:
+                    aliases[alias] = leaf
+                if name in present:
+                    pairs.add((leaf, name))
             if b"import" in data:
                 for dots, parents, leaf, listed in self._FROM.findall(data):
                     # An absolute import names its module whole: only that module is read.
                     key = leaf if dots else b"=" + re.sub(rb"\s", b"", parents) + leaf
                     text = key.decode()
-                    if listed.strip().strip(b"()").strip() == b"*":
-                        # Everything it binds: any of the names the file spells.
+                    if listed.partition(b"#")[0].strip().strip(b"()").strip() == b"*":
+                        # Everything it binds: any of the names the file spells, and through
+                        # the file's own readers, any name.
                         for name in present:
                             found[(text, name.decode())].add(path)
+                        found[(text, "*")].add(path)
                         continue
                     for name in words.findall(listed):
                         found[(text, name.decode())].add(path)
@@ -669,6 +698,7 @@ class _Exposure:
         def exposed(name: str) -> str | None:
             readers = self.readers
             found = readers.get((leaf, name), set()) | readers.get((f"={module}", name), set())
+            found |= readers.get((leaf, "*"), set()) | readers.get((f"={module}", "*"), set())
             others = sorted(found - {own})
             if others:
                 return f"`{name}` may be read from `{module}` by another file ({others[0].name})"
@@ -799,7 +829,7 @@ def rewrite_source(
             ],
         )
         applied = {key for key in result.applied if key not in kept or not _is_noop(key, edits)}
-        return Rewritten(result.module.bytes, applied, False, kept)
+        return Rewritten(_with_last_newline(result.module.bytes, data), applied, False, kept)
     outline = Outline(tree)
     expected = {
         key: EXPECTED_TO_FAIL for key, edit in edits if expected_to_fail(outline, edit.line)
@@ -858,6 +888,8 @@ def rewrite_source(
     # The dropped lines go last, over the whole text: the comment above a dropped import,
     # or the blank line after it, may lie outside its region.
     rewritten = without_dropped("".join([*pieces, *original[done_to:]]))
+    if _bare_cr(text) and not _ast_parses(rewritten.encode("utf-8")):
+        raise _BrokenRewrite  # (lines that end with a bare CR: the whole file is checked)
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     # A rename's uses were rewritten (or the attributes read from a module import), its import
     # was not (a form neither the span edits nor the codemod can change): the uses would read
@@ -918,7 +950,7 @@ def _codemod(text: str, edits: list[tuple[str, Edit]]) -> tuple[str, set[str]]:
     except Exception:  # libcst raises several error types for unparsable input
         raise _Unparsable from None
     result = apply_edits(module, edits, text)
-    return result.module.code, result.applied
+    return _with_last_newline(result.module.code, text), result.applied
 
 
 def _utf8_text(data: bytes) -> str | None:
@@ -950,6 +982,20 @@ def _still_parses(old: bytes, new: bytes, original_parsed: bool) -> bool:
     except Exception:  # libcst raises several error types for unparsable input
         return False
     return True
+
+
+def _with_last_newline(new: AnyStr, old: AnyStr) -> AnyStr:
+    """``new`` ending with the line break ``old`` ends with: libcst drops a last bare CR (old
+    Mac line endings), and the next part of the file would then join the last line."""
+    breaks = ("\r", "\n") if isinstance(old, str) else (b"\r", b"\n")
+    if old.endswith(breaks[0]) and not new.endswith(breaks):
+        return new + old[-1:]
+    return new
+
+
+def _bare_cr(text: str) -> bool:
+    """Whether some line of ``text`` ends with a bare CR."""
+    return "\r" in text and text.count("\r") != text.count("\r\n")
 
 
 def _ast_parses(data: bytes) -> bool:
