@@ -614,6 +614,15 @@ REFUSED = {
         'from pkg.core.api import Manager as Impl\n\nprint(f"{Impl.__name__=}")\n',
         "`Impl` is shown by name in an f-string on line 3 (`{…=}`)",
     ),
+    # (A flag of the module's own, true at run time: the block is no type-checking repeat to
+    # drop; a fresh-user trial saw the module lose the name.)
+    "a type-checking block under a flag the module sets itself": (
+        "from pkg.core.api import Manager\n\nTYPE_CHECKING = True\n\nif TYPE_CHECKING:\n"
+        "    from pkg.core.impl import Impl\n\nx = Impl, Manager\n",
+        "from pkg.core.api import Manager\n\nTYPE_CHECKING = True\n\nif TYPE_CHECKING:\n"
+        "    from pkg.core.api import Manager as Impl\n\nx = Impl, Manager\n",
+        "`Manager` is also imported in another block of this scope",
+    ),
     "spelled in a doctest": (
         'from pkg.core.impl import Impl\n\n\ndef f():\n    """>>> Impl.__name__"""\n'
         "    return Impl\n",

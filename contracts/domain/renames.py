@@ -682,7 +682,7 @@ def _drop_dead_fallbacks(
     for occurrence, item in others:
         if item is None:
             return ""
-        gone = _repeating_import(occurrence, tree)
+        gone = _repeating_import(occurrence, tree, index.source_lines)
         if gone is None:
             return ""
         statement, what = gone
@@ -776,6 +776,31 @@ def _guard_binders(tree: ast.Module, name: str, module: bool) -> list[tuple[ast.
 _TYPING = ("typing", "typing_extensions")
 
 
+def _typing_guard(lines: list[str], test: ast.expr) -> bool:
+    """Whether an ``if`` test is ``typing``'s ``TYPE_CHECKING``: imported from ``typing``
+    (or read from the ``typing`` module) at module level, and never assigned there. Read from
+    the file's lines: the statements parsed may not hold its imports."""
+    guard = _guard_name(test)
+    if guard is None:
+        return False
+    name, module = guard
+    word = re.escape(name)
+    typing = r"(?:typing|typing_extensions)"
+    if module:  # `import typing` (as the name read)
+        bound = rf"import\s+{typing}" + ("" if name in _TYPING else rf"\s+as\s+{word}")
+        imported = re.compile(rf"^{bound}\s*(?:#.*)?$", re.MULTILINE)
+    else:  # `from typing import TYPE_CHECKING` (as the name read), in parentheses or not
+        flag = (
+            r"TYPE_CHECKING(?!\s+as\b)"
+            if name == "TYPE_CHECKING"
+            else rf"TYPE_CHECKING\s+as\s+{word}"
+        )
+        imported = re.compile(rf"^from\s+{typing}\s+import\s*\(?[^)#]*?\b{flag}\b", re.MULTILINE)
+    assigned = re.compile(rf"^{word}\s*(?::[^=\n]*)?(?:=(?!=)|\+=)", re.MULTILINE)
+    text = "".join(lines)
+    return imported.search(text) is not None and assigned.search(text) is None
+
+
 def _may_read(lines: list[str], number: int, name: str, text: str) -> bool:
     """Whether line ``number`` may read ``name``: not when it lies inside a triple-quoted
     string, nor when the name is only in its comment (a line without quotes); anything else
@@ -861,7 +886,9 @@ def _module_level_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
             yield from _module_level_statements(case.body)
 
 
-def _repeating_import(occurrence: _Occurrence, tree: ast.Module) -> tuple[ast.stmt, str] | None:
+def _repeating_import(
+    occurrence: _Occurrence, tree: ast.Module, lines: list[str]
+) -> tuple[ast.stmt, str] | None:
     """What goes with an import binding one name that a module-level import binds already,
     and how to name it: the ``try`` around it (checked further by ``_is_dead_fallback``);
     for one in a module-level ``if TYPE_CHECKING:`` without ``else``, that ``if`` when the
@@ -877,6 +904,8 @@ def _repeating_import(occurrence: _Occurrence, tree: ast.Module) -> tuple[ast.st
         if isinstance(statement, ast.If) and site in statement.body:
             if statement.orelse or not is_type_checking_test(statement.test):
                 return None
+            if not _typing_guard(lines, statement.test):
+                return None  # (a flag of its own, perhaps true at run time)
             if statement.body == [site]:
                 return statement, "the `if TYPE_CHECKING:`"
             return site, "the import"
