@@ -131,6 +131,7 @@ def test_a_file_outside_the_graph_says_what_keeps_it_out(project: Project) -> No
         {
             "pkg/loose/test_a.py": "x = 1\n",
             "pkg/loose/test_b.py": "x = 1\n",
+            "pkg/loose/unit/__init__.py": "",
             "pkg/my-dir/__init__.py": "",
             "pkg/app/user.v2.py": "x = 1\n",
             "pkg/app/setup.py": "x = 1\n",
@@ -150,12 +151,16 @@ def test_a_file_outside_the_graph_says_what_keeps_it_out(project: Project) -> No
          "(an identifier, then .py)"),
         ("pkg/loose/test_a.py", "outside the import graph: folder pkg/loose/ has no __init__.py"),
         ("pkg/loose/test_b.py", "outside the import graph: folder pkg/loose/ has no __init__.py"),
+        (
+            "pkg/loose/unit/__init__.py",
+            "outside the import graph: folder pkg/loose/ has no __init__.py",
+        ),
         ("pkg/my-dir/__init__.py", "outside the import graph: folder `my-dir` is not a package "
          "name (not an identifier)"),
     ]  # fmt: skip
     text = project.cli("check", "--no-cache").out
-    assert "  2 file(s) outside the import graph (D003 unchecked-file; folders without " in text
-    assert "    pkg/loose/ (2 files)\n" in text
+    assert "  3 file(s) outside the import graph (D003 unchecked-file; folders without " in text
+    assert "    pkg/loose/ (3 files)\n" in text  # (counted at the folder without __init__.py)
     assert (
         "  pkg/app/user.v2.py: D003 unchecked-file: outside the import graph: `user.v2.py`" in text
     )

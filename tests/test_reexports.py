@@ -125,3 +125,14 @@ def test_a_facade_made_of_star_imports(tmp_path: Path) -> None:
     assert (project.root / "pkg/app/user.py").read_text() == (
         "from pkg.orm import Session, close_all_sessions\n"
     )
+
+
+def test_a_shim_read_through_its_whole_name_is_named_so(project: Project) -> None:
+    """`import pkg.app.legacy` then `pkg.app.legacy.Eng`: the message named `pkg.Eng` (the
+    name the import binds, not the expression read; a fresh-user trial)."""
+    project.write("pkg/app/legacy.py", "from pkg.core.api import Manager as Eng\n")
+    project.write("pkg/app/user.py", "import pkg.app.legacy\n\nx = pkg.app.legacy.Eng\n")
+    [found] = [v for v in project.check().violations if v.path == "pkg/app/user.py"]
+    assert found.message.startswith(
+        "`pkg.app.legacy.Eng` takes `Eng` through re-export shim `pkg.app.legacy`"
+    )

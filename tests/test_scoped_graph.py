@@ -269,6 +269,9 @@ def test_a_file_grimps_scanner_panics_on_is_left_out_the_same_both_ways(tmp_path
     assert [
         (d.kind, d.message.startswith("grimp's scanner could not read it (")) for d in left_out
     ] == [("unreadable-file", True)]
+    assert left_out[0].message.endswith(
+        ": the relative import on line 1 goes above the top package"
+    )
     assert ("pkg/app/above.py", 2, "implementation-import") not in _located(whole)
     assert ("pkg/app/carriage.py", 2, "implementation-import") in _located(whole)
 

@@ -7,10 +7,13 @@ tree with a few broken files is still checked everywhere else.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import grimp
 
@@ -153,12 +156,12 @@ def build_graph(
                         f"import graph: grimp's scanner failed ({panic_words(error)}); "
                         "run `lint-imports` to see which file it stops at"
                     ) from None
-                for module, why in found.items():
+                for module, panic in found.items():
                     own = index.path_of(module)
                     assert own is not None  # (a module of grimp's packages has a file)
                     resolved.add(own.resolve())
                     modules.add(module)
-                    message = f"grimp's scanner could not read it ({why})"
+                    message = panic_message(panic, own, module)
                     excluded[own] = Diagnostic(rules.UNREADABLE_FILE, display(own), message)
                 continue
             module = index.module_of(path)
@@ -176,9 +179,46 @@ def panic_words(error: BaseException) -> str:
     return str(error).splitlines()[0] if str(error) else "a panic"
 
 
+_RELATIVE = re.compile(r"^[ \t]*from[ \t]+(\.+)", re.MULTILINE)
+
+
+def panic_message(error: BaseException, path: Path, module: str) -> str:
+    """What a D005 says of a file grimp's scanner panicked on: its words, and the likely
+    cause when the file has one (a relative import above the top package)."""
+    message = f"grimp's scanner could not read it ({panic_words(error)})"
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return message
+    base = len(module.split(".")) - (0 if path.name == "__init__.py" else 1)
+    for found in _RELATIVE.finditer(text):
+        if len(found.group(1)) > base:
+            line = text.count("\n", 0, found.start()) + 1
+            return f"{message}: the relative import on line {line} goes above the top package"
+    return message
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Standard error sent nowhere meanwhile: each panic of grimp's scanner prints its
+    message there (and a stack, with RUST_BACKTRACE), once per half scanned again."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _panicking(
     index: ModuleIndex, left_out: set[str], exclude_type_checking_imports: bool
-) -> dict[str, str]:
+) -> dict[str, BaseException]:
     """The modules grimp's scanner panics on, each with the first line of its panic: the
     modules (but those ``left_out``) scanned in halves until each panic is one module's. A
     half that fails otherwise (a syntax error...) is split too: the graph's next build says
@@ -192,7 +232,18 @@ def _panicking(
         key=lambda module_file: module_file.module.name,
     )
     pending = [[file for file in files if file.module.name not in left_out]]
-    found: dict[str, str] = {}
+    found: dict[str, BaseException] = {}
+    with _quiet_stderr():
+        _halve(pending, found, packages, exclude_type_checking_imports)
+    return found
+
+
+def _halve(
+    pending: list[list[Any]],
+    found: dict[str, BaseException],
+    packages: Any,
+    exclude_type_checking_imports: bool,
+) -> None:
     while pending:
         batch = pending.pop()
         try:
@@ -210,8 +261,7 @@ def _panicking(
             if len(batch) > 1:
                 pending += [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
             elif is_panic(error):
-                found[batch[0].module.name] = panic_words(error)
-    return found
+                found[batch[0].module.name] = error
 
 
 def index_path(index: ModuleIndex, resolved: Path) -> Path:

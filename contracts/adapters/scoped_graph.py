@@ -32,7 +32,7 @@ from .graph_builder import (
     index_path,
     is_panic,
     left_out_at_start,
-    panic_words,
+    panic_message,
     raise_if_interrupted,
     unreadable_file,
     without_modules,
@@ -429,7 +429,7 @@ class ScopedGraph:
                 self.excluded[path] = Diagnostic(
                     rules.UNREADABLE_FILE,
                     self._display(path),
-                    f"grimp's scanner could not read it ({panic_words(error)})",
+                    panic_message(error, path, batch[0]),
                 )
                 if self._sender is not None:
                     self._sender.refuse(batch)

@@ -1101,6 +1101,13 @@ def _plan_one(
             if shared:
                 merge_up = True
                 relies = [a.key for a in relied]
+            elif (fallback or rebound) and any(not o.nested for o in above):
+                # (Renamed, the function's import would shadow the module's: ruff's F811.)
+                return (
+                    f"`{new}` is imported at module level too (line {above[0].line}), where it "
+                    "may be bound again, or a fallback here would bind it: the function keeps "
+                    "its own name"
+                )
             elif not unspelled or relied:
                 return f"`{new}` is bound in an enclosing scope too (line {above[0].line})"
     if scope == 0:

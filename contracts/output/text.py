@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
 from ..domain.findings import Coverage, Diagnostic, Violation
+from ..domain.parsing import split_lines
 from ..domain.report import CheckReport, ContractResult
 from ..domain.rules import NO_INIT, UNCHECKED_FILE
 from .colour import Painter, plain
@@ -63,7 +65,8 @@ def _violation_lines(violation: Violation, paint: Painter) -> list[str]:
     where = printable(f"{violation.path}:{violation.line}{column}")
     lines = [f"  {paint(where, 'path')}: {paint(violation.code, 'code')} {violation.kind}"]
     lines.append(f"    {printable(violation.message)}")
-    for statement_line in violation.statement.splitlines():
+    for statement_line in split_lines(violation.statement):  # (a form feed is no line break)
+        statement_line = statement_line.rstrip("\r\n")
         lines.append(paint(f"    | {printable(statement_line)}", "quote"))
     if violation.suggestion:
         label = suggestion_label(violation)
@@ -162,7 +165,9 @@ def _diagnostics_block(diagnostics: list[Diagnostic], paint: Painter) -> list[st
         if id(diagnostic) not in grouped:
             lines.append(_diagnostic_line(diagnostic, paint))
     if unchecked:
-        folders = Counter(d.path.rpartition("/")[0] or "." for d in unchecked)
+        # (By the folder without __init__.py the message names: a file deeper down counts
+        # there, not in its own folder.)
+        folders = Counter(_folder_named(d) for d in unchecked)
         lines.append(
             f"  {len(unchecked)} file(s) outside the import graph "
             f"({UNCHECKED_FILE.heading}; folders without __init__.py):"
@@ -171,6 +176,17 @@ def _diagnostics_block(diagnostics: list[Diagnostic], paint: Painter) -> list[st
             lines.append(printable(f"    {folder}/ ({count} file{'s' if count != 1 else ''})"))
     lines.append("")
     return lines
+
+
+def _folder_named(diagnostic: Diagnostic) -> str:
+    """The folder a D003 says has no ``__init__.py`` (its file's folder if it names none)."""
+    named = _NAMED_FOLDER.search(diagnostic.message)
+    if named is not None:
+        return named.group(1)
+    return diagnostic.path.rpartition("/")[0] or "."
+
+
+_NAMED_FOLDER = re.compile(r"folder (.+)/ " + re.escape(NO_INIT) + r"$")
 
 
 def _relative(path: Path) -> str:

@@ -465,6 +465,7 @@ class Classifier:
         self, site: Site, binding: Binding, target: Target, found: AttributeUses
     ) -> list[Violation]:
         violations = []
+        chain = binding.source if binding.spelled_out else binding.local  # (`pkg.legacy.X`)
         for attribute in sorted(found.attributes):
             obj = target.bindings.get(attribute)
             if obj is None:
@@ -476,7 +477,7 @@ class Classifier:
                     site,
                     binding,
                     target,
-                    f"`{binding.local}.{attribute}` takes `{attribute}` through re-export shim "
+                    f"`{chain}.{attribute}` takes `{attribute}` through re-export shim "
                     f"`{target.module}` (used on line {found.attributes[attribute]}); its "
                     f"canonical path is `{self.canonical}.{preferred}`",
                     edit=AttributeEdit(
