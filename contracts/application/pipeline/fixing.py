@@ -558,11 +558,13 @@ class _Exposure:
 
     One pass over the tree: in each file that spells one of the names at all, every
     ``<module>.<name>`` (attribute, dotted string; through another name the file binds the
-    module to too: ``import pkg.mod as m``), every ``getattr(<module>, "<name>")`` (and
-    ``setattr``, ``patch.object``...) and every ``from …<module> import …<name>`` (or ``*``,
-    with any name the file spells) is noted as (the module's last name, the name, the file); an
-    absolute ``from`` import as (``=`` and the module's whole name, the name, the file), since
-    it can read no other module.
+    module to too: ``import pkg.mod as m``, ``m = import_module("pkg.mod")``,
+    ``sys.modules["pkg.mod"]``), every ``getattr(<module>, "<name>")`` (and ``setattr``,
+    ``patch.object``, ``vars(<module>)["<name>"]``...) and every ``from …<module> import
+    …<name>`` is noted as (the module's last name, the name, the file); an absolute ``from``
+    import as (``=`` and the module's whole name, the name, the file), since it can read no
+    other module. A star import, in any file, is noted with the name ``*``: every name of the
+    module may be read through it.
     """
 
     _FROM = re.compile(rb"from\s+(\.*)((?:\w+\s*\.\s*)*)(\w+)\s+import\s*(\([^)]*\)|[^\n;]*)")
@@ -630,9 +632,8 @@ class _Exposure:
                 # A star import exposes every name of its module to the file's own readers.
                 if b"*" in data and self._STAR.search(data):
                     for dots, parents, leaf, listed in self._FROM.findall(data):
-                        if listed.partition(b"#")[0].strip().strip(b"()").strip() == b"*":
-                            key = leaf if dots else b"=" + re.sub(rb"\s", b"", parents) + leaf
-                            found[(key.decode(), "*")].add(path)
+                        if _lists_a_star(listed):
+                            found[(_read_key(dots, parents, leaf), "*")].add(path)
                 continue
             pairs: set[tuple[bytes, bytes]] = set()
             for name in sorted(present):
@@ -656,10 +657,8 @@ class _Exposure:
                     pairs.add((leaf, name))
             if b"import" in data:
                 for dots, parents, leaf, listed in self._FROM.findall(data):
-                    # An absolute import names its module whole: only that module is read.
-                    key = leaf if dots else b"=" + re.sub(rb"\s", b"", parents) + leaf
-                    text = key.decode()
-                    if listed.partition(b"#")[0].strip().strip(b"()").strip() == b"*":
+                    text = _read_key(dots, parents, leaf)
+                    if _lists_a_star(listed):
                         # Everything it binds: any of the names the file spells, and through
                         # the file's own readers, any name.
                         for name in present:
@@ -705,6 +704,17 @@ class _Exposure:
             return None
 
         return exposed
+
+
+def _read_key(dots: bytes, parents: bytes, leaf: bytes) -> str:
+    """How ``_Exposure`` notes the module a ``from`` import reads: by its last name when it is
+    relative, whole (after ``=``) when it is absolute: it can then read no other module."""
+    return (leaf if dots else b"=" + re.sub(rb"\s", b"", parents) + leaf).decode()
+
+
+def _lists_a_star(listed: bytes) -> bool:
+    """Whether what a ``from`` import takes is ``*`` (a comment after it aside)."""
+    return listed.partition(b"#")[0].strip().strip(b"()").strip() == b"*"
 
 
 class _Unparsable(Exception):
