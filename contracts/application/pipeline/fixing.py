@@ -569,22 +569,33 @@ class _Exposure:
 
     _FROM = re.compile(rb"from\s+(\.*)((?:\w+\s*\.\s*)*)(\w+)\s+import\s*(\([^)]*\)|[^\n;]*)")
     # `import a.b.mod as m` (the module and its other name), and `x as m` in a `from` list.
-    _IMPORT_AS = re.compile(rb"\bimport[ \t]+([\w. \t]+?)[ \t]+as[ \t]+(\w+)")
+    # (No `\b` in front of a literal: it would keep the search from skipping to the literal.)
+    _IMPORT_AS = re.compile(rb"import[ \t]+([\w. \t]+?)[ \t]+as[ \t]+(\w+)")
     _AS = re.compile(rb"(\w+)\s+as\s+(\w+)")
-    _STAR = re.compile(rb"\bimport\s*\(?\s*\*")
-    # A name looked up on an object by a string: getattr(x, "Name"), patch.object(x, "Name").
-    _LOOKED_UP = re.compile(
-        rb"(?:getattr|hasattr|setattr|delattr|\.object)\(\s*(\w+)\s*,\s*[rbu]?['\"](\w+)['\"]"
+    # A name looked up on an object by a string: getattr(x, "Name") (and hasattr, setattr,
+    # delattr), patch.object(x, "Name"), vars(x)["Name"]; each pattern starts with a literal,
+    # searched for fast (one that starts with alternatives or a name is tried at every
+    # character of the file).
+    _LOOKED_UP = tuple(
+        (literal, re.compile(re.escape(literal) + rest))
+        for literal, rest in (
+            (b"attr(", rb"\s*(\w+)\s*,\s*[rbu]?['\"](\w+)['\"]"),
+            (b".object(", rb"\s*(\w+)\s*,\s*[rbu]?['\"](\w+)['\"]"),
+            (b"vars(", rb"\s*(\w+)\s*\)\s*\[\s*[rbu]?['\"](\w+)['\"]"),
+        )
     )
-    # ... or in its namespace: vars(x)["Name"], x.__dict__["Name"].
-    _SUBSCRIPTED = re.compile(
-        rb"(?:vars\(\s*(\w+)\s*\)|(\w+)\.__dict__)\s*\[\s*[rbu]?['\"](\w+)['\"]"
-    )
+    # ... or x.__dict__["Name"] (the holder read backwards from the match).
+    _IN_DICT = re.compile(rb"\.__dict__\s*\[\s*[rbu]?['\"](\w+)['\"]")
     # A module got by its name (`import_module("pkg.mod")`, `__import__`, `sys.modules[...]`),
-    # bound to a name or read from at once.
-    _BY_NAME = re.compile(
-        rb"(?:(\w+)\s*=\s*)?(?:(?:importlib\.)?import_module\(|__import__\(|sys\.modules\[)"
-        rb"\s*[rbu]?['\"]([\w.]+)['\"][^)\]]*[)\]](?:\s*\.\s*(\w+))?"
+    # read from at once or bound to a name (`m = ...`, read backwards from the match).
+    _BY_NAME = tuple(
+        (
+            call,
+            re.compile(
+                re.escape(call) + rb"\s*[rbu]?['\"]([\w.]+)['\"][^)\]]*[)\]](?:\s*\.\s*(\w+))?"
+            ),
+        )
+        for call in (b"import_module(", b"__import__(", b"sys.modules[")
     )
 
     def __init__(
@@ -620,17 +631,19 @@ class _Exposure:
         if not encoded:
             return found
         words = re.compile(rb"(?<![\w])(?:" + b"|".join(map(re.escape, encoded)) + rb")(?![\w])")
-        # One pass over each file finds the names it spells (most files spell none).
-        spelled = words_finder(encoded)
+        # One pass over each file finds the names it spells (most files spell none), and the
+        # literals of the patterns below: a pattern is tried only in a file that spells its.
+        spelled = words_finder([*encoded, *_MARKERS])
         for path in paths:
             try:
                 data = files.read_bytes(path)
             except OSError:
                 continue  # the check reported it; a file nobody can read reads nothing
-            present = spelled(data)
+            marked = spelled(data)
+            present = marked.difference(_MARKERS)
             if not present:
                 # A star import exposes every name of its module to the file's own readers.
-                if b"*" in data and self._STAR.search(data):
+                if b"import *" in marked or b"import\t*" in marked:
                     for dots, parents, leaf, listed in self._FROM.findall(data):
                         if _lists_a_star(listed):
                             found[(_read_key(dots, parents, leaf), "*")].add(path)
@@ -638,23 +651,33 @@ class _Exposure:
             pairs: set[tuple[bytes, bytes]] = set()
             for name in sorted(present):
                 self._attributes(data, name, pairs)
-            for holder, name in self._LOOKED_UP.findall(data):  # getattr(x, "Name")...
-                if name in present:
-                    pairs.add((holder, name))
-            for holder, attribute, name in self._SUBSCRIPTED.findall(data):
-                if name in present:
-                    pairs.add((holder or attribute, name))
+            for literal, pattern in self._LOOKED_UP:  # getattr(x, "Name")...
+                if literal not in marked:
+                    continue
+                for holder, name in pattern.findall(data):
+                    if name in present:
+                        pairs.add((holder, name))
+            if b".__dict__" in marked:
+                for found_at in self._IN_DICT.finditer(data):
+                    holder = _word_before(data, found_at.start())
+                    if found_at.group(1) in present and holder:
+                        pairs.add((holder, found_at.group(1)))
             # A module bound under another name (`import pkg.mod as m`, `from pkg import mod
             # as m`): `m.Name` reads `mod`'s name.
             aliases: dict[bytes, bytes] = {}
-            for module, alias in self._IMPORT_AS.findall(data):
+            for module, alias in self._IMPORT_AS.findall(data) if b" as " in marked else ():
                 aliases[alias] = module.rpartition(b".")[2].strip()
-            for alias, module, name in self._BY_NAME.findall(data):
-                leaf = module.rpartition(b".")[2]
-                if alias:
-                    aliases[alias] = leaf
-                if name in present:
-                    pairs.add((leaf, name))
+            for literal, pattern in self._BY_NAME:
+                if literal not in marked:
+                    continue
+                for found_at in pattern.finditer(data):
+                    module, name = found_at.groups()
+                    leaf = module.rpartition(b".")[2]
+                    alias = _assigned_before(data, found_at.start())
+                    if alias:
+                        aliases[alias] = leaf
+                    if name in present:
+                        pairs.add((leaf, name))
             if b"import" in data:
                 for dots, parents, leaf, listed in self._FROM.findall(data):
                     text = _read_key(dots, parents, leaf)
@@ -704,6 +727,35 @@ class _Exposure:
             return None
 
         return exposed
+
+
+# The literals ``_Exposure``'s patterns start with (or need), found in the same pass as the
+# names.
+_MARKERS = frozenset(
+    {
+        b"import *", b"import\t*", b" as ", b".__dict__",
+        b"attr(", b".object(", b"vars(", b"import_module(", b"__import__(", b"sys.modules[",
+    }
+)  # fmt: skip
+
+
+def _word_before(data: bytes, end: int) -> bytes:
+    """The name that ends at ``end`` in ``data`` (empty if none)."""
+    start = end
+    while start and (data[start - 1 : start].isalnum() or data[start - 1] == 95):
+        start -= 1
+    return data[start:end]
+
+
+def _assigned_before(data: bytes, start: int) -> bytes:
+    """The name ``data`` assigns to what starts at ``start`` (``name = <it>``), if any
+    (``importlib.`` in front skipped)."""
+    if data[:start].endswith(b"importlib."):
+        start -= len(b"importlib.")
+    head = data[max(0, start - 200) : start].rstrip(b" \t")
+    if not head.endswith(b"=") or head.endswith((b"==", b"!=", b"<=", b">=")):
+        return b""
+    return _word_before(head[:-1].rstrip(b" \t"), len(head[:-1].rstrip(b" \t")))
 
 
 def _read_key(dots: bytes, parents: bytes, leaf: bytes) -> str:
