@@ -462,6 +462,29 @@ SAFE = {
         'from pkg.core.impl import Impl\n\nprint("Impl started", Impl)\n',
         'from pkg.core.api import Manager\n\nprint("Impl started", Manager)\n',
     ),
+    # (A string outside a function cannot spell its own name: it no longer keeps the `as`.)
+    "a function's alias beside a module-level string that spells it": (
+        """\
+        import os
+
+        MODE = os.environ.get("Impl")
+
+
+        def build():
+            from pkg.core.impl import Impl
+            return Impl()
+        """,
+        """\
+        import os
+
+        MODE = os.environ.get("Impl")
+
+
+        def build():
+            from pkg.core.api import Manager
+            return Manager()
+        """,
+    ),
     # Found by a fresh-user trial: the function's import was dropped for the module's, which
     # binds the name only for type checkers (NameError at run time); it stays now.
     "a function's import while the module imports the name only for type checkers": (

@@ -1118,7 +1118,16 @@ def _plan_one(
         if star is not None:
             return f"the star import on line {star} may bind `{new}` again"
     listed: list[ast.Constant] = []
-    for constant in index.strings_naming(old, leaf):
+    # A function's own name can be spelled by a string inside it only (`locals()["X"]`, an
+    # `eval`): strings elsewhere name the module's names (a fresh-user trial saw a module's
+    # `os.environ.get("X")` keep a function's `as X`).
+    node = index.scopes[scope].node
+    first, last = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 10**9
+
+    def inside(constant: ast.Constant) -> bool:
+        return scope == 0 or first <= constant.lineno <= last
+
+    for constant in filter(inside, index.strings_naming(old, leaf)):
         if id(constant) in index.dunder_all and constant.value == old and scope == 0:
             if not index.unsafe:
                 return (
@@ -1130,6 +1139,8 @@ def _plan_one(
         if _names_in_string(constant.value, old, leaf):
             return f"`{old}` is spelled in a string on line {constant.lineno}"
     for constant, _ in index.strings_spelling(old):
+        if not inside(constant):
+            continue
         # `f"{Eng.__name__=}"` prints its expression's text: renamed, the output changes.
         if constant.value.rstrip().endswith("=") and _word_in_string(constant.value, old):
             return f"`{old}` is shown by name in an f-string on line {constant.lineno} (`{{…=}}`)"
