@@ -16,7 +16,7 @@ from pathlib import Path
 
 import grimp
 import pytest
-from conftest import CONFIG_HEAD, EXAMPLES, REPO, Project
+from conftest import CONFIG_HEAD, EXAMPLES, REPO, Project, run_tool, script
 from ssot_imports import api
 from ssot_imports.adapters.grimp_internals import on_demand_reading_available
 from ssot_imports.adapters.locator import ModuleLocator
@@ -274,6 +274,37 @@ def test_a_file_grimps_scanner_panics_on_is_left_out_the_same_both_ways(tmp_path
     )
     assert ("pkg/app/above.py", 2, "implementation-import") not in _located(whole)
     assert ("pkg/app/carriage.py", 2, "implementation-import") in _located(whole)
+
+
+@pytest.mark.parametrize("built_in", [False, True])
+def test_a_panic_of_grimps_scanner_leaves_one_line_on_standard_error(
+    tmp_path: Path, built_in: bool
+) -> None:
+    """Its panics (one per half scanned again, a stack each with RUST_BACKTRACE) said on
+    standard error what the D005 says; only the run's own line is left (a trial)."""
+    project = _tricky_project(tmp_path)
+    project.write("pkg/app/above.py", "from .... import x\nfrom pkg.core.impl import Impl\n")
+    config = project.config()
+    if built_in:
+        config.write_text(
+            config.read_text()
+            + WHOLE_GRAPH.format(source="pkg.app.prose", forbidden="pkg.app.carriage")
+        )
+    result = run_tool(
+        [script("ssot-imports"), "check", "--no-cache"], project.root, {"RUST_BACKTRACE": "1"}
+    )
+    assert result.code == 1
+    said = (
+        "ssot-imports: 1 file(s) could not be checked and may hide violations; the first: "
+        "pkg/app/above.py: grimp's scanner could not read it (range end index "
+        "18446744073709551615 out of range for slice of length 3): the relative import on "
+        "line 1 goes above the top package"
+    )
+    if built_in:  # (the whole graph is built with standard error quiet)
+        assert result.err.splitlines() == [said]
+    else:  # (scans run beside the check's own output: only the halves' panics are quiet)
+        assert result.err.splitlines()[-1] == said
+        assert result.err.count("panicked at") <= 1
 
 
 @pytest.mark.parametrize(

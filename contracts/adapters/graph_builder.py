@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -130,13 +131,16 @@ def build_graph(
         while True:
             use_module_finder(_FilteringModuleFinder(modules))
             try:
-                graph = off_the_main_thread(  # (Ctrl-C then stops the wait, not grimp)
-                    grimp.build_graph,
-                    *index.roots,
-                    cache_dir=cache_dir,
-                    include_external_packages=include_external_packages,
-                    exclude_type_checking_imports=exclude_type_checking_imports,
-                )
+                # (A file grimp's scanner panics on is found and named below: its own
+                # message, and stack, would only repeat that on standard error.)
+                with quiet_stderr():
+                    graph = off_the_main_thread(  # (Ctrl-C then stops the wait, not grimp)
+                        grimp.build_graph,
+                        *index.roots,
+                        cache_dir=cache_dir,
+                        include_external_packages=include_external_packages,
+                        exclude_type_checking_imports=exclude_type_checking_imports,
+                    )
                 return BuiltGraph(graph, excluded)
             except GRIMP_FILE_FAILURES as error:
                 path, diagnostic = unreadable_file(error, display)
@@ -198,22 +202,39 @@ def panic_message(error: BaseException, path: Path, module: str) -> str:
     return message
 
 
+# Threads that want standard error quiet, and where it went meanwhile (see quiet_stderr).
+_QUIET_LOCK = threading.Lock()
+_quiet: dict[str, int | None] = {"threads": 0, "saved": None}
+
+
 @contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
+def quiet_stderr() -> Iterator[None]:
     """Standard error sent nowhere meanwhile: each panic of grimp's scanner prints its
-    message there (and a stack, with RUST_BACKTRACE), once per half scanned again."""
+    message there (and a stack, with RUST_BACKTRACE), once per half scanned again. Shared by
+    the threads that ask for it: the first sends it away, the last brings it back."""
+    with _QUIET_LOCK:
+        if _quiet["threads"] == 0:
+            try:
+                saved = os.dup(2)
+                null = os.open(os.devnull, os.O_WRONLY)
+                try:
+                    os.dup2(null, 2)
+                finally:
+                    os.close(null)
+            except OSError:
+                saved = None
+            _quiet["saved"] = saved
+        _quiet["threads"] = (_quiet["threads"] or 0) + 1
     try:
-        saved = os.dup(2)
-    except OSError:
         yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+        with _QUIET_LOCK:
+            _quiet["threads"] = (_quiet["threads"] or 1) - 1
+            saved = _quiet["saved"]
+            if _quiet["threads"] == 0 and saved is not None:
+                os.dup2(saved, 2)
+                os.close(saved)
+                _quiet["saved"] = None
 
 
 def _panicking(
@@ -233,7 +254,7 @@ def _panicking(
     )
     pending = [[file for file in files if file.module.name not in left_out]]
     found: dict[str, BaseException] = {}
-    with _quiet_stderr():
+    with quiet_stderr():
         _halve(pending, found, packages, exclude_type_checking_imports)
     return found
 

@@ -12,6 +12,7 @@ for scanning every module that could matter first.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import os
 import threading
@@ -33,6 +34,7 @@ from .graph_builder import (
     is_panic,
     left_out_at_start,
     panic_message,
+    quiet_stderr,
     raise_if_interrupted,
     unreadable_file,
     without_modules,
@@ -391,16 +393,18 @@ class ScopedGraph:
         rest scanned again (a panic names no file: halves are tried until one is found)."""
         pending = [sorted(wanted)]
         touched: set[tuple[str, str]] = set()
+        quiet = False  # (after a panic: the halves' panics say it again, on standard error)
         while pending:
             batch = pending.pop()
             module_files = [self._files[m] for m in batch]
             try:
-                found = scanner()(
-                    module_files,
-                    found_packages=self._scope.packages_for(batch),
-                    include_external_packages=False,
-                    exclude_type_checking_imports=self._exclude_type_checking,
-                )
+                with quiet_stderr() if quiet else contextlib.nullcontext():
+                    found = scanner()(
+                        module_files,
+                        found_packages=self._scope.packages_for(batch),
+                        include_external_packages=False,
+                        exclude_type_checking_imports=self._exclude_type_checking,
+                    )
             except GRIMP_FILE_FAILURES as error:
                 path, diagnostic = unreadable_file(error, self._display)
                 module = self._index.module_of(path)
@@ -418,6 +422,7 @@ class ScopedGraph:
                 if not is_panic(error):
                     raise
                 raise_if_interrupted(error)
+                quiet = True
                 if len(batch) > 1:
                     pending += [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
                     continue
