@@ -808,14 +808,19 @@ def test_a_merge_in_a_file_with_bare_cr_line_endings_keeps_every_line(
     assert path.read_bytes() == after
 
 
-def test_a_name_never_joins_an_earlier_import_across_code_that_runs(project: Project) -> None:
-    """A call between two imports may look the name up (`globals()`, a function reading it):
-    joining would bind it before the call (a fresh-user trial)."""
+def _with_mode(project: Project) -> None:
+    """A second object, `Mode`, that the façade exports under its own name."""
     project.write("pkg/core/impl.py", "class Impl:\n    pass\n\n\nclass Mode:\n    pass\n")
     project.write(
         "pkg/core/api.py",
         "from pkg.core.impl import Impl as Manager\nfrom pkg.core.impl import Mode\n",
     )
+
+
+def test_a_name_never_joins_an_earlier_import_across_code_that_runs(project: Project) -> None:
+    """A call between two imports may look the name up (`globals()`, a function reading it):
+    joining would bind it before the call (a fresh-user trial)."""
+    _with_mode(project)
     before = (
         "from pkg.core.api import Manager\n\n\ndef show():\n    print(sorted(globals()))\n\n\n"
         "show()\nfrom pkg.core.impl import Mode  # noqa: E402\n\nprint(Manager, Mode)\n"
@@ -859,11 +864,7 @@ def test_a_name_never_joins_an_earlier_import_across_a_rebinding(project: Projec
     """A name moving to the canonical module joined its earlier import in the block, which
     binds it earlier: across `Name = ...` (or a star import) in between, the later binding
     won (a fresh-user trial). It is then rewritten where it is."""
-    project.write("pkg/core/impl.py", "class Impl:\n    pass\n\n\nclass Mode:\n    pass\n")
-    project.write(
-        "pkg/core/api.py",
-        "from pkg.core.impl import Impl as Manager\nfrom pkg.core.impl import Mode\n",
-    )
+    _with_mode(project)
     crossing = (
         "from pkg.core.api import Manager\n\nMode = 'local'\n"
         "from pkg.core.impl import Mode  # noqa: E402\n\nprint(Manager, Mode)\n"
