@@ -202,9 +202,12 @@ def panic_message(error: BaseException, path: Path, module: str) -> str:
     return message
 
 
-# Threads that want standard error quiet, and where it went meanwhile (see quiet_stderr).
-_QUIET_LOCK = threading.Lock()
-_quiet: dict[str, int | None] = {"threads": 0, "saved": None}
+class _QuietStderr:
+    """The threads that want standard error quiet, and where it went meanwhile."""
+
+    lock = threading.Lock()
+    threads = 0
+    saved: int | None = None
 
 
 @contextlib.contextmanager
@@ -212,29 +215,28 @@ def quiet_stderr() -> Iterator[None]:
     """Standard error sent nowhere meanwhile: each panic of grimp's scanner prints its
     message there (and a stack, with RUST_BACKTRACE), once per half scanned again. Shared by
     the threads that ask for it: the first sends it away, the last brings it back."""
-    with _QUIET_LOCK:
-        if _quiet["threads"] == 0:
+    state = _QuietStderr
+    with state.lock:
+        if state.threads == 0:
             try:
-                saved = os.dup(2)
+                state.saved = os.dup(2)
                 null = os.open(os.devnull, os.O_WRONLY)
                 try:
                     os.dup2(null, 2)
                 finally:
                     os.close(null)
             except OSError:
-                saved = None
-            _quiet["saved"] = saved
-        _quiet["threads"] = (_quiet["threads"] or 0) + 1
+                state.saved = None
+        state.threads += 1
     try:
         yield
     finally:
-        with _QUIET_LOCK:
-            _quiet["threads"] = (_quiet["threads"] or 1) - 1
-            saved = _quiet["saved"]
-            if _quiet["threads"] == 0 and saved is not None:
-                os.dup2(saved, 2)
-                os.close(saved)
-                _quiet["saved"] = None
+        with state.lock:
+            state.threads -= 1
+            if state.threads == 0 and state.saved is not None:
+                os.dup2(state.saved, 2)
+                os.close(state.saved)
+                state.saved = None
 
 
 def _panicking(
