@@ -169,7 +169,7 @@ def test_prefilter_facts_from_bytes() -> None:
         b"    from ..up import F\nfrom . import G\nimport s . t as u, v\n"
     )
     assert words == ["Manager", "import:impl"]
-    assert tops == ["a", "json", "os", "pkg", "s", "v"]
+    assert tops == ["a", "json", "os", "pkg", "q", "s", "v"]
     # Every name an import takes or binds: module parts, names, `as` names (`;` lines too).
     assert imported == [
         "C",
@@ -188,8 +188,8 @@ def test_prefilter_facts_from_bytes() -> None:
         "u",
         "v",
     ]
-    # The module paths with a dot, of import lines (indented too; not after `;`).
-    assert paths == [".", "..up", "a.b", "pkg.impl", "s.t"]
+    # The module paths with a dot, of import statements (indented, after `;` too).
+    assert paths == [".", "..up", "a.b", "pkg.impl", "q.r", "s.t"]
     assert not in_import_context(b'# from pkg.impl import X\n"pkg.impl"\n', b"impl")
     assert in_import_context(b"x = 1; from pkg.impl import X\n", b"impl")
     assert Request(("a", "b")).covers(Request(("a",)))

@@ -23,7 +23,7 @@ from ssot_imports.adapters.locator import ModuleLocator
 from ssot_imports.adapters.scoped_graph import ScopedGraph
 from ssot_imports.adapters.shared_scans import ScanReceiver, ScanSender
 from ssot_imports.api import CheckRequest
-from ssot_imports.domain.prefilter import in_import_context
+from ssot_imports.domain.prefilter import FactFinder, Request, in_import_context
 from ssot_imports.domain.report import CheckReport
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -325,6 +325,28 @@ def test_import_context(source: bytes, expected: bool) -> None:
     assert in_import_context(source, b"impl") is expected
 
 
+@pytest.mark.parametrize(
+    ("source", "tops", "paths"),
+    [
+        (b"from a.b import c\nimport d.e, f\n", ["a", "d", "f"], ["a.b", "d.e"]),
+        (b"try: from a.b import c\nexcept ImportError: pass\n", ["a"], ["a.b"]),
+        (b"if TYPE_CHECKING: import a.b\n", ["a"], ["a.b"]),
+        (b"x = 1; import a.b; from .c.d import e\n", ["a"], [".c.d", "a.b"]),
+        (b"def f(): from a.b import c\n", ["a"], ["a.b"]),
+        (b"lazy import a.b\n\fimport c.d\rimport e\n", ["a", "c", "e"], ["a.b", "c.d"]),
+        # Not where a statement starts: `raise ... from`, prose, the `import` of a `from`.
+        (b"raise X from a.b\nNote: from c.d import e\n", [], []),
+    ],
+)
+def test_the_records_name_every_import_statements_module(
+    source: bytes, tops: list[str], paths: list[str]
+) -> None:
+    """The first names and dotted paths of a file's imports, wherever a statement can start:
+    what the scoped graph looks a shim's importers up by, and the stale-path check reads."""
+    _, found_tops, _, found_paths = FactFinder(Request(words=("x",))).facts(source)
+    assert (found_tops, found_paths) == (tops, paths)
+
+
 def test_scoped_graph_reads_only_what_it_is_asked(tmp_path: Path) -> None:
     project = _tricky_project(tmp_path)
     sys.path.insert(0, str(project.root))
@@ -578,6 +600,12 @@ def test_a_shim_with_a_common_name_is_found_however_it_is_imported(tmp_path: Pat
             "pkg/users/by_path.py": "import pkg.shims.utils as compat\ncompat.Thing()\n",
             "pkg/shims/sibling.py": "from . import utils\nutils.Thing()\n",
             "pkg/users/aliased.py": "from pkg.shims import utils as u\nu.Thing()\n",
+            # An import that does not start its line: after a one-line block's header, a `;`.
+            "pkg/users/one_line_try.py": (
+                "try: import pkg.shims.utils as compat\n"
+                "except ImportError: compat = None\ncompat.Thing()\n"
+            ),
+            "pkg/users/after_semicolon.py": "x = 1; from pkg.shims import utils\nutils.Thing()\n",
         }
     )
     config = project.config()
@@ -586,9 +614,11 @@ def test_a_shim_with_a_common_name_is_found_however_it_is_imported(tmp_path: Pat
     assert _located(scoped, "pkg/users/", "pkg/shims/") == [
         ("pkg/shims/sibling.py", 1, "shim-import"),
         ("pkg/shims/utils.py", 1, "implementation-import"),
+        ("pkg/users/after_semicolon.py", 1, "shim-import"),
         ("pkg/users/aliased.py", 1, "shim-import"),
         ("pkg/users/by_package.py", 1, "shim-import"),
         ("pkg/users/by_path.py", 1, "shim-import"),
+        ("pkg/users/one_line_try.py", 1, "shim-import"),
     ]
 
 

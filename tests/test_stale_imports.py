@@ -258,3 +258,34 @@ def test_the_command_line_reports_them_with_exit_code_1(stale: Project) -> None:
         (path, line, "SSOT013", kind) for path, line, kind, _ in EXPECTED
     ]
     assert data["contracts"][0]["coverage"]["percent"] == 100.0
+
+
+def test_imports_that_do_not_start_their_line_are_read_too(tmp_path: Path) -> None:
+    """An import after a one-line block's header (``try:``, ``if TYPE_CHECKING:``, ``def
+    f():``) or after a ``;`` is an import all the same: the prefilter's record of the file
+    names it, so a second name of a module and a stale path there are found."""
+    project = Project(tmp_path / "one-line")
+    project.root.mkdir()
+    project.tree(
+        {
+            "pkg/__init__.py": "",
+            "pkg/core/__init__.py": "",
+            "pkg/core/api.py": "class Manager:\n    pass\n",
+            "pkg/app/__init__.py": "",
+            "pkg/app/a.py": (
+                "from typing import TYPE_CHECKING\n"
+                "try: from core.api import Manager\n"
+                "except ImportError: Manager = None\n"
+                "if TYPE_CHECKING: import pkg.core.gone\n"
+                "x = 1; import pkg.old_mod\n"
+                "def late(): from pkg.retired import thing; return thing\n"
+            ),
+        }
+    )
+    project.write(".importlinter", CONFIG)
+    assert findings(project.check()) == [
+        ("pkg/app/a.py", 2, "shadow-root", "core.api"),
+        ("pkg/app/a.py", 4, "stale-import", "pkg.core.gone"),
+        ("pkg/app/a.py", 5, "stale-import", "pkg.old_mod"),
+        ("pkg/app/a.py", 6, "stale-import", "pkg.retired"),
+    ]

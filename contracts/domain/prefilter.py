@@ -33,9 +33,11 @@ _DOTTED = re.compile(
 )
 _NAME = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")
 # What follows each `import`: a parenthesised list, or the rest of the statement (a backslash
-# continues it; `;` and `#` end it).
+# continues it; `;`, `#` and the line's end, old Mac's bare CR too, end it).
 # (No `\b` in front: a leading literal is searched for fast; `reimport x` only adds names.)
-_IMPORTED = re.compile(rb"import(?:[ \t\f]+|(?=\())(\([^)]*\)|[^\n;#\\]*(?:\\\r?\n[^\n;#\\]*)*)")
+_IMPORTED = re.compile(
+    rb"import(?:[ \t\f]+|(?=\())(\([^)]*\)|[^\r\n;#\\]*(?:\\(?:\r\n?|\n)[^\r\n;#\\]*)*)"
+)
 # Label prefix of an import word found where an import statement could be: ``import:word``.
 IMPORT_CONTEXT = "import"
 
@@ -45,7 +47,7 @@ class Record:
     """What one file contains, as far as the prefilters are concerned."""
 
     words: frozenset[str]  # the requested substrings that occur in the file
-    tops: tuple[str, ...]  # first names of imports at line starts (sorted)
+    tops: tuple[str, ...]  # first names of import statements (sorted)
     # Every name an import statement may take or bind: the names after `import` (each part of
     # a dotted module name, and `as` names). A file that imports anything from a module, or
     # the module itself, spells one of these; prose after the word `import` only adds names.
@@ -311,13 +313,13 @@ class FactFinder:
     def _imports(
         self, data: bytes, found: list[str]
     ) -> tuple[list[str], list[str], list[str], list[str]]:
-        # The first name of each import at the start of a line: `from X` and `import X, Y`;
-        # and the module paths with a dot in them.
+        # The first name of each import statement: `from X` and `import X, Y` (where a
+        # statement can start: `try: import X` too); and the module paths with a dot in them.
         tops: set[bytes] = set()
         paths: set[bytes] = set()
         for match in _FROM.finditer(data):
             path = match.group(1)
-            if path and _at_line_start(data, match.start()):
+            if path and _at_statement_start(data, match.start()):
                 if b"." in path:
                     paths.add(path)
                 name = _NAME.match(path)
@@ -327,7 +329,7 @@ class FactFinder:
         for match in _IMPORTED.finditer(data):
             names = match.group(1)
             listed.append(names)
-            if names[:1] != b"(" and _at_line_start(data, match.start()):
+            if names[:1] != b"(" and _at_statement_start(data, match.start()):
                 for part in names.split(b","):
                     dotted = _DOTTED.match(part.strip())
                     if dotted:
@@ -459,11 +461,28 @@ def _one_quote(word: bytes) -> bytes:
     return b'"' + word[1:] if word[:1] == b"'" else word
 
 
-def _at_line_start(data: bytes, position: int) -> bool:
-    """Whether only blanks (or PEP 810's ``lazy``) come before ``position`` on its line."""
-    start = data.rfind(b"\n", 0, position) + 1
-    head = data[start:position].strip(b" \t")
-    return not head or head == b"lazy"
+# What may come before an import statement on its line (``statements.IMPORT_HEAD``, in bytes).
+_STATEMENT_HEAD = re.compile(
+    rb"[ \t\f]*(?:(?:if|elif|else|try|except|finally|with|for|while|def|class|async|case)\b"
+    rb"[^\n#]*:[ \t\f]*)?(?:[^\n#'\"]*;[ \t\f]*)*(?:lazy[ \t\f]+)?"
+)
+
+
+# What ends a block's header, a statement, or (a bare CR) a line.
+_HEAD_ENDS = re.compile(rb"[:;\r]")
+
+
+def _at_statement_start(data: bytes, position: int) -> bool:
+    """Whether an import statement may start at ``position``: only blanks come before it on
+    its line, or PEP 810's ``lazy``, or a one-line block's header (``try: import x``), or
+    statements ended by ``;``. (Not the ``import`` of ``from a import b``.)"""
+    head = data[data.rfind(b"\n", 0, position) + 1 : position].strip(b" \t\f")
+    if not head or head == b"lazy":
+        return True  # (most)
+    if _HEAD_ENDS.search(head) is None:
+        return False  # (most others: the `import` of a `from` statement)
+    head = head[head.rfind(b"\r") + 1 :]  # (a bare CR ends a line too)
+    return _STATEMENT_HEAD.fullmatch(head) is not None
 
 
 def in_import_context(data: bytes, word: bytes) -> bool:

@@ -334,13 +334,17 @@ def child_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield case.body
 
 
-# Where an import statement can start: at the start of a line, after `;`, or after the colon
-# of a one-line block (`if x: import y`, `try: import y`). Tried only on the lines that hold
-# the word `import` (found by a fast literal search), or that a backslash continues onto one.
-_IMPORT_START = re.compile(
-    r"[ \t]*(?:(?:if|elif|else|try|except|finally|with|for|while)\b[^\n#]*:[ \t]*)?"
-    r"(?:[^\n#'\"]*;[ \t]*)*(?:lazy[ \t]+)?(?:from|import)\b"
+# What may come before an import statement on its line: blanks, the header of a one-line
+# block (`if x: import y`, `try: import y`, `def f(): import y`), statements that a `;` ends,
+# and PEP 810's `lazy`. (The prefilter's bytes pattern, ``prefilter._STATEMENT_HEAD``, is
+# the same.)
+IMPORT_HEAD = (
+    r"[ \t\f]*(?:(?:if|elif|else|try|except|finally|with|for|while|def|class|async|case)\b"
+    r"[^\n#]*:[ \t\f]*)?(?:[^\n#'\"]*;[ \t\f]*)*(?:lazy[ \t\f]+)?"
 )
+# Where an import statement can start. Tried only on the lines that hold the word `import`
+# (found by a fast literal search), or that a backslash continues onto one.
+_IMPORT_START = re.compile(IMPORT_HEAD + r"(?:from|import)\b")
 _IMPORT_WORD = re.compile(r"import\b")
 
 

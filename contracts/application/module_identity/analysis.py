@@ -25,7 +25,7 @@ from ...domain.errors import ConfigurationError, did_you_mean
 from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, parent
 from ...domain.prefilter import Record, Request
-from ...domain.statements import ImportStatement
+from ...domain.statements import IMPORT_HEAD, ImportStatement
 from ..context import RunContext
 from ..pipeline.memo import FindingsMemo
 from ..pipeline.sources import SourceCache
@@ -339,7 +339,7 @@ def _import_lines(text: str, names: Collection[str]) -> list[int]:
     alternatives = "|".join(re.escape(name) for name in sorted(names))
     first = rf"from[ \t]+(?:{alternatives})\b"
     listed = rf"import[ \t][^\n#;]*\b(?:{alternatives})\b"
-    pattern = re.compile(rf"^[ \t]*(?:lazy[ \t]+)?(?:{first}|{listed})", re.MULTILINE)
+    pattern = re.compile(rf"^{IMPORT_HEAD}(?:{first}|{listed})", re.MULTILINE)
     return [text.count("\n", 0, match.start()) + 1 for match in pattern.finditer(text)]
 
 
