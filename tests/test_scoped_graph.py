@@ -334,6 +334,14 @@ def test_import_context(source: bytes, expected: bool) -> None:
         (b"x = 1; import a.b; from .c.d import e\n", ["a"], [".c.d", "a.b"]),
         (b"def f(): from a.b import c\n", ["a"], ["a.b"]),
         (b"lazy import a.b\n\fimport c.d\rimport e\n", ["a", "c", "e"], ["a.b", "c.d"]),
+        (b"\xef\xbb\xbfimport a.b\n", ["a"], ["a.b"]),  # a byte order mark first
+        (b"print('x;'); import a.b\nif s != '#': from c.d import e\n", ["a", "c"], ["a.b", "c.d"]),
+        (
+            b"import\\\n    a.b\nfrom.x import y\nfrom c . d import e\n",
+            ["a", "c"],
+            [".x", "a.b", "c.d"],
+        ),
+        (b"import os\rfrom a.b import c\r", ["a", "os"], ["a.b"]),
         # Not where a statement starts: `raise ... from`, prose, the `import` of a `from`.
         (b"raise X from a.b\nNote: from c.d import e\n", [], []),
     ],
@@ -606,19 +614,39 @@ def test_a_shim_with_a_common_name_is_found_however_it_is_imported(tmp_path: Pat
                 "except ImportError: compat = None\ncompat.Thing()\n"
             ),
             "pkg/users/after_semicolon.py": "x = 1; from pkg.shims import utils\nutils.Thing()\n",
+            "pkg/users/quoted_before.py": (
+                "print('loading;'); import pkg.shims.utils as compat\ncompat.Thing()\n"
+            ),
+            "pkg/users/hash_in_header.py": (
+                "if __name__ != '#': from pkg.shims import utils\nutils.Thing()\n"
+            ),
+            "pkg/users/bom.py": "\ufefffrom pkg.shims import utils\nutils.Thing()\n",
+            "pkg/users/spaced.py": "from pkg . shims import utils\nutils.Thing()\n",
+            "pkg/shims/no_space.py": "from. import utils\nutils.Thing()\n",
+            "pkg/users/backslash.py": "from pkg.shims.utils import\\\n    Thing\n",
+            "pkg/users/todo_comment.py": (
+                "from pkg.shims import (  # see (x)\n    utils,\n)\nutils.Thing()\n"
+            ),
         }
     )
     config = project.config()
     scoped, whole = _both(project.root, config, "pkg.app.prose", "pkg.app.carriage")
     assert _ours(scoped) == _ours(whole)
     assert _located(scoped, "pkg/users/", "pkg/shims/") == [
+        ("pkg/shims/no_space.py", 1, "shim-import"),
         ("pkg/shims/sibling.py", 1, "shim-import"),
         ("pkg/shims/utils.py", 1, "implementation-import"),
         ("pkg/users/after_semicolon.py", 1, "shim-import"),
         ("pkg/users/aliased.py", 1, "shim-import"),
+        ("pkg/users/backslash.py", 2, "shim-import"),
+        ("pkg/users/bom.py", 1, "shim-import"),
         ("pkg/users/by_package.py", 1, "shim-import"),
         ("pkg/users/by_path.py", 1, "shim-import"),
+        ("pkg/users/hash_in_header.py", 1, "shim-import"),
         ("pkg/users/one_line_try.py", 1, "shim-import"),
+        ("pkg/users/quoted_before.py", 1, "shim-import"),
+        ("pkg/users/spaced.py", 1, "shim-import"),
+        ("pkg/users/todo_comment.py", 2, "shim-import"),
     ]
 
 

@@ -279,7 +279,10 @@ def test_imports_that_do_not_start_their_line_are_read_too(tmp_path: Path) -> No
                 "if TYPE_CHECKING: import pkg.core.gone\n"
                 "x = 1; import pkg.old_mod\n"
                 "def late(): from pkg.retired import thing; return thing\n"
+                "import sys; sys.path.insert(0, 'pkg'); import core.api as shadow\n"
             ),
+            "pkg/app/bom.py": "\ufefffrom core.api import Manager\n",
+            "pkg/app/old_mac.py": "import os\rfrom pkg.gone_too import X\r",
         }
     )
     project.write(".importlinter", CONFIG)
@@ -288,4 +291,7 @@ def test_imports_that_do_not_start_their_line_are_read_too(tmp_path: Path) -> No
         ("pkg/app/a.py", 4, "stale-import", "pkg.core.gone"),
         ("pkg/app/a.py", 5, "stale-import", "pkg.old_mod"),
         ("pkg/app/a.py", 6, "stale-import", "pkg.retired"),
+        ("pkg/app/a.py", 7, "shadow-root", "core.api"),
+        ("pkg/app/bom.py", 1, "shadow-root", "core.api"),
+        ("pkg/app/old_mac.py", 2, "stale-import", "pkg.gone_too"),
     ]

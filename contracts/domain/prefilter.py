@@ -9,6 +9,7 @@ prefilter reader's job (an adapter); here the bytes are given.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import unicodedata
@@ -26,7 +27,11 @@ except ImportError:  # pragma: no cover - the wheel exists for Linux on x86-64 o
 # is checked afterwards, on the few matches there are.
 # (A name's bytes: ASCII letters, digits and underscores, and any byte of a character beyond
 # ASCII, which Python's names may hold; spaces between words are spaces, tabs or form feeds.)
-_FROM = re.compile(rb"from[ \t\f]+(\.*[A-Za-z0-9_.\x80-\xff]*)")
+# (`from.x import y` is relative; `from a . b import c` has spaces around its dot.)
+_FROM = re.compile(
+    rb"from(?:[ \t\f]+|(?=\.))"
+    rb"(\.*[A-Za-z0-9_\x80-\xff]*(?:[ \t\f]*\.[ \t\f]*[A-Za-z0-9_\x80-\xff]+)*)"
+)
 _DOTTED = re.compile(
     rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*"
     rb"(?:[ \t\f]*\.[ \t\f]*[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)*"
@@ -35,9 +40,12 @@ _NAME = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")
 # What follows each `import`: a parenthesised list, or the rest of the statement (a backslash
 # continues it; `;`, `#` and the line's end, old Mac's bare CR too, end it).
 # (No `\b` in front: a leading literal is searched for fast; `reimport x` only adds names.)
+# A comment inside the parentheses may hold a `)`: `# TODO(ann)`.
 _IMPORTED = re.compile(
-    rb"import(?:[ \t\f]+|(?=\())(\([^)]*\)|[^\r\n;#\\]*(?:\\(?:\r\n?|\n)[^\r\n;#\\]*)*)"
+    rb"import(?:[ \t\f]+|(?=[(\\]))"
+    rb"(\((?:[^)#]|#[^\n]*)*\)|[^\r\n;#\\]*(?:\\(?:\r\n?|\n)[^\r\n;#\\]*)*)"
 )
+_CONTINUATION = re.compile(rb"\\(?:\r\n?|\n)")
 # Label prefix of an import word found where an import statement could be: ``import:word``.
 IMPORT_CONTEXT = "import"
 
@@ -318,7 +326,7 @@ class FactFinder:
         tops: set[bytes] = set()
         paths: set[bytes] = set()
         for match in _FROM.finditer(data):
-            path = match.group(1)
+            path = match.group(1).translate(None, b" \t\f")
             if path and _at_statement_start(data, match.start()):
                 if b"." in path:
                     paths.add(path)
@@ -330,13 +338,13 @@ class FactFinder:
             names = match.group(1)
             listed.append(names)
             if names[:1] != b"(" and _at_statement_start(data, match.start()):
-                for part in names.split(b","):
+                for part in _CONTINUATION.sub(b" ", names).split(b","):
                     dotted = _DOTTED.match(part.strip())
                     if dotted:
                         path = dotted.group()
                         tops.add(_NAME.match(path).group())  # type: ignore[union-attr]
                         if b"." in path:
-                            paths.add(re.sub(rb"[ \t\f]", b"", path))
+                            paths.add(path.translate(None, b" \t\f"))
         imported = set(_NAME.findall(b" ".join(listed)))
         imported.discard(b"as")
         text = bytes.decode if data.isascii() else _python_name
@@ -462,9 +470,11 @@ def _one_quote(word: bytes) -> bytes:
 
 
 # What may come before an import statement on its line (``statements.IMPORT_HEAD``, in bytes).
+_ONE_LINE_STRING = rb"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
 _STATEMENT_HEAD = re.compile(
     rb"[ \t\f]*(?:(?:if|elif|else|try|except|finally|with|for|while|def|class|async|case)\b"
-    rb"[^\n#]*:[ \t\f]*)?(?:[^\n#'\"]*;[ \t\f]*)*(?:lazy[ \t\f]+)?"
+    rb"(?:[^\n#'\"]|" + _ONE_LINE_STRING + rb")*:[ \t\f]*)?"
+    rb"(?:(?:[^\n#'\";]|" + _ONE_LINE_STRING + rb")*;[ \t\f]*)*(?:lazy[ \t\f]+)?"
 )
 
 
@@ -476,7 +486,11 @@ def _at_statement_start(data: bytes, position: int) -> bool:
     """Whether an import statement may start at ``position``: only blanks come before it on
     its line, or PEP 810's ``lazy``, or a one-line block's header (``try: import x``), or
     statements ended by ``;``. (Not the ``import`` of ``from a import b``.)"""
-    head = data[data.rfind(b"\n", 0, position) + 1 : position].strip(b" \t\f")
+    start = data.rfind(b"\n", 0, position) + 1
+    head = data[start:position]
+    if not start and head[:3] == codecs.BOM_UTF8:
+        head = head[3:]
+    head = head.strip(b" \t\f")
     if not head or head == b"lazy":
         return True  # (most)
     if _HEAD_ENDS.search(head) is None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from msgspec import Struct
 
 from .modules import resolve_relative
+from .parsing import split_lines
 
 
 class Binding(Struct, frozen=True):
@@ -338,9 +339,11 @@ def child_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
 # block (`if x: import y`, `try: import y`, `def f(): import y`), statements that a `;` ends,
 # and PEP 810's `lazy`. (The prefilter's bytes pattern, ``prefilter._STATEMENT_HEAD``, is
 # the same.)
+_ONE_LINE_STRING = r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
 IMPORT_HEAD = (
     r"[ \t\f]*(?:(?:if|elif|else|try|except|finally|with|for|while|def|class|async|case)\b"
-    r"[^\n#]*:[ \t\f]*)?(?:[^\n#'\"]*;[ \t\f]*)*(?:lazy[ \t\f]+)?"
+    r"(?:[^\n#'\"]|" + _ONE_LINE_STRING + r")*:[ \t\f]*)?"
+    r"(?:(?:[^\n#'\";]|" + _ONE_LINE_STRING + r")*;[ \t\f]*)*(?:lazy[ \t\f]+)?"
 )
 # Where an import statement can start. Tried only on the lines that hold the word `import`
 # (found by a fast literal search), or that a backslash continues onto one.
@@ -351,6 +354,8 @@ _IMPORT_WORD = re.compile(r"import\b")
 def import_lines(text: str) -> list[int]:
     """The 1-based lines on which an import statement may start (a superset: a line of a
     triple-quoted string that looks like an import is listed too; the caller masks those)."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return _import_lines_one_by_one(text)  # (a bare CR ends a line: old Mac files)
     lines: list[int] = []
     seen_start = -1
     line, counted = 1, 0
@@ -363,9 +368,24 @@ def import_lines(text: str) -> list[int]:
         counted = start
         first, first_start = line, start
         # `from x \` continued onto this line: the statement starts on the first line.
-        while first_start > 0 and text.endswith("\\", 0, first_start - 1):
+        while first_start > 0 and text.endswith(("\\", "\\\r"), 0, first_start - 1):
             first_start = text.rfind("\n", 0, first_start - 1) + 1
             first -= 1
         if _IMPORT_START.match(text, first_start) and (not lines or lines[-1] != first):
             lines.append(first)
     return lines
+
+
+def _import_lines_one_by_one(text: str) -> list[int]:
+    """``import_lines`` for a text whose lines may end with a bare CR, split into lines."""
+    split = split_lines(text)
+    found: list[int] = []
+    for number, line in enumerate(split, 1):
+        if not _IMPORT_WORD.search(line):
+            continue
+        first = number
+        while first > 1 and split[first - 2].rstrip("\r\n").endswith("\\"):
+            first -= 1
+        if _IMPORT_START.match(split[first - 1]) and (not found or found[-1] != first):
+            found.append(first)
+    return found

@@ -24,6 +24,7 @@ from ...domain.edits import ImportedName, ModuleEdit
 from ...domain.errors import ConfigurationError, did_you_mean
 from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, parent
+from ...domain.parsing import line_at
 from ...domain.prefilter import Record, Request
 from ...domain.statements import IMPORT_HEAD, ImportStatement
 from ..context import RunContext
@@ -338,9 +339,10 @@ def _import_lines(text: str, names: Collection[str]) -> list[int]:
     """1-based lines of import statements that name one of ``names`` (first or listed)."""
     alternatives = "|".join(re.escape(name) for name in sorted(names))
     first = rf"from[ \t]+(?:{alternatives})\b"
-    listed = rf"import[ \t][^\n#;]*\b(?:{alternatives})\b"
-    pattern = re.compile(rf"^{IMPORT_HEAD}(?:{first}|{listed})", re.MULTILINE)
-    return [text.count("\n", 0, match.start()) + 1 for match in pattern.finditer(text)]
+    listed = rf"import[ \t][^\r\n#;]*\b(?:{alternatives})\b"
+    # (A line starts after a bare CR too: old Mac files.)
+    pattern = re.compile(rf"(?:^|(?<=\r)){IMPORT_HEAD}(?:{first}|{listed})", re.MULTILINE)
+    return [line_at(text, match.start()) for match in pattern.finditer(text)]
 
 
 def _suffix_index(modules: Iterable[str], minimum_depth: int) -> dict[str, list[str]]:
