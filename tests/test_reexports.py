@@ -136,3 +136,32 @@ def test_a_shim_read_through_its_whole_name_is_named_so(project: Project) -> Non
     assert found.message.startswith(
         "`pkg.app.legacy.Eng` takes `Eng` through re-export shim `pkg.app.legacy`"
     )
+
+
+def test_a_shim_that_binds_an_object_read_from_a_module_is_found(project: Project) -> None:
+    """``from pkg.core import api`` then ``Manager = api.Manager`` re-exports the object as
+    surely as an import does (so do ``pkg.core.api.Manager`` after ``import pkg.core.api``,
+    and an implementation module's attribute): its importers take it through a shim. A
+    function's local binding and a call bind nothing (a helper's trial found the shim
+    missed)."""
+    project.write("pkg/app/compat.py", "from pkg.core import api\n\nManager = api.Manager\n")
+    project.write(
+        "pkg/app/spelled.py", "import pkg.core.api\n\nOld = pkg.core . api.Mode  # kept\n"
+    )
+    project.write("pkg/app/impl_alias.py", "from pkg.core import impl\n\nHelper = impl.Impl\n")
+    project.write(
+        "pkg/app/plain.py",
+        "from pkg.core import api\n\n\ndef make():\n    Manager = api.Manager\n"
+        "    return Manager\n\n\nobj = api.Manager()\n",
+    )
+    project.write(
+        "pkg/app/user.py",
+        "from pkg.app.compat import Manager\nfrom pkg.app.spelled import Old\n"
+        "from pkg.app.impl_alias import Helper\nfrom pkg.app.plain import make, obj\n",
+    )
+    assert [line for line in located(project) if "pkg/app/" in line] == [
+        "pkg/app/impl_alias.py:1 SSOT002 pkg.core.impl fix=True",
+        "pkg/app/user.py:1 SSOT003 Manager fix=True",
+        "pkg/app/user.py:2 SSOT003 Old fix=True",
+        "pkg/app/user.py:3 SSOT003 Helper fix=True",
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from msgspec import Struct
 
@@ -21,6 +21,8 @@ from .scopes import scope_of
 _DEFINITION = re.compile(r"\s*(?:async\s+def|def|class)\s+([A-Za-z_]\w*)")
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.*?)\s*(?:#.*)?$")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# ``module.Name`` (or ``pkg.module.Name``), spaces around the dots allowed.
+_ATTRIBUTE = re.compile(r"([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\.\s*([A-Za-z_]\w*)")
 
 
 class ImportedObject(Struct, frozen=True):
@@ -39,6 +41,7 @@ def final_bindings(
     *,
     keep_definitions: bool = False,
     text: str | None = None,
+    modules: Mapping[str, Mapping[str, ObjectRef]] | None = None,
 ) -> dict[str, ObjectRef]:
     """The canonical objects the module binds at module level once it has run.
 
@@ -46,6 +49,9 @@ def final_bindings(
     ``if``/``except`` does not (a fallback such as ``except ImportError: X = None`` leaves the
     imported binding in place on the normal path). ``keep_definitions`` is for the module
     that defines the objects itself: its ``class``/``def`` lines are the objects, not rebinds.
+    ``modules`` maps the names (``api``, or ``pkg.core.api`` for ``import pkg.core.api``)
+    under which the module binds a module holding canonical objects to those objects by
+    attribute name: ``Manager = api.Manager`` binds one too.
     ``lines`` may be given as a function, with ``text``: the file is then split into lines
     only once a tracked name is assigned or defined (each line spelling one is cut from
     ``text``), and most files never are.
@@ -55,6 +61,10 @@ def final_bindings(
         (item.line, item.name, item.obj, item.conditional) for item in imported
     ]
     tracked = {item.name for item in imported}
+    modules = modules or {}
+    # A module's name is searched for by its first part (`pkg` of `pkg.core.api`).
+    heads = {alias.partition(".")[0] for alias in modules}
+    tracked |= heads
     if not tracked:
         return {}
     if text is None:
@@ -66,7 +76,10 @@ def final_bindings(
         if event is None:
             continue
         name, value = event
-        if name not in tracked and not (isinstance(value, str) and value in tracked):
+        if value is None and heads:
+            value = _attribute_of(text[start:end], modules)
+        passes_on = isinstance(value, str) and value in tracked
+        if name not in tracked and not passes_on and not isinstance(value, ObjectRef):
             continue
         if callable(mask):
             mask = mask()  # computed only once a tracked name's assignment or definition is met
@@ -142,6 +155,17 @@ class _SpellingLines:
         self._line += self.text.count("\n", self._counted, self._start)
         self._counted = self._start
         return self._line
+
+
+def _attribute_of(line: str, modules: Mapping[str, Mapping[str, ObjectRef]]) -> ObjectRef | None:
+    """The canonical object an assignment line's value reads from a module it binds
+    (``Manager = api.Manager``), if it reads one."""
+    assignment = _ASSIGNMENT.match(line)
+    value = _ATTRIBUTE.fullmatch(assignment.group(2)) if assignment else None
+    if value is None:
+        return None
+    alias = "".join(value.group(1).split())
+    return modules.get(alias, {}).get(value.group(2))
 
 
 def _line_event(line: str, keep_definitions: bool) -> tuple[str, str | None] | None:

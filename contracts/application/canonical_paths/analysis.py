@@ -216,6 +216,7 @@ class CanonicalImportAnalysis:
             self._mentions,
             self.scope.prepare,
             self.passthrough,
+            self._binds_by_attribute,
         ).find()
         classifier = Classifier(
             exports,
@@ -556,6 +557,15 @@ class CanonicalImportAnalysis:
             return not record.words.isdisjoint(names)
         source = self.sources.module_file(module)
         return source is None or any(name in source.text for name in names)
+
+    def _binds_by_attribute(self, module: str, alias: str) -> bool:
+        """Whether ``module``'s file may bind a canonical object read from the module it binds
+        as ``alias`` (``Manager = api.Manager``), as far as its prefilter record tells."""
+        path = self.locator.path_of(module)
+        record = self.records.get(path) if path else None
+        if record is None or not record.readable:
+            return True
+        return self.prefilter.binds_by_attribute(record.words, alias)
 
     def _spells(self, module: str, names: Collection[str]) -> bool:
         """Whether ``module``'s file contains any of ``names`` (before the prefilter ran)."""

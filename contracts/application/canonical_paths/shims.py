@@ -36,6 +36,10 @@ class ShimMap(Struct):
         return {name: t for name, t in self.targets.items() if t.role == SHIM}
 
 
+# Names a module binds other modules under (``api``), each with its canonical objects by name.
+ModuleAliases = Mapping[str, Mapping[str, ObjectRef]]
+
+
 def relevant_bindings(
     statement: ImportStatement, module: str, graph_modules: set[str]
 ) -> Iterable[Binding]:
@@ -61,6 +65,7 @@ class ShimFinder:
         mentions: Callable[[str, Collection[str]], bool],
         prepare: Callable[[list[tuple[str, list[str], bool]]], None] = lambda needs: None,
         passthrough: Mapping[str, Mapping[str, ObjectRef]] | None = None,
+        binds_by_attribute: Callable[[str, str], bool] = lambda importer, alias: True,
     ) -> None:
         self.graph = graph
         self.modules = graph.modules
@@ -81,6 +86,8 @@ class ShimFinder:
         self.prepare = prepare
         # Names an implementation binds to objects the canonical module borrows from elsewhere.
         self.passthrough = passthrough or {}
+        # Whether an importer may bind ``X = <alias>.<name>`` (alias: a module it binds).
+        self.binds_by_attribute = binds_by_attribute
         self._quick_cache: dict[tuple[str, int], list[Binding] | None] = {}
 
     def find(self) -> ShimMap:
@@ -91,6 +98,8 @@ class ShimFinder:
             targets[module] = self._target(module, IMPLEMENTATION, names)
         result = ShimMap(targets=targets)
         imported: dict[str, dict[str, list[ImportedObject]]] = {}
+        # The names each importer binds modules under, with what can be read from them.
+        aliases: dict[str, dict[str, ModuleAliases]] = {}
         # Breadth first, a wave at a time: what every module of a wave needs read is read in
         # one scan (an on-demand graph pays a fixed cost per scan).
         wave = list(targets)
@@ -117,9 +126,14 @@ class ShimFinder:
                     objects = self._imported_objects(statements, targets[module])
                     previous = imported.setdefault(importer, {}).get(module, [])
                     imported[importer][module] = objects
-                    if not objects and not previous:
+                    modules = self._module_aliases(statements, targets[module])
+                    had_modules = aliases.setdefault(importer, {}).get(module)
+                    aliases[importer][module] = modules
+                    if not objects and not previous and not modules and not had_modules:
                         continue  # nothing canonical comes in through this import
-                    bound = self._bindings_of(importer, imported[importer].values())
+                    bound = self._bindings_of(
+                        importer, imported[importer].values(), aliases[importer].values()
+                    )
                     known = targets.get(importer)
                     if bound and (known is None or dict(known.bindings) != bound):
                         targets[importer] = self._target(importer, SHIM, bound)
@@ -208,7 +222,11 @@ class ShimFinder:
             # or of the canonical module's secondary names.
             if target.role == CANONICAL:
                 reached = [*self.submodules, *self.secondary]
-                return bool(reached) and self.mentions(importer, reached)
+                if reached and self.mentions(importer, reached):
+                    return True
+                # `Manager = api.Manager` binds a canonical object: the importer may be a shim.
+                alias = binding.source if binding.spelled_out else binding.local
+                return self.binds_by_attribute(importer, alias)
             return target.role == SHIM and self.mentions(importer, list(target.bindings))
         if binding.is_star:
             return bool(target.star_names)
@@ -227,6 +245,26 @@ class ShimFinder:
                 for name, obj in self._names_bound(binding, target):
                     objects.append(ImportedObject(binding.line, name, obj, statement.conditional))
         return objects
+
+    def _module_aliases(self, statements: list[ImportStatement], target: Target) -> ModuleAliases:
+        """The names under which module-level ``statements`` bind ``target``'s module itself
+        (``api`` for ``from pkg.core import api``, ``pkg.core.api`` for ``import
+        pkg.core.api``), each with the objects its attributes are."""
+        found: ModuleAliases = {}
+        for statement in statements:
+            if not statement.module_level:
+                continue
+            for binding in relevant_bindings(statement, target.module, self.modules):
+                if binding.name is None and binding.source == target.module:
+                    alias = binding.source if binding.spelled_out else binding.local
+                elif binding.name is not None and binding.name != "*":
+                    if f"{binding.source}.{binding.name}" != target.module:
+                        continue
+                    alias = binding.local
+                else:
+                    continue
+                found[alias] = target.bindings
+        return found
 
     def _names_bound(self, binding: Binding, target: Target) -> list[tuple[str, ObjectRef]]:
         if binding.is_star:
@@ -248,14 +286,22 @@ class ShimFinder:
         return None
 
     def _bindings_of(
-        self, importer: str, imported: Iterable[list[ImportedObject]]
+        self,
+        importer: str,
+        imported: Iterable[list[ImportedObject]],
+        aliases: Iterable[ModuleAliases] = (),
     ) -> dict[str, ObjectRef]:
         objects = [item for items in imported for item in items]
-        if not objects:
+        modules = {alias: names for found in aliases for alias, names in found.items()}
+        if not objects and not modules:
             return {}
         source = self.sources.module_file(importer)
         if source is None:
             return {}
         return final_bindings(
-            lambda: source.lines, objects, lambda: self.sources.mask(source), text=source.text
+            lambda: source.lines,
+            objects,
+            lambda: self.sources.mask(source),
+            text=source.text,
+            modules=modules,
         )
