@@ -1189,3 +1189,26 @@ def test_a_module_whose_attributes_are_set_or_patched_keeps_its_import(project: 
     project.cli("fix", "--no-cache")
     assert (project.root / "pkg/app/stores.py").read_text() == stores
     assert (project.root / "pkg/app/patches.py").read_text() == patches
+
+
+def test_two_fixes_writing_the_same_import_leave_one(project: Project) -> None:
+    """A shim's name renamed to the canonical one and a shim module whose attribute uses
+    become that name each write `from pkg.core.api import Manager`: the second is dropped
+    (ruff's F811 otherwise); one separated from the first by code stays."""
+    project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
+    project.write("pkg/app/legacy.py", "from pkg.core.api import Manager as Old\n")
+    text, _ = fix(
+        project,
+        "from pkg.app.legacy import Old\nimport pkg.app.compat as c\n\nprint(Old, c.Manager)\n",
+    )
+    assert text == "from pkg.core.api import Manager\n\nprint(Manager, Manager)\n"
+    text, _ = fix(
+        project,
+        "from pkg.app.legacy import Old\nprint(Old)\nimport pkg.app.compat as c  # noqa: E402\n"
+        "\nprint(c.Manager)\n",
+        "pkg/app/later.py",
+    )
+    assert text == (
+        "from pkg.core.api import Manager\nprint(Manager)\nfrom pkg.core.api import Manager"
+        "  # noqa: E402\n\nprint(Manager)\n"
+    )

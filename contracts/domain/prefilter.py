@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - the wheel exists for Linux on x86-64 o
 # (`from.x import y` is relative; `from a . b import c` has spaces around its dot.)
 _FROM = re.compile(
     rb"from(?:[ \t\f]+|(?=\.))"
-    rb"(\.*[A-Za-z0-9_\x80-\xff]*(?:[ \t\f]*\.[ \t\f]*[A-Za-z0-9_\x80-\xff]+)*)"
+    rb"(\.*[A-Za-z0-9_.\x80-\xff]*(?:[ \t\f]*\.[ \t\f]*[A-Za-z0-9_.\x80-\xff]*)*)"
 )
 _DOTTED = re.compile(
     rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*"

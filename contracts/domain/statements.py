@@ -348,6 +348,8 @@ IMPORT_HEAD = (
 # Where an import statement can start. Tried only on the lines that hold the word `import`
 # (found by a fast literal search), or that a backslash continues onto one.
 _IMPORT_START = re.compile(IMPORT_HEAD + r"(?:from|import)\b")
+# Most: an import at the start of its line (tried first: the full pattern reads the line).
+_PLAIN_START = re.compile(r"[ \t\f]*(?:lazy[ \t\f]+)?(?:from|import)\b")
 _IMPORT_WORD = re.compile(r"import\b")
 
 
@@ -371,7 +373,8 @@ def import_lines(text: str) -> list[int]:
         while first_start > 0 and text.endswith(("\\", "\\\r"), 0, first_start - 1):
             first_start = text.rfind("\n", 0, first_start - 1) + 1
             first -= 1
-        if _IMPORT_START.match(text, first_start) and (not lines or lines[-1] != first):
+        starts = _PLAIN_START.match(text, first_start) or _IMPORT_START.match(text, first_start)
+        if starts and (not lines or lines[-1] != first):
             lines.append(first)
     return lines
 

@@ -216,7 +216,7 @@ class CanonicalImportAnalysis:
             self._mentions,
             self.scope.prepare,
             self.passthrough,
-            self._binds_by_attribute,
+            lambda module, alias: self._binds_by_attribute(module, alias, exports),
         ).find()
         classifier = Classifier(
             exports,
@@ -558,14 +558,16 @@ class CanonicalImportAnalysis:
         source = self.sources.module_file(module)
         return source is None or any(name in source.text for name in names)
 
-    def _binds_by_attribute(self, module: str, alias: str) -> bool:
+    def _binds_by_attribute(self, module: str, alias: str, exports: ExportSet) -> bool:
         """Whether ``module``'s file may bind a canonical object read from the module it binds
-        as ``alias`` (``Manager = api.Manager``), as far as its prefilter record tells."""
-        path = self.locator.path_of(module)
-        record = self.records.get(path) if path else None
-        if record is None or not record.readable:
-            return True
-        return self.prefilter.binds_by_attribute(record.words, alias)
+        as ``alias`` (``Manager = api.Manager``): it spells ``<alias>.<canonical name>``."""
+        source = self.sources.module_file(module)
+        if source is None:
+            return True  # (its statements cannot be read either: the check says why)
+        dot = r"[ \t]*\.[ \t]*"
+        names = "|".join(re.escape(name) for name in sorted(exports.names))
+        spelled = dot.join(map(re.escape, alias.split("."))) + rf"{dot}(?:{names})\b"
+        return re.search(spelled, source.text) is not None
 
     def _spells(self, module: str, names: Collection[str]) -> bool:
         """Whether ``module``'s file contains any of ``names`` (before the prefilter ran)."""

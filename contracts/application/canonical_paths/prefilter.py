@@ -13,8 +13,6 @@ from ...domain.prefilter import LINE_PREFIX, Request
 # module: contracts that share one scan of the tree must not read each other's matches.
 REBOUND = "rebinding of {}: `as <canonical name>`"
 REBOUND_FROM = "rebinding of {} from"
-# And the module read in each one-line `X = module.<canonical name>` (a shim may bind so).
-ATTRIBUTE_BOUND = "attribute of {} bound"
 
 
 class Prefilter:
@@ -33,7 +31,6 @@ class Prefilter:
     ) -> None:
         self.rebound = REBOUND.format(canonical)
         self.rebound_from = REBOUND_FROM.format(canonical)
-        self.attribute_bound = ATTRIBUTE_BOUND.format(canonical)
         self.import_words = tuple(sorted(set(import_words)))
         self.string_markers = tuple(
             quote + module for module in sorted(implementations) for quote in ('"', "'")
@@ -60,29 +57,7 @@ class Prefilter:
             f"{one_line_from}{LINE_PREFIX}" + rf"as[ \t]+(?:{names})\b",
             tuple(f"as{space}{name}" for name in self.preferred for space in (" ", "\t")),
         )
-        every = "|".join(re.escape(name) for name in sorted(exports.names))
-        assigned = (
-            r"[ \t]*[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*([A-Za-z_][\w. \t]*?)[ \t]*\.[ \t]*"
-        )
-        by_attribute = (
-            self.attribute_bound,
-            f"{assigned}{LINE_PREFIX}" + rf"(?:{every})\b(?=[ \t]*(?:[#;\r\n]|$))",
-            tuple(sorted(exports.names)),
-        )
-        self.request = Request(
-            tuple(sorted(words)), (any_form, with_module, by_attribute), self.import_words
-        )
-
-    def binds_by_attribute(self, words: frozenset[str], alias: str) -> bool:
-        """Whether a file's words show a one-line ``X = <alias>.<canonical name>`` (or such a
-        line whose module the pattern could not read)."""
-        prefix = self.attribute_bound + ":"
-        read = {
-            word[len(prefix) :].replace(" ", "").replace("\t", "")
-            for word in words
-            if word.startswith(prefix)
-        }
-        return alias in read or "?" in read
+        self.request = Request(tuple(sorted(words)), (any_form, with_module), self.import_words)
 
     def spells_string(self, words: frozenset[str]) -> bool:
         """Whether a file's words hold a quoted implementation path (a string reference)."""

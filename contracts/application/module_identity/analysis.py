@@ -335,14 +335,28 @@ class ShadowRootAnalysis:
         )
 
 
+_STATEMENT_HEAD = re.compile(IMPORT_HEAD)
+
+
 def _import_lines(text: str, names: Collection[str]) -> list[int]:
     """1-based lines of import statements that name one of ``names`` (first or listed)."""
     alternatives = "|".join(re.escape(name) for name in sorted(names))
-    first = rf"from[ \t]+(?:{alternatives})\b"
-    listed = rf"import[ \t][^\r\n#;]*\b(?:{alternatives})\b"
-    # (A line starts after a bare CR too: old Mac files.)
-    pattern = re.compile(rf"(?:^|(?<=\r)){IMPORT_HEAD}(?:{first}|{listed})", re.MULTILINE)
-    return [line_at(text, match.start()) for match in pattern.finditer(text)]
+    # Searched from its leading word (fast); what comes before it on its line is checked after.
+    pattern = re.compile(
+        rf"(?:lazy[ \t]+)?(?:from[ \t]+(?:{alternatives})\b"
+        rf"|import[ \t][^\r\n#;]*\b(?:{alternatives})\b)"
+    )
+    lines: list[int] = []
+    for match in pattern.finditer(text):
+        start = match.start()
+        head = text[text.rfind("\n", 0, start) + 1 : start]
+        if "\r" in head:  # (a bare CR ends a line too: old Mac files)
+            head = head[head.rfind("\r") + 1 :]
+        if (not head.strip() or _STATEMENT_HEAD.fullmatch(head)) and (
+            line := line_at(text, start)
+        ) not in lines:
+            lines.append(line)
+    return lines
 
 
 def _suffix_index(modules: Iterable[str], minimum_depth: int) -> dict[str, list[str]]:

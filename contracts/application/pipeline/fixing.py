@@ -45,6 +45,7 @@ from ...domain.rename_inputs import (
     statements_needed,
 )
 from ...domain.renames import MERGED, plan_renames
+from ...domain.repeated_imports import without_repeated_imports
 from ...domain.report import CheckReport, FileOutcome, FixReport
 from ...domain.rewrite import apply_edits
 from ...domain.rules import UNREADABLE
@@ -950,6 +951,7 @@ def rewrite_source(
     # The dropped lines go last, over the whole text: the comment above a dropped import,
     # or the blank line after it, may lie outside its region.
     rewritten = without_dropped("".join([*pieces, *original[done_to:]]))
+    rewritten = without_repeated_imports(rewritten, text)
     if _bare_cr(text) and not _ast_parses(rewritten.encode("utf-8")):
         raise _BrokenRewrite  # (lines that end with a bare CR: the whole file is checked)
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
