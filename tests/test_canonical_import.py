@@ -405,15 +405,18 @@ def test_allowed_importers_and_ignore_imports(project: Project) -> None:
 
 
 def test_type_checking_imports_follow_the_session_option(project: Project) -> None:
-    project.write(
-        "pkg/app/typed.py",
-        """\
+    """In the graph and in a test folder the graph cannot see (read directly) alike."""
+    typed = """\
         from typing import TYPE_CHECKING
         if TYPE_CHECKING:
             from pkg.core.impl import Impl
-        """,
-    )
-    assert findings(project.check()) == [("pkg/app/typed.py", 3, "implementation-import", "Impl")]
+        """
+    project.write("pkg/app/typed.py", typed)
+    project.write("pkg/tests/test_typed.py", typed)
+    assert findings(project.check()) == [
+        ("pkg/app/typed.py", 3, "implementation-import", "Impl"),
+        ("pkg/tests/test_typed.py", 3, "implementation-import", "Impl"),
+    ]
     project.config(head=CONFIG_HEAD_EXCLUDING_TYPE_CHECKING)
     assert project.check().violations == []
 

@@ -295,3 +295,28 @@ def test_imports_that_do_not_start_their_line_are_read_too(tmp_path: Path) -> No
         ("pkg/app/bom.py", 1, "shadow-root", "core.api"),
         ("pkg/app/old_mac.py", 2, "stale-import", "pkg.gone_too"),
     ]
+
+
+def test_compiled_modules_and_stubs_are_not_stale(tmp_path: Path) -> None:
+    """A compiled extension module (built for any Python, or a Windows ``.pyd``) is imported by
+    Python; a type stub answers an import type checkers alone read (``if TYPE_CHECKING:``), not
+    one that runs (a helper's trial found both called stale)."""
+    project = Project(tmp_path / "compiled")
+    project.root.mkdir()
+    project.tree(
+        {
+            "pkg/__init__.py": "",
+            "pkg/app/__init__.py": "",
+            "pkg/app/a.py": (
+                "from typing import TYPE_CHECKING\n"
+                "import pkg._speedups\nfrom pkg._native import run\n"
+                "if TYPE_CHECKING:\n    from pkg.typed import Shape\n"
+                "from pkg.typed import Box\n"
+            ),
+        }
+    )
+    (project.root / "pkg/_speedups.cpython-312-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
+    (project.root / "pkg/_native.pyd").write_bytes(b"MZ")
+    project.write("pkg/typed.pyi", "class Shape: ...\nclass Box: ...\n")
+    project.write(".importlinter", CONFIG)
+    assert findings(project.check()) == [("pkg/app/a.py", 6, "stale-import", "pkg.typed")]

@@ -756,13 +756,17 @@ class CanonicalImportAnalysis:
             is_package = source.path.name == "__init__.py"
             facts = SourceFacts(self.sources, source.path)
             concerns = self._statement_filter(shim_map)
+            # With `exclude_type_checking_imports`, the graph has no import made under `if
+            # TYPE_CHECKING:`: nor does a file read here.
+            unseen = self.options.exclude_type_checking_imports
             for statement in self.sources.import_statements(source, module, concerns):
                 site = Site(module, is_package, display, statement, facts)
+                targets_here = check_targets and not (unseen and statement.type_checking)
                 for binding in statement.bindings:
                     target = self._target_of(binding, shim_map)
                     if target is None:
                         continue
-                    if target.role == OTHER or not check_targets:
+                    if target.role == OTHER or not targets_here:
                         # Only a rebinding is looked for here; an import of a target was
                         # classified through the graph, unless the graph passed over it (the
                         # file names none of that module's canonical names).

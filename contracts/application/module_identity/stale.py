@@ -11,6 +11,7 @@ name an installed package provides is never stale.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -99,15 +100,29 @@ class StalePaths:
             self._exists[module] = self._found(module)
         return not self._exists[module]
 
+    def _missing_here(self, module: str, statement: ImportStatement) -> bool:
+        """``is_missing``, but for an import under ``if TYPE_CHECKING:`` (read by type checkers
+        only), which a type stub (``name.pyi``) answers."""
+        if not self.is_missing(module):
+            return False
+        if not statement.type_checking:
+            return True
+        top, _, rest = module.partition(".")
+        parts = rest.split(".") if rest else []
+        return not parts or not any(
+            _stub(Path(directory, *parts)) for directory in self.locator.roots.get(top, ())
+        )
+
     def _found(self, module: str) -> bool:
         if self.locator.path_of(module) is not None:
             return True
         top, _, rest = module.partition(".")
         if rest and any(
             _folder_or_unknown(Path(directory, *rest.split(".")))
+            or _compiled(Path(directory, *rest.split(".")))
             for directory in self.locator.roots[top]
         ):
-            return True  # a folder (a namespace package), or one that cannot be looked at
+            return True  # a folder (a namespace package), a compiled module, or unknown
         return self.context.ports.installed.provides(module, self.locator.directories)
 
     # Findings ---------------------------------------------------------------------------------
@@ -126,7 +141,7 @@ class StalePaths:
             return []
         if statement.is_from:
             module = statement.bindings[0].source
-            if not self.is_missing(module):
+            if not self._missing_here(module, statement):
                 return []
             names = tuple(b.name for b in statement.bindings if b.name is not None)
             spelled = "." * statement.level + (statement.module or "")
@@ -148,7 +163,7 @@ class StalePaths:
             ]
         found = []
         for binding in statement.bindings:
-            if self.is_missing(binding.source):
+            if self._missing_here(binding.source, statement):
                 found.append(
                     self._violation(
                         statement, guarded, importer, display, binding.source, None, None, ()
@@ -316,6 +331,27 @@ def _by_hand(module: str | None) -> str:
 
 def _line(source: SourceFile, line: int) -> str:
     return source.lines[line - 1].strip() if 0 < line <= len(source.lines) else ""
+
+
+def _compiled(path: Path) -> bool:
+    """Whether a compiled extension module stands at ``path`` (``name.so``, a build's
+    ``name.cpython-312-x86_64-linux-gnu.so``, ``name.pyd`` on Windows): Python imports it."""
+    prefix = path.name + "."
+    try:
+        return any(
+            entry.name.startswith(prefix) and entry.name.endswith((".so", ".pyd"))
+            for entry in os.scandir(path.parent)
+        )
+    except OSError:
+        return False
+
+
+def _stub(path: Path) -> bool:
+    """Whether a type stub stands at ``path`` (``name.pyi``)."""
+    try:
+        return path.with_name(path.name + ".pyi").is_file()
+    except OSError:
+        return False
 
 
 def _folder_or_unknown(path: Path) -> bool:
