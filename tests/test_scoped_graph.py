@@ -442,12 +442,28 @@ def test_packages_from_the_walk_match_grimps_finder(tmp_path: Path) -> None:
         assert scoped.modules == whole.modules
         for module in sorted(whole.modules):
             assert scoped.find_descendants(module) == whole.find_descendants(module), module
+        # A linked folder is followed, as grimp's finder follows it; one back to a folder
+        # above it is not (grimp's would walk round forever): the walk says where it is.
         (tmp_path / "mono" / "linked").symlink_to(tmp_path / "mono" / "core")
         relinked = ModuleLocator(["mono"])
-        assert (
-            packages_from_walk(relinked.roots, relinked.files(), relinked.linked_directories)
-            is None
-        )
+        ours = packages_from_walk(relinked.roots, relinked.files(), relinked.linked_directories)
+        theirs = find_packages(FileSystem(), ["mono"])
+        assert ours is not None
+        names = {m.module.name for p in ours for m in p.module_files}
+        assert names == {m.module.name for p in theirs for m in p.module_files}
+        assert "mono.linked" in names
+        (tmp_path / "mono" / "core" / "back").symlink_to(tmp_path / "mono")
+        looped = ModuleLocator(["mono"])
+        assert names == {
+            m.module.name
+            for p in packages_from_walk(looped.roots, looped.files(), looped.linked_directories)
+            or ()
+            for m in p.module_files
+        }
+        assert [str(path.relative_to(tmp_path)) for path, _ in looped.problems] == [
+            "mono/core/back",
+            "mono/linked/back",
+        ]
     finally:
         sys.path.remove(str(tmp_path))
 
@@ -760,3 +776,27 @@ def test_a_scan_of_a_few_files_finds_what_a_scan_given_every_module_finds(
         assert scope.packages_for(many) is packages  # (more files: every module, as grimp's)
     finally:
         sys.path.remove(str(project.root))
+
+
+def test_a_linked_folder_is_checked_and_a_link_above_is_said_both_ways(tmp_path: Path) -> None:
+    """Python and grimp import the modules of a linked folder under the link's name: they are
+    checked (they counted as nothing before). A link back to a folder above it is not
+    followed (grimp's walk went round forever) and is a diagnostic; so is a link to nothing,
+    with the whole graph too (it stopped the run with an internal error)."""
+    project = _tricky_project(tmp_path)
+    outside = tmp_path / "elsewhere" / "linked"
+    outside.mkdir(parents=True)
+    (outside / "__init__.py").write_text("")
+    (outside / "user.py").write_text("from pkg.core.impl import Impl\n")
+    (project.root / "pkg" / "app" / "linked").symlink_to(outside)
+    (outside / "again").symlink_to(project.root / "pkg")
+    (project.root / "pkg" / "app" / "dangling.py").symlink_to("missing.py")
+    config = project.config()
+    scoped, whole = _both(project.root, config, "pkg.app.prose", "pkg.app.carriage")
+    assert _ours(scoped) == _ours(whole)
+    assert ("pkg/app/linked/user.py", 1, "implementation-import") in _located(scoped)
+    for report in (scoped, whole):
+        assert [(d.code, d.path) for d in report.diagnostics if d.code == "D005"] == [
+            ("D005", "pkg/app/dangling.py"),
+            ("D005", "pkg/app/linked/again"),
+        ]

@@ -32,6 +32,7 @@ from .grimp_internals import (
     scanner,
     use_module_finder,
 )
+from .tree import Walk, without_loops
 
 # (Two wordings: without a coding line, and with one: "… with encoding 'utf-8'".)
 _DECODE_FAILURE = re.compile(
@@ -76,6 +77,16 @@ class _TolerantFileSystem:
         except OSError:
             return 0.0
 
+    def walk(self, directory_name: str) -> Walk:
+        return without_loops(self._inner.walk, directory_name)  # type: ignore[attr-defined]
+
+
+class LoopSafeFileSystem(FileSystem):
+    """grimp's file system, whose walk leaves out the links to a folder above them."""
+
+    def walk(self, directory_name: str) -> Walk:
+        return without_loops(super().walk, directory_name)
+
 
 class _FilteringModuleFinder(ModuleFinder):
     """grimp's module finder, minus the modules already known to be unreadable."""
@@ -100,7 +111,8 @@ def without_modules(package: FoundPackage, excluded: set[str]) -> FoundPackage:
 
 def left_out_at_start(index: ModuleIndex, display: Callable[[Path], str]) -> dict[Path, Diagnostic]:
     """What the walk of the tree could not look at (unreadable folders, links to nothing):
-    left out of any graph, each with a diagnostic."""
+    left out of any graph, each with a diagnostic. (The walk is made first if it was not.)"""
+    index.files()
     return {
         path: Diagnostic(rules.UNREADABLE_FILE, display(path), message)
         for path, message in index.problems
@@ -108,7 +120,10 @@ def left_out_at_start(index: ModuleIndex, display: Callable[[Path], str]) -> dic
 
 
 def excluded_modules(index: ModuleIndex, paths: Iterable[Path]) -> set[str]:
-    return {module for module in map(index.module_of, paths) if module is not None}
+    """The modules of the files among ``paths`` (a folder the walk could not look at, or a
+    link it did not follow, is no module)."""
+    files = (path for path in paths if path.suffix == ".py")
+    return {module for module in map(index.module_of, files) if module is not None}
 
 
 def build_graph(
@@ -247,7 +262,7 @@ def _panicking(
     half that fails otherwise (a syntax error...) is split too: the graph's next build says
     why that file fails."""
     try:
-        packages = find_packages(FileSystem(), list(index.roots))
+        packages = find_packages(LoopSafeFileSystem(), list(index.roots))
     except Exception:  # (the graph's build says what is wrong with the roots)
         return {}
     files = sorted(

@@ -29,6 +29,7 @@ from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
 from .graph_builder import (
     GRIMP_FILE_FAILURES,
+    LoopSafeFileSystem,
     excluded_modules,
     index_path,
     is_panic,
@@ -39,12 +40,12 @@ from .graph_builder import (
     unreadable_file,
     without_modules,
 )
-from .grimp_internals import FileSystem, FoundPackage, Module, ModuleFile, find_packages, scanner
+from .grimp_internals import FoundPackage, Module, ModuleFile, find_packages, scanner
 from .scan_scope import ScanScope
 from .shared_scans import Row, ScanReceiver, ScanSender, ScanSharing
 
 
-class _NoTimesFileSystem(FileSystem):
+class _NoTimesFileSystem(LoopSafeFileSystem):
     """grimp's file system, minus a ``stat`` per module: modification times are only for
     grimp's cache, which a scoped graph does not use."""
 
@@ -56,12 +57,11 @@ def packages_from_walk(
     roots: dict[str, list[Path]], files: list[Path], linked: list[str]
 ) -> set[FoundPackage] | None:
     """grimp's packages, worked out from a walk already made, when grimp's rules are simple:
-    each root one regular package (with ``__init__.py``), and no linked folder (grimp follows
-    links, the walk does not). A module is a ``.py`` file (one dot, not hidden) whose every
-    folder from the root down has an ``__init__.py`` and an identifier for a name. ``None``:
-    let grimp's own finder walk the tree."""
-    if linked:
-        return None
+    each root one regular package (with ``__init__.py``). A module is a ``.py`` file (one dot,
+    not hidden) whose every folder from the root down has an ``__init__.py`` and an
+    identifier for a name. Linked folders are followed by the walk as grimp follows them (a
+    link to a folder above it, which would have grimp's walk go round forever, is left out,
+    and said so). ``None``: let grimp's own finder walk the tree."""
     texts = [str(path) for path in files]
     marker = os.sep + "__init__.py"
     packaged = {text[: -len(marker)] for text in texts if text.endswith(marker)}
