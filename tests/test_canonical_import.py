@@ -322,10 +322,14 @@ def test_name_rebound_to_another_object(project: Project) -> None:
                 from pkg.app.fakes import FakeManager as Manager
                 from unittest.mock import MagicMock as Manager2
                 """,
+            # `as \` continued on the next line (a helper's trial found it missed).
+            "pkg/app/continued.py": "from pkg.app.fakes import FakeManager as \\\n    Manager\n",
         }
     )
     violations = by_path(project.check(), "pkg/app/test_like.py")
     assert [(v.line, v.kind, v.symbol) for v in violations] == [(1, "name-rebound", "FakeManager")]
+    continued = by_path(project.check(), "pkg/app/continued.py")
+    assert [(v.line, v.kind, v.symbol) for v in continued] == [(1, "name-rebound", "FakeManager")]
     project.config("check_name_rebinding = false\n")
     assert by_path(project.check(), "pkg/app/test_like.py") == []
 

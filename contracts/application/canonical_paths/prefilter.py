@@ -51,7 +51,8 @@ class Prefilter:
         one_line_from = r"[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t][^\n(\\#;]*"
         # (No `\b` before `as`: a pattern that starts with a literal is searched for fast, and
         # a `has Name` in prose only makes the file be read.)
-        any_form = (self.rebound, rf"as\s+(?:{names})\b", self.preferred)
+        # (`as \` continued on the next line too.)
+        any_form = (self.rebound, rf"as(?:\s|\\(?:\r\n?|\n))+(?:{names})\b", self.preferred)
         with_module = (
             self.rebound_from,
             f"{one_line_from}{LINE_PREFIX}" + rf"as[ \t]+(?:{names})\b",
