@@ -75,6 +75,10 @@ class SingleModuleIdentityContract(ReportingContract):
             include=tuple(value.include or ()),
             exclude=tuple(value.exclude or ()),
             respect_gitignore=value.respect_gitignore,
+            exclude_type_checking_imports=str(
+                self.session_options.get("exclude_type_checking_imports", "")
+            ).lower()
+            == "true",
         )
         return self.analysed(
             lambda: ShadowRootAnalysis(

@@ -320,3 +320,30 @@ def test_compiled_modules_and_stubs_are_not_stale(tmp_path: Path) -> None:
     project.write("pkg/typed.pyi", "class Shape: ...\nclass Box: ...\n")
     project.write(".importlinter", CONFIG)
     assert findings(project.check()) == [("pkg/app/a.py", 6, "stale-import", "pkg.typed")]
+
+
+def test_type_checking_imports_follow_the_session_option(tmp_path: Path) -> None:
+    """With import-linter's ``exclude_type_checking_imports = true``, an import under ``if
+    TYPE_CHECKING:`` counts for no contract: neither a second name nor a stale path."""
+    project = Project(tmp_path / "typed")
+    project.root.mkdir()
+    project.tree(
+        {
+            "pkg/__init__.py": "",
+            "pkg/core/__init__.py": "",
+            "pkg/core/api.py": "class Manager:\n    pass\n",
+            "pkg/app/__init__.py": "",
+            "pkg/app/a.py": (
+                "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+                "    from core.api import Manager\n    import pkg.gone\n"
+            ),
+        }
+    )
+    project.write(".importlinter", CONFIG)
+    assert findings(project.check()) == [
+        ("pkg/app/a.py", 4, "shadow-root", "core.api"),
+        ("pkg/app/a.py", 5, "stale-import", "pkg.gone"),
+    ]
+    excluding = "[importlinter]\nexclude_type_checking_imports = true\n"
+    project.write(".importlinter", CONFIG.replace("[importlinter]\n", excluding, 1))
+    assert findings(project.check()) == []

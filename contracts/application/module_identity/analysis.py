@@ -52,6 +52,8 @@ class ShadowOptions(Struct, frozen=True):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    # import-linter's session option: imports under `if TYPE_CHECKING:` do not count.
+    exclude_type_checking_imports: bool = False
 
 
 class ShadowRootAnalysis:
@@ -230,16 +232,22 @@ class ShadowRootAnalysis:
         # Only the import statements that start with a candidate name are read.
         for line in _import_lines(source.text, candidates) if candidates else ():
             for statement in self.sources.statements_in(source, module, line):
-                violations += self._check_statement(module, path, statement)
+                if not self._left_out(statement):
+                    violations += self._check_statement(module, path, statement)
         display = self.sources.display(path)
         if stale_imports and self.stale is not None:
             for statement in self.sources.import_statements(source, module):
-                violations += self.stale.import_violations(statement, source, module, display)
+                if not self._left_out(statement):
+                    violations += self.stale.import_violations(statement, source, module, display)
         if tree is not None and self.stale is not None:
             violations += self.stale.string_violations(source, tree, lines, module, display)
         if path in self.sources.failed:  # a statement could not be read: neither can Python
             return [], self.sources.failed[path].name
         return violations, None
+
+    def _left_out(self, statement: ImportStatement) -> bool:
+        """An import under ``if TYPE_CHECKING:`` with ``exclude_type_checking_imports``."""
+        return self.options.exclude_type_checking_imports and statement.type_checking
 
     def _is_exempt(self, importer: str) -> bool:
         return any(expression_matches(e, importer) for e in self.options.allowed_importers)
