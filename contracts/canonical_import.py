@@ -27,7 +27,7 @@ from .application.canonical_paths.analysis import (
 from .application.canonical_paths.importer_scope import planned_modules
 from .application.context import RunContext
 from .application.pipeline.ignores import remove_ignored_imports
-from .application.pipeline.options import root_packages_of
+from .application.pipeline.options import excludes_type_checking, root_packages_of
 from .application.ports import ContractFindings
 from .contract_base import ReportingContract
 from .domain import rules
@@ -153,10 +153,7 @@ class _CanonicalContract(ReportingContract):
             include=tuple(value.include or ()),
             exclude=tuple(value.exclude or ()),
             respect_gitignore=value.respect_gitignore,
-            exclude_type_checking_imports=str(
-                self.session_options.get("exclude_type_checking_imports", "")
-            ).lower()
-            == "true",
+            exclude_type_checking_imports=excludes_type_checking(self.session_options),
         )
 
 

@@ -17,7 +17,7 @@ from importlinter import fields
 from .application.context import RunContext
 from .application.module_identity.analysis import ShadowOptions, ShadowRootAnalysis
 from .application.module_identity.stale import string_request
-from .application.pipeline.options import root_packages_of
+from .application.pipeline.options import excludes_type_checking, root_packages_of
 from .application.ports import ContractFindings
 from .contract_base import ReportingContract
 from .domain import rules
@@ -75,10 +75,7 @@ class SingleModuleIdentityContract(ReportingContract):
             include=tuple(value.include or ()),
             exclude=tuple(value.exclude or ()),
             respect_gitignore=value.respect_gitignore,
-            exclude_type_checking_imports=str(
-                self.session_options.get("exclude_type_checking_imports", "")
-            ).lower()
-            == "true",
+            exclude_type_checking_imports=excludes_type_checking(self.session_options),
         )
         return self.analysed(
             lambda: ShadowRootAnalysis(

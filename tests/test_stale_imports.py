@@ -87,6 +87,15 @@ TREE = {
 }
 
 
+def _bare(root: Path, tree: dict[str, str]) -> Project:
+    """A project of only ``tree``, with the identity contract."""
+    project = Project(root)
+    project.root.mkdir()
+    project.tree(tree)
+    project.write(".importlinter", CONFIG)
+    return project
+
+
 def _project(root: Path, options: str = "canonical_modules =\n    pkg.core.api\n") -> Project:
     project = Project(root)
     project.root.mkdir()
@@ -264,9 +273,8 @@ def test_imports_that_do_not_start_their_line_are_read_too(tmp_path: Path) -> No
     """An import after a one-line block's header (``try:``, ``if TYPE_CHECKING:``, ``def
     f():``) or after a ``;`` is an import all the same: the prefilter's record of the file
     names it, so a second name of a module and a stale path there are found."""
-    project = Project(tmp_path / "one-line")
-    project.root.mkdir()
-    project.tree(
+    project = _bare(
+        tmp_path / "one-line",
         {
             "pkg/__init__.py": "",
             "pkg/core/__init__.py": "",
@@ -283,9 +291,8 @@ def test_imports_that_do_not_start_their_line_are_read_too(tmp_path: Path) -> No
             ),
             "pkg/app/bom.py": "\ufefffrom core.api import Manager\n",
             "pkg/app/old_mac.py": "import os\rfrom pkg.gone_too import X\r",
-        }
+        },
     )
-    project.write(".importlinter", CONFIG)
     assert findings(project.check()) == [
         ("pkg/app/a.py", 2, "shadow-root", "core.api"),
         ("pkg/app/a.py", 4, "stale-import", "pkg.core.gone"),
@@ -301,9 +308,8 @@ def test_compiled_modules_and_stubs_are_not_stale(tmp_path: Path) -> None:
     """A compiled extension module (built for any Python, or a Windows ``.pyd``) is imported by
     Python; a type stub answers an import type checkers alone read (``if TYPE_CHECKING:``), not
     one that runs (a helper's trial found both called stale)."""
-    project = Project(tmp_path / "compiled")
-    project.root.mkdir()
-    project.tree(
+    project = _bare(
+        tmp_path / "compiled",
         {
             "pkg/__init__.py": "",
             "pkg/app/__init__.py": "",
@@ -313,21 +319,19 @@ def test_compiled_modules_and_stubs_are_not_stale(tmp_path: Path) -> None:
                 "if TYPE_CHECKING:\n    from pkg.typed import Shape\n"
                 "from pkg.typed import Box\n"
             ),
-        }
+        },
     )
     (project.root / "pkg/_speedups.cpython-312-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
     (project.root / "pkg/_native.pyd").write_bytes(b"MZ")
     project.write("pkg/typed.pyi", "class Shape: ...\nclass Box: ...\n")
-    project.write(".importlinter", CONFIG)
     assert findings(project.check()) == [("pkg/app/a.py", 6, "stale-import", "pkg.typed")]
 
 
 def test_type_checking_imports_follow_the_session_option(tmp_path: Path) -> None:
     """With import-linter's ``exclude_type_checking_imports = true``, an import under ``if
     TYPE_CHECKING:`` counts for no contract: neither a second name nor a stale path."""
-    project = Project(tmp_path / "typed")
-    project.root.mkdir()
-    project.tree(
+    project = _bare(
+        tmp_path / "typed",
         {
             "pkg/__init__.py": "",
             "pkg/core/__init__.py": "",
@@ -337,9 +341,8 @@ def test_type_checking_imports_follow_the_session_option(tmp_path: Path) -> None
                 "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
                 "    from core.api import Manager\n    import pkg.gone\n"
             ),
-        }
+        },
     )
-    project.write(".importlinter", CONFIG)
     assert findings(project.check()) == [
         ("pkg/app/a.py", 4, "shadow-root", "core.api"),
         ("pkg/app/a.py", 5, "stale-import", "pkg.gone"),

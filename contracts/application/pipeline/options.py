@@ -29,6 +29,11 @@ def root_packages_of(session_options: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def excludes_type_checking(session_options: Mapping[str, Any]) -> bool:
+    """import-linter's ``exclude_type_checking_imports`` session option, as a boolean."""
+    return str(session_options.get("exclude_type_checking_imports", "")).lower() == "true"
+
+
 def unrecognized_options(cls: type, options: Mapping[str, Any]) -> dict[str, str]:
     """Options a contract type does not declare, each with a suggestion when one is close.
 
