@@ -264,6 +264,19 @@ def test_encoding_bom_newlines_and_mode_are_kept(project: Project) -> None:
     assert sorted(p.name for p in crlf.parent.iterdir() if p.name.startswith(".")) == []
 
 
+def test_a_linked_file_stays_a_link(project: Project) -> None:
+    """A module that is a symbolic link to a file elsewhere (Python imports it as the link's
+    name) is fixed in the file it leads to: the link stays (it was replaced by a copy)."""
+    shared = project.root.parent / "shared" / "user.py"
+    shared.parent.mkdir()
+    shared.write_text("from pkg.core.impl import Mode\n")
+    link = project.root / "pkg" / "app" / "linked_user.py"
+    link.symlink_to(shared)
+    assert project.cli("fix", "--no-cache").code == 0
+    assert link.is_symlink() and link.resolve() == shared.resolve()
+    assert shared.read_text() == "from pkg.core.api import Mode\n"
+
+
 def test_a_crash_leftover_does_not_stop_the_atomic_write(project: Project) -> None:
     """The temporary file beside a written one is named after this process; one left by a
     crash of an earlier process with the same id is stepped over, never reused or removed."""

@@ -29,8 +29,11 @@ def write_atomically(
     never a mix; a crash leaves at worst a stray temporary file. ``mode``: the permission bits
     the file gets (default: those of a new file). ``durable``: flushed to disk before the
     rename (a cache that can be rebuilt skips it). ``owner``: the (uid, gid) to keep, where
-    this process may set them (root rewriting another user's file).
+    this process may set them (root rewriting another user's file). A symbolic link stays
+    one: the file it leads to is the one rewritten.
     """
+    if os.path.islink(path):
+        path = Path(os.path.realpath(path))
     handle, temporary = _new_file_beside(path)
     try:
         with os.fdopen(handle, "wb") as stream:
