@@ -1212,3 +1212,14 @@ def test_two_fixes_writing_the_same_import_leave_one(project: Project) -> None:
         "from pkg.core.api import Manager\nprint(Manager)\nfrom pkg.core.api import Manager"
         "  # noqa: E402\n\nprint(Manager)\n"
     )
+    # In a function, with a comment on either line (the dropped line's stays, alone).
+    text, _ = fix(
+        project,
+        "def probe():\n    from pkg.app.legacy import Old  # first\n"
+        "    import pkg.app.compat as c  # second\n    return Old, c.Manager\n",
+        "pkg/app/inner.py",
+    )
+    assert text == (
+        "def probe():\n    from pkg.core.api import Manager  # first\n    # second\n"
+        "    return Manager, Manager\n"
+    )

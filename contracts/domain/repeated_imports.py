@@ -4,7 +4,8 @@ Two fixes in one file can each write the same import: a shim's name renamed to t
 one (``from pkg.compat import M1`` becoming ``from pkg.core.api import Manager``) and a shim
 module whose attribute uses become that name (``import pkg.compat as c`` then ``c.Manager``).
 The second import binds again what the first bound, which ruff reports as F811 (a
-redefinition of an unused name): it is dropped, when only imports come between the two.
+redefinition of an unused name): it is dropped, when only imports come between the two in
+their block (a comment on its line stays, on a line of its own).
 """
 
 from __future__ import annotations
@@ -16,23 +17,38 @@ from .parsing import split_lines
 
 
 def without_repeated_imports(text: str, original: str) -> str:
-    """``text`` without the one-line module-level ``from … import …`` statements that repeat
-    an earlier one exactly, with only imports binding other names between them, and that
+    """``text`` without the one-line ``from … import …`` statements that repeat an earlier one
+    of their block exactly, with only imports binding other names between them, and that
     ``original`` holds fewer times (the rewrite wrote them)."""
     lines = split_lines(text)
-    written = Counter(line.strip() for line in lines if line.lstrip().startswith("from"))
-    before = Counter(
-        line.strip() for line in split_lines(original) if line.lstrip().startswith("from")
-    )
-    if not any(count > 1 and count > before[line] for line, count in written.items()):
-        return text  # (nearly always: no import line was written twice)
+    written = _from_statements(lines)
+    before = _from_statements(split_lines(original))
+    if not any(count > 1 and count > before[code] for code, count in written.items()):
+        return text  # (nearly always: no import was written twice)
     try:
-        body = ast.parse(text).body
+        tree = ast.parse(text)
     except SyntaxError:
         return text
+    replaced: dict[int, str] = {}
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                _repeats(block, lines, written, before, replaced)
+    return "".join(replaced.get(number, line) for number, line in enumerate(lines))
+
+
+def _repeats(
+    block: list[ast.stmt],
+    lines: list[str],
+    written: Counter[str],
+    before: Counter[str],
+    replaced: dict[int, str],
+) -> None:
+    """Mark in ``replaced`` (line number: what stays of it) the repeated imports of
+    ``block``."""
     seen: dict[tuple[object, ...], int] = {}
-    dropped: set[int] = set()
-    for index, statement in enumerate(body):
+    for index, statement in enumerate(block):
         if not isinstance(statement, ast.ImportFrom):
             continue
         key = (statement.module, statement.level, *((a.name, a.asname) for a in statement.names))
@@ -40,15 +56,39 @@ def without_repeated_imports(text: str, original: str) -> str:
         seen[key] = index
         if first is None or statement.lineno != statement.end_lineno:
             continue
-        line = lines[statement.lineno - 1].strip()
-        if ";" in line or "#" in line or written[line] <= before[line]:
+        number = statement.lineno - 1
+        code, comment = _code_and_comment(lines[number])
+        if ";" in code or written[code] <= before[code] or code != _segment(statement, lines):
             continue
         bound = {alias.asname or alias.name for alias in statement.names}
-        if all(_imports_others(between, bound) for between in body[first + 1 : index]):
-            dropped.add(statement.lineno - 1)
-            written[line] -= 1
+        if all(_imports_others(between, bound) for between in block[first + 1 : index]):
+            indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
+            ending = lines[number][len(lines[number].rstrip("\r\n")) :]
+            replaced[number] = f"{indent}{comment}{ending}" if comment else ""
+            written[code] -= 1
             seen[key] = first
-    return "".join(line for number, line in enumerate(lines) if number not in dropped)
+
+
+def _from_statements(lines: list[str]) -> Counter[str]:
+    """How often each ``from …`` line's statement (its comment set aside) is written."""
+    return Counter(_code_and_comment(line)[0] for line in lines if line.lstrip().startswith("from"))
+
+
+def _code_and_comment(line: str) -> tuple[str, str]:
+    """An import line's statement and its comment (an import holds no string: the first
+    ``#`` starts the comment)."""
+    code, mark, comment = line.partition("#")
+    return code.strip(), (mark + comment).rstrip("\r\n")
+
+
+def _segment(statement: ast.stmt, lines: list[str]) -> str:
+    """The statement's own text on its line."""
+    line = lines[statement.lineno - 1]
+    return (
+        line.encode("utf-8")[statement.col_offset : statement.end_col_offset]
+        .decode("utf-8", "replace")
+        .strip()
+    )
 
 
 def _imports_others(statement: ast.stmt, names: set[str]) -> bool:
