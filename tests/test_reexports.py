@@ -165,3 +165,23 @@ def test_a_shim_that_binds_an_object_read_from_a_module_is_found(project: Projec
         "pkg/app/user.py:2 SSOT003 Old fix=True",
         "pkg/app/user.py:3 SSOT003 Helper fix=True",
     ]
+
+
+@pytest.mark.parametrize(
+    "compat",
+    [
+        "try:\n    from pkg.core import api\nexcept ImportError:\n    api = None\n",
+        "from pkg.core import api\n\n\nclass api:  # noqa: F811\n    Manager = None\n",
+        "import types\n\nfrom pkg.core import api\n\napi = types.SimpleNamespace(Manager=1)\n",
+        "from pkg.core import api\nfrom pkg.app import fallback as api  # noqa: F811\n",
+    ],
+)
+def test_a_module_name_bound_otherwise_too_makes_no_shim(project: Project, compat: str) -> None:
+    """``Manager = api.Manager`` reads the canonical module only if ``api`` is that module
+    where it is read: a name bound conditionally, or otherwise too (a class, an assignment,
+    another import), may be another object, and an importer's fix would change what it gets
+    (a helper's trial)."""
+    project.write("pkg/app/fallback.py", "class Manager:\n    pass\n")
+    project.write("pkg/app/compat.py", compat + "\nManager = api.Manager\n")
+    project.write("pkg/app/user.py", "from pkg.app.compat import Manager\n")
+    assert [line for line in located(project) if "pkg/app/" in line] == []

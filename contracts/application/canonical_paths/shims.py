@@ -40,6 +40,29 @@ class ShimMap(Struct):
 ModuleAliases = Mapping[str, Mapping[str, ObjectRef]]
 
 
+def _bound_elsewhere(text: str, alias: str) -> bool:
+    """Whether ``text`` may bind ``alias``'s first name otherwise than by its one import of
+    the module: an assignment, a definition, a loop, ``del``, ``global``, another import
+    (``import pkg.x`` beside ``import pkg.core.api`` binds ``pkg`` to the same package)."""
+    head = re.escape(alias.partition(".")[0])
+    spelled_out = "." in alias
+    sites = len(re.findall(rf"^[ \t]*{head}[ \t]*(?::[^=\n]*)?=(?!=)", text, re.MULTILINE))
+    sites += len(re.findall(rf"\b(?:as|class|def|for|del|global|nonlocal)[ \t]+{head}\b", text))
+    sites += len(re.findall(rf"\b{head}[ \t]*:=|,[ \t]*{head}[ \t]*(?:,[^=\n]*)?=(?!=)", text))
+    if not spelled_out:  # `import api`, `from pkg.core import api` (its own import: one)
+        for listed in _LISTED.findall(text):
+            for item in listed.strip("()").split(","):
+                words = item.split()
+                sites += len(words) == 1 and words[0].partition(".")[0] == head
+        return sites > 1
+    return sites > 0
+
+
+# What an import statement lists: `import a.b, c` or `from m import (x, y)`; an item named
+# alone binds its first name (with `as`, the other patterns count it).
+_LISTED = re.compile(r"\bimport[ \t]+(\([^)]*\)|[^\n#;\\]*)")
+
+
 def relevant_bindings(
     statement: ImportStatement, module: str, graph_modules: set[str]
 ) -> Iterable[Binding]:
@@ -126,7 +149,7 @@ class ShimFinder:
                     objects = self._imported_objects(statements, targets[module])
                     previous = imported.setdefault(importer, {}).get(module, [])
                     imported[importer][module] = objects
-                    modules = self._module_aliases(statements, targets[module])
+                    modules = self._module_aliases(importer, statements, targets[module])
                     had_modules = aliases.setdefault(importer, {}).get(module)
                     aliases[importer][module] = modules
                     if not objects and not previous and not modules and not had_modules:
@@ -246,13 +269,17 @@ class ShimFinder:
                     objects.append(ImportedObject(binding.line, name, obj, statement.conditional))
         return objects
 
-    def _module_aliases(self, statements: list[ImportStatement], target: Target) -> ModuleAliases:
+    def _module_aliases(
+        self, importer: str, statements: list[ImportStatement], target: Target
+    ) -> ModuleAliases:
         """The names under which module-level ``statements`` bind ``target``'s module itself
         (``api`` for ``from pkg.core import api``, ``pkg.core.api`` for ``import
-        pkg.core.api``), each with the objects its attributes are."""
+        pkg.core.api``), each with the objects its attributes are. Only a name bound there
+        alone, unconditionally, counts: one the file binds otherwise too (``api = ...``, ``class
+        api``, a fallback import ``as api``) may not be the module where it is read."""
         found: ModuleAliases = {}
         for statement in statements:
-            if not statement.module_level:
+            if not statement.module_level or statement.conditional:
                 continue
             for binding in relevant_bindings(statement, target.module, self.modules):
                 if binding.name is None and binding.source == target.module:
@@ -263,7 +290,9 @@ class ShimFinder:
                     alias = binding.local
                 else:
                     continue
-                found[alias] = target.bindings
+                source = self.sources.module_file(importer)
+                if source is not None and not _bound_elsewhere(source.text, alias):
+                    found[alias] = target.bindings
         return found
 
     def _names_bound(self, binding: Binding, target: Target) -> list[tuple[str, ObjectRef]]:
