@@ -758,6 +758,15 @@ def test_a_name_another_module_imports_is_kept(project: Project) -> None:
         ),
         ('import sys\n\nx = sys.modules["pkg.app.consumer"].Impl\n', "reader.py"),
         ('from pkg.app import consumer\n\nx = vars(consumer)["Impl"]\n', "reader.py"),
+        # Written in forms a helper's trial found missed: continued, a `)` in a comment, no
+        # space after `from` (a relative import), after a one-line block's header.
+        ("from pkg.app.consumer import \\\n    Impl\n", "reader.py"),
+        ("from pkg.app.consumer import (  # see (x)\n    Impl,\n)\n", "reader.py"),
+        ("from.consumer import Impl\n", "reader.py"),
+        (
+            "try: from pkg.app.consumer import *\nexcept ImportError: pass\nprint(Impl)\n",
+            "reader.py",
+        ),
     ],
 )
 def test_a_name_another_file_reads_in_any_way_is_kept(

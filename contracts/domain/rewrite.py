@@ -255,7 +255,7 @@ class _Rewriter(cst.CSTTransformer):
         line = self._line(original)
         shadow = self._shadow_edit(original, line)
         if shadow is not None:
-            return node.with_changes(module=_name_node(shadow.new_dotted), relative=[])
+            return _moved(node, module=_name_node(shadow.new_dotted), relative=[])
         if isinstance(original.names, cst.ImportStar):
             return self._star(node, line)
         source = module_text(original)
@@ -283,7 +283,8 @@ class _Rewriter(cst.CSTTransformer):
             target = next(iter(targets))
             renamed = [_renamed(a, moves[i].names[0]) for i, a in enumerate(aliases)]
             relative, dotted = _split_relative(target)
-            return node.with_changes(
+            return _moved(
+                node,
                 module=_name_node(dotted) if dotted else None,
                 relative=[cst.Dot() for _ in range(relative)],
                 names=renamed,
@@ -351,7 +352,8 @@ class _Rewriter(cst.CSTTransformer):
                 continue
             self.applied.add(key)
             relative, dotted = _split_relative(edit.module)
-            return node.with_changes(
+            return _moved(
+                node,
                 module=_name_node(dotted) if dotted else None,
                 relative=[cst.Dot() for _ in range(relative)],
                 names=[_make_alias(imported) for imported in edit.names],
@@ -390,6 +392,16 @@ class _Rewriter(cst.CSTTransformer):
 
 # Each lazy import node (PEP 810) and its eager form: the same fields, but `lazy`'s spacing.
 _EAGER: dict[type, type] = {cst.LazyImportFrom: cst.ImportFrom, cst.LazyImport: cst.Import}
+
+
+def _moved(node: cst.ImportFrom, **changes: object) -> cst.ImportFrom:
+    """``node`` taking from another module: ``from.shim import X`` had no space after
+    ``from``, which an absolute module needs."""
+    space = node.whitespace_after_from
+    relative = changes.get("relative", node.relative)
+    if not relative and isinstance(space, cst.SimpleWhitespace) and not space.value:
+        changes["whitespace_after_from"] = cst.SimpleWhitespace(" ")
+    return node.with_changes(**changes)
 
 
 def _imports_only(statement: cst.CSTNode) -> bool:

@@ -568,7 +568,12 @@ class _Exposure:
     module may be read through it.
     """
 
-    _FROM = re.compile(rb"from\s+(\.*)((?:\w+\s*\.\s*)*)(\w+)\s+import\s*(\([^)]*\)|[^\n;]*)")
+    # (`from.mod import x` is relative; a backslash continues the list; a comment inside the
+    # parentheses may hold a `)`.)
+    _FROM = re.compile(
+        rb"from(?:\s+|(?=\.))(\.*)((?:\w+\s*\.\s*)*)(\w+)\s+import\s*"
+        rb"(\((?:[^)#]|#[^\n]*)*\)|[^\n;\\]*(?:\\\r?\n[^\n;\\]*)*)"
+    )
     # `import a.b.mod as m` (the module and its other name), and `x as m` in a `from` list.
     # (No `\b` in front of a literal: it would keep the search from skipping to the literal.)
     _IMPORT_AS = re.compile(rb"import[ \t]+([\w. \t]+?)[ \t]+as[ \t]+(\w+)")
