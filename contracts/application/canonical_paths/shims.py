@@ -40,6 +40,24 @@ class ShimMap(Struct):
 ModuleAliases = Mapping[str, Mapping[str, ObjectRef]]
 
 
+def _assigns_from(text: str, alias: str) -> bool:
+    """Whether a line of ``text`` assigns an attribute of ``alias`` (``X = api.Name``), as
+    ``final_bindings`` reads one (most files that import a module only call through it).
+    Searched from the alias (a literal: fast); what comes before it on its line after."""
+    dotted = r"[ \t]*\.[ \t]*".join(map(re.escape, alias.split(".")))
+    for found in re.finditer(rf"{dotted}[ \t]*\.[ \t]*\w+[ \t]*(?:#[^\n]*)?$", text, re.M):
+        start = found.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
+            continue
+        if _ASSIGNED.fullmatch(text, text.rfind("\n", 0, start) + 1, start):
+            return True
+    return False
+
+
+# What comes before the value of a one-line assignment: `X = `, `X: type = `.
+_ASSIGNED = re.compile(r"[ \t]*\w+[ \t]*(?::[^=\n]*)?=[ \t]*")
+
+
 def _bound_elsewhere(text: str, alias: str) -> bool:
     """Whether ``text`` may bind ``alias``'s first name otherwise than by its one import of
     the module: an assignment, a definition, a loop, ``del``, ``global``, another import
@@ -291,7 +309,11 @@ class ShimFinder:
                 else:
                     continue
                 source = self.sources.module_file(importer)
-                if source is not None and not _bound_elsewhere(source.text, alias):
+                if (
+                    source is not None
+                    and _assigns_from(source.text, alias)
+                    and not _bound_elsewhere(source.text, alias)
+                ):
                     found[alias] = target.bindings
         return found
 
