@@ -216,7 +216,6 @@ class CanonicalImportAnalysis:
             self._mentions,
             self.scope.prepare,
             self.passthrough,
-            lambda module, alias: self._binds_by_attribute(module, alias, exports),
         ).find()
         classifier = Classifier(
             exports,
@@ -557,17 +556,6 @@ class CanonicalImportAnalysis:
             return not record.words.isdisjoint(names)
         source = self.sources.module_file(module)
         return source is None or any(name in source.text for name in names)
-
-    def _binds_by_attribute(self, module: str, alias: str, exports: ExportSet) -> bool:
-        """Whether ``module``'s file may bind a canonical object read from the module it binds
-        as ``alias`` (``Manager = api.Manager``): it spells ``<alias>.<canonical name>``."""
-        source = self.sources.module_file(module)
-        if source is None:
-            return True  # (its statements cannot be read either: the check says why)
-        dot = r"[ \t]*\.[ \t]*"
-        names = "|".join(re.escape(name) for name in sorted(exports.names))
-        spelled = dot.join(map(re.escape, alias.split("."))) + rf"{dot}(?:{names})\b"
-        return re.search(spelled, source.text) is not None
 
     def _spells(self, module: str, names: Collection[str]) -> bool:
         """Whether ``module``'s file contains any of ``names`` (before the prefilter ran)."""

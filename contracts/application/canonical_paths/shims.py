@@ -54,6 +54,12 @@ def _assigns_from(text: str, alias: str) -> bool:
     return False
 
 
+def _alias(binding: Binding) -> str:
+    """The name a module import makes the module readable by: ``api``, or ``pkg.core.api``
+    for ``import pkg.core.api``."""
+    return binding.source if binding.spelled_out else binding.local
+
+
 # What comes before the value of a one-line assignment: `X = `, `X: type = `.
 _ASSIGNED = re.compile(r"[ \t]*\w+[ \t]*(?::[^=\n]*)?=[ \t]*")
 
@@ -106,7 +112,6 @@ class ShimFinder:
         mentions: Callable[[str, Collection[str]], bool],
         prepare: Callable[[list[tuple[str, list[str], bool]]], None] = lambda needs: None,
         passthrough: Mapping[str, Mapping[str, ObjectRef]] | None = None,
-        binds_by_attribute: Callable[[str, str], bool] = lambda importer, alias: True,
     ) -> None:
         self.graph = graph
         self.modules = graph.modules
@@ -127,8 +132,6 @@ class ShimFinder:
         self.prepare = prepare
         # Names an implementation binds to objects the canonical module borrows from elsewhere.
         self.passthrough = passthrough or {}
-        # Whether an importer may bind ``X = <alias>.<name>`` (alias: a module it binds).
-        self.binds_by_attribute = binds_by_attribute
         self._quick_cache: dict[tuple[str, int], list[Binding] | None] = {}
 
     def find(self) -> ShimMap:
@@ -266,8 +269,8 @@ class ShimFinder:
                 if reached and self.mentions(importer, reached):
                     return True
                 # `Manager = api.Manager` binds a canonical object: the importer may be a shim.
-                alias = binding.source if binding.spelled_out else binding.local
-                return self.binds_by_attribute(importer, alias)
+                source = self.sources.module_file(importer)
+                return source is None or _assigns_from(source.text, _alias(binding))
             return target.role == SHIM and self.mentions(importer, list(target.bindings))
         if binding.is_star:
             return bool(target.star_names)
@@ -301,7 +304,7 @@ class ShimFinder:
                 continue
             for binding in relevant_bindings(statement, target.module, self.modules):
                 if binding.name is None and binding.source == target.module:
-                    alias = binding.source if binding.spelled_out else binding.local
+                    alias = _alias(binding)
                 elif binding.name is not None and binding.name != "*":
                     if f"{binding.source}.{binding.name}" != target.module:
                         continue
