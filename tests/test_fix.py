@@ -277,6 +277,24 @@ def test_a_linked_file_stays_a_link(project: Project) -> None:
     assert shared.read_text() == "from pkg.core.api import Mode\n"
 
 
+def test_a_file_reached_through_a_link_inside_the_tree_is_not_rewritten(
+    project: Project,
+) -> None:
+    """A linked folder inside the tree gives its files a second module name: the façade read
+    as ``pkg.legacy.api`` imports the implementation, but rewriting it through the link made
+    the façade import itself (a helper's trial). The file is fixed under its own name only."""
+    facade = project.root / "pkg" / "core" / "api.py"
+    before = facade.read_bytes()
+    (project.root / "pkg" / "legacy").symlink_to(project.root / "pkg" / "core")
+    result = project.cli("fix", "--no-cache")
+    assert facade.read_bytes() == before
+    assert (project.root / "pkg" / "legacy").is_symlink()
+    assert (
+        "skipped pkg/legacy/api.py: the file is reached through a symbolic link to "
+        "pkg/core/api.py, a file of the project" in result.out
+    )
+
+
 def test_a_crash_leftover_does_not_stop_the_atomic_write(project: Project) -> None:
     """The temporary file beside a written one is named after this process; one left by a
     crash of an earlier process with the same id is stepped over, never reused or removed."""

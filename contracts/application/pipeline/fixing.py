@@ -529,6 +529,12 @@ def _write(
     rewritten, snapshot = rewrite.rewritten, rewrite.reading.snapshot
     if rewrite.problem is not None or rewritten is None or snapshot is None:
         return give_up(rewrite.problem or "the file could not be rewritten")
+    alias = _linked_alias(project_root, relative)
+    if alias is not None:
+        return give_up(
+            f"the file is reached through a symbolic link to {alias}, a file of the project: "
+            "fixed under that name only (a module under two names)"
+        )
     new_data, applied = rewritten.data, rewritten.applied
     missed = {
         key: rewritten.kept_names.get(key, "the statement was not found where it was reported")
@@ -551,6 +557,20 @@ def _write(
     except OSError as error:
         return give_up(f"cannot write the file ({error.strerror})")
     return outcome, missed
+
+
+def _linked_alias(project_root: Path, relative: str) -> str | None:
+    """Where in the project a file reached through a symbolic link really is, when that is
+    not where it was found (a linked folder or file inside the tree: its real file, the
+    façade itself perhaps, is not this module's to rewrite); None otherwise."""
+    root = project_root.resolve()
+    try:
+        real = (project_root / relative).resolve()
+    except OSError:
+        return None
+    if real == root / relative or not real.is_relative_to(root):
+        return None
+    return str(real.relative_to(root))
 
 
 class _Exposure:
