@@ -614,6 +614,7 @@ def _fix(arguments: argparse.Namespace) -> int:
     for outcome in report.files:
         if arguments.diff and outcome.diff:
             sys.stdout.write(outcome.diff)
+    sys.stdout.flush()  # (the diff before the summary on standard error, on one terminal)
     verb = "would fix" if arguments.diff else "fixed"
     changed = report.changed_files
     print(

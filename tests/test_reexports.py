@@ -185,3 +185,50 @@ def test_a_module_name_bound_otherwise_too_makes_no_shim(project: Project, compa
     project.write("pkg/app/compat.py", compat + "\nManager = api.Manager\n")
     project.write("pkg/app/user.py", "from pkg.app.compat import Manager\n")
     assert [line for line in located(project) if "pkg/app/" in line] == []
+
+
+# Modules that import the canonical `Manager` and then bind the name again by another import.
+REBOUND = {
+    # a later import of the same name from elsewhere (one line, parenthesised, renamed to it)
+    "pkg/app/later.py": "from pkg.core.api import Manager\nfrom pkg.app.fallback import Manager\n",
+    "pkg/app/listed.py": (
+        "from pkg.core.api import Manager\nfrom pkg.app.fallback import (  # the old one\n"
+        "    Other,\n    Manager,\n)\n"
+    ),
+    "pkg/app/renamed.py": (
+        "from pkg.core.api import Manager\nfrom pkg.app.fallback import Other as Manager\n"
+    ),
+    # a later star import of a module that binds the name
+    "pkg/app/starred.py": "from pkg.core.api import Manager\nfrom pkg.app.fallback import *\n",
+}
+# Modules that stay shims: the other import comes first, is a fallback, or its star import's
+# module does not bind the name; a parenthesised import of the canonical names themselves.
+STILL_SHIMS = {
+    "pkg/app/first.py": "from pkg.app.fallback import Manager\nfrom pkg.core.api import Manager\n",
+    "pkg/app/fallen.py": (
+        "from pkg.core.api import Manager\n\ntry:\n    import yaml\nexcept ImportError:\n"
+        "    from pkg.app.fallback import Manager\n"
+    ),
+    "pkg/app/helpers.py": "from pkg.core.api import Manager\nfrom pkg.app.tools import *\n",
+    "pkg/app/grouped.py": "from pkg.core.api import (\n    Manager,\n    Mode,\n)\n",
+}
+
+
+def test_a_name_an_import_binds_again_makes_no_shim(project: Project) -> None:
+    """A module whose canonical name a later import binds to another object (one line, a
+    parenthesised list, ``as``, a star import of a module that binds it) gives its
+    importers that other object: taking the name from it is no shim import, and its fix
+    would change what they get (a helper's trial). A fallback import, an earlier one, or a
+    star import of a module that never spells the name leaves the shim in place."""
+    project.write("pkg/app/fallback.py", "class Manager:\n    pass\n\n\nclass Other:\n    pass\n")
+    project.write("pkg/app/tools.py", "def helper():\n    return 1\n")
+    project.tree({**REBOUND, **STILL_SHIMS})
+    modules = [path[:-3].replace("/", ".") for path in [*REBOUND, *STILL_SHIMS]]
+    project.write(
+        "pkg/app/user.py",
+        "".join(f"from {module} import Manager as M{n}\n" for n, module in enumerate(modules)),
+    )
+    assert [line for line in located(project) if "pkg/app/user" in line] == [
+        f"pkg/app/user.py:{n} SSOT003 Manager fix=True"
+        for n in range(len(REBOUND) + 1, len(modules) + 1)
+    ]

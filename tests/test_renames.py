@@ -1232,3 +1232,32 @@ def test_two_fixes_writing_the_same_import_leave_one(project: Project) -> None:
         "def probe():\n    from pkg.core.api import Manager  # first\n    # second\n"
         "    return Manager, Manager\n"
     )
+
+
+def test_a_statement_that_goes_keeps_its_comment_but_not_its_directives(project: Project) -> None:
+    """When every name of an import joins an earlier import of the façade (or a written
+    import repeats one), the statement goes but its comment stays, on a line of its own (it
+    was lost: a helper's trial); what only applied to its line (``noqa``, ``type: ignore``)
+    goes with it."""
+    _with_mode(project)
+    text, _ = fix(
+        project,
+        "from pkg.core.api import Manager  # first\n"
+        "from pkg.core.impl import Mode  # keep this note\n"
+        "from pkg.core.impl import Impl  # noqa: F401\n"
+        "from pkg.core.impl import Mode as Other  # type: ignore[misc]  # why: legacy\n"
+        "\nprint(Manager, Mode, Impl, Other)\n",
+    )
+    assert text == (
+        "from pkg.core.api import Manager, Mode  # first\n# keep this note\n# why: legacy\n"
+        "\nprint(Manager, Mode, Manager, Mode)\n"
+    )
+    project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
+    project.write("pkg/app/legacy.py", "from pkg.core.api import Manager as Old\n")
+    text, _ = fix(
+        project,
+        "from pkg.app.legacy import Old\nimport pkg.app.compat as c  # noqa: F401 -- old path\n"
+        "\nprint(Old, c.Manager)\n",
+        "pkg/app/repeated.py",
+    )
+    assert text == "from pkg.core.api import Manager\n# old path\n\nprint(Manager, Manager)\n"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 from msgspec import Struct
 
 from .exports import ObjectRef
-from .scopes import scope_of
+from .scopes import Scope, scope_of
 
 _DEFINITION = re.compile(r"\s*(?:async\s+def|def|class)\s+([A-Za-z_]\w*)")
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.*?)\s*(?:#.*)?$")
@@ -42,6 +42,7 @@ def final_bindings(
     keep_definitions: bool = False,
     text: str | None = None,
     modules: Mapping[str, Mapping[str, ObjectRef]] | None = None,
+    star_names: Callable[[str, Collection[str]], Collection[str]] = lambda line, names: (),
 ) -> dict[str, ObjectRef]:
     """The canonical objects the module binds at module level once it has run.
 
@@ -54,7 +55,9 @@ def final_bindings(
     attribute name: ``Manager = api.Manager`` binds one too.
     ``lines`` may be given as a function, with ``text``: the file is then split into lines
     only once a tracked name is assigned or defined (each line spelling one is cut from
-    ``text``), and most files never are.
+    ``text``), and most files never are. An import of one of the names from elsewhere
+    rebinds it too; ``star_names``, told a star import's line and the names, says which of
+    them the module it reads may bind.
     """
     imported = list(imported)
     events: list[tuple[int, str, object, bool]] = [
@@ -70,29 +73,62 @@ def final_bindings(
     if text is None:
         lines = lines() if callable(lines) else lines
         text = "".join(lines)
-    spelling = _SpellingLines(text, tracked, lines)
-    for start, end in spelling:
-        event = _line_event(text[start:end], keep_definitions)
-        if event is None:
-            continue
-        name, value = event
-        if value is None and heads:
-            value = _attribute_of(text[start:end], modules)
-        passes_on = isinstance(value, str) and value in tracked
-        if name not in tracked and not passes_on and not isinstance(value, ObjectRef):
-            continue
+    # The lines of the imports that bind the canonical objects: another import binding one of
+    # the names (`from pkg.fallback import Manager` below them) replaces the object. (Not in
+    # the module that defines the objects: its imports are the objects it passes on.)
+    known = {item.line for item in imported}
+    rebinding_imports = not keep_definitions
+
+    def scope_at(index: int) -> Scope | None:
+        """The scope of a module-level statement starting on ``index``, else None."""
+        nonlocal mask, lines
         if callable(mask):
-            mask = mask()  # computed only once a tracked name's assignment or definition is met
-        index = spelling.index()
+            mask = mask()  # computed only once a tracked name's binding is met
         if mask[index]:
-            continue
+            return None
         if callable(lines):
             lines = lines()
         scope = scope_of(lines, index, mask)
-        if not scope.module_level:
+        return scope if scope.module_level else None
+
+    if rebinding_imports and "import *" in text and "\r" not in text:
+        for index, line in _star_imports(text):
+            if index + 1 in known:
+                continue
+            names = [name for name in star_names(line.strip(), tracked) if name in tracked]
+            scope = scope_at(index) if names else None
+            if scope is not None:
+                events += [(index + 1, name, None, scope.conditional) for name in names]
+    spelling = _SpellingLines(text, tracked, lines)
+    for start, end in spelling:
+        line = text[start:end]
+        event = _line_event(line, keep_definitions)
+        first_line = start  # where the statement starts (a parenthesised import's item: above)
+        if event is not None:
+            name, value = event
+            if value is None and heads:
+                value = _attribute_of(line, modules)
+            found: list[tuple[str, object]] = [(name, value)]
+        elif rebinding_imports and ("import" in line or _LIST_ITEM.fullmatch(line)):
+            rebound = _import_rebinding(text, start, line, tracked)
+            if not rebound or not rebound[0] or (rebound[1] != start and "\r" in text):
+                continue
+            if spelling.index() + 1 in known:
+                continue  # (a line of an import of the canonical objects)
+            found = [(name, None) for name in rebound[0]]
+            first_line = rebound[1]
+        else:
             continue
-        tracked.add(name)  # the lines still to come are searched for it too
-        events.append((index + 1, name, value, scope.conditional))
+        for name, value in found:
+            passes_on = isinstance(value, str) and value in tracked
+            if name not in tracked and not passes_on and not isinstance(value, ObjectRef):
+                continue
+            index = spelling.index() - text.count("\n", first_line, start)
+            scope = scope_at(index)
+            if scope is None:
+                continue
+            tracked.add(name)  # the lines still to come are searched for it too
+            events.append((index + 1, name, value, scope.conditional))
 
     state: dict[str, ObjectRef | None] = {}
     for _, name, value, conditional in sorted(events, key=lambda event: event[0]):
@@ -155,6 +191,73 @@ class _SpellingLines:
         self._line += self.text.count("\n", self._counted, self._start)
         self._counted = self._start
         return self._line
+
+
+# An import statement's first line: what it imports (the names after `import`).
+_IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w. \t]+?[ \t]+)?import[ \t]+(.*)")
+# A line of a parenthesised import's list: names, `as`, commas, the closing parenthesis.
+_LIST_ITEM = re.compile(r"[ \t]*[\w \t,]*\)?[ \t]*(?:#[^\n]*)?\n?")
+# A parenthesised import's first line, its list left open.
+_OPENING = re.compile(r"[ \t]*from[ \t]+[\w. \t]+?[ \t]+import[ \t]*\([\w \t,]*(?:#[^\n]*)?\n?")
+# How many lines up an item of a parenthesised list looks for the statement's first line.
+_LONGEST_LIST = 200
+
+
+def _star_imports(text: str) -> Iterator[tuple[int, str]]:
+    """Each star import's 0-based line and text (spelled `import *`, as formatters write it)."""
+    line, counted = 0, 0
+    at = text.find("import *")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        statement = _IMPORT_LINE.fullmatch(text, start, end)
+        if statement is not None and statement.group(1).partition("#")[0].strip() == "*":
+            line += text.count("\n", counted, start)
+            counted = start
+            yield line, text[start:end]
+        at = text.find("import *", end)
+
+
+def _import_rebinding(
+    text: str, start: int, line: str, tracked: set[str]
+) -> tuple[list[str], int] | None:
+    """The tracked names an import statement binds on the line at ``start`` (its first line,
+    or an item line of a parenthesised list), with the offset of the statement's first line;
+    None when the line is not part of an import."""
+    first = _IMPORT_LINE.fullmatch(line.rstrip("\r\n"))
+    if first is not None:
+        listed, statement = first.group(1), start
+    else:
+        statement = _list_opening(text, start)
+        if statement is None:
+            return None
+        listed = line
+    names = []
+    for item in listed.partition("#")[0].replace("(", " ").replace(")", " ").split(","):
+        words = item.split()
+        if len(words) == 1 or (len(words) == 3 and words[1] == "as"):
+            local = words[-1].partition(".")[0]
+            if local in tracked:
+                names.append(local)
+    return names, statement
+
+
+def _list_opening(text: str, start: int) -> int | None:
+    """Where the parenthesised import whose list holds the line at ``start`` starts, if the
+    lines above it up to one such statement's first line are all items of a list."""
+    position = start
+    for _ in range(_LONGEST_LIST):
+        if position == 0:
+            return None
+        above = text.rfind("\n", 0, position - 1) + 1
+        line = text[above:position]
+        if _OPENING.fullmatch(line):
+            return above
+        if not _LIST_ITEM.fullmatch(line) or ")" in line.partition("#")[0]:
+            return None
+        position = above
+    return None
 
 
 def _attribute_of(line: str, modules: Mapping[str, Mapping[str, ObjectRef]]) -> ObjectRef | None:

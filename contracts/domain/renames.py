@@ -28,6 +28,7 @@ from .parsing import split_lines
 from .scopes import string_mask
 from .span_edits import DROPPED, SpanChange
 from .statements import is_type_checking_test
+from .suppressions import without_line_directives
 
 # The key of an edit that drops an import no finding names (merged into an earlier one).
 MERGED = "merged-import:"
@@ -725,6 +726,15 @@ def _dropped_lines(statement: ast.stmt, lines: list[str]) -> list[SpanChange]:
     """The changes that drop a whole statement, and the blank line after it when it sat
     between two (or began the file)."""
     last = statement.end_lineno or statement.lineno
+    if isinstance(statement, (ast.Import, ast.ImportFrom)) and last == statement.lineno:
+        line = lines[last - 1]
+        # Its comment stays on a line of its own (an import holds no string: its first `#`
+        # starts the comment); what applied to its line only goes.
+        _, mark, comment = line.partition("#")
+        kept = without_line_directives(mark + comment.rstrip("\r\n")) if mark else ""
+        if kept:
+            indent = line[: len(line) - len(line.lstrip())]
+            return [SpanChange(last - 1, 0, len(line.rstrip("\r\n")), indent + kept)]
     gone_lines = list(range(statement.lineno - 1, last))
     first = gone_lines[0]
     if last < len(lines) and (first == 0 or not lines[first - 1].strip()):

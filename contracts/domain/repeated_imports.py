@@ -14,6 +14,7 @@ import ast
 from collections import Counter
 
 from .parsing import split_lines
+from .suppressions import without_line_directives
 
 
 def without_repeated_imports(text: str, original: str) -> str:
@@ -64,6 +65,7 @@ def _repeats(
         if all(_imports_others(between, bound) for between in block[first + 1 : index]):
             indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
             ending = lines[number][len(lines[number].rstrip("\r\n")) :]
+            comment = without_line_directives(comment) if comment else ""
             replaced[number] = f"{indent}{comment}{ending}" if comment else ""
             written[code] -= 1
             seen[key] = first

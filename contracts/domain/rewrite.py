@@ -26,7 +26,7 @@ from msgspec import Struct, field
 
 from .edits import Edit, FromImportEdit, ImportedName, ModuleEdit, StringEdit
 from .parsing import split_lines
-from .suppressions import without_noqa_codes
+from .suppressions import without_line_directives, without_noqa_codes
 
 # A star import, which may bind any name (in the lines between two imports a name would join).
 _STAR = re.compile(r"\bimport\s*\*")
@@ -142,7 +142,7 @@ class _Rewriter(cst.CSTTransformer):
                 continue
             lines = self._statement_line(original, current, output, hosts)
             if not lines:
-                orphan_lines += list(current.leading_lines)
+                orphan_lines += [*current.leading_lines, *_comment_kept(current)]
                 continue
             lines[0] = _with_leading(lines[0], orphan_lines)
             orphan_lines = []
@@ -529,6 +529,14 @@ def _without_star_noqa(statement: cst.SimpleStatementLine) -> cst.SimpleStatemen
     else:
         trailing = trailing.with_changes(comment=None, whitespace=cst.SimpleWhitespace(""))
     return statement.with_changes(trailing_whitespace=trailing)
+
+
+def _comment_kept(statement: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
+    """The comment of a statement that goes (all its names joined an earlier import), kept
+    on a line of its own where the statement was; what applied to its line only goes."""
+    comment = statement.trailing_whitespace.comment
+    text = without_line_directives(comment.value) if comment is not None else ""
+    return [cst.EmptyLine(comment=cst.Comment(text))] if text else []
 
 
 def _with_leading(statement, lines: list):

@@ -29,6 +29,7 @@ from .edits import (
 from .outline import Outline
 from .parsing import split_lines
 from .strings import dotted_name
+from .suppressions import without_line_directives
 
 _STRING = re.compile(r"([rRbBuU]{0,2})('''|\"\"\"|'|\")(.*)\2", re.DOTALL)
 _FROM_MODULE = re.compile(r"(\s*from\s+)(\.*[\w.]*?)(\s+import\b)")
@@ -47,7 +48,7 @@ _DIRECTIVE = re.compile(
 
 
 def without_dropped(text: str) -> str:
-    """``text`` without the lines marked ``DROPPED`` (a trailing comment goes with them).
+    """``text`` without the lines marked ``DROPPED`` (a comment after the mark stays).
 
     A statement dropped inside a function or class that made a paragraph of its own (a blank
     line or nothing after it) takes the comment lines just above it along, as libcst does
@@ -59,6 +60,16 @@ def without_dropped(text: str) -> str:
         return text
     lines = split_lines(text)
     dropped = {number for number, line in enumerate(lines) if line.strip().startswith(DROPPED)}
+    # A comment after a statement that goes stays, on a line of its own (but what applied to
+    # that line only: ``noqa``, ``type: ignore``).
+    kept: dict[int, str] = {}
+    for number in dropped:
+        line = lines[number]
+        after_mark = line.strip()[len(DROPPED) :].strip()
+        comment = without_line_directives(after_mark) if after_mark.startswith("#") else ""
+        if comment:
+            kept[number] = line[: _indentation(line)] + comment + line[len(line.rstrip("\r\n")) :]
+    dropped -= kept.keys()
     gone = set(dropped)
     for last in sorted(dropped):
         if last + 1 in dropped:
@@ -82,7 +93,9 @@ def without_dropped(text: str) -> str:
             and _indentation(follows) == indent
         ):
             gone.add(after)  # the paragraph's blank line
-    return "".join(line for number, line in enumerate(lines) if number not in gone)
+    return "".join(
+        kept.get(number, line) for number, line in enumerate(lines) if number not in gone
+    )
 
 
 def _indentation(line: str) -> int:

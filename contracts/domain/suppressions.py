@@ -142,6 +142,25 @@ def without_noqa_codes(comment: str, codes: Iterable[str]) -> str:
     return _tidy(comment[: match.start()] + replacement + comment[match.end() :])
 
 
+# What applies to its own line only: `noqa` (with codes or bare) and `type: ignore[...]`.
+_LINE_DIRECTIVE = re.compile(
+    r"#?[ \t]*(?:noqa\b(?:[ \t]*:[ \t]*[A-Za-z]+[0-9]+(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]+)*)?"
+    r"|type:[ \t]*ignore(?:\[[^\]]*\])?)",
+    re.IGNORECASE,
+)
+
+
+def without_line_directives(comment: str) -> str:
+    """The comment of a statement that goes, to be kept on a line of its own: without what
+    only applied to that statement's line (``noqa``, ``type: ignore``); "" when nothing else
+    is left."""
+    text = _tidy(_LINE_DIRECTIVE.sub("", comment)).strip()
+    if text.startswith("#"):
+        return text
+    text = text.lstrip("- \t")  # (what followed the directive: `-- reason`)
+    return f"# {text}" if text else ""
+
+
 def _noqa_without(written: Iterable[str], drop: set[str], reason: str) -> str:
     others = [code for code in written if code not in drop]
     return f"noqa: {', '.join(others)}{reason}" if others else ""

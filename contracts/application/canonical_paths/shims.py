@@ -358,4 +358,16 @@ class ShimFinder:
             lambda: self.sources.mask(source),
             text=source.text,
             modules=modules,
+            star_names=lambda line, names: self._star_names(importer, line, names),
         )
+
+    def _star_names(self, importer: str, line: str, names: Collection[str]) -> list[str]:
+        """Which of ``names`` a star import of ``importer`` (its line) may bind: those the
+        module it reads spells as a word (none for a module outside the project)."""
+        bindings = quick_bindings(line, importer, lambda: self.sources.index.is_package(importer))
+        if not bindings or bindings[0].source == self.exports.module:
+            return []
+        source = self.sources.module_file(bindings[0].source)
+        if source is None:
+            return []
+        return [name for name in names if re.search(rf"\b{re.escape(name)}\b", source.text)]
