@@ -42,7 +42,7 @@ def final_bindings(
     keep_definitions: bool = False,
     text: str | None = None,
     modules: Mapping[str, Mapping[str, ObjectRef]] | None = None,
-    star_names: Callable[[str, Collection[str]], Collection[str]] = lambda line, names: (),
+    star_names: Callable[[str, Collection[str]], Collection[str]] | None = None,
 ) -> dict[str, ObjectRef]:
     """The canonical objects the module binds at module level once it has run.
 
@@ -57,7 +57,7 @@ def final_bindings(
     only once a tracked name is assigned or defined (each line spelling one is cut from
     ``text``), and most files never are. An import of one of the names from elsewhere
     rebinds it too; ``star_names``, told a star import's line and the names, says which of
-    them the module it reads may bind.
+    them the module it reads may bind (None: the file has no star import).
     """
     imported = list(imported)
     events: list[tuple[int, str, object, bool]] = [
@@ -91,7 +91,7 @@ def final_bindings(
         scope = scope_of(lines, index, mask)
         return scope if scope.module_level else None
 
-    if rebinding_imports and "import *" in text and "\r" not in text:
+    if rebinding_imports and star_names is not None and "\r" not in text:
         for index, line in _star_imports(text):
             if index + 1 in known:
                 continue

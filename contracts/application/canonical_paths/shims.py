@@ -43,14 +43,40 @@ ModuleAliases = Mapping[str, Mapping[str, ObjectRef]]
 def _assigns_from(text: str, alias: str) -> bool:
     """Whether a line of ``text`` assigns an attribute of ``alias`` (``X = api.Name``), as
     ``final_bindings`` reads one (most files that import a module only call through it).
-    Searched from the alias (a literal: fast); what comes before it on its line after."""
-    dotted = r"[ \t]*\.[ \t]*".join(map(re.escape, alias.split(".")))
-    for found in re.finditer(rf"{dotted}[ \t]*\.[ \t]*\w+[ \t]*(?:#[^\n]*)?$", text, re.M):
-        start = found.start()
-        if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
-            continue
-        if _ASSIGNED.fullmatch(text, text.rfind("\n", 0, start) + 1, start):
+    Searched from the alias's first name (a literal: fast); the rest with one pattern."""
+    head = alias.partition(".")[0]
+    at = text.find(head)
+    while at >= 0:
+        before = text[at - 1] if at else "\n"
+        read = _ATTRIBUTE_READ.match(text, at)
+        if (
+            read is not None
+            and not (before.isalnum() or before in "_.")
+            and "".join(read.group(1).split()) == alias
+            and _ASSIGNED.fullmatch(text, text.rfind("\n", 0, at) + 1, at)
+        ):
             return True
+        at = text.find(head, at + len(head))
+    return False
+
+
+# A dotted name's attribute read, alone on the rest of its line: `pkg.core . api.Name`.
+_ATTRIBUTE_READ = re.compile(
+    r"([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*)[ \t]*\.[ \t]*\w+[ \t]*(?:#[^\n]*)?$",
+    re.MULTILINE,
+)
+
+
+def _spells_word(text: str, name: str) -> bool:
+    """Whether ``text`` spells ``name`` as a whole word (not inside a longer name)."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        before = text[at - 1] if at else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+            return True
+        at = text.find(name, at + 1)
     return False
 
 
@@ -358,7 +384,11 @@ class ShimFinder:
             lambda: self.sources.mask(source),
             text=source.text,
             modules=modules,
-            star_names=lambda line, names: self._star_names(importer, line, names),
+            star_names=(
+                (lambda line, names: self._star_names(importer, line, names))
+                if self.mentions(importer, ["import *"])
+                else None
+            ),
         )
 
     def _star_names(self, importer: str, line: str, names: Collection[str]) -> list[str]:
@@ -370,4 +400,4 @@ class ShimFinder:
         source = self.sources.module_file(bindings[0].source)
         if source is None:
             return []
-        return [name for name in names if re.search(rf"\b{re.escape(name)}\b", source.text)]
+        return [name for name in names if _spells_word(source.text, name)]
