@@ -1261,3 +1261,58 @@ def test_a_statement_that_goes_keeps_its_comment_but_not_its_directives(project:
         "pkg/app/repeated.py",
     )
     assert text == "from pkg.core.api import Manager\n# old path\n\nprint(Manager, Manager)\n"
+
+
+def test_a_module_attribute_in_a_string_annotation_is_renamed_with_its_reads(
+    project: Project,
+) -> None:
+    """``c.Manager`` becomes ``Manager`` in string annotations too: left as it was, the
+    annotation named a module the fix no longer imports (a helper's trial). One that reads
+    the module otherwise keeps it imported, and stays as it is."""
+    project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
+    text, _ = fix(
+        project,
+        "from __future__ import annotations\n\nimport pkg.app.compat as c\n\n\n"
+        'def make(x: "c.Manager | None") -> c.Manager:\n'
+        '    made: "list[c .Manager]" = [c.Manager()]\n    return made[0]\n',
+    )
+    assert text == (
+        "from __future__ import annotations\n\nfrom pkg.core.api import Manager\n\n\n"
+        'def make(x: "Manager | None") -> Manager:\n'
+        '    made: "list[Manager]" = [Manager()]\n    return made[0]\n'
+    )
+    text, _ = fix(
+        project,
+        'import pkg.app.compat as c\n\n\ndef make(x: "c.Manager | c.Other") -> None:\n'
+        "    return c.Manager()\n",
+        "pkg/app/other.py",
+    )
+    assert text == (
+        "import pkg.app.compat as c\nfrom pkg.core.api import Manager\n\n\n"
+        'def make(x: "c.Manager | c.Other") -> None:\n    return Manager()\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("use", "reason"),
+    [
+        ('print(f"{c.Manager=}")', "`c` is shown by name in an f-string on line 5 (`{…=}`)"),
+        ('"""\n    >>> c.Manager()\n    """', "`c` is spelled in a doctest on line 5"),
+        ("made = c.Manager()  # type: c.Manager", "`c` is named in a type comment on line 5"),
+    ],
+)
+def test_a_module_attribute_shown_as_text_keeps_its_import(
+    project: Project, use: str, reason: str
+) -> None:
+    """Where the file shows ``c.Manager`` as text (an f-string's ``=``, a doctest, a type
+    comment), renaming its reads would change what it prints, runs or declares: the finding
+    stays, unfixable, with the reason, and the file is left as it is."""
+    project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
+    source = f"import pkg.app.compat as c\n\n\ndef probe():\n    {use}\n    return c.Manager\n"
+    path = project.write("pkg/app/consumer.py", source)
+    report = json.loads(project.cli("check", "--no-cache", "--format", "json").out)
+    assert [
+        (v["path"], v["line"], v["fixable"], v["unfixable_reason"]) for v in report["violations"]
+    ] == [("pkg/app/consumer.py", 1, False, f"`fix` keeps `c.Manager`, as {reason}")]
+    project.cli("fix", "--no-cache")
+    assert path.read_text() == source

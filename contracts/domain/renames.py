@@ -1287,6 +1287,49 @@ def _annotation_change(
     return SpanChange(constant.lineno - 1, start, end, re.sub(pattern, new, literal))
 
 
+def _shown_by_name(index: _Index, local: str) -> str | None:
+    """Why reads of ``local``'s attributes cannot be renamed where the file shows them as
+    text: an f-string's ``{c.Manager=}`` prints its expression, a doctest runs what it
+    spells, a type comment (``# type: c.Manager``) is read by type checkers."""
+    for constant, _ in index.strings_spelling(local):
+        if constant.value.rstrip().endswith("=") and _word_in_string(constant.value, local):
+            return f"`{local}` is shown by name in an f-string on line {constant.lineno} (`{{…=}}`)"
+        if ">>>" in constant.value and _word_in_string(constant.value, local):
+            return f"`{local}` is spelled in a doctest on line {constant.lineno}"
+    text = "".join(index.source_lines)
+    for comment in _TYPE_COMMENT.finditer(text) if "type:" in text else ():
+        said = comment.group(1)
+        if not said.startswith("ignore") and _word_in_string(said, local):
+            number = text.count("\n", 0, comment.start()) + 1
+            return f"`{local}` is named in a type comment on line {number}"
+    return None
+
+
+# A type comment (PEP 484): what follows `# type:`.
+_TYPE_COMMENT = re.compile(r"#[ \t]*type:[ \t]*([^\r\n]*)")
+
+
+def _attributes_renamed(text: str, local: str, renamed: dict[str, str]) -> str:
+    """``text`` with each ``local.attribute`` of ``renamed`` spelled as its new name."""
+    for attribute, name in renamed.items():
+        pattern = rf"(?<![\w.]){re.escape(local)}[ \t]*\.[ \t]*{re.escape(attribute)}(?!\w)"
+        text = re.sub(pattern, name, text)
+    return text
+
+
+def _literal_change(constant: ast.Constant, value: str, lines: list[str]) -> SpanChange | None:
+    """A one-line plain string literal written with ``value`` instead of its own."""
+    if constant.end_lineno != constant.lineno:
+        return None
+    line = lines[constant.lineno - 1]
+    start = _characters(line, constant.col_offset)
+    end = _characters(line, constant.end_col_offset or 0)
+    literal = line[start:end]
+    if len(literal) < 2 or literal[0] not in "'\"" or literal[1:-1] != constant.value:
+        return None
+    return SpanChange(constant.lineno - 1, start, end, literal[0] + value + literal[-1])
+
+
 def _plan_attributes(
     group: list[tuple[str, AttributeEdit]],
     index: _Index,
@@ -1363,11 +1406,26 @@ def _plan_attributes(
             needed.add(name)
     for constant in index.strings_naming(local, leaf):
         return f"`{local}` is spelled in a string on line {constant.lineno}"
+    shown = _shown_by_name(index, local)
+    if shown:
+        return shown
+    annotated: list[SpanChange] = []
+    for constant in index.annotations_naming(local):
+        if scope != 0:
+            return f"the annotation on line {constant.lineno} names `{local}`"
+        value = _attributes_renamed(constant.value, local, wanted)
+        if _word_in_string(value, local):
+            other_uses = True  # (it still reads the module, which stays imported)
+            continue
+        change = _literal_change(constant, value, lines)
+        if change is None:
+            return f"the annotation on line {constant.lineno} could not be rewritten"
+        annotated.append(change)
     if scope == 0 and not other_uses:
         reason = exposed(local)
         if reason:
             return reason
-    changes = []
+    changes = annotated
     for attribute, name in reads:
         change = _name_change(attribute, f"{local}.{attribute.attr}", name, lines)
         if change is None:
