@@ -232,3 +232,44 @@ def test_a_name_an_import_binds_again_makes_no_shim(project: Project) -> None:
         f"pkg/app/user.py:{n} SSOT003 Manager fix=True"
         for n in range(len(REBOUND) + 1, len(modules) + 1)
     ]
+
+
+def test_a_shim_in_a_folder_without_init_is_found(project: Project) -> None:
+    """A test helper in a folder without ``__init__.py`` (outside grimp's graph) that
+    re-exports the canonical object is a shim as surely as a module of the graph: the files
+    that import through it (directly, relatively, through a chain of such helpers, or
+    through one that takes it from a graph shim) are found and fixed (they were missed)."""
+    project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
+    project.tree(
+        {
+            "pkg/tests/helpers/ws.py": "from pkg.core.api import Manager\n",
+            "pkg/tests/helpers/chained.py": "from .ws import Manager as Old\n",
+            "pkg/tests/helpers/borrowed.py": "from pkg.app.compat import Manager\n",
+            "pkg/tests/helpers/unused.py": "from pkg.core.api import Manager\n\n\nManager()\n",
+            "pkg/tests/unit/test_ws.py": (
+                "from pkg.tests.helpers.ws import Manager\n"
+                "from pkg.tests.helpers.chained import Old\n"
+                "from pkg.tests.helpers.borrowed import Manager as Borrowed\n\n\n"
+                "def test_it():\n    assert Manager is Old is Borrowed\n"
+            ),
+        }
+    )
+    assert [line for line in located(project) if "pkg/tests" in line] == [
+        "pkg/tests/helpers/borrowed.py:1 SSOT003 Manager fix=True",
+        "pkg/tests/helpers/chained.py:1 SSOT003 Manager fix=True",
+        "pkg/tests/unit/test_ws.py:1 SSOT003 Manager fix=True",
+        "pkg/tests/unit/test_ws.py:2 SSOT003 Old fix=True",
+        "pkg/tests/unit/test_ws.py:3 SSOT003 Manager fix=True",
+    ]
+    project.cli("fix", "--no-cache")
+    assert (project.root / "pkg/tests/unit/test_ws.py").read_text() == (
+        "from pkg.core.api import Manager\n\n\ndef test_it():\n"
+        "    assert Manager is Manager is Manager\n"
+    )
+    # `Old` was read from the helper by the test when the fix planned it: a second fix
+    # renames it (as for any module's name another file imports).
+    assert [line for line in located(project) if "pkg/tests" in line] == [
+        "pkg/tests/helpers/chained.py:1 SSOT005 Manager fix=True"
+    ]
+    project.cli("fix", "--no-cache")
+    assert [line for line in located(project) if "pkg/tests" in line] == []

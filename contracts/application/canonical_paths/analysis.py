@@ -208,7 +208,7 @@ class CanonicalImportAnalysis:
         from .shims import ShimFinder
 
         self._read_candidates(exports)
-        shim_map = ShimFinder(
+        finder = ShimFinder(
             self.graph,
             self.sources,
             exports,
@@ -216,7 +216,9 @@ class CanonicalImportAnalysis:
             self._mentions,
             self.scope.prepare,
             self.passthrough,
-        ).find()
+        )
+        shim_map = finder.find()
+        finder.add_outside(shim_map, self._outside_shim_candidates(shim_map))
         classifier = Classifier(
             exports,
             allow_renames=self.options.allow_renames,
@@ -629,6 +631,25 @@ class CanonicalImportAnalysis:
                     source, item.module, shim_map, classifier, *wanted
                 )
         return violations
+
+    def _outside_shim_candidates(self, shim_map: ShimMap) -> list[str]:
+        """Modules the graph cannot see that may re-export a canonical object: they spell a
+        target's name (as a graph importer would) and some file's imports may name them."""
+        index = RecordIndex.of(self.records, self.context.shared)
+        late = {name for target in shim_map.targets.values() for name in target.bindings}
+        spelling = index.spelling({*self.scope.triggers, *(late & self.words)})
+        candidates = []
+        for path in spelling:
+            module = self.locator.module_of(path)
+            if (
+                module is not None
+                and module not in self.modules
+                and self.locator.path_of(module) == path
+                and index.may_be_imported(module)
+                and not self._is_exempt(module)
+            ):
+                candidates.append(module)
+        return candidates
 
     def _read_for_strings(self, path: Path, walk: FileWalk) -> SourceFile | None:
         """Read a file whose strings are looked at, and parse the statements that may hold

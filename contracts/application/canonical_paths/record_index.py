@@ -30,6 +30,7 @@ class RecordIndex:
             for word in record.words:
                 self.by_word[word].append(path)
         self._by_imported: dict[str, list[Path]] | None = None
+        self._named_leaves: set[str] | None = None
 
     @classmethod
     def of(cls, records: dict[Path, Record], shared: dict[Any, Any]) -> RecordIndex:
@@ -66,3 +67,13 @@ class RecordIndex:
         for name in names:
             found.update(index.get(name, ()))
         return found
+
+    def may_be_imported(self, module: str) -> bool:
+        """Whether some file's imports may name ``module``: its last name is one an import
+        statement takes or binds, or ends a module path one names (``from .ws import X``)."""
+        if self._named_leaves is None:
+            leaves = set(self.by_imported)
+            for record in self.records.values():
+                leaves.update(path.rpartition(".")[2] for path in record.paths)
+            self._named_leaves = leaves
+        return module.rpartition(".")[2] in self._named_leaves

@@ -36,6 +36,9 @@ class ShimMap(Struct):
         return {name: t for name, t in self.targets.items() if t.role == SHIM}
 
 
+# How many rounds of shims outside the graph are looked for (a chain of re-exports).
+_OUTSIDE_ROUNDS = 4
+
 # Names a module binds other modules under (``api``), each with its canonical objects by name.
 ModuleAliases = Mapping[str, Mapping[str, ObjectRef]]
 
@@ -212,6 +215,41 @@ class ShimFinder:
                             queued.add(importer)
             wave = following
         return result
+
+    def add_outside(self, result: ShimMap, modules: Iterable[str]) -> None:
+        """Shims among ``modules``, which the graph cannot see (a folder on the way has no
+        ``__init__.py``: test helpers, most often): each one's module-level imports of the
+        targets are read from its text, round after round while new shims appear (one may
+        re-export another)."""
+        pending = sorted(set(modules) - set(result.targets))
+        for _ in range(_OUTSIDE_ROUNDS):
+            found = False
+            for module in pending:
+                bound = self._outside_bindings(module, result.targets)
+                if bound:
+                    result.targets[module] = self._target(module, SHIM, bound)
+                    found = True
+            pending = [module for module in pending if module not in result.targets]
+            if not found or not pending:
+                return
+
+    def _outside_bindings(self, module: str, targets: Mapping[str, Target]) -> dict[str, ObjectRef]:
+        """The canonical objects a module outside the graph binds at module level through
+        its imports of ``targets``."""
+        source = self.sources.module_file(module)
+        if source is None:
+            return {}
+        objects: list[ImportedObject] = []
+        for statement in self.sources.import_statements(source, module):
+            if not statement.module_level:
+                continue
+            for binding in statement.bindings:
+                target = targets.get(binding.source)
+                if target is None or binding.name is None:
+                    continue
+                for name, obj in self._names_bound(binding, target):
+                    objects.append(ImportedObject(binding.line, name, obj, statement.conditional))
+        return self._bindings_of(module, [objects]) if objects else {}
 
     @staticmethod
     def _needs(target: Target) -> tuple[str, list[str], bool]:
