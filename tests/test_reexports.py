@@ -273,3 +273,34 @@ def test_a_shim_in_a_folder_without_init_is_found(project: Project) -> None:
     ]
     project.cli("fix", "--no-cache")
     assert [line for line in located(project) if "pkg/tests" in line] == []
+
+
+def test_a_chained_or_parenthesised_assignment_makes_a_shim(project: Project) -> None:
+    """``WebSocketManager = LegacyManager = _M`` binds the object under both names, and
+    ``Wrapped = (_M)`` (or ``api.Manager``) under its one: each is a shim's name (they
+    were missed; the first target of a chain was even taken for another object)."""
+    project.write(
+        "pkg/app/chain.py",
+        "from pkg.core.api import Manager as _M\n\nWebSocketManager = LegacyManager = _M\n"
+        "Wrapped = (_M)\n",
+    )
+    project.write(
+        "pkg/app/via_api.py",
+        "from pkg.core import api\n\nOld = New = api.Manager  # two names\nPar = ( api.Manager )\n",
+    )
+    project.write(
+        "pkg/app/user.py",
+        "from pkg.app.chain import LegacyManager, WebSocketManager, Wrapped\n"
+        "from pkg.app.via_api import New, Old, Par\n",
+    )
+    assert [line for line in located(project) if "pkg/app/user" in line] == [
+        f"pkg/app/user.py:{line} SSOT003 {name} fix=True"
+        for line, name in [
+            (1, "LegacyManager"),
+            (1, "WebSocketManager"),
+            (1, "Wrapped"),
+            (2, "New"),
+            (2, "Old"),
+            (2, "Par"),
+        ]
+    ]

@@ -21,6 +21,8 @@ from .scopes import Scope, scope_of
 _DEFINITION = re.compile(r"\s*(?:async\s+def|def|class)\s+([A-Za-z_]\w*)")
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.*?)\s*(?:#.*)?$")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# One more target of a chained assignment, at the start of what the first one is given.
+_CHAINED = re.compile(r"([A-Za-z_]\w*)[ \t]*=(?!=)[ \t]*")
 # ``module.Name`` (or ``pkg.module.Name``), spaces around the dots allowed.
 _ATTRIBUTE = re.compile(r"([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\.\s*([A-Za-z_]\w*)")
 
@@ -105,10 +107,10 @@ def final_bindings(
         event = _line_event(line, keep_definitions)
         first_line = start  # where the statement starts (a parenthesised import's item: above)
         if event is not None:
-            name, value = event
+            names, value, written = event
             if value is None and heads:
-                value = _attribute_of(line, modules)
-            found: list[tuple[str, object]] = [(name, value)]
+                value = _attribute_of(written, modules)
+            found: list[tuple[str, object]] = [(name, value) for name in names]
         elif rebinding_imports and ("import" in line or _LIST_ITEM.fullmatch(line)):
             rebound = _import_rebinding(text, start, line, tracked)
             if not rebound or not rebound[0] or (rebound[1] != start and "\r" in text):
@@ -260,27 +262,37 @@ def _list_opening(text: str, start: int) -> int | None:
     return None
 
 
-def _attribute_of(line: str, modules: Mapping[str, Mapping[str, ObjectRef]]) -> ObjectRef | None:
-    """The canonical object an assignment line's value reads from a module it binds
-    (``Manager = api.Manager``), if it reads one."""
-    assignment = _ASSIGNMENT.match(line)
-    value = _ATTRIBUTE.fullmatch(assignment.group(2)) if assignment else None
-    if value is None:
+def _attribute_of(value: str, modules: Mapping[str, Mapping[str, ObjectRef]]) -> ObjectRef | None:
+    """The canonical object an assigned value reads from a module the file binds
+    (``api.Manager`` in ``Manager = api.Manager``), if it reads one."""
+    read = _ATTRIBUTE.fullmatch(value)
+    if read is None:
         return None
-    alias = "".join(value.group(1).split())
-    return modules.get(alias, {}).get(value.group(2))
+    alias = "".join(read.group(1).split())
+    return modules.get(alias, {}).get(read.group(2))
 
 
-def _line_event(line: str, keep_definitions: bool) -> tuple[str, str | None] | None:
-    """(bound name, aliased name or None) for a definition or simple assignment line."""
+def _line_event(line: str, keep_definitions: bool) -> tuple[list[str], str | None, str] | None:
+    """For a definition or simple assignment line: the names it binds (each target of a
+    chain, ``A = B = value``), the name they are bound to when the value is one (None
+    otherwise), and the value as written (outer parentheses dropped)."""
     definition = _DEFINITION.match(line)
     if definition:
-        return None if keep_definitions else (definition.group(1), None)
+        return None if keep_definitions else ([definition.group(1)], None, "")
     assignment = _ASSIGNMENT.match(line)
-    if assignment:
-        value = assignment.group(2)
-        return assignment.group(1), value if _IDENTIFIER.fullmatch(value) else None
-    return None
+    if assignment is None:
+        return None
+    names, value = [assignment.group(1)], assignment.group(2)
+    chained = _CHAINED.match(value)
+    while chained is not None:
+        names.append(chained.group(1))
+        value = value[chained.end() :]
+        chained = _CHAINED.match(value)
+    if value.startswith("(") and value.endswith(")"):
+        inner = value[1:-1].strip()
+        if _IDENTIFIER.fullmatch(inner) or _ATTRIBUTE.fullmatch(inner):
+            value = inner
+    return names, value if _IDENTIFIER.fullmatch(value) else None, value
 
 
 def binds_otherwise(lines: list[str], name: str, mask: list[bool]) -> bool:
@@ -293,6 +305,6 @@ def binds_otherwise(lines: list[str], name: str, mask: list[bool]) -> bool:
         if mask[index] or name not in line:
             continue
         event = _line_event(line, keep_definitions=False)
-        if event is not None and event[0] == name and scope_of(lines, index, mask).module_level:
+        if event is not None and name in event[0] and scope_of(lines, index, mask).module_level:
             return True
     return False

@@ -65,7 +65,7 @@ def _assigns_from(text: str, alias: str) -> bool:
 
 # A dotted name's attribute read, alone on the rest of its line: `pkg.core . api.Name`.
 _ATTRIBUTE_READ = re.compile(
-    r"([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*)[ \t]*\.[ \t]*\w+[ \t]*(?:#[^\n]*)?$",
+    r"([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*)[ \t]*\.[ \t]*\w+[ \t]*\)?[ \t]*(?:#[^\n]*)?$",
     re.MULTILINE,
 )
 
@@ -89,8 +89,10 @@ def _alias(binding: Binding) -> str:
     return binding.source if binding.spelled_out else binding.local
 
 
-# What comes before the value of a one-line assignment: `X = `, `X: type = `.
-_ASSIGNED = re.compile(r"[ \t]*\w+[ \t]*(?::[^=\n]*)?=[ \t]*")
+# What comes before the value of a one-line assignment: `X = `, `X: type = `, `X = Y = (`.
+_ASSIGNED = re.compile(
+    r"[ \t]*\w+[ \t]*(?::[^=\n]*)?=[ \t]*(?:\w+[ \t]*=(?!=)[ \t]*)*(?:\([ \t]*)?"
+)
 
 
 def _bound_elsewhere(text: str, alias: str) -> bool:
