@@ -1316,3 +1316,29 @@ def test_a_module_attribute_shown_as_text_keeps_its_import(
     ] == [("pkg/app/consumer.py", 1, False, f"`fix` keeps `c.Manager`, as {reason}")]
     project.cli("fix", "--no-cache")
     assert path.read_text() == source
+
+
+def test_a_written_import_of_names_an_extended_one_binds_goes(project: Project) -> None:
+    """A shim's name joins the façade's earlier import (``Mode, Manager``) and the shim
+    module's attribute read writes ``from pkg.core.api import Manager`` too: the second
+    binds nothing new, and ruff reported F811 (a helper's trial). It goes; one that binds
+    another name as well stays."""
+    _with_mode(project)
+    project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
+    project.write("pkg/app/legacy.py", "from pkg.core.api import Manager as Old\n")
+    text, _ = fix(
+        project,
+        "from pkg.core.api import Mode\nfrom pkg.app.legacy import Old\n"
+        "import pkg.app.compat as c\n\nprint(Mode, Old, c.Manager)\n",
+    )
+    assert text == "from pkg.core.api import Mode, Manager\n\nprint(Mode, Manager, Manager)\n"
+    text, _ = fix(
+        project,
+        "from pkg.core.api import Mode\nfrom pkg.app.legacy import Old\nprint(Old)\n"
+        "import pkg.app.compat as c  # noqa: E402\n\nprint(Mode, c.Manager)\n",
+        "pkg/app/later.py",
+    )
+    assert text == (
+        "from pkg.core.api import Mode, Manager\nprint(Manager)\n"
+        "from pkg.core.api import Manager  # noqa: E402\n\nprint(Mode, Manager)\n"
+    )

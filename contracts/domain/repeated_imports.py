@@ -3,9 +3,10 @@
 Two fixes in one file can each write the same import: a shim's name renamed to the canonical
 one (``from pkg.compat import M1`` becoming ``from pkg.core.api import Manager``) and a shim
 module whose attribute uses become that name (``import pkg.compat as c`` then ``c.Manager``).
-The second import binds again what the first bound, which ruff reports as F811 (a
-redefinition of an unused name): it is dropped, when only imports come between the two in
-their block (a comment on its line stays, on a line of its own).
+The second import binds again what the first bound (or what an import the fix extended binds
+now: `from pkg.core.api import Mode, Manager`), which ruff reports as F811 (a redefinition of
+an unused name): it is dropped, when only imports come between the two in their block (a
+comment on its line stays, on a line of its own).
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from .suppressions import without_line_directives
 
 
 def without_repeated_imports(text: str, original: str) -> str:
-    """``text`` without the one-line ``from … import …`` statements that repeat an earlier one
-    of their block exactly, with only imports binding other names between them, and that
-    ``original`` holds fewer times (the rewrite wrote them)."""
+    """``text`` without the one-line ``from … import …`` statements whose every name an
+    earlier import of the same module in their block binds already (the same way), with
+    only imports binding other names between them, and that ``original`` holds fewer times
+    (the rewrite wrote them)."""
     lines = split_lines(text)
     written = _from_statements(lines)
     before = _from_statements(split_lines(original))
-    if not any(count > 1 and count > before[code] for code, count in written.items()):
-        return text  # (nearly always: no import was written twice)
+    if not _may_repeat(written, before):
+        return text  # (nearly always: no import was written that another may hold)
     try:
         tree = ast.parse(text)
     except SyntaxError:
@@ -48,18 +50,24 @@ def _repeats(
 ) -> None:
     """Mark in ``replaced`` (line number: what stays of it) the repeated imports of
     ``block``."""
-    seen: dict[tuple[object, ...], int] = {}
+    # Each earlier `from … import` of the block: its index, module and the names it binds.
+    earlier: list[tuple[int, tuple[str | None, int], set[tuple[str, str | None]]]] = []
     for index, statement in enumerate(block):
         if not isinstance(statement, ast.ImportFrom):
             continue
-        key = (statement.module, statement.level, *((a.name, a.asname) for a in statement.names))
-        first = seen.get(key)
-        seen[key] = index
-        if first is None or statement.lineno != statement.end_lineno:
+        source = (statement.module, statement.level)
+        pairs = {(alias.name, alias.asname) for alias in statement.names}
+        first = next(
+            (at for at, module, bound in reversed(earlier) if module == source and pairs <= bound),
+            None,
+        )
+        if first is None or statement.lineno != statement.end_lineno or ("*", None) in pairs:
+            earlier.append((index, source, pairs))
             continue
         number = statement.lineno - 1
         code, comment = _code_and_comment(lines[number])
         if ";" in code or written[code] <= before[code] or code != _segment(statement, lines):
+            earlier.append((index, source, pairs))
             continue
         bound = {alias.asname or alias.name for alias in statement.names}
         if all(_imports_others(between, bound) for between in block[first + 1 : index]):
@@ -68,7 +76,17 @@ def _repeats(
             comment = without_line_directives(comment) if comment else ""
             replaced[number] = f"{indent}{comment}{ending}" if comment else ""
             written[code] -= 1
-            seen[key] = first
+        else:
+            earlier.append((index, source, pairs))
+
+
+def _may_repeat(written: Counter[str], before: Counter[str]) -> bool:
+    """Whether a ``from`` statement the rewrite wrote names a module another one names."""
+    modules = Counter(code.split()[1] for code in written.elements() if len(code.split()) > 1)
+    return any(
+        count > before[code] and len(code.split()) > 1 and modules[code.split()[1]] > 1
+        for code, count in written.items()
+    )
 
 
 def _from_statements(lines: list[str]) -> Counter[str]:
