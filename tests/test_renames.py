@@ -767,6 +767,11 @@ def test_a_name_another_module_imports_is_kept(project: Project) -> None:
             "try: from pkg.app.consumer import *\nexcept ImportError: pass\nprint(Impl)\n",
             "reader.py",
         ),
+        # ... and three more forms a helper's trial found missed: the module named whole in
+        # `getattr`, an `import` continued by a backslash, a star import so continued.
+        ('import pkg.app.consumer\n\nx = getattr(pkg.app.consumer, "Impl")\n', "reader.py"),
+        ("import \\\n    pkg.app.consumer as compat\n\nx = compat.Impl\n", "reader.py"),
+        ("from pkg.app.consumer \\\n    import *\n\nprint(Impl)\n", "reader.py"),
     ],
 )
 def test_a_name_another_file_reads_in_any_way_is_kept(

@@ -591,23 +591,26 @@ class _Exposure:
     # (`from.mod import x` is relative; a backslash continues the list; a comment inside the
     # parentheses may hold a `)`.)
     _FROM = re.compile(
-        rb"from(?:\s+|(?=\.))(\.*)((?:\w+\s*\.\s*)*)(\w+)\s+import\s*"
+        rb"from(?:\s+|(?=\.))(\.*)((?:\w+\s*\.\s*)*)(\w+)(?:\s|\\)+import\s*"
         rb"(\((?:[^)#]|#[^\n]*)*\)|[^\n;\\]*(?:\\\r?\n[^\n;\\]*)*)"
     )
     # `import a.b.mod as m` (the module and its other name), and `x as m` in a `from` list.
     # (No `\b` in front of a literal: it would keep the search from skipping to the literal.)
-    _IMPORT_AS = re.compile(rb"import[ \t]+([\w. \t]+?)[ \t]+as[ \t]+(\w+)")
+    _IMPORT_AS = re.compile(
+        rb"import(?:[ \t]|\\\r?\n)+([\w. \t]+?)(?:[ \t]|\\\r?\n)+as(?:[ \t]|\\\r?\n)+(\w+)"
+    )
     _AS = re.compile(rb"(\w+)\s+as\s+(\w+)")
     # A name looked up on an object by a string: getattr(x, "Name") (and hasattr, setattr,
-    # delattr), patch.object(x, "Name"), vars(x)["Name"]; each pattern starts with a literal,
+    # delattr), patch.object(x, "Name"), vars(x)["Name"] (x a module's last name, also when
+    # spelled whole: `getattr(pkg.mod, "Name")`); each pattern starts with a literal,
     # searched for fast (one that starts with alternatives or a name is tried at every
     # character of the file).
     _LOOKED_UP = tuple(
         (literal, re.compile(re.escape(literal) + rest))
         for literal, rest in (
-            (b"attr(", rb"\s*(\w+)\s*,\s*[rbu]?['\"](\w+)['\"]"),
-            (b".object(", rb"\s*(\w+)\s*,\s*[rbu]?['\"](\w+)['\"]"),
-            (b"vars(", rb"\s*(\w+)\s*\)\s*\[\s*[rbu]?['\"](\w+)['\"]"),
+            (b"attr(", rb"\s*(?:\w+\s*\.\s*)*(\w+)\s*,\s*[rbu]?['\"](\w+)['\"]"),
+            (b".object(", rb"\s*(?:\w+\s*\.\s*)*(\w+)\s*,\s*[rbu]?['\"](\w+)['\"]"),
+            (b"vars(", rb"\s*(?:\w+\s*\.\s*)*(\w+)\s*\)\s*\[\s*[rbu]?['\"](\w+)['\"]"),
         )
     )
     # ... or x.__dict__["Name"] (the holder read backwards from the match).
