@@ -1347,3 +1347,26 @@ def test_a_written_import_of_names_an_extended_one_binds_goes(project: Project) 
         "from pkg.core.api import Mode, Manager\nprint(Manager)\n"
         "from pkg.core.api import Manager  # noqa: E402\n\nprint(Mode, Manager)\n"
     )
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        "from pkg.app import consumer\n\nprint(consumer.c.Manager)\n",
+        'from unittest import mock\n\nP = mock.patch("pkg.app.consumer.c.Manager")\n',
+        'from pkg.app import consumer\n\nx = getattr(consumer, "c")\n',
+    ],
+)
+def test_a_module_name_another_file_reads_keeps_its_import(project: Project, reader: str) -> None:
+    """``c.Manager`` becoming ``Manager`` takes the name ``c`` away from the module: a file
+    that reads ``consumer.c`` (an attribute, a ``mock.patch`` target, ``getattr``) broke
+    (AttributeError; a helper's trial). The import stays, the finding says why."""
+    project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
+    project.write("pkg/app/reader.py", reader)
+    source = "import pkg.app.compat as c\n\n\ndef make():\n    return c.Manager()\n"
+    text, result = fix(project, source)
+    assert text == source
+    assert result.out.splitlines()[-1] == (
+        "  pkg/app/consumer.py:1: SSOT003 shim-import: `c` was kept: `c` may be read from "
+        "`pkg.app.consumer` by another file (reader.py)"
+    )

@@ -105,9 +105,12 @@ def run_fix(
     held.update(
         _export_first(files, before.project_root, by_path, unsafe, diff_only, before_write, report)
     )
+    # The module-level names a fix may take away: those renamed, and the names a module is
+    # bound to that its attribute reads replace (`compat` of `import pkg.compat as compat`).
     renamed = {
         v.edit.local for v in fixable if isinstance(v.edit, FromImportEdit) and v.edit.rename_to
     }
+    renamed |= {v.edit.local for v in fixable if isinstance(v.edit, AttributeEdit)}
     tree_index = context.index(before.root_packages)
     tree_files = tree_index.files()
     exposure = _Exposure(files, tree_files, renamed, request.progress)
