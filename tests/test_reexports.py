@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Project, facade_project
+from conftest import Project, facade_project, run_tool, script
 
 # The façade takes F from expressions and Q from query_utils; the implementation takes Q from
 # query_utils too, and F through aggregates, which only re-imports it. Value is the façade's
@@ -198,8 +198,15 @@ REBOUND = {
     "pkg/app/renamed.py": (
         "from pkg.core.api import Manager\nfrom pkg.app.fallback import Other as Manager\n"
     ),
-    # a later star import of a module that binds the name
+    # a later star import of a module that binds the name (itself, or by a star import)
     "pkg/app/starred.py": "from pkg.core.api import Manager\nfrom pkg.app.fallback import *\n",
+    "pkg/app/starred_twice.py": "from pkg.core.api import Manager\nfrom pkg.app.relay import *\n",
+    # ... and forms a helper's trial found missed: after `;`, continued by a backslash, a
+    # module-level loop or assignment expression
+    "pkg/app/semicolon.py": "from pkg.core.api import Manager\nimport os; from pkg.app.fallback import Manager\n",
+    "pkg/app/backslash.py": "from pkg.core.api import Manager\nfrom pkg.app.fallback import \\\n    Manager\n",
+    "pkg/app/looped.py": "from pkg.core.api import Manager\n\nfor Manager in (1,):\n    pass\n",
+    "pkg/app/walrus.py": "from pkg.core.api import Manager\n\nprint(Manager := 1)\n",
 }
 # Modules that stay shims: the other import comes first, is a fallback, or its star import's
 # module does not bind the name; a parenthesised import of the canonical names themselves.
@@ -210,6 +217,7 @@ STILL_SHIMS = {
         "    from pkg.app.fallback import Manager\n"
     ),
     "pkg/app/helpers.py": "from pkg.core.api import Manager\nfrom pkg.app.tools import *\n",
+    "pkg/app/all_listed.py": "from pkg.core.api import Manager\nfrom pkg.app.exports import *\n",
     "pkg/app/grouped.py": "from pkg.core.api import (\n    Manager,\n    Mode,\n)\n",
 }
 
@@ -222,6 +230,9 @@ def test_a_name_an_import_binds_again_makes_no_shim(project: Project) -> None:
     star import of a module that never spells the name leaves the shim in place."""
     project.write("pkg/app/fallback.py", "class Manager:\n    pass\n\n\nclass Other:\n    pass\n")
     project.write("pkg/app/tools.py", "def helper():\n    return 1\n")
+    project.write("pkg/app/relay.py", "from pkg.app.fallback import *\n")
+    # (binds `Manager`, but a star import takes only what `__all__` lists)
+    project.write("pkg/app/exports.py", '__all__ = ["Other"]\n\n\nclass Manager:\n    pass\n')
     project.tree({**REBOUND, **STILL_SHIMS})
     modules = [path[:-3].replace("/", ".") for path in [*REBOUND, *STILL_SHIMS]]
     project.write(
@@ -238,7 +249,8 @@ def test_a_shim_in_a_folder_without_init_is_found(project: Project) -> None:
     """A test helper in a folder without ``__init__.py`` (outside grimp's graph) that
     re-exports the canonical object is a shim as surely as a module of the graph: the files
     that import through it (directly, relatively, through a chain of such helpers, or
-    through one that takes it from a graph shim) are found and fixed (they were missed)."""
+    through one that takes it from a graph shim, or binds it as ``X = api.Manager``) are
+    found and fixed (they were missed)."""
     project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
     project.tree(
         {
@@ -246,11 +258,13 @@ def test_a_shim_in_a_folder_without_init_is_found(project: Project) -> None:
             "pkg/tests/helpers/chained.py": "from .ws import Manager as Old\n",
             "pkg/tests/helpers/borrowed.py": "from pkg.app.compat import Manager\n",
             "pkg/tests/helpers/unused.py": "from pkg.core.api import Manager\n\n\nManager()\n",
+            "pkg/tests/helpers/attr.py": "from pkg.core import api\n\nX = api.Manager\n",
             "pkg/tests/unit/test_ws.py": (
                 "from pkg.tests.helpers.ws import Manager\n"
                 "from pkg.tests.helpers.chained import Old\n"
-                "from pkg.tests.helpers.borrowed import Manager as Borrowed\n\n\n"
-                "def test_it():\n    assert Manager is Old is Borrowed\n"
+                "from pkg.tests.helpers.borrowed import Manager as Borrowed\n"
+                "from pkg.tests.helpers.attr import X\n\n\n"
+                "def test_it():\n    assert Manager is Old is Borrowed is X\n"
             ),
         }
     )
@@ -260,11 +274,12 @@ def test_a_shim_in_a_folder_without_init_is_found(project: Project) -> None:
         "pkg/tests/unit/test_ws.py:1 SSOT003 Manager fix=True",
         "pkg/tests/unit/test_ws.py:2 SSOT003 Old fix=True",
         "pkg/tests/unit/test_ws.py:3 SSOT003 Manager fix=True",
+        "pkg/tests/unit/test_ws.py:4 SSOT003 X fix=True",
     ]
     project.cli("fix", "--no-cache")
     assert (project.root / "pkg/tests/unit/test_ws.py").read_text() == (
         "from pkg.core.api import Manager\n\n\ndef test_it():\n"
-        "    assert Manager is Manager is Manager\n"
+        "    assert Manager is Manager is Manager is Manager\n"
     )
     # `Old` was read from the helper by the test when the fix planned it: a second fix
     # renames it (as for any module's name another file imports).
@@ -304,3 +319,43 @@ def test_a_chained_or_parenthesised_assignment_makes_a_shim(project: Project) ->
             (2, "Par"),
         ]
     ]
+
+
+def test_shims_with_crlf_line_endings_are_read_as_with_lf(project: Project) -> None:
+    """Windows line endings: a later parenthesised or star import rebinding the name was
+    missed (a false shim: its importers' fixes changed what they got), and `X = api.Manager`
+    was not taken for a shim's binding (a helper's trial)."""
+    project.write("pkg/app/fallback.py", "class Manager:\n    pass\n")
+    project.write_bytes(
+        "pkg/app/rebound.py",
+        b"from pkg.core.api import Manager\r\nfrom pkg.app.fallback import (\r\n"
+        b"    Manager,\r\n)\r\n",
+    )
+    project.write_bytes(
+        "pkg/app/starred.py",
+        b"from pkg.core.api import Manager\r\nfrom pkg.app.fallback import *\r\n",
+    )
+    project.write_bytes(
+        "pkg/app/via_api.py",
+        b"from pkg.core import api\r\n\r\nX = api.Manager\r\nY = (api.Manager)\r\n",
+    )
+    project.write(
+        "pkg/app/user.py",
+        "from pkg.app.rebound import Manager\nfrom pkg.app.starred import Manager as S\n"
+        "from pkg.app.via_api import X, Y\n",
+    )
+    assert [line for line in located(project) if "pkg/app/user" in line] == [
+        "pkg/app/user.py:3 SSOT003 X fix=True",
+        "pkg/app/user.py:3 SSOT003 Y fix=True",
+    ]
+
+
+def test_a_relative_import_in_a_folder_without_init_prints_no_panic(project: Project) -> None:
+    """A helper outside the graph whose relative import climbs above its folder (valid for
+    Python: ``pkg.tests.x.h``): vouching that its fixable file parses put it to grimp's
+    scanner as a package of its own, which panicked, and Rust printed the panic with its
+    stack on standard error (a helper's trial). The report was right; now nothing is said."""
+    project.write("pkg/tests/x/h.py", "from ...core.api import Manager as M\n")
+    result = run_tool([script("ssot-imports"), "check", "--no-cache"], cwd=project.root)
+    assert (result.code, result.err) == (1, "")
+    assert "pkg/tests/x/h.py:1:25: SSOT005 renamed-import" in result.out

@@ -1370,3 +1370,30 @@ def test_a_module_name_another_file_reads_keeps_its_import(project: Project, rea
         "  pkg/app/consumer.py:1: SSOT003 shim-import: `c` was kept: `c` may be read from "
         "`pkg.app.consumer` by another file (reader.py)"
     )
+
+
+def test_comments_stay_with_what_they_were_about(project: Project) -> None:
+    """A parenthesised import that goes keeps every comment (after its parenthesis, beside
+    a name, after it), each on a line of its own; a name joining a parenthesised import
+    comes last without the comment of the name before it (it took that comment: a helper's
+    trial); a ``# ruff: noqa`` goes whole (a stray ``# ruff:`` was left)."""
+    _with_mode(project)
+    project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
+    text, _ = fix(
+        project,
+        "from pkg.core.api import Mode\nfrom pkg.app.compat import (  # header\n"
+        "    Manager,  # inner: until #1104\n)  # closing\n\nprint(Mode, Manager)\n",
+    )
+    assert text == (
+        "from pkg.core.api import Mode, Manager\n# header\n# inner: until #1104\n# closing\n"
+        "\nprint(Mode, Manager)\n"
+    )
+    text, _ = fix(
+        project,
+        "from pkg.core.api import (\n    Mode,  # see #77\n)\n"
+        "from pkg.app.compat import Manager  # ruff: noqa: F401\n\nprint(Mode, Manager)\n",
+        "pkg/app/grouped.py",
+    )
+    assert text == (
+        "from pkg.core.api import (\n    Mode,  # see #77\n    Manager,\n)\n\nprint(Mode, Manager)\n"
+    )

@@ -20,7 +20,13 @@ from pathlib import Path
 from ..domain import rules
 from ..domain.errors import UsageError
 from ..domain.findings import Diagnostic
-from .graph_builder import GRIMP_FILE_FAILURES, is_panic, raise_if_interrupted, unreadable_file
+from .graph_builder import (
+    GRIMP_FILE_FAILURES,
+    is_panic,
+    quiet_stderr,
+    raise_if_interrupted,
+    unreadable_file,
+)
 from .grimp_internals import (
     FoundPackage,
     Module,
@@ -59,12 +65,15 @@ def files_parsing_whole(
     pending = [file for package in packages for file in package.module_files]
     while pending:
         try:
-            scanner()(
-                pending,
-                found_packages=packages,
-                include_external_packages=False,
-                exclude_type_checking_imports=False,
-            )
+            # (A relative import above its stand-in package makes the scanner panic: its
+            # message, and stack, would only say that on standard error.)
+            with quiet_stderr():
+                scanner()(
+                    pending,
+                    found_packages=packages,
+                    include_external_packages=False,
+                    exclude_type_checking_imports=False,
+                )
         except GRIMP_FILE_FAILURES as error:
             # The first file it could not take: the others are read again without it.
             try:

@@ -19,6 +19,9 @@ from .exports import ObjectRef
 from .scopes import Scope, scope_of
 
 _DEFINITION = re.compile(r"\s*(?:async\s+def|def|class)\s+([A-Za-z_]\w*)")
+# Other statements that bind a name to something else: a loop's target, an assignment
+# expression (`(Manager := make())`).
+_OTHER_BINDING = re.compile(r"\s*(?:async\s+)?for\s+([A-Za-z_]\w*)\s+in\b|.*?\b([A-Za-z_]\w*)\s*:=")
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.*?)\s*(?:#.*)?$")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 # One more target of a chained assignment, at the start of what the first one is given.
@@ -93,8 +96,10 @@ def final_bindings(
         scope = scope_of(lines, index, mask)
         return scope if scope.module_level else None
 
-    if rebinding_imports and star_names is not None and "\r" not in text:
-        for index, line in _star_imports(text):
+    # (Lines are counted by "\n": a file whose lines end with a bare "\r" is left aside.)
+    bare_cr = "\r" in text and text.count("\r") != text.count("\r\n")
+    if rebinding_imports and star_names is not None and not bare_cr:
+        for index, line in star_imports(text):
             if index + 1 in known:
                 continue
             names = [name for name in star_names(line.strip(), tracked) if name in tracked]
@@ -113,7 +118,7 @@ def final_bindings(
             found: list[tuple[str, object]] = [(name, value) for name in names]
         elif rebinding_imports and ("import" in line or _LIST_ITEM.fullmatch(line)):
             rebound = _import_rebinding(text, start, line, tracked)
-            if not rebound or not rebound[0] or (rebound[1] != start and "\r" in text):
+            if not rebound or not rebound[0] or (rebound[1] != start and bare_cr):
                 continue
             if spelling.index() + 1 in known:
                 continue  # (a line of an import of the canonical objects)
@@ -197,15 +202,19 @@ class _SpellingLines:
 
 # An import statement's first line: what it imports (the names after `import`).
 _IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+[\w. \t]+?[ \t]+)?import[ \t]+(.*)")
-# A line of a parenthesised import's list: names, `as`, commas, the closing parenthesis.
-_LIST_ITEM = re.compile(r"[ \t]*[\w \t,]*\)?[ \t]*(?:#[^\n]*)?\n?")
-# A parenthesised import's first line, its list left open.
-_OPENING = re.compile(r"[ \t]*from[ \t]+[\w. \t]+?[ \t]+import[ \t]*\([\w \t,]*(?:#[^\n]*)?\n?")
+# A line of a continued import's list: names, `as`, commas, the closing parenthesis (or a
+# backslash that continues it).
+_LIST_ITEM = re.compile(r"[ \t]*[\w \t,]*(?:\)[ \t]*(?:#[^\r\n]*)?|\\|#[^\r\n]*)?\r?\n?")
+# A continued import's first line: its list opened by a parenthesis, or cut by a backslash.
+_OPENING = re.compile(
+    r"[ \t]*from[ \t]+[\w. \t]+?[ \t]+import[ \t]*"
+    r"(?:\([\w \t,]*(?:#[^\r\n]*)?|[\w \t,]*\\)\r?\n?"
+)
 # How many lines up an item of a parenthesised list looks for the statement's first line.
 _LONGEST_LIST = 200
 
 
-def _star_imports(text: str) -> Iterator[tuple[int, str]]:
+def star_imports(text: str) -> Iterator[tuple[int, str]]:
     """Each star import's 0-based line and text (spelled `import *`, as formatters write it)."""
     line, counted = 0, 0
     at = text.find("import *")
@@ -214,7 +223,7 @@ def _star_imports(text: str) -> Iterator[tuple[int, str]]:
         end = text.find("\n", at)
         end = len(text) if end < 0 else end
         statement = _IMPORT_LINE.fullmatch(text, start, end)
-        if statement is not None and statement.group(1).partition("#")[0].strip() == "*":
+        if statement is not None and statement.group(1).partition("#")[0].strip("\r\t ") == "*":
             line += text.count("\n", counted, start)
             counted = start
             yield line, text[start:end]
@@ -227,8 +236,16 @@ def _import_rebinding(
     """The tracked names an import statement binds on the line at ``start`` (its first line,
     or an item line of a parenthesised list), with the offset of the statement's first line;
     None when the line is not part of an import."""
-    first = _IMPORT_LINE.fullmatch(line.rstrip("\r\n"))
-    if first is not None:
+    code = line.rstrip("\r\n")
+    # Statements after `;` on the line: each import of them (one before it too).
+    first = _IMPORT_LINE.fullmatch(code)
+    if ";" in code.partition("#")[0]:
+        parts = [_IMPORT_LINE.fullmatch(part) for part in code.partition("#")[0].split(";")]
+        listed_parts = [part.group(1) for part in parts if part is not None]
+        if not listed_parts:
+            return None
+        listed, statement = ",".join(listed_parts), start
+    elif first is not None:
         listed, statement = first.group(1), start
     else:
         statement = _list_opening(text, start)
@@ -236,7 +253,8 @@ def _import_rebinding(
             return None
         listed = line
     names = []
-    for item in listed.partition("#")[0].replace("(", " ").replace(")", " ").split(","):
+    listed = listed.partition("#")[0].replace("\\", " ").replace("(", " ").replace(")", " ")
+    for item in listed.split(","):
         words = item.split()
         if len(words) == 1 or (len(words) == 3 and words[1] == "as"):
             local = words[-1].partition(".")[0]
@@ -249,14 +267,18 @@ def _list_opening(text: str, start: int) -> int | None:
     """Where the parenthesised import whose list holds the line at ``start`` starts, if the
     lines above it up to one such statement's first line are all items of a list."""
     position = start
+    continued = False  # (below a backslash: every line up to the first ends with one)
     for _ in range(_LONGEST_LIST):
         if position == 0:
             return None
         above = text.rfind("\n", 0, position - 1) + 1
         line = text[above:position]
-        if _OPENING.fullmatch(line):
+        opening = _OPENING.fullmatch(line)
+        if opening and (not continued or line.rstrip().endswith("\\")):
             return above
-        if not _LIST_ITEM.fullmatch(line) or ")" in line.partition("#")[0]:
+        continued = continued or line.rstrip().endswith("\\")
+        code = line.partition("#")[0].rstrip()
+        if not _LIST_ITEM.fullmatch(line) or ")" in code or (continued and not code.endswith("\\")):
             return None
         position = above
     return None
@@ -281,7 +303,8 @@ def _line_event(line: str, keep_definitions: bool) -> tuple[list[str], str | Non
         return None if keep_definitions else ([definition.group(1)], None, "")
     assignment = _ASSIGNMENT.match(line)
     if assignment is None:
-        return None
+        other = _OTHER_BINDING.match(line)
+        return None if other is None else ([other.group(1) or other.group(2)], None, "")
     names, value = [assignment.group(1)], assignment.group(2)
     chained = _CHAINED.match(value)
     while chained is not None:

@@ -502,8 +502,11 @@ def _extend_host(output: list, index: int, target: str, alias: cst.ImportAlias) 
             else:  # the first name's indentation follows the opening parenthesis
                 indent = small.lpar.whitespace_after if small.lpar else cst.SimpleWhitespace(" ")
                 between = last.comma.with_changes(whitespace_after=indent)
-            names[-1] = last.with_changes(comma=between)
-            names.append(alias.with_changes(comma=last.comma))
+            # Each name keeps the comment beside it; the new one, last, has none.
+            names[-1] = last.with_changes(
+                comma=_with_comment(between, _comment_of(last.comma.whitespace_after))
+            )
+            names.append(alias.with_changes(comma=_with_comment(last.comma, None)))
         else:
             names[-1] = last.with_changes(
                 comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
@@ -512,6 +515,28 @@ def _extend_host(output: list, index: int, target: str, alias: cst.ImportAlias) 
         body[position] = small.with_changes(names=names)
         output[index] = statement.with_changes(body=body)
         return
+
+
+def _comment_of(whitespace: object) -> cst.Comment | None:
+    """The comment a parenthesised list's line ends with, after a comma."""
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return whitespace.first_line.comment
+    return None
+
+
+def _with_comment(comma: cst.Comma, comment: cst.Comment | None) -> cst.Comma:
+    """``comma``, the line it ends carrying ``comment`` (or none)."""
+    after = comma.whitespace_after
+    if not isinstance(after, cst.ParenthesizedWhitespace):
+        return comma
+    first = after.first_line
+    if comment is None:
+        first = first.with_changes(comment=None, whitespace=cst.SimpleWhitespace(""))
+    elif first.comment is None:
+        first = first.with_changes(comment=comment, whitespace=cst.SimpleWhitespace("  "))
+    else:
+        first = first.with_changes(comment=comment)
+    return comma.with_changes(whitespace_after=after.with_changes(first_line=first))
 
 
 def _without_star_noqa(statement: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
@@ -531,12 +556,26 @@ def _without_star_noqa(statement: cst.SimpleStatementLine) -> cst.SimpleStatemen
     return statement.with_changes(trailing_whitespace=trailing)
 
 
+class _Comments(cst.CSTVisitor):
+    """Every comment inside a node, in order."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found.append(node.value)
+
+
 def _comment_kept(statement: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
-    """The comment of a statement that goes (all its names joined an earlier import), kept
-    on a line of its own where the statement was; what applied to its line only goes."""
-    comment = statement.trailing_whitespace.comment
-    text = without_line_directives(comment.value) if comment is not None else ""
-    return [cst.EmptyLine(comment=cst.Comment(text))] if text else []
+    """The comments of a statement that goes (all its names joined an earlier import): the
+    one after it and those inside its parentheses, each kept on a line of its own where the
+    statement was; what applied to its line only goes."""
+    comments = _Comments()
+    for small in statement.body:
+        small.visit(comments)
+    statement.trailing_whitespace.visit(comments)
+    kept = [without_line_directives(text) for text in comments.found]
+    return [cst.EmptyLine(comment=cst.Comment(text)) for text in kept if text]
 
 
 def _with_leading(statement, lines: list):

@@ -142,9 +142,11 @@ def without_noqa_codes(comment: str, codes: Iterable[str]) -> str:
     return _tidy(comment[: match.start()] + replacement + comment[match.end() :])
 
 
-# What applies to its own line only: `noqa` (with codes or bare) and `type: ignore[...]`.
+# What applies to its own line only: `noqa` (with codes or bare, `ruff: noqa` too) and
+# `type: ignore[...]`.
 _LINE_DIRECTIVE = re.compile(
-    r"#?[ \t]*(?:noqa\b(?:[ \t]*:[ \t]*[A-Za-z]+[0-9]+(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]+)*)?"
+    r"#?[ \t]*(?:ruff:[ \t]*)?"
+    r"(?:noqa\b(?:[ \t]*:[ \t]*[A-Za-z]+[0-9]+(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]+)*)?"
     r"|type:[ \t]*ignore(?:\[[^\]]*\])?)",
     re.IGNORECASE,
 )

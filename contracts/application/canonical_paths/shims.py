@@ -17,7 +17,7 @@ from msgspec import Struct, field
 
 from ...domain.exports import ExportSet, ObjectRef, string_list
 from ...domain.parsing import logical_line, parse_logical_line
-from ...domain.rebinding import ImportedObject, final_bindings
+from ...domain.rebinding import ImportedObject, final_bindings, star_imports
 from ...domain.statements import Binding, ImportStatement, quick_bindings
 from ..pipeline.sources import SourceCache
 from .classify import CANONICAL, IMPLEMENTATION, SHIM, Target
@@ -36,6 +36,8 @@ class ShimMap(Struct):
         return {name: t for name, t in self.targets.items() if t.role == SHIM}
 
 
+# How many modules deep a star import's own star imports are followed.
+_STAR_DEPTH = 4
 # How many rounds of shims outside the graph are looked for (a chain of re-exports).
 _OUTSIDE_ROUNDS = 4
 
@@ -65,7 +67,8 @@ def _assigns_from(text: str, alias: str) -> bool:
 
 # A dotted name's attribute read, alone on the rest of its line: `pkg.core . api.Name`.
 _ATTRIBUTE_READ = re.compile(
-    r"([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*)[ \t]*\.[ \t]*\w+[ \t]*\)?[ \t]*(?:#[^\n]*)?$",
+    r"([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*)[ \t]*\.[ \t]*\w+"
+    r"[ \t]*\)?[ \t]*(?:#[^\r\n]*)?\r?$",
     re.MULTILINE,
 )
 
@@ -242,16 +245,24 @@ class ShimFinder:
         if source is None:
             return {}
         objects: list[ImportedObject] = []
-        for statement in self.sources.import_statements(source, module):
-            if not statement.module_level:
-                continue
+        statements = [s for s in self.sources.import_statements(source, module) if s.module_level]
+        as_modules: set[str] = set()  # the targets it binds as modules (`from pkg.core import api`)
+        for statement in statements:
             for binding in statement.bindings:
+                if binding.name is None:
+                    as_modules.add(binding.source)
+                    continue
+                as_modules.add(f"{binding.source}.{binding.name}")
                 target = targets.get(binding.source)
-                if target is None or binding.name is None:
+                if target is None:
                     continue
                 for name, obj in self._names_bound(binding, target):
                     objects.append(ImportedObject(binding.line, name, obj, statement.conditional))
-        return self._bindings_of(module, [objects]) if objects else {}
+        aliases = [
+            self._module_aliases(module, statements, targets[target])
+            for target in sorted(as_modules.intersection(targets))
+        ]
+        return self._bindings_of(module, [objects], aliases) if objects or any(aliases) else {}
 
     @staticmethod
     def _needs(target: Target) -> tuple[str, list[str], bool]:
@@ -433,11 +444,35 @@ class ShimFinder:
 
     def _star_names(self, importer: str, line: str, names: Collection[str]) -> list[str]:
         """Which of ``names`` a star import of ``importer`` (its line) may bind: those the
-        module it reads spells as a word (none for a module outside the project)."""
+        module it reads exports by a star and spells as a word, or binds through its own
+        star imports (none for a module outside the project)."""
         bindings = quick_bindings(line, importer, lambda: self.sources.index.is_package(importer))
         if not bindings or bindings[0].source == self.exports.module:
             return []
-        source = self.sources.module_file(bindings[0].source)
+        return self._star_bound(bindings[0].source, list(names), set())
+
+    def _star_bound(self, module: str, names: list[str], seen: set[str]) -> list[str]:
+        if module in seen or len(seen) >= _STAR_DEPTH:
+            return []
+        seen.add(module)
+        source = self.sources.module_file(module)
         if source is None:
             return []
-        return [name for name in names if _spells_word(source.text, name)]
+        text = source.text
+        listed = self._dunder_all(module)
+        exported = [
+            name
+            for name in names
+            if (name in listed if listed is not None else not name.startswith("_"))
+        ]
+        found = [name for name in exported if _spells_word(text, name)]
+        rest = [name for name in exported if name not in found]
+        if rest and "import *" in text:
+            for _, star in star_imports(text):
+                further = quick_bindings(
+                    star.strip(), module, lambda: self.sources.index.is_package(module)
+                )
+                if further:
+                    found += self._star_bound(further[0].source, rest, seen)
+                    rest = [name for name in rest if name not in found]
+        return found
