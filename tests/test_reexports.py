@@ -303,10 +303,17 @@ def test_a_chained_or_parenthesised_assignment_makes_a_shim(project: Project) ->
         "pkg/app/via_api.py",
         "from pkg.core import api\n\nOld = New = api.Manager  # two names\nPar = ( api.Manager )\n",
     )
+    # ... and over lines, as black writes a long value (a helper's trial found them missed)
+    project.write(
+        "pkg/app/long.py",
+        "from pkg.core import api\nfrom pkg.core.api import Manager\n\nLong = (\n    api.Manager\n)\n"
+        "A = B = (\n    Manager\n)\nC = \\\n    Manager\n",
+    )
     project.write(
         "pkg/app/user.py",
         "from pkg.app.chain import LegacyManager, WebSocketManager, Wrapped\n"
-        "from pkg.app.via_api import New, Old, Par\n",
+        "from pkg.app.via_api import New, Old, Par\n"
+        "from pkg.app.long import A, B, C, Long\n",
     )
     assert [line for line in located(project) if "pkg/app/user" in line] == [
         f"pkg/app/user.py:{line} SSOT003 {name} fix=True"
@@ -317,6 +324,10 @@ def test_a_chained_or_parenthesised_assignment_makes_a_shim(project: Project) ->
             (2, "New"),
             (2, "Old"),
             (2, "Par"),
+            (3, "A"),
+            (3, "B"),
+            (3, "C"),
+            (3, "Long"),
         ]
     ]
 

@@ -1397,3 +1397,27 @@ def test_comments_stay_with_what_they_were_about(project: Project) -> None:
     assert text == (
         "from pkg.core.api import (\n    Mode,  # see #77\n    Manager,\n)\n\nprint(Mode, Manager)\n"
     )
+
+
+def test_a_module_read_only_in_string_annotations_is_found_and_fixed(project: Project) -> None:
+    """``import pkg.app.compat as c`` under ``if TYPE_CHECKING:``, read only in ``"c.Manager"``
+    annotations (how a module is imported for typing alone): the shim import was not
+    reported (a helper's trial); it is, and fixed with its annotations."""
+    project.write("pkg/app/compat.py", "from pkg.core.api import Manager\n")
+    source = (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import pkg.app.compat as c\n\n\n"
+        'def f(a: "c.Manager", b: "list[c.Manager] | None" = None) -> "c.Manager":\n'
+        "    return a\n"
+    )
+    path = project.write("pkg/app/consumer.py", source)
+    report = json.loads(project.cli("check", "--no-cache", "--format", "json").out)
+    assert [(v["path"], v["line"], v["code"], v["symbol"]) for v in report["violations"]] == [
+        ("pkg/app/consumer.py", 4, "SSOT003", "Manager")
+    ]
+    text, _ = fix(project, source)
+    assert text == (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from pkg.core.api import Manager\n\n\n"
+        'def f(a: "Manager", b: "list[Manager] | None" = None) -> "Manager":\n    return a\n'
+    )
+    assert path.read_text() == text

@@ -116,6 +116,17 @@ def final_bindings(
             if value is None and heads:
                 value = _attribute_of(written, modules)
             found: list[tuple[str, object]] = [(name, value) for name in names]
+        elif _VALUE_LINE.fullmatch(line) and (opened := continued_assignment(text, start)):
+            # `Manager = (` / `    api.Manager` / `)`: the assignment black writes for a
+            # long value (or one continued by a backslash), read as one line.
+            assignment, first_line = opened
+            event = _line_event(assignment + line.strip(), keep_definitions)
+            if event is None:
+                continue
+            names, value, written = event
+            if value is None and heads:
+                value = _attribute_of(written, modules)
+            found = [(name, value) for name in names]
         elif rebinding_imports and ("import" in line or _LIST_ITEM.fullmatch(line)):
             rebound = _import_rebinding(text, start, line, tracked)
             if not rebound or not rebound[0] or (rebound[1] != start and bare_cr):
@@ -212,6 +223,35 @@ _OPENING = re.compile(
 )
 # How many lines up an item of a parenthesised list looks for the statement's first line.
 _LONGEST_LIST = 200
+
+
+# A line holding a value alone: a name or a dotted one (the inside of `X = (`...`)`).
+_VALUE_LINE = re.compile(r"[ \t]*[A-Za-z_][\w. \t]*\r?\n?")
+# An assignment's first line whose value comes on the next: `X = (` or `X = Y = \`.
+_OPEN_ASSIGNMENT = re.compile(
+    r"([ \t]*[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*(?:[A-Za-z_]\w*[ \t]*=(?!=)[ \t]*)*)"
+    r"(\(|\\)[ \t]*\r?\n"
+)
+# The line that closes `X = (`.
+_CLOSING = re.compile(r"[ \t]*\)[ \t]*(?:#[^\r\n]*)?\r?\n?")
+
+
+def continued_assignment(text: str, start: int) -> tuple[str, int] | None:
+    """For the line at ``start`` holding a value alone: the assignment it completes, as
+    written up to the value (``X = ``), and where that assignment's line starts; None when
+    the line above is no ``X = (`` (closed on the line below) or ``X = \\``."""
+    if start == 0:
+        return None
+    above = text.rfind("\n", 0, start - 1) + 1
+    opening = _OPEN_ASSIGNMENT.fullmatch(text, above, start)
+    if opening is None:
+        return None
+    if opening.group(2) == "(":
+        below = text.find("\n", start) + 1
+        end = text.find("\n", below) + 1 or len(text)
+        if not below or _CLOSING.fullmatch(text, below, end) is None:
+            return None
+    return opening.group(1), above
 
 
 def star_imports(text: str) -> Iterator[tuple[int, str]]:

@@ -17,7 +17,12 @@ from msgspec import Struct, field
 
 from ...domain.exports import ExportSet, ObjectRef, string_list
 from ...domain.parsing import logical_line, parse_logical_line
-from ...domain.rebinding import ImportedObject, final_bindings, star_imports
+from ...domain.rebinding import (
+    ImportedObject,
+    continued_assignment,
+    final_bindings,
+    star_imports,
+)
 from ...domain.statements import Binding, ImportStatement, quick_bindings
 from ..pipeline.sources import SourceCache
 from .classify import CANONICAL, IMPLEMENTATION, SHIM, Target
@@ -54,11 +59,15 @@ def _assigns_from(text: str, alias: str) -> bool:
     while at >= 0:
         before = text[at - 1] if at else "\n"
         read = _ATTRIBUTE_READ.match(text, at)
+        line_start = text.rfind("\n", 0, at) + 1
         if (
             read is not None
             and not (before.isalnum() or before in "_.")
             and "".join(read.group(1).split()) == alias
-            and _ASSIGNED.fullmatch(text, text.rfind("\n", 0, at) + 1, at)
+            and (
+                _ASSIGNED.fullmatch(text, line_start, at)
+                or (not text[line_start:at].strip() and continued_assignment(text, line_start))
+            )
         ):
             return True
         at = text.find(head, at + len(head))
