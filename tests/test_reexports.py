@@ -204,6 +204,9 @@ REBOUND = {
     # ... and forms a helper's trial found missed: after `;`, continued by a backslash, a
     # module-level loop or assignment expression
     "pkg/app/semicolon.py": "from pkg.core.api import Manager\nimport os; from pkg.app.fallback import Manager\n",
+    "pkg/app/assigned_first.py": (
+        "from pkg.core.api import Manager\nx = 1; from pkg.app.fallback import Other as Manager\n"
+    ),
     "pkg/app/backslash.py": "from pkg.core.api import Manager\nfrom pkg.app.fallback import \\\n    Manager\n",
     "pkg/app/looped.py": "from pkg.core.api import Manager\n\nfor Manager in (1,):\n    pass\n",
     "pkg/app/walrus.py": "from pkg.core.api import Manager\n\nprint(Manager := 1)\n",

@@ -108,35 +108,14 @@ def final_bindings(
                 events += [(index + 1, name, None, scope.conditional) for name in names]
     spelling = _SpellingLines(text, tracked, lines)
     for start, end in spelling:
-        line = text[start:end]
-        event = _line_event(line, keep_definitions)
-        first_line = start  # where the statement starts (a parenthesised import's item: above)
-        if event is not None:
-            names, value, written = event
-            if value is None and heads:
-                value = _attribute_of(written, modules)
-            found: list[tuple[str, object]] = [(name, value) for name in names]
-        elif _VALUE_LINE.fullmatch(line) and (opened := continued_assignment(text, start)):
-            # `Manager = (` / `    api.Manager` / `)`: the assignment black writes for a
-            # long value (or one continued by a backslash), read as one line.
-            assignment, first_line = opened
-            event = _line_event(assignment + line.strip(), keep_definitions)
-            if event is None:
-                continue
-            names, value, written = event
-            if value is None and heads:
-                value = _attribute_of(written, modules)
-            found = [(name, value) for name in names]
-        elif rebinding_imports and ("import" in line or _LIST_ITEM.fullmatch(line)):
-            rebound = _import_rebinding(text, start, line, tracked)
-            if not rebound or not rebound[0] or (rebound[1] != start and bare_cr):
-                continue
-            if spelling.index() + 1 in known:
-                continue  # (a line of an import of the canonical objects)
-            found = [(name, None) for name in rebound[0]]
-            first_line = rebound[1]
-        else:
+        read = _line_bindings(
+            text, start, end, tracked, keep_definitions, heads, modules, not keep_definitions
+        )
+        if read is None:
             continue
+        found, first_line, importing = read
+        if importing and ((first_line != start and bare_cr) or spelling.index() + 1 in known):
+            continue  # (a line of an import of the canonical objects: not a rebinding)
         for name, value in found:
             passes_on = isinstance(value, str) and value in tracked
             if name not in tracked and not passes_on and not isinstance(value, ObjectRef):
@@ -322,6 +301,69 @@ def _list_opening(text: str, start: int) -> int | None:
             return None
         position = above
     return None
+
+
+def _line_bindings(
+    text: str,
+    start: int,
+    end: int,
+    tracked: set[str],
+    keep_definitions: bool,
+    heads: set[str],
+    modules: Mapping[str, Mapping[str, ObjectRef]],
+    rebinding_imports: bool,
+) -> tuple[list[tuple[str, object]], int, bool] | None:
+    """What the line at ``start`` binds, as (name, value) pairs; where its statement starts
+    (above it for an item of a continued import, or the value of `X = (`); and whether an
+    import binds them. None when it binds nothing this reads."""
+    line = text[start:end]
+    if ";" in line.partition("#")[0]:
+        found = _statements_on(line, text, start, tracked, keep_definitions, heads, modules)
+        return (found, start, "import" in line) if found else None
+    event = _line_event(line, keep_definitions)
+    if event is None and _VALUE_LINE.fullmatch(line):
+        # `Manager = (` / `    api.Manager` / `)`: the assignment black writes for a long
+        # value (or one continued by a backslash), read as one line.
+        opened = continued_assignment(text, start)
+        if opened is not None:
+            event = _line_event(opened[0] + line.strip(), keep_definitions)
+            if event is not None:
+                start = opened[1]
+    if event is not None:
+        names, value, written = event
+        if value is None and heads:
+            value = _attribute_of(written, modules)
+        return [(name, value) for name in names], start, False
+    if rebinding_imports and ("import" in line or _LIST_ITEM.fullmatch(line)):
+        rebound = _import_rebinding(text, start, line, tracked)
+        if rebound and rebound[0]:
+            return [(name, None) for name in rebound[0]], rebound[1], True
+    return None
+
+
+def _statements_on(
+    line: str,
+    text: str,
+    start: int,
+    tracked: set[str],
+    keep_definitions: bool,
+    heads: set[str],
+    modules: Mapping[str, Mapping[str, ObjectRef]],
+) -> list[tuple[str, object]]:
+    """What the statements of a line cut by ``;`` bind, in order: assignments and
+    definitions as ``_line_event`` reads them, imports of tracked names (to something else)."""
+    found: list[tuple[str, object]] = []
+    for segment in line.partition("#")[0].split(";"):
+        event = _line_event(segment.strip(), keep_definitions)
+        if event is not None:
+            names, value, written = event
+            if value is None and heads:
+                value = _attribute_of(written, modules)
+            found += [(name, value) for name in names]
+        elif not keep_definitions and "import" in segment:
+            rebound = _import_rebinding(text, start, segment.strip(), tracked)
+            found += [(name, None) for name in rebound[0]] if rebound else []
+    return found
 
 
 def _attribute_of(value: str, modules: Mapping[str, Mapping[str, ObjectRef]]) -> ObjectRef | None:
