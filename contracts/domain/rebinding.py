@@ -48,6 +48,7 @@ def final_bindings(
     text: str | None = None,
     modules: Mapping[str, Mapping[str, ObjectRef]] | None = None,
     star_names: Callable[[str, Collection[str]], Collection[str]] | None = None,
+    sources: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, ObjectRef]:
     """The canonical objects the module binds at module level once it has run.
 
@@ -62,7 +63,9 @@ def final_bindings(
     only once a tracked name is assigned or defined (each line spelling one is cut from
     ``text``), and most files never are. An import of one of the names from elsewhere
     rebinds it too; ``star_names``, told a star import's line and the names, says which of
-    them the module it reads may bind (None: the file has no star import).
+    them the module it reads may bind (None: the file has no star import). ``sources`` maps
+    the modules whose imports bind canonical objects to the names they bind them under: an
+    import of those names from one of them is no rebinding (known without counting lines).
     """
     imported = list(imported)
     events: list[tuple[int, str, object, bool]] = [
@@ -114,7 +117,11 @@ def final_bindings(
         if read is None:
             continue
         found, first_line, importing = read
-        if importing and ((first_line != start and bare_cr) or spelling.index() + 1 in known):
+        if importing and (
+            _from_a_source(text, start, end, found, sources)
+            or (first_line != start and bare_cr)
+            or spelling.index() + 1 in known
+        ):
             continue  # (a line of an import of the canonical objects: not a rebinding)
         for name, value in found:
             passes_on = isinstance(value, str) and value in tracked
@@ -339,6 +346,26 @@ def _line_bindings(
         if rebound and rebound[0]:
             return [(name, None) for name in rebound[0]], rebound[1], True
     return None
+
+
+# The module an absolute `from … import` names.
+_FROM_MODULE = re.compile(r"[ \t]*from[ \t]+([\w.]+)[ \t]+import\b")
+
+
+def _from_a_source(
+    text: str,
+    start: int,
+    end: int,
+    found: list[tuple[str, object]],
+    sources: Mapping[str, Collection[str]] | None,
+) -> bool:
+    """Whether the line at ``start`` imports the names ``found`` from a module that binds
+    them to canonical objects (an import the caller knows of)."""
+    if sources is None:
+        return False
+    module = _FROM_MODULE.match(text, start, end)
+    names = sources.get(module.group(1), ()) if module is not None else ()
+    return bool(names) and all(name in names for name, _ in found)
 
 
 def _statements_on(

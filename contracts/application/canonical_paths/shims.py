@@ -219,7 +219,7 @@ class ShimFinder:
                     if not objects and not previous and not modules and not had_modules:
                         continue  # nothing canonical comes in through this import
                     bound = self._bindings_of(
-                        importer, imported[importer].values(), aliases[importer].values()
+                        importer, imported[importer].values(), aliases[importer].values(), targets
                     )
                     known = targets.get(importer)
                     if bound and (known is None or dict(known.bindings) != bound):
@@ -271,7 +271,9 @@ class ShimFinder:
             self._module_aliases(module, statements, targets[target])
             for target in sorted(as_modules.intersection(targets))
         ]
-        return self._bindings_of(module, [objects], aliases) if objects or any(aliases) else {}
+        if not objects and not any(aliases):
+            return {}
+        return self._bindings_of(module, [objects], aliases, targets)
 
     @staticmethod
     def _needs(target: Target) -> tuple[str, list[str], bool]:
@@ -430,8 +432,10 @@ class ShimFinder:
         importer: str,
         imported: Iterable[list[ImportedObject]],
         aliases: Iterable[ModuleAliases] = (),
+        targets: Mapping[str, Target] | None = None,
     ) -> dict[str, ObjectRef]:
         objects = [item for items in imported for item in items]
+        sources = {m: t.bindings for m, t in targets.items()} if targets is not None else None
         modules = {alias: names for found in aliases for alias, names in found.items()}
         if not objects and not modules:
             return {}
@@ -449,6 +453,7 @@ class ShimFinder:
                 if self.mentions(importer, ["import *"])
                 else None
             ),
+            sources=sources,
         )
 
     def _star_names(self, importer: str, line: str, names: Collection[str]) -> list[str]:
