@@ -1148,14 +1148,9 @@ def _plan_one(
             continue
         if _names_in_string(constant.value, old, leaf):
             return f"`{old}` is spelled in a string on line {constant.lineno}"
-    for constant, _ in index.strings_spelling(old):
-        if not inside(constant):
-            continue
-        # `f"{Eng.__name__=}"` prints its expression's text: renamed, the output changes.
-        if constant.value.rstrip().endswith("=") and _word_in_string(constant.value, old):
-            return f"`{old}` is shown by name in an f-string on line {constant.lineno} (`{{…=}}`)"
-        if ">>>" in constant.value and _word_in_string(constant.value, old):
-            return f"`{old}` is spelled in a doctest on line {constant.lineno}"
+    shown = _shown_in_strings(index, old, inside)
+    if shown:
+        return shown
     changes: list[SpanChange] = []
     for constant in listed:  # the public name changes with it: unsafe, asked for
         change = _annotation_change(constant, old, new, lines)
@@ -1275,27 +1270,33 @@ def _name_change(node: ast.AST, old: str, new: str, lines: list[str]) -> SpanCha
 def _annotation_change(
     constant: ast.Constant, old: str, new: str, lines: list[str]
 ) -> SpanChange | None:
-    if constant.end_lineno != constant.lineno:
-        return None
-    line = lines[constant.lineno - 1]
-    start = _characters(line, constant.col_offset)
-    end = _characters(line, constant.end_col_offset or 0)
-    literal = line[start:end]
-    if len(literal) < 2 or literal[0] not in "'\"" or literal[1:-1] != constant.value:
-        return None
     pattern = rf"(?<![\w.]){re.escape(old)}(?!\w)"
-    return SpanChange(constant.lineno - 1, start, end, re.sub(pattern, new, literal))
+    return _literal_change(constant, re.sub(pattern, new, constant.value), lines)
+
+
+def _shown_in_strings(
+    index: _Index, name: str, inside: Callable[[ast.Constant], bool] = lambda constant: True
+) -> str | None:
+    """Why ``name`` cannot be renamed where a string (``inside`` the scope) shows it as text:
+    an f-string's ``{Eng.__name__=}`` prints its expression (renamed, the output changes), a
+    doctest runs what it spells."""
+    for constant, _ in index.strings_spelling(name):
+        if not inside(constant):
+            continue
+        if constant.value.rstrip().endswith("=") and _word_in_string(constant.value, name):
+            return f"`{name}` is shown by name in an f-string on line {constant.lineno} (`{{…=}}`)"
+        if ">>>" in constant.value and _word_in_string(constant.value, name):
+            return f"`{name}` is spelled in a doctest on line {constant.lineno}"
+    return None
 
 
 def _shown_by_name(index: _Index, local: str) -> str | None:
     """Why reads of ``local``'s attributes cannot be renamed where the file shows them as
-    text: an f-string's ``{c.Manager=}`` prints its expression, a doctest runs what it
-    spells, a type comment (``# type: c.Manager``) is read by type checkers."""
-    for constant, _ in index.strings_spelling(local):
-        if constant.value.rstrip().endswith("=") and _word_in_string(constant.value, local):
-            return f"`{local}` is shown by name in an f-string on line {constant.lineno} (`{{…=}}`)"
-        if ">>>" in constant.value and _word_in_string(constant.value, local):
-            return f"`{local}` is spelled in a doctest on line {constant.lineno}"
+    text: in a string (see ``_shown_in_strings``), or in a type comment (``# type:
+    c.Manager``), which type checkers read."""
+    shown = _shown_in_strings(index, local)
+    if shown:
+        return shown
     text = "".join(index.source_lines)
     for comment in _TYPE_COMMENT.finditer(text) if "type:" in text else ():
         said = comment.group(1)
