@@ -210,6 +210,19 @@ REBOUND = {
     "pkg/app/backslash.py": "from pkg.core.api import Manager\nfrom pkg.app.fallback import \\\n    Manager\n",
     "pkg/app/looped.py": "from pkg.core.api import Manager\n\nfor Manager in (1,):\n    pass\n",
     "pkg/app/walrus.py": "from pkg.core.api import Manager\n\nprint(Manager := 1)\n",
+    # ... and more a second trial found: tuple targets, a loop's tuple, `with … as`, `:=` in
+    # a module-level comprehension (which binds in the module)
+    "pkg/app/unpacked.py": "from pkg.core.api import Manager\n\nManager, other = 1, 2\n",
+    "pkg/app/looped_pair.py": (
+        "from pkg.core.api import Manager\n\nfor Manager, other in [(1, 2)]:\n    pass\n"
+    ),
+    "pkg/app/opened.py": (
+        "from pkg.core.api import Manager\n\nwith open(__file__) as Manager:\n    pass\n"
+    ),
+    "pkg/app/extended_all.py": "from pkg.core.api import Manager\nfrom pkg.app.grown import *\n",
+    "pkg/app/comprehended.py": (
+        "from pkg.core.api import Manager\n\n_ = [Manager := 1 for _ in [0]]\n"
+    ),
 }
 # Modules that stay shims: the other import comes first, is a fallback, or its star import's
 # module does not bind the name; a parenthesised import of the canonical names themselves.
@@ -234,6 +247,11 @@ def test_a_name_an_import_binds_again_makes_no_shim(project: Project) -> None:
     project.write("pkg/app/fallback.py", "class Manager:\n    pass\n\n\nclass Other:\n    pass\n")
     project.write("pkg/app/tools.py", "def helper():\n    return 1\n")
     project.write("pkg/app/relay.py", "from pkg.app.fallback import *\n")
+    # (lists `Manager` in an `__all__` it extends: a star import takes it)
+    project.write(
+        "pkg/app/grown.py",
+        '__all__ = []\n__all__ += ["Manager"]\n\n\nclass Manager:\n    pass\n',
+    )
     # (binds `Manager`, but a star import takes only what `__all__` lists)
     project.write("pkg/app/exports.py", '__all__ = ["Other"]\n\n\nclass Manager:\n    pass\n')
     project.tree({**REBOUND, **STILL_SHIMS})
@@ -306,6 +324,12 @@ def test_a_chained_or_parenthesised_assignment_makes_a_shim(project: Project) ->
         "pkg/app/via_api.py",
         "from pkg.core import api\n\nOld = New = api.Manager  # two names\nPar = ( api.Manager )\n",
     )
+    # ... beside other statements or paired in a tuple (a second trial found them missed)
+    project.write(
+        "pkg/app/beside.py",
+        "from pkg.core import api\n\nS = api.Manager; T = 1\nT = 1; U = api.Manager\n"
+        "V, W = api.Manager, api.Mode\n",
+    )
     # ... and over lines, as black writes a long value (a helper's trial found them missed)
     project.write(
         "pkg/app/long.py",
@@ -316,7 +340,8 @@ def test_a_chained_or_parenthesised_assignment_makes_a_shim(project: Project) ->
         "pkg/app/user.py",
         "from pkg.app.chain import LegacyManager, WebSocketManager, Wrapped\n"
         "from pkg.app.via_api import New, Old, Par\n"
-        "from pkg.app.long import A, B, C, Long\n",
+        "from pkg.app.long import A, B, C, Long\n"
+        "from pkg.app.beside import S, U, V\n",
     )
     assert [line for line in located(project) if "pkg/app/user" in line] == [
         f"pkg/app/user.py:{line} SSOT003 {name} fix=True"
@@ -331,6 +356,9 @@ def test_a_chained_or_parenthesised_assignment_makes_a_shim(project: Project) ->
             (3, "B"),
             (3, "C"),
             (3, "Long"),
+            (4, "S"),
+            (4, "U"),
+            (4, "V"),
         ]
     ]
 

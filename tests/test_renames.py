@@ -182,6 +182,8 @@ SAFE = {
         """\
         from pkg.core.api import Manager
 
+        # never: the import above would have failed first
+
 
         def make():
             return Manager(), Manager()
@@ -1421,3 +1423,59 @@ def test_a_module_read_only_in_string_annotations_is_found_and_fixed(project: Pr
         'def f(a: "Manager", b: "list[Manager] | None" = None) -> "Manager":\n    return a\n'
     )
     assert path.read_text() == text
+
+
+def test_a_dropped_block_keeps_its_comments(project: Project) -> None:
+    """A type-checking repeat and a dead fallback go whole; their comments stay, each on a
+    line of its own at the block's indentation (they all went: a second helper's trial)."""
+    project.write("pkg/app/shim.py", "from pkg.core.api import Manager\n")
+    text, _ = fix(
+        project,
+        "from pkg.core.api import Manager\nfrom typing import TYPE_CHECKING\n\n"
+        "if TYPE_CHECKING:  # only for mypy\n    # explain the repeat\n"
+        "    from pkg.app.shim import Manager as WSM  # repeat  # noqa: F811\n\n"
+        'x: "WSM" = Manager()\n',
+    )
+    assert text == (
+        "from pkg.core.api import Manager\n\n# only for mypy\n# explain the repeat\n# repeat\n\n"
+        'x: "Manager" = Manager()\n'
+    )
+    text, _ = fix(
+        project,
+        "from pkg.core.api import Manager\n\ntry:  # try comment\n"
+        "    from pkg.core.impl import Impl  # impl import\nexcept ImportError:\n"
+        "    Impl = None  # fallback\n\nprint(Manager, Impl)\n",
+        "pkg/app/fallback.py",
+    )
+    assert text == (
+        "from pkg.core.api import Manager\n\n# try comment\n# impl import\n# fallback\n\n"
+        "print(Manager, Manager)\n"
+    )
+
+
+def test_a_name_moved_out_of_a_list_takes_its_comment(project: Project) -> None:
+    """A name split out of a parenthesised import of a shim takes the comment beside it to
+    its new import; a name joining ``(Manager,  # note`` / ``)`` goes on a line of its own
+    between them, the note kept (it was lost, and the names ran together: a second
+    helper's trial)."""
+    _with_mode(project)
+    project.write("pkg/app/shim.py", "from pkg.core.api import Manager\nother = 1\n")
+    text, _ = fix(
+        project,
+        "from pkg.app.shim import (\n    other,  # o\n    Manager,  # the one we need\n)\n\n"
+        "print(Manager, other)\n",
+    )
+    assert text == (
+        "from pkg.app.shim import (\n    other,  # o\n)\n"
+        "from pkg.core.api import Manager  # the one we need\n\nprint(Manager, other)\n"
+    )
+    text, _ = fix(
+        project,
+        "from pkg.core.api import (Manager,  # keep this note\n                          )\n"
+        "from pkg.core.impl import Mode\n\nprint(Manager, Mode)\n",
+        "pkg/app/aligned.py",
+    )
+    assert text == (
+        "from pkg.core.api import (Manager,  # keep this note\n"
+        "                          Mode,\n                          )\n\nprint(Manager, Mode)\n"
+    )

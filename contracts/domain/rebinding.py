@@ -19,9 +19,19 @@ from .exports import ObjectRef
 from .scopes import Scope, scope_of
 
 _DEFINITION = re.compile(r"\s*(?:async\s+def|def|class)\s+([A-Za-z_]\w*)")
-# Other statements that bind a name to something else: a loop's target, an assignment
-# expression (`(Manager := make())`).
-_OTHER_BINDING = re.compile(r"\s*(?:async\s+)?for\s+([A-Za-z_]\w*)\s+in\b|.*?\b([A-Za-z_]\w*)\s*:=")
+# Tuple targets and their values: `X, Y = api.A, api.B`, `(a, b) = 1, 2`.
+_UNPACKING = re.compile(
+    r"\s*\(?\s*([A-Za-z_*][\w \t*]*(?:,[ \t]*[A-Za-z_*(][\w \t*()]*)+,?)\s*\)?\s*=(?!=)\s*"
+    r"(.*?)\s*(?:#.*)?$"
+)
+# A value that can be paired with its target: a name or a dotted one.
+_SIMPLE_VALUE = re.compile(r"[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*")
+# A loop's targets (`for a, b in …`), a `with` statement's (`with x as a, y as b:`).
+_LOOP = re.compile(r"\s*(?:async\s+)?for\s+(.+?)\s+in\b")
+_WITH = re.compile(r"\s*(?:async\s+)?with\b")
+_WITH_TARGET = re.compile(r"\bas\s+([A-Za-z_]\w*)")
+# An assignment expression's target (`(Manager := make())`).
+_WALRUS = re.compile(r"\b([A-Za-z_]\w*)\s*:=")
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)\s*(.*?)\s*(?:#.*)?$")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 # One more target of a chained assignment, at the start of what the first one is given.
@@ -337,10 +347,7 @@ def _line_bindings(
             if event is not None:
                 start = opened[1]
     if event is not None:
-        names, value, written = event
-        if value is None and heads:
-            value = _attribute_of(written, modules)
-        return [(name, value) for name in names], start, False
+        return _resolved(event, heads, modules), start, False
     if rebinding_imports and ("import" in line or _LIST_ITEM.fullmatch(line)):
         rebound = _import_rebinding(text, start, line, tracked)
         if rebound and rebound[0]:
@@ -368,6 +375,19 @@ def _from_a_source(
     return bool(names) and all(name in names for name, _ in found)
 
 
+def _resolved(
+    event: list[tuple[str, str | None, str]],
+    heads: set[str],
+    modules: Mapping[str, Mapping[str, ObjectRef]],
+) -> list[tuple[str, object]]:
+    """A line's bindings as (name, value): the name it is bound to, or the canonical object
+    a module's attribute is (``api.Manager``), or None."""
+    return [
+        (name, named if named is not None or not heads else _attribute_of(written, modules))
+        for name, named, written in event
+    ]
+
+
 def _statements_on(
     line: str,
     text: str,
@@ -383,10 +403,7 @@ def _statements_on(
     for segment in line.partition("#")[0].split(";"):
         event = _line_event(segment.strip(), keep_definitions)
         if event is not None:
-            names, value, written = event
-            if value is None and heads:
-                value = _attribute_of(written, modules)
-            found += [(name, value) for name in names]
+            found += _resolved(event, heads, modules)
         elif not keep_definitions and "import" in segment:
             rebound = _import_rebinding(text, start, segment.strip(), tracked)
             found += [(name, None) for name in rebound[0]] if rebound else []
@@ -403,28 +420,63 @@ def _attribute_of(value: str, modules: Mapping[str, Mapping[str, ObjectRef]]) ->
     return modules.get(alias, {}).get(read.group(2))
 
 
-def _line_event(line: str, keep_definitions: bool) -> tuple[list[str], str | None, str] | None:
-    """For a definition or simple assignment line: the names it binds (each target of a
-    chain, ``A = B = value``), the name they are bound to when the value is one (None
-    otherwise), and the value as written (outer parentheses dropped)."""
+def _line_event(line: str, keep_definitions: bool) -> list[tuple[str, str | None, str]] | None:
+    """For a line that binds names (a definition, an assignment, a loop's or a `with`'s
+    targets, an assignment expression): each name it binds, with the name it is bound to
+    when that is one (None otherwise), and the value as written (outer parentheses dropped;
+    "" when unknown). A chain (``A = B = value``) binds every target to the value; a tuple
+    (``X, Y = api.A, api.B``) each target to its own value, when they can be paired."""
     definition = _DEFINITION.match(line)
     if definition:
-        return None if keep_definitions else ([definition.group(1)], None, "")
+        return None if keep_definitions else [(definition.group(1), None, "")]
     assignment = _ASSIGNMENT.match(line)
     if assignment is None:
-        other = _OTHER_BINDING.match(line)
-        return None if other is None else ([other.group(1) or other.group(2)], None, "")
+        return _other_bindings(line)
     names, value = [assignment.group(1)], assignment.group(2)
     chained = _CHAINED.match(value)
     while chained is not None:
         names.append(chained.group(1))
         value = value[chained.end() :]
         chained = _CHAINED.match(value)
+    value = _unwrapped(value)
+    named = value if _IDENTIFIER.fullmatch(value) else None
+    found = [(name, named, value) for name in names]
+    return found + [(name, None, "") for name in _WALRUS.findall(value)]
+
+
+def _unwrapped(value: str) -> str:
+    """``value`` without parentheses around a name or a dotted one."""
     if value.startswith("(") and value.endswith(")"):
         inner = value[1:-1].strip()
         if _IDENTIFIER.fullmatch(inner) or _ATTRIBUTE.fullmatch(inner):
-            value = inner
-    return names, value if _IDENTIFIER.fullmatch(value) else None, value
+            return inner
+    return value
+
+
+def _other_bindings(line: str) -> list[tuple[str, str | None, str]] | None:
+    """The bindings of a line that is no simple assignment: tuple targets, a loop's
+    targets, a `with`'s, assignment expressions."""
+    unpacked = _UNPACKING.match(line)
+    if unpacked is not None:
+        targets = _names_in(unpacked.group(1))
+        values = [_unwrapped(part.strip()) for part in unpacked.group(2).split(",")]
+        if len(values) == len(targets) and all(_SIMPLE_VALUE.fullmatch(v) for v in values):
+            return [
+                (name, v if _IDENTIFIER.fullmatch(v) else None, v)
+                for name, v in zip(targets, values, strict=True)
+            ]
+        return [(name, None, "") for name in targets]
+    loop = _LOOP.match(line)
+    names = _names_in(loop.group(1)) if loop is not None else []
+    if _WITH.match(line):
+        names += _WITH_TARGET.findall(line)
+    names += _WALRUS.findall(line)
+    return [(name, None, "") for name in names] or None
+
+
+def _names_in(targets: str) -> list[str]:
+    """The names of a target list (``a, (b, *c)``)."""
+    return _IDENTIFIER.findall(targets.replace("*", " "))
 
 
 def binds_otherwise(lines: list[str], name: str, mask: list[bool]) -> bool:
@@ -437,6 +489,7 @@ def binds_otherwise(lines: list[str], name: str, mask: list[bool]) -> bool:
         if mask[index] or name not in line:
             continue
         event = _line_event(line, keep_definitions=False)
-        if event is not None and name in event[0] and scope_of(lines, index, mask).module_level:
+        bound = [target for target, _, _ in event or ()]
+        if name in bound and scope_of(lines, index, mask).module_level:
             return True
     return False

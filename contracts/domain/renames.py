@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import ast
 import bisect
+import io
 import itertools
 import re
+import textwrap
+import tokenize
 from collections.abc import Callable, Iterable, Sequence
 
 from msgspec import Struct, field
@@ -724,24 +727,42 @@ def _owns_its_lines(statement: ast.stmt, lines: list[str]) -> bool:
 
 def _dropped_lines(statement: ast.stmt, lines: list[str]) -> list[SpanChange]:
     """The changes that drop a whole statement, and the blank line after it when it sat
-    between two (or began the file)."""
+    between two (or began the file). Its comments stay, each on a line of its own where it
+    was (at the statement's indentation), without what applied to its line only."""
     last = statement.end_lineno or statement.lineno
-    if isinstance(statement, (ast.Import, ast.ImportFrom)) and last == statement.lineno:
-        line = lines[last - 1]
-        # Its comment stays on a line of its own (an import holds no string: its first `#`
-        # starts the comment); what applied to its line only goes.
-        _, mark, comment = line.partition("#")
-        kept = without_line_directives(mark + comment.rstrip("\r\n")) if mark else ""
-        if kept:
-            indent = line[: len(line) - len(line.lstrip())]
-            return [SpanChange(last - 1, 0, len(line.rstrip("\r\n")), indent + kept)]
+    indent = lines[statement.lineno - 1][
+        : len(lines[statement.lineno - 1]) - len(lines[statement.lineno - 1].lstrip())
+    ]
+    kept = {
+        number: indent + comment
+        for number, comment in _comments_of(lines, statement.lineno, last).items()
+        if comment
+    }
     gone_lines = list(range(statement.lineno - 1, last))
     first = gone_lines[0]
-    if last < len(lines) and (first == 0 or not lines[first - 1].strip()):
+    if not kept and last < len(lines) and (first == 0 or not lines[first - 1].strip()):
         gone_lines += [last] if not lines[last].strip() else []  # one blank line goes too
     return [
-        SpanChange(number, 0, len(lines[number].rstrip("\r\n")), DROPPED) for number in gone_lines
+        SpanChange(number, 0, len(lines[number].rstrip("\r\n")), kept.get(number, DROPPED))
+        for number in gone_lines
     ]
+
+
+def _comments_of(lines: list[str], first: int, last: int) -> dict[int, str]:
+    """The comments on lines ``first`` to ``last`` (1-based) of a statement, by 0-based line,
+    each without what applied to its line only ("" when nothing is left)."""
+    if not any("#" in lines[number] for number in range(first - 1, last)):
+        return {}
+    source = "".join(lines[first - 1 : last])
+    found: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(textwrap.dedent(source)).readline):
+            if token.type == tokenize.COMMENT:
+                number = first - 1 + token.start[0] - 1
+                found[number] = without_line_directives(token.string)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return {}
+    return found
 
 
 def _guard_name(test: ast.expr) -> tuple[str, bool] | None:

@@ -91,6 +91,8 @@ class _Rewriter(cst.CSTTransformer):
         self._lines: dict[cst.CSTNode, int] = {}
         self._text = text
         self._source_lines: list[str] | None = None  # the file's, when first needed
+        # The comments of names moved to a new import, by module (the statement being read).
+        self._moved_comments: dict[str, list[str]] = {}
 
     def _line(self, node: cst.CSTNode) -> int:
         return self._lines[node] if node in self._lines else self.positions[node].start.line
@@ -170,6 +172,7 @@ class _Rewriter(cst.CSTTransformer):
     ) -> list[cst.SimpleStatementLine]:
         small_statements = []
         created: dict[str, list[cst.ImportAlias]] = {}
+        self._moved_comments = {}
         changed = False
         applied_before = set(self.applied)
         for original_small, small in zip(original.body, current.body, strict=True):
@@ -207,6 +210,13 @@ class _Rewriter(cst.CSTTransformer):
                 statement = statement.with_changes(
                     leading_lines=current.leading_lines,
                     trailing_whitespace=current.trailing_whitespace,
+                )
+            elif target in self._moved_comments:
+                comment = cst.Comment("  ".join(self._moved_comments[target]))
+                statement = statement.with_changes(
+                    trailing_whitespace=cst.TrailingWhitespace(
+                        whitespace=cst.SimpleWhitespace("  "), comment=comment
+                    )
                 )
             lines.append(statement)
         return lines
@@ -300,6 +310,15 @@ class _Rewriter(cst.CSTTransformer):
                 created.setdefault(edit.module, [])
                 if not any(_same_alias(alias, a) for a in created[edit.module]):
                     created[edit.module].append(alias)
+                    # The comment beside the name in a parenthesised list goes with it.
+                    moved = aliases[index].comma
+                    comment = (
+                        _comment_of(moved.whitespace_after)
+                        if isinstance(moved, cst.Comma)
+                        else None
+                    )
+                    if comment is not None:
+                        self._moved_comments.setdefault(edit.module, []).append(comment.value)
         kept = [a for i, a in enumerate(aliases) if i not in moves]
         if not kept:
             return None
@@ -499,6 +518,10 @@ def _extend_host(output: list, index: int, target: str, alias: cst.ImportAlias) 
         if isinstance(last.comma, cst.Comma):  # trailing comma: parenthesised, one per line
             if len(names) > 1:
                 between = names[-2].comma
+            elif isinstance(last.comma.whitespace_after, cst.ParenthesizedWhitespace) and not (
+                small.lpar and isinstance(small.lpar.whitespace_after, cst.ParenthesizedWhitespace)
+            ):  # `(Manager,  # a note` then `)` below it: the new name goes on a line between
+                between = last.comma
             else:  # the first name's indentation follows the opening parenthesis
                 indent = small.lpar.whitespace_after if small.lpar else cst.SimpleWhitespace(" ")
                 between = last.comma.with_changes(whitespace_after=indent)

@@ -60,12 +60,14 @@ def _assigns_from(text: str, alias: str) -> bool:
         before = text[at - 1] if at else "\n"
         read = _ATTRIBUTE_READ.match(text, at)
         line_start = text.rfind("\n", 0, at) + 1
+        # (the statement it is in: after a `;` on its line, if one comes before)
+        statement = max(line_start, text.rfind(";", line_start, at) + 1)
         if (
             read is not None
             and not (before.isalnum() or before in "_.")
             and "".join(read.group(1).split()) == alias
             and (
-                _ASSIGNED.fullmatch(text, line_start, at)
+                _ASSIGNED.fullmatch(text, statement, at)
                 or (not text[line_start:at].strip() and continued_assignment(text, line_start))
             )
         ):
@@ -77,7 +79,7 @@ def _assigns_from(text: str, alias: str) -> bool:
 # A dotted name's attribute read, alone on the rest of its line: `pkg.core . api.Name`.
 _ATTRIBUTE_READ = re.compile(
     r"([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*)[ \t]*\.[ \t]*\w+"
-    r"[ \t]*\)?[ \t]*(?:#[^\r\n]*)?\r?$",
+    r"[ \t]*\)?[ \t]*(?:[#;,][^\r\n]*)?\r?$",
     re.MULTILINE,
 )
 
@@ -101,9 +103,11 @@ def _alias(binding: Binding) -> str:
     return binding.source if binding.spelled_out else binding.local
 
 
-# What comes before the value of a one-line assignment: `X = `, `X: type = `, `X = Y = (`.
+# What comes before the value of a one-line assignment: `X = `, `X: type = `, `X = Y = (`,
+# `X, Y = ` and the values before it in a tuple (`X, Y = api.A, `).
 _ASSIGNED = re.compile(
-    r"[ \t]*\w+[ \t]*(?::[^=\n]*)?=[ \t]*(?:\w+[ \t]*=(?!=)[ \t]*)*(?:\([ \t]*)?"
+    r"[ \t]*\(?[ \t]*\w+(?:[ \t]*,[ \t]*\w+)*[ \t]*,?[ \t]*\)?[ \t]*(?::[^=\n]*)?=[ \t]*"
+    r"(?:\w+[ \t]*=(?!=)[ \t]*)*(?:\([ \t]*)?(?:[\w. \t]+,[ \t]*)*"
 )
 
 
@@ -473,7 +477,8 @@ class ShimFinder:
         if source is None:
             return []
         text = source.text
-        listed = self._dunder_all(module)
+        # (an `__all__` extended later, `+=`, `.append`: what it lists is not known here)
+        listed = self._dunder_all(module) if self._one_all(module) else None
         exported = [
             name
             for name in names
