@@ -1,9 +1,10 @@
 """Which module-level names of a module end up bound to canonical objects.
 
 A module that imports a canonical object at module level re-exports it, unless it later binds
-the same name to something else (its own wrapper function, say). Assignments ``A = B`` pass
-the object on under a new name. This reads assignments and definitions line by line, so a
-shim candidate never has to be parsed as a whole.
+the same name to something else (its own wrapper function, say; another import, a star import
+of a module that binds it, a loop's target). Assignments ``A = B`` (chained, in a tuple, over
+lines) pass the object on under a new name. This reads the lines that spell the names one by
+one, so a shim candidate never has to be parsed as a whole.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def final_bindings(
     spelling = _SpellingLines(text, tracked, lines)
     for start, end in spelling:
         read = _line_bindings(
-            text, start, end, tracked, keep_definitions, heads, modules, not keep_definitions
+            text, start, end, tracked, keep_definitions, heads, modules, rebinding_imports
         )
         if read is None:
             continue
