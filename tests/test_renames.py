@@ -774,6 +774,16 @@ def test_a_name_another_module_imports_is_kept(project: Project) -> None:
         ('import pkg.app.consumer\n\nx = getattr(pkg.app.consumer, "Impl")\n', "reader.py"),
         ("import \\\n    pkg.app.consumer as compat\n\nx = compat.Impl\n", "reader.py"),
         ("from pkg.app.consumer \\\n    import *\n\nprint(Impl)\n", "reader.py"),
+        # ... and two a second trial found: a name known when it runs, `attrgetter`.
+        (
+            'from pkg.app import consumer\n\nname = "Impl"\nx = getattr(consumer, name)\n',
+            "reader.py",
+        ),
+        (
+            "import operator\n\nfrom pkg.app import consumer\n\n"
+            'x = operator.attrgetter("Impl")(consumer)\n',
+            "reader.py",
+        ),
     ],
 )
 def test_a_name_another_file_reads_in_any_way_is_kept(

@@ -588,7 +588,9 @@ class _Exposure:
     …<name>`` is noted as (the module's last name, the name, the file); an absolute ``from``
     import as (``=`` and the module's whole name, the name, the file), since it can read no
     other module. A star import, in any file, is noted with the name ``*``: every name of the
-    module may be read through it.
+    module may be read through it; so is ``getattr(<module>, name)`` with a name known only
+    when it runs. ``attrgetter("<name>")`` is noted with the module ``*``: it may read the
+    name of any module.
     """
 
     # (`from.mod import x` is relative; a backslash continues the list; a comment inside the
@@ -616,6 +618,10 @@ class _Exposure:
             (b"vars(", rb"\s*(?:\w+\s*\.\s*)*(\w+)\s*\)\s*\[\s*[rbu]?['\"](\w+)['\"]"),
         )
     )
+    # ... or by a name known only when it runs: `getattr(x, name)` may read any name of x.
+    _LOOKED_UP_ANY = re.compile(rb"attr\(\s*(?:\w+\s*\.\s*)*(\w+)\s*,\s*(?![rbuRBU]?['\"\s])")
+    # `operator.attrgetter("Name")` reads the name from whatever it is given.
+    _ATTRGETTER = re.compile(rb"attrgetter\(\s*[rbu]?['\"](\w+)")
     # ... or x.__dict__["Name"] (the holder read backwards from the match).
     _IN_DICT = re.compile(rb"\.__dict__\s*\[\s*[rbu]?['\"](\w+)['\"]")
     # A module got by its name (`import_module("pkg.mod")`, `__import__`, `sys.modules[...]`),
@@ -673,6 +679,9 @@ class _Exposure:
                 continue  # the check reported it; a file nobody can read reads nothing
             marked = spelled(data)
             present = marked.difference(_MARKERS)
+            if b"attr(" in marked:  # getattr(x, name): every name of x may be read
+                for holder in self._LOOKED_UP_ANY.findall(data):
+                    found[(holder.decode(), "*")].add(path)
             if not present:
                 # A star import exposes every name of its module to the file's own readers.
                 if b"import *" in marked or b"import\t*" in marked:
@@ -689,6 +698,10 @@ class _Exposure:
                 for holder, name in pattern.findall(data):
                     if name in present:
                         pairs.add((holder, name))
+            if b"attrgetter(" in marked:
+                for name in self._ATTRGETTER.findall(data):
+                    if name in present:
+                        found[("*", name.decode())].add(path)
             if b".__dict__" in marked:
                 for found_at in self._IN_DICT.finditer(data):
                     holder = _word_before(data, found_at.start())
@@ -753,6 +766,7 @@ class _Exposure:
             readers = self.readers
             found = readers.get((leaf, name), set()) | readers.get((f"={module}", name), set())
             found |= readers.get((leaf, "*"), set()) | readers.get((f"={module}", "*"), set())
+            found |= readers.get(("*", name), set())  # (`attrgetter("Name")`: any module's)
             others = sorted(found - {own})
             if others:
                 return f"`{name}` may be read from `{module}` by another file ({others[0].name})"
@@ -767,6 +781,7 @@ _MARKERS = frozenset(
     {
         b"import *", b"import\t*", b" as ", b".__dict__",
         b"attr(", b".object(", b"vars(", b"import_module(", b"__import__(", b"sys.modules[",
+        b"attrgetter(",
     }
 )  # fmt: skip
 
