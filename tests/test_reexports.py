@@ -401,3 +401,32 @@ def test_a_relative_import_in_a_folder_without_init_prints_no_panic(project: Pro
     result = run_tool([script("ssot-imports"), "check", "--no-cache"], cwd=project.root)
     assert (result.code, result.err) == (1, "")
     assert "pkg/tests/x/h.py:1:25: SSOT005 renamed-import" in result.out
+
+
+def test_a_module_of_the_graph_importing_a_helper_shim_is_found(project: Project) -> None:
+    """A test module of the graph (its folders have ``__init__.py``) importing through a
+    helper the graph cannot see: grimp has no edge to the helper, so the import was missed;
+    it is read from the text, and only it (the module's imports of the graph's targets stay
+    the graph's: no finding twice)."""
+    project.tree(
+        {
+            "pkg/tests/__init__.py": "",
+            "pkg/tests/e2e/__init__.py": "",
+            "pkg/tests/helpers/ws.py": "from pkg.core.api import Manager\n",
+            "pkg/tests/e2e/test_x.py": (
+                "from pkg.tests.helpers.ws import Manager\nfrom pkg.tests.helpers import ws\n"
+                "from pkg.core.impl import Mode\n\n\ndef test_it():\n"
+                "    assert Manager is ws.Manager and Mode\n"
+            ),
+        }
+    )
+    assert [line for line in located(project) if "pkg/tests" in line] == [
+        "pkg/tests/e2e/test_x.py:1 SSOT003 Manager fix=True",
+        "pkg/tests/e2e/test_x.py:2 SSOT003 Manager fix=True",
+        "pkg/tests/e2e/test_x.py:3 SSOT001 Mode fix=True",
+    ]
+    project.cli("fix", "--no-cache")
+    assert (project.root / "pkg/tests/e2e/test_x.py").read_text() == (
+        "from pkg.core.api import Manager, Mode\n\n\ndef test_it():\n"
+        "    assert Manager is Manager and Mode\n"
+    )

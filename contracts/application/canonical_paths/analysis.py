@@ -25,7 +25,7 @@ from ...domain.exports import ExportSet, ObjectRef, derive_exports, star_bound
 from ...domain.findings import Coverage, Violation
 from ...domain.modules import expression_matches, is_same_or_descendant, resolve_relative
 from ...domain.parsing import SourceFile
-from ...domain.prefilter import Request
+from ...domain.prefilter import Record, Request
 from ...domain.statements import Binding
 from ..context import RunContext
 from ..pipeline.memo import FindingsMemo
@@ -145,6 +145,7 @@ class CanonicalImportAnalysis:
         self.passthrough: dict[str, dict[str, ObjectRef]] = {}
         self.scope = ImporterScope(graph, self.locator, context.shared)
         self._filter: tuple[ShimMap, Callable[[str], bool]] | None = None
+        self._outside_shims: frozenset[str] = frozenset()  # (the graph cannot see them)
         # The parsed statements holding a file's strings, between reading it and looking.
         self._string_trees: dict[Path, tuple[list[ast.Module], list[int]]] = {}
 
@@ -617,6 +618,8 @@ class CanonicalImportAnalysis:
                 *(module.rpartition(".")[2] for module in shim_map.shims),
             }
         )
+        # The shims the graph cannot see: its own modules' imports of them are read here.
+        self._outside_shims = frozenset(m for m in shim_map.shims if m not in self.modules)
         violations: list[Violation] = []
         for item in walk.among(self._may_want()):
             wanted = self._wanted(item.path, item.in_graph)
@@ -715,12 +718,28 @@ class CanonicalImportAnalysis:
         """(read its imports, look for canonical names rebound, look for strings)."""
         record = self.records[path]
         words = record.words
-        imports = not in_graph and (
-            not record.readable or self.scope.is_candidate(record, self.late_names)
+        imports = (
+            (not record.readable or self.scope.is_candidate(record, self.late_names))
+            if not in_graph
+            else self._names_outside_shim(record)
         )
         rebinding = self.options.check_name_rebinding and self._rebinds(path, words)
         strings = self.options.check_string_references and self.prefilter.spells_string(words)
         return imports, rebinding, strings
+
+    def _names_outside_shim(self, record: Record) -> bool:
+        """Whether a file of the graph may import a shim the graph cannot see: by its whole
+        name, or from its package (``from tests.helpers import ws``), or relatively."""
+        if not self._outside_shims or not record.readable:
+            return False
+        named = set(record.paths)
+        leaves = {path.rpartition(".")[2] for path in record.paths if path.startswith(".")}
+        return any(
+            shim in named
+            or (shim.rpartition(".")[0] in named and shim.rpartition(".")[2] in record.imported)
+            or shim.rpartition(".")[2] in leaves
+            for shim in self._outside_shims
+        )
 
     def _rebinds(self, path: Path, words: frozenset[str]) -> bool:
         """Whether a file may bind a canonical name to another object: an ``as <name>`` whose
@@ -768,6 +787,9 @@ class CanonicalImportAnalysis:
             # With `exclude_type_checking_imports`, the graph has no import made under `if
             # TYPE_CHECKING:`: nor does a file read here.
             unseen = self.options.exclude_type_checking_imports
+            # (A module of the graph: its imports of the graph's targets are classified there,
+            # those of the shims it cannot see here.)
+            in_graph = module in self.modules
             for statement in self.sources.import_statements(source, module, concerns):
                 site = Site(module, is_package, display, statement, facts)
                 targets_here = check_targets and not (unseen and statement.type_checking)
@@ -775,7 +797,8 @@ class CanonicalImportAnalysis:
                     target = self._target_of(binding, shim_map)
                     if target is None:
                         continue
-                    if target.role == OTHER or not targets_here:
+                    seen = in_graph and target.module not in self._outside_shims
+                    if target.role == OTHER or not targets_here or seen:
                         # Only a rebinding is looked for here; an import of a target was
                         # classified through the graph, unless the graph passed over it (the
                         # file names none of that module's canonical names).
