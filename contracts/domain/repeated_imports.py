@@ -15,7 +15,7 @@ import ast
 from collections import Counter
 
 from .parsing import split_lines
-from .suppressions import without_line_directives
+from .suppressions import comment_alone
 
 
 def without_repeated_imports(text: str, original: str) -> str:
@@ -71,10 +71,7 @@ def _repeats(
             continue
         bound = {alias.asname or alias.name for alias in statement.names}
         if all(_imports_others(between, bound) for between in block[first + 1 : index]):
-            indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
-            ending = lines[number][len(lines[number].rstrip("\r\n")) :]
-            comment = without_line_directives(comment) if comment else ""
-            replaced[number] = f"{indent}{comment}{ending}" if comment else ""
+            replaced[number] = comment_alone(lines[number], comment)
             written[code] -= 1
         else:
             earlier.append((index, source, pairs))

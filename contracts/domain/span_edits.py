@@ -29,7 +29,7 @@ from .edits import (
 from .outline import Outline
 from .parsing import split_lines
 from .strings import dotted_name
-from .suppressions import without_line_directives
+from .suppressions import comment_alone
 
 _STRING = re.compile(r"([rRbBuU]{0,2})('''|\"\"\"|'|\")(.*)\2", re.DOTALL)
 _FROM_MODULE = re.compile(r"(\s*from\s+)(\.*[\w.]*?)(\s+import\b)")
@@ -66,9 +66,9 @@ def without_dropped(text: str) -> str:
     for number in dropped:
         line = lines[number]
         after_mark = line.strip()[len(DROPPED) :].strip()
-        comment = without_line_directives(after_mark) if after_mark.startswith("#") else ""
-        if comment:
-            kept[number] = line[: _indentation(line)] + comment + line[len(line.rstrip("\r\n")) :]
+        alone = comment_alone(line, after_mark) if after_mark.startswith("#") else ""
+        if alone:
+            kept[number] = alone
     dropped -= kept.keys()
     gone = set(dropped)
     for last in sorted(dropped):

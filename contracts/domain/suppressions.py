@@ -163,6 +163,16 @@ def without_line_directives(comment: str) -> str:
     return f"# {text}" if text else ""
 
 
+def comment_alone(line: str, comment: str) -> str:
+    """What stays of ``line`` when its statement goes: ``comment`` (without its line
+    directives) at the line's indentation, with the line's ending; "" when nothing is left."""
+    kept = without_line_directives(comment) if comment else ""
+    if not kept:
+        return ""
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return indent + kept + line[len(line.rstrip("\r\n")) :]
+
+
 def _noqa_without(written: Iterable[str], drop: set[str], reason: str) -> str:
     others = [code for code in written if code not in drop]
     return f"noqa: {', '.join(others)}{reason}" if others else ""

@@ -257,20 +257,20 @@ class ShimFinder:
         source = self.sources.module_file(module)
         if source is None:
             return {}
-        objects: list[ImportedObject] = []
         statements = [s for s in self.sources.import_statements(source, module) if s.module_level]
-        as_modules: set[str] = set()  # the targets it binds as modules (`from pkg.core import api`)
-        for statement in statements:
-            for binding in statement.bindings:
-                if binding.name is None:
-                    as_modules.add(binding.source)
-                    continue
-                as_modules.add(f"{binding.source}.{binding.name}")
-                target = targets.get(binding.source)
-                if target is None:
-                    continue
-                for name, obj in self._names_bound(binding, target):
-                    objects.append(ImportedObject(binding.line, name, obj, statement.conditional))
+        # The targets it takes names from, and those it binds as modules (`from pkg.core import
+        # api`): read as for a module of the graph.
+        taken = {b.source for s in statements for b in s.bindings if b.name is not None}
+        as_modules = {
+            b.source if b.name is None else f"{b.source}.{b.name}"
+            for s in statements
+            for b in s.bindings
+        }
+        objects = [
+            found
+            for target in sorted(taken.intersection(targets))
+            for found in self._imported_objects(statements, targets[target])
+        ]
         aliases = [
             self._module_aliases(module, statements, targets[target])
             for target in sorted(as_modules.intersection(targets))
