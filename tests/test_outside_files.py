@@ -181,3 +181,36 @@ def test_single_module_identity_reads_included_files_too(tmp_path: Path) -> None
     ]
     outside = report.contracts[0].coverage.outside
     assert (outside.in_scope, outside.checked) == (2, 2)
+
+
+def test_a_loose_file_is_read_for_its_imports_in_every_form_that_names_a_target(
+    project: Project,
+) -> None:
+    """A file the graph cannot see is read for its imports only when its import lines
+    (as the prefilter recorded them) may name a target: each form below does, and is found;
+    a file that spells the names but imports other modules only is left unread, and is
+    checked all the same."""
+    project.tree(BASE_TREE)
+    project.tree(
+        {
+            "pkg/loose/test_package_leaf.py": "from pkg.core import impl\n\nprint(impl.Mode)\n",
+            "pkg/loose/test_whole_name.py": "import pkg.core.impl as i\n\nprint(i.Mode)\n",
+            "pkg/loose/test_in_function.py": (
+                "def f():\n    x = 1; from pkg.core.impl import Mode\n    return Mode, x\n"
+            ),
+            "pkg/loose/test_continued.py": "from pkg.core.impl \\\n    import Mode\n",
+            "pkg/loose/test_parenthesised.py": "from pkg.core.impl import (\n    Mode,\n)\n",
+            "pkg/loose/test_elsewhere.py": "from pkg.app import Mode, Impl\n\nprint(Mode, Impl)\n",
+            "pkg/app/__init__.py": "Mode = Impl = None\n",
+        }
+    )
+    project.config()
+    report = project.check()
+    assert findings(report) == [
+        ("pkg/loose/test_continued.py", 2, "implementation-import", "Mode"),
+        ("pkg/loose/test_in_function.py", 2, "implementation-import", "Mode"),
+        ("pkg/loose/test_package_leaf.py", 1, "implementation-module-import", "pkg.core.impl"),
+        ("pkg/loose/test_parenthesised.py", 2, "implementation-import", "Mode"),
+        ("pkg/loose/test_whole_name.py", 1, "implementation-module-import", "pkg.core.impl"),
+    ]
+    assert report.contracts[0].coverage.skipped == {}
