@@ -668,6 +668,10 @@ def test_secondary_names_read_from_the_facade_module_are_found_and_fixed(
         "if TYPE_CHECKING: from pkg.core.impl import Mode; import os",
         "import os; from pkg.core.impl import Mode  # noqa: E702",
         "if TYPE_CHECKING: import pkg.core.impl as Mode",
+        # (after a lambda or a conditional expression, whose body is one value: the check
+        # stopped with an internal error, a helper's trial)
+        "f = lambda: 0; from pkg.core.impl import Mode  # noqa: E702, E731",
+        "y = 1 if x else 2; from pkg.core.impl import Mode  # noqa: E702",
     ],
 )
 def test_an_import_that_shares_its_line_is_fixed_in_place(project: Project, line: str) -> None:

@@ -186,10 +186,9 @@ def test_single_module_identity_reads_included_files_too(tmp_path: Path) -> None
 def test_a_loose_file_is_read_for_its_imports_in_every_form_that_names_a_target(
     project: Project,
 ) -> None:
-    """A file the graph cannot see is read for its imports only when its import lines
-    (as the prefilter recorded them) may name a target: each form below does, and is found;
-    a file that spells the names but imports other modules only is left unread, and is
-    checked all the same."""
+    """A file the graph cannot see that spells a canonical name is read for its imports,
+    whatever the form of the import (each below is found); one that imports the names from
+    another module has no finding, and is checked all the same."""
     project.tree(BASE_TREE)
     project.tree(
         {

@@ -10,11 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ssot_imports.adapters.locator import ModuleLocator
-from ssot_imports.application.canonical_paths.named_modules import NamedModules
 from ssot_imports.application.pipeline.sources import SourceCache
 from ssot_imports.configuration import run_context
 from ssot_imports.domain.parsing import SourceFile, parse_python, split_lines
-from ssot_imports.domain.prefilter import FactFinder, Record, Request
+from ssot_imports.domain.prefilter import FactFinder, Request
 from ssot_imports.domain.renames import lines_spelling
 from ssot_imports.domain.statements import (
     ImportStatement,
@@ -127,32 +126,6 @@ def test_the_prefilter_never_drops_a_file_that_imports_a_name(text: str, name: s
                 assert f"import:{name}" in words or name in words
             if node.col_offset == 0 and isinstance(node, ast.Import):
                 assert {alias.name.split(".")[0] for alias in node.names} <= set(tops)
-
-
-@settings(max_examples=300, deadline=None)
-@given(python_file())
-def test_a_record_names_every_module_an_import_statement_takes(text: str) -> None:
-    """A file outside the graph is read for its imports of a target only when its record
-    names the target (``NamedModules``): every module an import statement takes must be
-    named, whatever the statement's form and place (a relative one names any module)."""
-    words, tops, imported, paths = FactFinder(Request(words=("import *",))).facts(text.encode())
-    record = Record(frozenset(words), tuple(tops), tuple(imported), paths=tuple(paths))
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.Import):
-            taken = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                taken = ["elsewhere.entirely"]  # (relative: any module may be the one)
-            else:
-                assert node.module is not None
-                taken = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-        else:
-            continue
-        for module in taken:
-            assert NamedModules([module, "unrelated.module"]).named_by(record), (module, record)
-    assert not NamedModules(["never.imported.here"]).named_by(record) or any(
-        path.startswith(".") or path in ("never", "never.imported") for path in paths + tops
-    )
 
 
 @settings(max_examples=200, deadline=None)

@@ -223,6 +223,9 @@ REBOUND = {
     "pkg/app/comprehended.py": (
         "from pkg.core.api import Manager\n\n_ = [Manager := 1 for _ in [0]]\n"
     ),
+    # ... and on the import's own line, after a `;`
+    "pkg/app/same_line.py": "from pkg.core.api import Manager; from pkg.app.fallback import Manager\n",
+    "pkg/app/same_line_assigned.py": "import os; from pkg.core.api import Manager; Manager = None\n",
 }
 # Modules that stay shims: the other import comes first, is a fallback, or its star import's
 # module does not bind the name; a parenthesised import of the canonical names themselves.
@@ -235,6 +238,8 @@ STILL_SHIMS = {
     "pkg/app/helpers.py": "from pkg.core.api import Manager\nfrom pkg.app.tools import *\n",
     "pkg/app/all_listed.py": "from pkg.core.api import Manager\nfrom pkg.app.exports import *\n",
     "pkg/app/grouped.py": "from pkg.core.api import (\n    Manager,\n    Mode,\n)\n",
+    "pkg/app/same_line_last.py": "from pkg.app.fallback import Manager; from pkg.core.api import Manager\n",
+    "pkg/app/same_line_other.py": "from pkg.core.api import Manager; from pkg.core.api import Mode; x = 1\n",
 }
 
 

@@ -48,6 +48,9 @@ class ImportedObject(Struct, frozen=True):
     name: str
     obj: ObjectRef
     conditional: bool
+    # Where on its line the import binds it (-1: not known): a statement after it on the line
+    # (`from pkg.core.api import X; from other import X`) binds the name again.
+    column: int = -1
 
 
 def final_bindings(
@@ -96,6 +99,10 @@ def final_bindings(
     # the names (`from pkg.fallback import Manager` below them) replaces the object. (Not in
     # the module that defines the objects: its imports are the objects it passes on.)
     known = {item.line for item in imported}
+    # (The last place on each line where an import binds a canonical object.)
+    columns: dict[int, int] = {}
+    for item in imported:
+        columns[item.line] = max(columns.get(item.line, -1), item.column)
     rebinding_imports = not keep_definitions
 
     def scope_at(index: int) -> Scope | None:
@@ -133,7 +140,21 @@ def final_bindings(
             or (first_line != start and bare_cr)
             or spelling.index() + 1 in known
         ):
-            continue  # (a line of an import of the canonical objects: not a rebinding)
+            # (A line of an import of the canonical objects: not a rebinding; but what the
+            # statements after it on the line bind, if `;` cuts it, is.)
+            found = _bound_after_import(
+                text[start:end],
+                columns.get(spelling.index() + 1, -1),
+                text,
+                start,
+                tracked,
+                keep_definitions,
+                heads,
+                modules,
+                sources,
+            )
+            if not found:
+                continue
         for name, value in found:
             passes_on = isinstance(value, str) and value in tracked
             if name not in tracked and not passes_on and not isinstance(value, ObjectRef):
@@ -409,6 +430,45 @@ def _statements_on(
             rebound = _import_rebinding(text, start, segment.strip(), tracked)
             found += [(name, None) for name in rebound[0]] if rebound else []
     return found
+
+
+def _bound_after_import(
+    line: str,
+    column: int,
+    text: str,
+    start: int,
+    tracked: set[str],
+    keep_definitions: bool,
+    heads: set[str],
+    modules: Mapping[str, Mapping[str, ObjectRef]],
+    sources: Mapping[str, Collection[str]] | None,
+) -> list[tuple[str, object]]:
+    """What the statements after a line's import of canonical objects bind, when ``;`` cuts
+    the line: the import's own statement is the one holding ``column`` (-1: the last one that
+    imports from a module of ``sources``)."""
+    code = line.partition("#")[0]
+    if ";" not in code:
+        return []
+    segments: list[tuple[int, str]] = []
+    offset = 0
+    for segment in code.split(";"):
+        segments.append((offset, segment))
+        offset += len(segment) + 1
+    if column < 0:
+        imports = [at for at, segment in segments if _imports_from_a_source(segment, sources)]
+        if not imports:
+            return []
+        column = imports[-1]
+    later = ";".join(segment for at, segment in segments if at > column)
+    if not later.strip():
+        return []
+    return _statements_on(later + ";", text, start, tracked, keep_definitions, heads, modules)
+
+
+def _imports_from_a_source(segment: str, sources: Mapping[str, Collection[str]] | None) -> bool:
+    """Whether a statement imports from a module that binds canonical objects."""
+    module = _FROM_MODULE.match(segment)
+    return sources is not None and module is not None and module.group(1) in sources
 
 
 def _attribute_of(value: str, modules: Mapping[str, Mapping[str, ObjectRef]]) -> ObjectRef | None:

@@ -38,7 +38,6 @@ from .importer_scope import (
     planned_candidates_key,
     triggers_of,
 )
-from .named_modules import NamedModules
 from .prefilter import Prefilter
 from .record_index import RecordIndex
 from .reexports import Origins, reexported_by_implementations
@@ -147,8 +146,6 @@ class CanonicalImportAnalysis:
         self.scope = ImporterScope(graph, self.locator, context.shared)
         self._filter: tuple[ShimMap, Callable[[str], bool]] | None = None
         self._outside_shims: frozenset[str] = frozenset()  # (the graph cannot see them)
-        # What a file outside the graph must name to import a target (None: not known yet).
-        self._named_targets: NamedModules | None = None
         # The parsed statements holding a file's strings, between reading it and looking.
         self._string_trees: dict[Path, tuple[list[ast.Module], list[int]]] = {}
 
@@ -623,7 +620,6 @@ class CanonicalImportAnalysis:
         )
         # The shims the graph cannot see: its own modules' imports of them are read here.
         self._outside_shims = frozenset(m for m in shim_map.shims if m not in self.modules)
-        self._named_targets = NamedModules(shim_map.targets)
         violations: list[Violation] = []
         for item in walk.among(self._may_want()):
             wanted = self._wanted(item.path, item.in_graph)
@@ -723,13 +719,7 @@ class CanonicalImportAnalysis:
         record = self.records[path]
         words = record.words
         imports = (
-            (
-                not record.readable
-                or (
-                    self.scope.is_candidate(record, self.late_names)
-                    and (self._named_targets is None or self._named_targets.named_by(record))
-                )
-            )
+            (not record.readable or self.scope.is_candidate(record, self.late_names))
             if not in_graph
             else self._names_outside_shim(record)
         )

@@ -379,7 +379,11 @@ class ShimFinder:
                 if binding.name is None or binding.source != target.module:
                     continue  # the module itself, not an object taken from it
                 for name, obj in self._names_bound(binding, target):
-                    objects.append(ImportedObject(binding.line, name, obj, statement.conditional))
+                    objects.append(
+                        ImportedObject(
+                            binding.line, name, obj, statement.conditional, binding.column
+                        )
+                    )
         return objects
 
     def _module_aliases(

@@ -108,7 +108,8 @@ def _on_header_lines(
         line
         for compound in ast.walk(tree)
         for name in ("body", "orelse", "finalbody")
-        for statement in getattr(compound, name, None) or ()
+        # (a statement's blocks: a lambda's or a conditional expression's body is one value)
+        for statement in _block(compound, name)
         if isinstance(statement, ast.Import | ast.ImportFrom)
         and statement.lineno == getattr(compound, "lineno", 0)
         for line in range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
@@ -125,6 +126,12 @@ def _on_header_lines(
     edits = [(str(number), v.edit) for number, v in enumerate(group) if v.edit is not None]
     plan = plan_span_edits(source.text, tree, edits, Outline(tree))
     return {number for number in shared if str(number) in plan.needs_codemod}
+
+
+def _block(node: ast.AST, name: str) -> list[ast.stmt]:
+    """The statements of ``node``'s block ``name`` (none when it is not a block)."""
+    block = getattr(node, name, None)
+    return block if isinstance(block, list) else []
 
 
 def _imports_after_something(text: str) -> list[int]:
