@@ -142,17 +142,11 @@ def final_bindings(
         ):
             # (A line of an import of the canonical objects: not a rebinding; but what the
             # statements after it on the line bind, if `;` cuts it, is.)
-            found = _bound_after_import(
-                text[start:end],
-                columns.get(spelling.index() + 1, -1),
-                text,
-                start,
-                tracked,
-                keep_definitions,
-                heads,
-                modules,
-                sources,
-            )
+            code = text[start:end].partition("#")[0]
+            if ";" not in code:
+                continue
+            later = _after_import(code, columns.get(spelling.index() + 1, -1), sources)
+            found = _statements_on(later, text, start, tracked, keep_definitions, heads, modules)
             if not found:
                 continue
         for name, value in found:
@@ -432,23 +426,10 @@ def _statements_on(
     return found
 
 
-def _bound_after_import(
-    line: str,
-    column: int,
-    text: str,
-    start: int,
-    tracked: set[str],
-    keep_definitions: bool,
-    heads: set[str],
-    modules: Mapping[str, Mapping[str, ObjectRef]],
-    sources: Mapping[str, Collection[str]] | None,
-) -> list[tuple[str, object]]:
-    """What the statements after a line's import of canonical objects bind, when ``;`` cuts
-    the line: the import's own statement is the one holding ``column`` (-1: the last one that
+def _after_import(code: str, column: int, sources: Mapping[str, Collection[str]] | None) -> str:
+    """The statements of a line cut by ``;`` (its ``code``) that come after its import of
+    canonical objects: the statement holding ``column`` (-1: not known, the last one that
     imports from a module of ``sources``)."""
-    code = line.partition("#")[0]
-    if ";" not in code:
-        return []
     segments: list[tuple[int, str]] = []
     offset = 0
     for segment in code.split(";"):
@@ -457,12 +438,9 @@ def _bound_after_import(
     if column < 0:
         imports = [at for at, segment in segments if _imports_from_a_source(segment, sources)]
         if not imports:
-            return []
+            return ""
         column = imports[-1]
-    later = ";".join(segment for at, segment in segments if at > column)
-    if not later.strip():
-        return []
-    return _statements_on(later + ";", text, start, tracked, keep_definitions, heads, modules)
+    return ";".join(segment for at, segment in segments if at > column)
 
 
 def _imports_from_a_source(segment: str, sources: Mapping[str, Collection[str]] | None) -> bool:
