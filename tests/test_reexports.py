@@ -226,6 +226,11 @@ REBOUND = {
     # ... and on the import's own line, after a `;`
     "pkg/app/same_line.py": "from pkg.core.api import Manager; from pkg.app.fallback import Manager\n",
     "pkg/app/same_line_assigned.py": "import os; from pkg.core.api import Manager; Manager = None\n",
+    # (the line's import takes no canonical name: known by its module, not by its place)
+    "pkg/app/same_line_by_module.py": (
+        "from pkg.core.api import Manager\n"
+        "from pkg.core.api import __all__; from pkg.app.fallback import Manager\n"
+    ),
 }
 # Modules that stay shims: the other import comes first, is a fallback, or its star import's
 # module does not bind the name; a parenthesised import of the canonical names themselves.

@@ -384,11 +384,17 @@ def _from_a_source(
 ) -> bool:
     """Whether the line at ``start`` imports the names ``found`` from a module that binds
     them to canonical objects (an import the caller knows of)."""
-    if sources is None:
-        return False
-    module = _FROM_MODULE.match(text, start, end)
-    names = sources.get(module.group(1), ()) if module is not None else ()
+    names = _source_names(text, start, end, sources)
     return bool(names) and all(name in names for name, _ in found)
+
+
+def _source_names(
+    text: str, start: int, end: int, sources: Mapping[str, Collection[str]] | None
+) -> Collection[str] | None:
+    """The names under which the module a `from … import` at ``start`` names binds canonical
+    objects, if it is one of ``sources`` (None otherwise)."""
+    module = _FROM_MODULE.match(text, start, end) if sources is not None else None
+    return None if module is None or sources is None else sources.get(module.group(1))
 
 
 def _resolved(
@@ -436,17 +442,15 @@ def _after_import(code: str, column: int, sources: Mapping[str, Collection[str]]
         segments.append((offset, segment))
         offset += len(segment) + 1
     if column < 0:
-        imports = [at for at, segment in segments if _imports_from_a_source(segment, sources)]
+        imports = [
+            at
+            for at, segment in segments
+            if _source_names(segment, 0, len(segment), sources) is not None
+        ]
         if not imports:
             return ""
         column = imports[-1]
     return ";".join(segment for at, segment in segments if at > column)
-
-
-def _imports_from_a_source(segment: str, sources: Mapping[str, Collection[str]] | None) -> bool:
-    """Whether a statement imports from a module that binds canonical objects."""
-    module = _FROM_MODULE.match(segment)
-    return sources is not None and module is not None and module.group(1) in sources
 
 
 def _attribute_of(value: str, modules: Mapping[str, Mapping[str, ObjectRef]]) -> ObjectRef | None:
