@@ -4,12 +4,14 @@ globs, `.gitignore` respected, counted apart in the coverage."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import BASE_TREE, Project, findings, git
+from conftest import BASE_TREE, Project, findings, git, script
 
 IMPL_IMPORT = "from pkg.core.impl import Mode\n\nprint(Mode)\n"
 
@@ -213,3 +215,43 @@ def test_a_loose_file_is_read_for_its_imports_in_every_form_that_names_a_target(
         ("pkg/loose/test_whole_name.py", 1, "implementation-module-import", "pkg.core.impl"),
     ]
     assert report.contracts[0].coverage.skipped == {}
+
+
+def test_an_import_list_never_closed_is_given_up_at_once(project: Project) -> None:
+    """A comment that opens an import list it never closes (`# TODO: from pkg.core import
+    (later`), then comments: the prefilter, and `fix`'s scan for names other files read,
+    tried every way to cut each comment before giving the list up, and did not end within a
+    minute on a 40-line file (a trial's generated files found it). Both now end at once,
+    with the findings."""
+    project.tree(BASE_TREE)
+    notes = "# TODO: from pkg.core import (later\n" + "x = 1  # note (see below\n" * 40
+    project.tree(
+        {
+            "pkg/app/notes.py": notes + "from pkg.core.impl import Mode\n",
+            "pkg/loose/test_notes.py": notes + "from pkg.core.impl import Mode\n",
+        }
+    )
+    project.config()
+    for command in ("check", "fix"):
+        completed = subprocess.run(
+            [script("ssot-imports"), command, "--no-cache"],
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert completed.returncode == (1 if command == "check" else 0), completed.stderr
+    assert (
+        (project.root / "pkg/app/notes.py").read_text().endswith("from pkg.core.api import Mode\n")
+    )
+    assert (
+        (project.root / "pkg/loose/test_notes.py")
+        .read_text()
+        .endswith("from pkg.core.api import Mode\n")
+    )
+    # (the same list in the pattern `fix` reads other files' imports with, on its own)
+    probe = (
+        "from ssot_imports.application.pipeline.fixing import _Exposure\n"
+        f"_Exposure._FROM.findall({notes.encode()!r})\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, timeout=60)

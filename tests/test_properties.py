@@ -128,6 +128,52 @@ def test_the_prefilter_never_drops_a_file_that_imports_a_name(text: str, name: s
                 assert {alias.name.split(".")[0] for alias in node.names} <= set(tops)
 
 
+@st.composite
+def awkward_file(draw: st.DrawFn) -> str:
+    """A ``python_file`` whose ``from`` statements may be continued by a backslash where the
+    prefilter's patterns once lost them, and with lines whose ``import`` word is no statement
+    (a comment, a string) above or beside the imports."""
+    lines = draw(python_file()).splitlines(keepends=True)
+    out = []
+    for line in lines:
+        stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
+        noise = draw(st.sampled_from(["", "# see: import (grouped\n", "# copied from \\\n"]))
+        if noise and not line.startswith((" ", "\t")) and not stripped.startswith(")"):
+            out.append(noise)
+        if stripped.startswith("from ") and " import " in stripped and draw(st.booleans()):
+            head, _, rest = stripped[5:].partition(" import ")
+            where = draw(st.sampled_from(["after", "inside"]))
+            if where == "inside" and "." in head.strip(".") and not head.startswith("."):
+                left, _, right = head.partition(".")
+                line = f"{indent}from {left} \\\n{indent}    .{right} import {rest}"
+            else:
+                line = f"{indent}from \\\n{indent}    {head} import {rest}"
+        out.append(line)
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(awkward_file())
+def test_a_record_names_the_module_of_every_import_statement(text: str) -> None:
+    """What other steps read from a record instead of the file (the importers of a shim, a
+    graph module importing a helper outside the graph) holds every import statement's module
+    path (dotted or relative) and first name, whatever its form and place."""
+    _, tops, _, paths = FactFinder(Request(words=("import *",))).facts(text.encode())
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            if "." in module:
+                assert module in paths, (module, paths)
+            if node.module and not node.level:
+                assert node.module.split(".")[0] in tops, (node.module, tops)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                assert alias.name.split(".")[0] in tops, (alias.name, tops)
+                if "." in alias.name:
+                    assert alias.name in paths, (alias.name, paths)
+
+
 @settings(max_examples=200, deadline=None)
 @given(python_file(), NAMES)
 def test_the_automaton_finds_what_the_substring_searches_find(text: str, name: str) -> None:

@@ -22,7 +22,7 @@ from .forks import ForkedWork, can_fork
 
 __all__ = ["PrefilterReader", "can_fork", "read_one_process", "request_key"]
 
-CACHE_VERSION = 10
+CACHE_VERSION = 11
 # What became of one file: (state, [mtime_ns, size, inode], words, tops, imported, paths,
 # digest).
 _UNREADABLE, _CACHED, _READ = 0, 1, 2

@@ -594,10 +594,11 @@ class _Exposure:
     """
 
     # (`from.mod import x` is relative; a backslash continues the list; a comment inside the
-    # parentheses may hold a `)`.)
+    # parentheses may hold a `)`, and runs to its line's end: a list never closed is given up
+    # in linear time.)
     _FROM = re.compile(
         rb"from(?:\s+|(?=\.))(\.*)((?:\w+\s*\.\s*)*)(\w+)(?:\s|\\)+import\s*"
-        rb"(\((?:[^)#]|#[^\n]*)*\)|[^\n;\\]*(?:\\\r?\n[^\n;\\]*)*)"
+        rb"(\((?:[^)#]|#[^\n]*(?=\n|\Z))*\)|[^\n;\\]*(?:\\\r?\n[^\n;\\]*)*)"
     )
     # `import a.b.mod as m` (the module and its other name), and `x as m` in a `from` list.
     # (No `\b` in front of a literal: it would keep the search from skipping to the literal.)
