@@ -428,12 +428,20 @@ def test_a_module_of_the_graph_importing_a_helper_shim_is_found(project: Project
                 "from pkg.core.impl import Mode\n\n\ndef test_it():\n"
                 "    assert Manager is ws.Manager and Mode\n"
             ),
+            # (spellings the prefilter's record of the module paths once missed: a backslash
+            # after `from`; a comment whose `import (` ran over the statement below it)
+            "pkg/tests/e2e/test_y.py": "from \\\n    pkg.tests.helpers.ws import Manager\n",
+            "pkg/tests/e2e/test_z.py": (
+                "# see: import (grouped\nimport pkg.tests.helpers.ws as h\n\nh.Manager()\n"
+            ),
         }
     )
     assert [line for line in located(project) if "pkg/tests" in line] == [
         "pkg/tests/e2e/test_x.py:1 SSOT003 Manager fix=True",
         "pkg/tests/e2e/test_x.py:2 SSOT003 Manager fix=True",
         "pkg/tests/e2e/test_x.py:3 SSOT001 Mode fix=True",
+        "pkg/tests/e2e/test_y.py:2 SSOT003 Manager fix=True",
+        "pkg/tests/e2e/test_z.py:2 SSOT003 Manager fix=True",
     ]
     project.cli("fix", "--no-cache")
     assert (project.root / "pkg/tests/e2e/test_x.py").read_text() == (
